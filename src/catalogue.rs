@@ -1,0 +1,535 @@
+//! The catalogue: the one service every front end (command line, web) calls.
+//!
+//! Owns the data folder (and its lock), the store and the index, and keeps the index in step:
+//! every operation is one store transaction, then an index catch-up. If the process dies
+//! between the two, the next start catches up from the store's change sequence.
+
+use std::fs::{self, File, TryLockError};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use chrono::{DateTime, Datelike, Months, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Clock;
+use crate::index::{IndexError, OpenOutcome, SearchIndex};
+use crate::matching::{self, Match};
+use crate::search::{self, SearchError, SearchRequest, SearchResults};
+use crate::store::{Store, StoreError, Writer};
+use crate::submission::{Invalid, Kind, Status, Submission};
+
+const DATABASE_FILE: &str = "portal.redb";
+const LOCK_FILE: &str = "portal.lock";
+/// Records per write transaction in a bulk import.
+const IMPORT_BATCH: usize = 2_000;
+
+/// What can go wrong in the catalogue.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogueError {
+    #[error(
+        "the data folder {0} is in use by another portal process; stop it, or send the command to the running portal"
+    )]
+    InUse(PathBuf),
+    #[error("cannot use the data folder {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error(transparent)]
+    Search(#[from] SearchError),
+    #[error("no submission with id {0}")]
+    NotFound(String),
+    #[error("{id}: {errors}")]
+    Invalid { id: String, errors: Invalid },
+}
+
+pub type Result<T, E = CatalogueError> = std::result::Result<T, E>;
+
+/// Where the portal keeps its files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    pub data_dir: PathBuf,
+    pub index_dir: PathBuf,
+}
+
+/// How long a published submission stays current, by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lifespans {
+    pub need_months: u32,
+    pub offer_months: u32,
+    pub project_months: u32,
+    pub funding_source_months: u32,
+}
+
+impl Default for Lifespans {
+    fn default() -> Self {
+        Lifespans {
+            need_months: 12,
+            offer_months: 12,
+            project_months: 24,
+            funding_source_months: 24,
+        }
+    }
+}
+
+impl Lifespans {
+    pub fn months(&self, kind: Kind) -> u32 {
+        match kind {
+            Kind::Need => self.need_months,
+            Kind::Offer => self.offer_months,
+            Kind::Project => self.project_months,
+            Kind::FundingSource => self.funding_source_months,
+        }
+    }
+
+    /// When a submission of `kind` published or renewed at `from` expires.
+    pub fn expiry(&self, kind: Kind, from: DateTime<Utc>) -> DateTime<Utc> {
+        from.checked_add_months(Months::new(self.months(kind)))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+    }
+}
+
+/// How an import treats what it stores.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Publish at once what is valid (trusted bulk loads); otherwise records keep their status,
+    /// and records without one wait for review.
+    pub publish: bool,
+}
+
+/// One record to import, with where it came from for error messages (`file.jsonl line 7`).
+#[derive(Debug, Clone)]
+pub struct IncomingRecord {
+    pub location: String,
+    pub record: std::result::Result<ExportRecord, String>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    pub stored: u64,
+    pub updated: u64,
+    pub duplicates: u64,
+    /// Records that could not be stored, each with its location and what was wrong.
+    pub rejected: Vec<(String, String)>,
+    /// The ids stored or updated, in order.
+    #[serde(skip)]
+    pub ids: Vec<String>,
+}
+
+/// One line of the JSON Lines exchange format: a submission, with its earlier versions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportRecord {
+    #[serde(flatten)]
+    pub submission: Submission,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub previous_versions: Vec<Submission>,
+}
+
+/// The catalogue: store, index, clock and settings, for one data folder.
+#[derive(Debug)]
+pub struct Catalogue {
+    store: Store,
+    index: RwLock<Arc<SearchIndex>>,
+    clock: Arc<dyn Clock>,
+    lifespans: Lifespans,
+    paths: Paths,
+    _lock: File,
+}
+
+impl Catalogue {
+    /// Opens the data folder (taking its lock), the store and the index; the index is caught
+    /// up with the store, or rebuilt if it is missing, stale or damaged.
+    pub fn open(paths: &Paths, clock: Arc<dyn Clock>) -> Result<(Catalogue, OpenOutcome)> {
+        let data_dir_error = |source| CatalogueError::DataDir {
+            path: paths.data_dir.clone(),
+            source,
+        };
+        fs::create_dir_all(&paths.data_dir).map_err(data_dir_error)?;
+        let lock = lock_data_dir(&paths.data_dir)?;
+        let store = Store::open(&paths.data_dir.join(DATABASE_FILE)).map_err(|e| match e {
+            StoreError::AlreadyOpen => CatalogueError::InUse(paths.data_dir.clone()),
+            other => other.into(),
+        })?;
+        let (index, outcome) = SearchIndex::open(&paths.index_dir, &store)?;
+        Ok((
+            Catalogue {
+                store,
+                index: RwLock::new(Arc::new(index)),
+                clock,
+                lifespans: Lifespans::default(),
+                paths: paths.clone(),
+                _lock: lock,
+            },
+            outcome,
+        ))
+    }
+
+    pub fn set_lifespans(&mut self, lifespans: Lifespans) {
+        self.lifespans = lifespans;
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The current index; a reindex swaps in a new one.
+    pub fn index(&self) -> Arc<SearchIndex> {
+        match self.index.read() {
+            Ok(guard) => Arc::clone(&guard),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// The current version of a submission, whatever its status.
+    pub fn get(&self, id: &str) -> Result<Submission> {
+        self.store
+            .read()?
+            .get(id)?
+            .ok_or_else(|| CatalogueError::NotFound(id.to_string()))
+    }
+
+    /// Every earlier version of a submission, oldest first.
+    pub fn previous_versions(&self, id: &str) -> Result<Vec<Submission>> {
+        Ok(self.store.read()?.previous_versions(id)?)
+    }
+
+    /// Imports records: new ones are stored (and given ids), changed ones become new versions,
+    /// identical ones are counted as duplicates, invalid ones are reported and skipped. The
+    /// index is brought up to date once, at the end. `progress(done)` is called as it goes.
+    pub fn import(
+        &self,
+        records: impl IntoIterator<Item = IncomingRecord>,
+        options: ImportOptions,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<ImportReport> {
+        let mut report = ImportReport::default();
+        let mut batch = Vec::with_capacity(IMPORT_BATCH);
+        let mut done = 0u64;
+        for record in records {
+            batch.push(record);
+            if batch.len() == IMPORT_BATCH {
+                done += batch.len() as u64;
+                self.import_batch(std::mem::take(&mut batch), options, &mut report)?;
+                progress(done);
+            }
+        }
+        done += batch.len() as u64;
+        self.import_batch(batch, options, &mut report)?;
+        progress(done);
+        self.index().catch_up(&self.store)?;
+        Ok(report)
+    }
+
+    fn import_batch(
+        &self,
+        batch: Vec<IncomingRecord>,
+        options: ImportOptions,
+        report: &mut ImportReport,
+    ) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let now = self.now();
+        self.store.write(|writer| -> Result<()> {
+            for incoming in batch {
+                let record = match incoming.record {
+                    Ok(record) => record,
+                    Err(error) => {
+                        report.rejected.push((incoming.location, error));
+                        continue;
+                    }
+                };
+                match self.import_one(writer, record, options, now) {
+                    Ok(Imported::Stored(id)) => {
+                        report.stored += 1;
+                        report.ids.push(id);
+                    }
+                    Ok(Imported::Updated(id)) => {
+                        report.updated += 1;
+                        report.ids.push(id);
+                    }
+                    Ok(Imported::Duplicate) => report.duplicates += 1,
+                    Err(Rejected(error)) => report.rejected.push((incoming.location, error)),
+                }
+            }
+            Ok(())
+        })
+    }
+
+    fn import_one(
+        &self,
+        writer: &mut Writer,
+        record: ExportRecord,
+        options: ImportOptions,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<Imported, Rejected> {
+        let ExportRecord {
+            mut submission,
+            previous_versions,
+        } = record;
+        submission.validate().map_err(|e| Rejected(e.to_string()))?;
+        let timestamps = &mut submission.timestamps;
+        if timestamps.received_at == DateTime::UNIX_EPOCH {
+            timestamps.received_at = now;
+        }
+        if timestamps.updated_at == DateTime::UNIX_EPOCH {
+            timestamps.updated_at = timestamps.received_at;
+        }
+        if options.publish && submission.status == Status::Pending {
+            self.mark_published(&mut submission, now);
+        } else if submission.status == Status::Published
+            && submission.timestamps.published_at.is_none()
+        {
+            let received = submission.timestamps.received_at;
+            self.mark_published(&mut submission, received);
+        }
+
+        let existing_id = if submission.id.is_empty() {
+            submission
+                .provenance
+                .external_key()
+                .map(|key| writer.id_for_external_key(&key))
+                .transpose()
+                .map_err(store_failure)?
+                .flatten()
+        } else {
+            Some(submission.id.clone())
+        };
+        let existing = match &existing_id {
+            Some(id) => writer.get(id).map_err(store_failure)?,
+            None => None,
+        };
+        match existing {
+            Some(current) => {
+                submission.id = current.id.clone();
+                if same_content(&current, &submission) {
+                    return Ok(Imported::Duplicate);
+                }
+                submission.timestamps.updated_at = now;
+                writer.put(&mut submission).map_err(store_failure)?;
+                Ok(Imported::Updated(submission.id))
+            }
+            None => {
+                if submission.id.is_empty() {
+                    submission.id = writer
+                        .next_id(submission.kind, submission.timestamps.received_at.year())
+                        .map_err(store_failure)?;
+                }
+                for mut version in previous_versions {
+                    version.id = submission.id.clone();
+                    writer
+                        .put_previous_version(&version)
+                        .map_err(store_failure)?;
+                }
+                writer.put(&mut submission).map_err(store_failure)?;
+                Ok(Imported::Stored(submission.id))
+            }
+        }
+    }
+
+    fn mark_published(&self, submission: &mut Submission, at: DateTime<Utc>) {
+        submission.status = Status::Published;
+        submission.timestamps.published_at = Some(at);
+        if submission.timestamps.expires_at.is_none() {
+            submission.timestamps.expires_at = Some(self.lifespans.expiry(submission.kind, at));
+        }
+    }
+
+    /// Changes a submission with `change`, keeping the previous version. The result must still
+    /// be valid; nothing is stored otherwise.
+    pub fn edit(&self, id: &str, change: impl FnOnce(&mut Submission)) -> Result<Submission> {
+        let now = self.now();
+        let submission = self.store.write(|writer| -> Result<Submission> {
+            let mut submission = writer
+                .get(id)?
+                .ok_or_else(|| CatalogueError::NotFound(id.to_string()))?;
+            change(&mut submission);
+            submission.id = id.to_string();
+            submission
+                .validate()
+                .map_err(|errors| CatalogueError::Invalid {
+                    id: id.to_string(),
+                    errors,
+                })?;
+            submission.timestamps.updated_at = now;
+            writer.put(&mut submission)?;
+            Ok(submission)
+        })?;
+        self.index().catch_up(&self.store)?;
+        Ok(submission)
+    }
+
+    /// Publishes a submission: members see it from now until its lifespan runs out.
+    pub fn publish(&self, id: &str) -> Result<Submission> {
+        let now = self.now();
+        let lifespans = self.lifespans;
+        self.edit(id, |s| {
+            s.status = Status::Published;
+            s.timestamps.published_at = Some(now);
+            s.timestamps.expires_at = Some(lifespans.expiry(s.kind, now));
+        })
+    }
+
+    /// Sets a submission's status (withdrawn, rejected, pending …) without other changes.
+    pub fn set_status(&self, id: &str, status: Status) -> Result<Submission> {
+        if status == Status::Published {
+            return self.publish(id);
+        }
+        self.edit(id, |s| s.status = status)
+    }
+
+    /// Searches.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        Ok(search::search(
+            &self.index(),
+            &self.store,
+            request,
+            self.now(),
+        )?)
+    }
+
+    /// The submissions that fit `id`, best first. Members' rules apply: an unpublished or
+    /// expired subject has no matches shown.
+    pub fn matches(&self, id: &str, limit: usize) -> Result<Vec<Match>> {
+        let subject = self.get(id)?;
+        Ok(matching::matches(
+            &self.index(),
+            &self.store,
+            &subject,
+            self.now(),
+            limit,
+        )?)
+    }
+
+    /// Writes every submission, with its earlier versions, as JSON Lines. Returns how many.
+    pub fn export(&self, out: &mut dyn Write) -> Result<u64> {
+        let snapshot = self.store.read()?;
+        let mut count = 0u64;
+        let mut failure: Option<CatalogueError> = None;
+        snapshot.for_each(|submission| {
+            if failure.is_some() {
+                return;
+            }
+            let result = snapshot
+                .previous_versions(&submission.id)
+                .map_err(CatalogueError::from)
+                .and_then(|previous_versions| {
+                    let record = ExportRecord {
+                        submission,
+                        previous_versions,
+                    };
+                    write_json_line(out, &record)
+                });
+            match result {
+                Ok(()) => count += 1,
+                Err(error) => failure = Some(error),
+            }
+        })?;
+        match failure {
+            Some(error) => Err(error),
+            None => Ok(count),
+        }
+    }
+
+    /// Rebuilds the index from scratch in a new folder and swaps it in.
+    pub fn reindex(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
+        let rebuilt = SearchIndex::rebuild(&self.paths.index_dir, &self.store, progress)?;
+        // Drop the old index (and its writer lock) only after the new one is in place.
+        let mut current = match self.index.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *current = Arc::new(rebuilt);
+        drop(current);
+        self.index().catch_up(&self.store)?;
+        Ok(())
+    }
+}
+
+enum Imported {
+    Stored(String),
+    Updated(String),
+    Duplicate,
+}
+
+struct Rejected(String);
+
+fn store_failure(error: StoreError) -> Rejected {
+    Rejected(format!("could not be stored: {error}"))
+}
+
+/// Whether two versions say the same thing (ignoring version numbers and update times).
+fn same_content(a: &Submission, b: &Submission) -> bool {
+    let mut b = b.clone();
+    b.version = a.version;
+    b.timestamps.updated_at = a.timestamps.updated_at;
+    *a == b
+}
+
+fn write_json_line(out: &mut dyn Write, record: &ExportRecord) -> Result<()> {
+    let io = |e: std::io::Error| CatalogueError::DataDir {
+        path: PathBuf::from("(export output)"),
+        source: e,
+    };
+    serde_json::to_writer(&mut *out, record).map_err(|e| io(e.into()))?;
+    out.write_all(b"\n").map_err(io)
+}
+
+/// Takes the data folder's lock, so a second process gets a clear error instead of a damaged
+/// store. The lock is released when the file is closed, also when the process is killed.
+fn lock_data_dir(data_dir: &Path) -> Result<File> {
+    let path = data_dir.join(LOCK_FILE);
+    let mut file = File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(|source| CatalogueError::DataDir {
+            path: path.clone(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(TryLockError::WouldBlock) => {
+            return Err(CatalogueError::InUse(data_dir.to_path_buf()));
+        }
+        Err(TryLockError::Error(source)) => {
+            return Err(CatalogueError::DataDir { path, source });
+        }
+    }
+    // The pid is for people looking at the folder; failing to write it changes nothing.
+    let mut previous = String::new();
+    let _ = file.read_to_string(&mut previous);
+    let _ = file.set_len(0);
+    let _ = write!(file, "{}", std::process::id());
+    Ok(file)
+}
+
+/// Reads JSON Lines of submissions, one record per non-blank line, naming `source` and the line
+/// number in every error.
+pub fn read_json_lines<R: std::io::BufRead>(
+    source: &str,
+    input: R,
+) -> impl Iterator<Item = IncomingRecord> {
+    let source = source.to_string();
+    input.lines().enumerate().filter_map(move |(number, line)| {
+        let location = format!("{source} line {}", number + 1);
+        let record = match line {
+            Err(error) => Err(format!("cannot be read: {error}")),
+            Ok(line) if line.trim().is_empty() => return None,
+            Ok(line) => serde_json::from_str::<ExportRecord>(&line).map_err(|e| e.to_string()),
+        };
+        Some(IncomingRecord { location, record })
+    })
+}

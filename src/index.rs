@@ -1,0 +1,474 @@
+//! The search index: tantivy, disposable, always rebuildable from the store.
+//!
+//! Owns the index folder, the schema, and keeping the index in step with the store: each
+//! commit records in its payload the store sequence it reflects, and [`SearchIndex::catch_up`]
+//! replays whatever the store changed since. A missing, stale-schema or damaged index is rebuilt.
+//! A rebuild writes a new generation folder and then swaps the `CURRENT` pointer, so no reader
+//! ever opens half an index. This module decides nothing about who may see what; see `search`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use serde::{Deserialize, Serialize};
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer,
+};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+use crate::codes;
+use crate::store::{Store, StoreError};
+use crate::submission::{Submission, Vocabulary, parse_id};
+
+/// Bump when the schema or the meaning of an indexed value changes: an index built with another
+/// version is rebuilt on open.
+const SCHEMA_VERSION: u32 = 1;
+const TOKENIZER: &str = "portal_en";
+const CURRENT: &str = "CURRENT";
+/// Heap for the long-lived writer of a running portal.
+const WRITER_HEAP: usize = 64 * 1024 * 1024;
+/// Heap for a full rebuild.
+const REBUILD_HEAP: usize = 256 * 1024 * 1024;
+
+/// The `place` value that stands for "every country".
+pub const GLOBAL_PLACE: u64 = 9_999;
+/// `place` values from here on are UN M49 regions: `REGION_BASE + code`.
+pub const REGION_BASE: u64 = 1_000;
+
+/// What can go wrong with the index.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("search index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("search index folder: {0}")]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("search index writer lock poisoned by an earlier panic")]
+    Poisoned,
+}
+
+pub type Result<T, E = IndexError> = std::result::Result<T, E>;
+
+/// The indexed fields.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub id: Field,
+    pub title: Field,
+    pub summary: Field,
+    pub description: Field,
+    pub submitter: Field,
+    pub kind: Field,
+    pub status: Field,
+    /// Countries (ordinal in the code list), regions (`REGION_BASE + M49`) and `GLOBAL_PLACE`.
+    pub place: Field,
+    pub area: Field,
+    pub assistance: Field,
+    pub submitter_type: Field,
+    pub usd: Field,
+    /// 1 when the submission names an amount, 0 when not.
+    pub has_funding: Field,
+    /// Unix seconds; `published`, or `received` when never published.
+    pub published: Field,
+    /// Unix seconds; `i64::MAX` when it never expires.
+    pub expires: Field,
+    pub updated: Field,
+    /// A number unique to each submission, from its id: breaks ties in sorted results so that
+    /// pages are stable, also across rebuilds.
+    pub serial: Field,
+}
+
+/// Field names, as used with fast-field collectors.
+pub mod names {
+    pub const KIND: &str = "kind";
+    pub const PLACE: &str = "place";
+    pub const AREA: &str = "area";
+    pub const ASSISTANCE: &str = "assistance";
+    pub const SUBMITTER_TYPE: &str = "submitter_type";
+    pub const USD: &str = "usd";
+    pub const PUBLISHED: &str = "published";
+    pub const EXPIRES: &str = "expires";
+    pub const SERIAL: &str = "serial";
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let code = || INDEXED | FAST;
+    let fields = Fields {
+        id: builder.add_text_field("id", STRING | STORED),
+        title: builder.add_text_field("title", text.clone()),
+        summary: builder.add_text_field("summary", text.clone()),
+        description: builder.add_text_field("description", text.clone()),
+        submitter: builder.add_text_field("submitter", text),
+        kind: builder.add_u64_field(names::KIND, code()),
+        status: builder.add_u64_field("status", code()),
+        place: builder.add_u64_field(names::PLACE, code()),
+        area: builder.add_u64_field(names::AREA, code()),
+        assistance: builder.add_u64_field(names::ASSISTANCE, code()),
+        submitter_type: builder.add_u64_field(names::SUBMITTER_TYPE, code()),
+        usd: builder.add_f64_field(names::USD, code()),
+        has_funding: builder.add_u64_field("has_funding", INDEXED),
+        published: builder.add_i64_field(names::PUBLISHED, FAST),
+        expires: builder.add_i64_field(names::EXPIRES, code()),
+        updated: builder.add_i64_field("updated", FAST),
+        serial: builder.add_u64_field(names::SERIAL, FAST),
+    };
+    (builder.build(), fields)
+}
+
+/// The analyzer for every text field: words, lower case, accents folded, English stems.
+pub fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// What an index commit records about itself.
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+struct Payload {
+    schema: String,
+    seq: u64,
+}
+
+/// Identifies the schema and the code lists its numbers refer to.
+fn schema_fingerprint() -> String {
+    format!("v{SCHEMA_VERSION}/countries-{}", codes::countries().len())
+}
+
+/// Why the index was rebuilt when it was opened, if it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenOutcome {
+    /// It was there and current (after catching up `caught_up` changes).
+    Opened { caught_up: usize },
+    /// It was rebuilt from the store, for the reason given.
+    Rebuilt { reason: String },
+}
+
+/// The index of one generation folder, with its reader and writer.
+pub struct SearchIndex {
+    root: PathBuf,
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("root", &self.root)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SearchIndex {
+    /// Opens the index under `root` and brings it up to date with `store`; rebuilds it when it
+    /// is missing, of another schema, damaged, or ahead of the store.
+    pub fn open(root: &Path, store: &Store) -> Result<(SearchIndex, OpenOutcome)> {
+        fs::create_dir_all(root)?;
+        let reason = match Self::open_current(root) {
+            Ok(Some(index)) => match index.payload() {
+                Some(payload) if payload.schema != schema_fingerprint() => {
+                    format!("it was built with schema {}", payload.schema)
+                }
+                Some(payload) if payload.seq > store.read()?.seq()? => {
+                    "it is ahead of the store (was the data folder replaced?)".to_string()
+                }
+                None => "it records no store sequence".to_string(),
+                Some(_) => {
+                    let caught_up = index.catch_up(store)?;
+                    return Ok((index, OpenOutcome::Opened { caught_up }));
+                }
+            },
+            Ok(None) => "there was none".to_string(),
+            Err(error) => format!("it could not be opened ({error})"),
+        };
+        let index = Self::rebuild(root, store, &mut |_, _| {})?;
+        Ok((index, OpenOutcome::Rebuilt { reason }))
+    }
+
+    /// Builds a fresh index of everything in `store` in a new generation folder, then swaps it
+    /// in and removes the older generations. `progress(done, total)` is called as it goes.
+    pub fn rebuild(
+        root: &Path,
+        store: &Store,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<SearchIndex> {
+        fs::create_dir_all(root)?;
+        let generation = next_generation(root)?;
+        let folder = root.join(&generation);
+        fs::create_dir_all(&folder)?;
+        let (schema, fields) = schema();
+        let index = Index::create_in_dir(&folder, schema)?;
+        index.tokenizers().register(TOKENIZER, analyzer());
+        let snapshot = store.read()?;
+        let total = snapshot.count()?;
+        {
+            let mut writer: IndexWriter = index.writer(REBUILD_HEAP)?;
+            let mut done = 0u64;
+            let mut failure = None;
+            snapshot.for_each(|submission| {
+                if failure.is_none()
+                    && let Err(error) = writer.add_document(document(&fields, &submission))
+                {
+                    failure = Some(error);
+                }
+                done += 1;
+                if done.is_multiple_of(1024) {
+                    progress(done, total);
+                }
+            })?;
+            if let Some(error) = failure {
+                return Err(error.into());
+            }
+            progress(done, total);
+            commit(&mut writer, snapshot.seq()?)?;
+            writer.wait_merging_threads()?;
+        }
+        swap_current(root, &generation)?;
+        remove_other_generations(root, &generation);
+        Self::open_folder(root, &folder)
+    }
+
+    fn open_current(root: &Path) -> Result<Option<SearchIndex>> {
+        let Ok(generation) = fs::read_to_string(root.join(CURRENT)) else {
+            return Ok(None);
+        };
+        let folder = root.join(generation.trim());
+        if !folder.is_dir() {
+            return Ok(None);
+        }
+        Self::open_folder(root, &folder).map(Some)
+    }
+
+    fn open_folder(root: &Path, folder: &Path) -> Result<SearchIndex> {
+        let directory = MmapDirectory::open(folder).map_err(tantivy::TantivyError::from)?;
+        let index = Index::open(directory)?;
+        let (expected, fields) = schema();
+        if index.schema() != expected {
+            return Err(tantivy::TantivyError::SchemaError("schema differs".into()).into());
+        }
+        index.tokenizers().register(TOKENIZER, analyzer());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let writer = index.writer_with_num_threads(1, WRITER_HEAP)?;
+        Ok(SearchIndex {
+            root: root.to_path_buf(),
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+        })
+    }
+
+    fn payload(&self) -> Option<Payload> {
+        let metas = self.index.load_metas().ok()?;
+        serde_json::from_str(metas.payload.as_deref()?).ok()
+    }
+
+    /// The store sequence the last commit reflects.
+    pub fn indexed_seq(&self) -> u64 {
+        self.payload().map(|p| p.seq).unwrap_or(0)
+    }
+
+    /// Applies every store change the index has not seen yet, commits, and makes it visible
+    /// to new searchers. Returns how many submissions it re-indexed.
+    pub fn catch_up(&self, store: &Store) -> Result<usize> {
+        let mut writer = self.writer()?;
+        let snapshot = store.read()?;
+        let store_seq = snapshot.seq()?;
+        let indexed = self.indexed_seq();
+        if store_seq == indexed {
+            return Ok(0);
+        }
+        let changes = snapshot.changes_since(indexed)?;
+        for (_, id) in &changes {
+            writer.delete_term(Term::from_field_text(self.fields.id, id));
+            if let Some(submission) = snapshot.get(id)? {
+                writer.add_document(document(&self.fields, &submission))?;
+            }
+        }
+        commit(&mut writer, store_seq)?;
+        self.reader.reload()?;
+        Ok(changes.len())
+    }
+
+    /// A searcher over the last commit; take a fresh one per request.
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// The tantivy index, for building queries.
+    pub fn tantivy(&self) -> &Index {
+        &self.index
+    }
+
+    /// Size of the current generation on disk, in bytes.
+    pub fn size_on_disk(&self) -> u64 {
+        let Ok(generation) = fs::read_to_string(self.root.join(CURRENT)) else {
+            return 0;
+        };
+        folder_size(&self.root.join(generation.trim()))
+    }
+
+    fn writer(&self) -> Result<MutexGuard<'_, IndexWriter>> {
+        self.writer.lock().map_err(|_| IndexError::Poisoned)
+    }
+}
+
+/// The index document of one submission.
+pub fn document(fields: &Fields, submission: &Submission) -> TantivyDocument {
+    let mut doc = TantivyDocument::new();
+    doc.add_text(fields.id, &submission.id);
+    doc.add_text(fields.title, &submission.title);
+    doc.add_text(fields.summary, &submission.summary);
+    doc.add_text(fields.description, &submission.description);
+    doc.add_text(fields.submitter, &submission.submitter.organisation);
+    doc.add_u64(fields.kind, submission.kind.ordinal());
+    doc.add_u64(fields.status, submission.status.ordinal());
+    for place in places(submission) {
+        doc.add_u64(fields.place, place);
+    }
+    for area in &submission.areas {
+        doc.add_u64(fields.area, area.ordinal());
+    }
+    for assistance in &submission.assistance {
+        doc.add_u64(fields.assistance, assistance.ordinal());
+    }
+    doc.add_u64(fields.submitter_type, submission.submitter.kind.ordinal());
+    match submission.usd() {
+        Some(usd) => {
+            doc.add_f64(fields.usd, usd);
+            doc.add_u64(fields.has_funding, 1);
+        }
+        None => doc.add_u64(fields.has_funding, 0),
+    }
+    let timestamps = &submission.timestamps;
+    let published = timestamps.published_at.unwrap_or(timestamps.received_at);
+    doc.add_i64(fields.published, published.timestamp());
+    doc.add_i64(
+        fields.expires,
+        timestamps.expires_at.map_or(i64::MAX, |t| t.timestamp()),
+    );
+    doc.add_i64(fields.updated, timestamps.updated_at.timestamp());
+    doc.add_u64(fields.serial, serial(&submission.id));
+    doc
+}
+
+/// A number unique to each well-formed id: kind, year and number packed together.
+pub fn serial(id: &str) -> u64 {
+    match parse_id(id) {
+        Some((kind, year, number)) => {
+            (kind.ordinal() << 56) | (u64::from(year.unsigned_abs()) << 32) | u64::from(number)
+        }
+        None => u64::MAX,
+    }
+}
+
+/// The `place` values of a submission: its countries, its regions and whether it is global.
+pub fn places(submission: &Submission) -> Vec<u64> {
+    let beneficiaries = &submission.beneficiaries;
+    let mut places: Vec<u64> = beneficiaries
+        .countries
+        .iter()
+        .filter_map(|c| codes::country_ordinal(c))
+        .collect();
+    places.extend(beneficiaries.regions.iter().filter_map(|r| region_place(r)));
+    if beneficiaries.global {
+        places.push(GLOBAL_PLACE);
+    }
+    places
+}
+
+/// The `place` value of a UN M49 region code.
+pub fn region_place(code: &str) -> Option<u64> {
+    let region = codes::region(code)?;
+    region.code.parse::<u64>().ok().map(|n| REGION_BASE + n)
+}
+
+fn commit(writer: &mut IndexWriter, seq: u64) -> Result<()> {
+    let payload = Payload {
+        schema: schema_fingerprint(),
+        seq,
+    };
+    let mut prepared = writer.prepare_commit()?;
+    // A two-field struct of a string and a number always serialises.
+    prepared.set_payload(&serde_json::to_string(&payload).unwrap_or_default());
+    prepared.commit()?;
+    Ok(())
+}
+
+fn next_generation(root: &Path) -> Result<String> {
+    let highest = fs::read_dir(root)?
+        .filter_map(|entry| entry.ok())
+        .filter_map(|entry| {
+            entry
+                .file_name()
+                .to_str()?
+                .strip_prefix("gen-")?
+                .parse::<u64>()
+                .ok()
+        })
+        .max()
+        .unwrap_or(0);
+    Ok(format!("gen-{:06}", highest + 1))
+}
+
+/// Points `CURRENT` at `generation` atomically: write a temporary file, then rename it.
+fn swap_current(root: &Path, generation: &str) -> Result<()> {
+    let temporary = root.join(format!("{CURRENT}.tmp"));
+    fs::write(&temporary, generation)?;
+    fs::File::open(&temporary)?.sync_all()?;
+    fs::rename(&temporary, root.join(CURRENT))?;
+    if let Ok(dir) = fs::File::open(root) {
+        // Persisting the rename is best effort: a lost rename only means one more rebuild.
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+fn remove_other_generations(root: &Path, keep: &str) {
+    let Ok(entries) = fs::read_dir(root) else {
+        return;
+    };
+    for entry in entries.filter_map(|e| e.ok()) {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name.starts_with("gen-") && name != keep {
+            // An old generation that cannot be removed now is removed after the next rebuild.
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn folder_size(folder: &Path) -> u64 {
+    fs::read_dir(folder)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter_map(|e| e.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}

@@ -1,0 +1,25 @@
+//! The Cooperation Portal of the Convention on Cluster Munitions: needs, offers, projects and
+//! funding sources, kept in redb, searched with tantivy, matched to each other.
+//!
+//! Modules in reading order; dependencies point down this list, never up.
+
+/// The service front ends call: import, edit, publish, search, match, export, reindex.
+pub mod catalogue;
+/// Where "now" comes from (injected, so tests never sleep).
+pub mod clock;
+/// Code lists: countries and regions, currencies and exchange rates, DAC sectors.
+pub mod codes;
+/// Deterministic, plainly fictitious demo submissions.
+pub mod demo;
+/// tantivy: the disposable index, kept in step with the store.
+pub mod index;
+/// Needs to offers and back, with reasons.
+pub mod matching;
+/// Keyword search, filters, facets, sorting, visibility at query time.
+pub mod search;
+/// Counts and sums over the catalogue.
+pub mod stats;
+/// redb: the source of truth, with a change sequence.
+pub mod store;
+/// The submission and its vocabularies; validation against the code lists.
+pub mod submission;

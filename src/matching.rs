@@ -1,0 +1,312 @@
+//! Matching: for a need, the offers and funding sources that fit it; for an offer or a funding
+//! source, the needs it could serve. Each match says why it matched.
+//!
+//! A fit shares an area of work, covers the need's place (the country itself, a region that
+//! holds it, or everywhere), and has a compatible amount. Among fits, the ones whose texts
+//! match best come first. Only what members may see is ever matched.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::tokenizer::TokenStream;
+use tantivy::{TantivyDocument, Term};
+
+use crate::codes;
+use crate::index::{self, GLOBAL_PLACE, SearchIndex};
+use crate::search::{self, Place, Result};
+use crate::store::Store;
+use crate::submission::{Kind, Submission, Vocabulary};
+
+/// An offer worth at least this share of a need's amount is a meaningful contribution.
+const SMALLEST_USEFUL_SHARE: f64 = 0.1;
+/// How many words of the submission's own text are used to rank its matches.
+const RANKING_WORDS: usize = 40;
+
+/// One match and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Match {
+    pub submission: Submission,
+    pub score: f32,
+    pub reasons: Vec<String>,
+}
+
+/// The submissions that fit `subject`, best first, at most `limit`.
+pub fn matches(
+    index: &SearchIndex,
+    store: &Store,
+    subject: &Submission,
+    now: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<Match>> {
+    let counterpart_kinds: &[Kind] = match subject.kind {
+        Kind::Need => &[Kind::Offer, Kind::FundingSource],
+        Kind::Offer | Kind::FundingSource => &[Kind::Need],
+        Kind::Project => return Ok(Vec::new()),
+    };
+    let fields = index.fields();
+    let mut filters: Vec<Box<dyn Query>> = search::visibility_clauses(fields, now);
+    filters.push(search::any_term(
+        fields.kind,
+        counterpart_kinds.iter().map(|k| k.ordinal()).collect(),
+    ));
+    if subject.areas.is_empty() {
+        return Ok(Vec::new());
+    }
+    filters.push(search::any_term(
+        fields.area,
+        subject.areas.iter().map(|a| a.ordinal()).collect(),
+    ));
+    let places = counterpart_places(subject);
+    if !places.is_empty() {
+        filters.push(search::any_term(fields.place, places));
+    }
+    if let Some(usd) = subject.usd().filter(|usd| *usd > 0.0) {
+        filters.push(amount_clause(fields, subject.kind, usd));
+    }
+
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = filters
+        .into_iter()
+        .map(|q| {
+            (
+                Occur::Must,
+                Box::new(tantivy::query::ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>,
+            )
+        })
+        .collect();
+    let words = significant_words(subject);
+    for word in &words {
+        for field in [fields.title, fields.summary, fields.description] {
+            clauses.push((
+                Occur::Should,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, word),
+                    IndexRecordOption::WithFreqs,
+                )),
+            ));
+        }
+    }
+    let query = BooleanQuery::new(clauses);
+    let searcher = index.searcher();
+    // Ask for one more, in case the subject itself comes back.
+    let top = searcher.search(&query, &TopDocs::with_limit(limit + 1).order_by_score())?;
+    let snapshot = store.read()?;
+    let mut found = Vec::new();
+    for (score, address) in top {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let Some(id) = doc.get_first(fields.id).and_then(|v| v.as_str()) else {
+            continue;
+        };
+        if id == subject.id {
+            continue;
+        }
+        if let Some(candidate) = snapshot.get(id)? {
+            let reasons = reasons(subject, &candidate, &words);
+            found.push(Match {
+                submission: candidate,
+                score,
+                reasons,
+            });
+        }
+    }
+    found.truncate(limit);
+    Ok(found)
+}
+
+/// The `place` values a counterpart may carry to fit `subject`.
+fn counterpart_places(subject: &Submission) -> Vec<u64> {
+    let beneficiaries = &subject.beneficiaries;
+    match subject.kind {
+        // An offer fits a need when it covers one of the need's places.
+        Kind::Need => {
+            if beneficiaries.global {
+                return Vec::new();
+            }
+            let mut values: Vec<u64> = beneficiaries
+                .countries
+                .iter()
+                .filter_map(|c| Place::parse(c))
+                .chain(beneficiaries.regions.iter().filter_map(|r| Place::parse(r)))
+                .flat_map(|p| p.covering_values())
+                .collect();
+            values.push(GLOBAL_PLACE);
+            values
+        }
+        // A need fits an offer when its places lie within the offer's coverage.
+        _ => {
+            if beneficiaries.global {
+                return Vec::new();
+            }
+            let mut values: Vec<u64> = index::places(subject)
+                .into_iter()
+                .filter(|v| *v != GLOBAL_PLACE)
+                .collect();
+            for region in &beneficiaries.regions {
+                if let Some(Place::Region(region)) = Place::parse(region) {
+                    values.extend(
+                        codes::countries_in_region(region.code)
+                            .into_iter()
+                            .filter_map(|c| codes::country_ordinal(c.alpha3)),
+                    );
+                    for sub in codes::regions()
+                        .iter()
+                        .filter(|r| r.parent == Some(region.code))
+                    {
+                        values.extend(index::region_place(sub.code));
+                    }
+                }
+            }
+            values
+        }
+    }
+}
+
+/// Counterparts whose amount is compatible: an offer must be worth at least a tenth of the
+/// need; a need may ask for at most ten times the offer. Counterparts naming no amount fit.
+fn amount_clause(fields: &index::Fields, kind: Kind, usd: f64) -> Box<dyn Query> {
+    let range = match kind {
+        Kind::Need => search::usd_range(fields.usd, Some(usd * SMALLEST_USEFUL_SHARE), None),
+        _ => search::usd_range(fields.usd, None, Some(usd / SMALLEST_USEFUL_SHARE)),
+    };
+    let no_amount = search::term(fields.has_funding, 0);
+    match range {
+        Some(range) => Box::new(BooleanQuery::new(vec![
+            (Occur::Should, range),
+            (Occur::Should, no_amount),
+        ])),
+        None => no_amount,
+    }
+}
+
+/// The stemmed words of the subject's title and summary, without the most common ones.
+fn significant_words(subject: &Submission) -> Vec<String> {
+    let mut analyzer = index::analyzer();
+    let text = format!("{} {}", subject.title, subject.summary);
+    let mut stream = analyzer.token_stream(&text);
+    let mut words = BTreeSet::new();
+    while let Some(token) = stream.next() {
+        if token.text.len() > 2 && !STOP_WORDS.contains(&token.text.as_str()) {
+            words.insert(token.text.clone());
+        }
+        if words.len() >= RANKING_WORDS {
+            break;
+        }
+    }
+    words.into_iter().collect()
+}
+
+/// Words too common in this field to say anything about a match (stemmed forms).
+const STOP_WORDS: &[&str] = &[
+    "the", "and", "for", "with", "from", "this", "that", "are", "will", "its", "their", "our",
+    "into", "over", "under", "all", "demo", "support", "project", "programm", "provid",
+];
+
+/// Why `candidate` fits `subject`, in words a user understands.
+fn reasons(subject: &Submission, candidate: &Submission, words: &[String]) -> Vec<String> {
+    let mut reasons = Vec::new();
+    let shared_areas: Vec<&str> = subject
+        .areas
+        .iter()
+        .filter(|a| candidate.areas.contains(a))
+        .map(|a| a.label())
+        .collect();
+    if !shared_areas.is_empty() {
+        reasons.push(format!("Same area of work: {}", shared_areas.join(", ")));
+    }
+    let (need, offer) = if subject.kind == Kind::Need {
+        (subject, candidate)
+    } else {
+        (candidate, subject)
+    };
+    reasons.push(coverage_reason(need, offer));
+    match (need.usd(), offer.usd()) {
+        (Some(asked), Some(offered)) => reasons.push(format!(
+            "Amount: the need asks for {}, the {} names {}",
+            usd_text(asked),
+            offer.kind.label().to_lowercase(),
+            usd_text(offered)
+        )),
+        (None, _) | (_, None) => {
+            reasons.push("Amount: not stated on both sides, so not a bar".to_string());
+        }
+    }
+    let candidate_words: BTreeSet<String> = significant_words(candidate).into_iter().collect();
+    let shared: Vec<&str> = words
+        .iter()
+        .filter(|w| candidate_words.contains(*w))
+        .map(String::as_str)
+        .take(6)
+        .collect();
+    if !shared.is_empty() {
+        reasons.push(format!("Shared terms: {}", shared.join(", ")));
+    }
+    reasons
+}
+
+fn coverage_reason(need: &Submission, offer: &Submission) -> String {
+    if offer.beneficiaries.global {
+        return "Covers every country (global)".to_string();
+    }
+    let need_countries = &need.beneficiaries.countries;
+    let direct: Vec<&str> = need_countries
+        .iter()
+        .filter(|c| offer.beneficiaries.countries.contains(c))
+        .map(|c| country_name(c))
+        .collect();
+    if !direct.is_empty() {
+        return format!("Covers {}", direct.join(", "));
+    }
+    for region in &offer.beneficiaries.regions {
+        if let Some(Place::Region(region)) = Place::parse(region) {
+            let inside: Vec<&str> = need_countries
+                .iter()
+                .filter(|c| {
+                    codes::countries_in_region(region.code)
+                        .iter()
+                        .any(|x| x.alpha3 == String::as_str(c))
+                })
+                .map(|c| country_name(c))
+                .collect();
+            if !inside.is_empty() {
+                return format!(
+                    "Covers {} through the region {}",
+                    inside.join(", "),
+                    region.name
+                );
+            }
+            if need.beneficiaries.regions.iter().any(|r| r == region.code) {
+                return format!("Covers the region {}", region.name);
+            }
+        }
+    }
+    "Covers the same region".to_string()
+}
+
+fn country_name(code: &str) -> &str {
+    codes::country(code).map_or(code, |c| c.name)
+}
+
+/// An amount in USD, in words: `USD 1.2 million`, `USD 850,000`.
+pub fn usd_text(usd: f64) -> String {
+    if usd >= 1_000_000.0 {
+        format!("USD {:.1} million", usd / 1_000_000.0)
+    } else {
+        format!("USD {}", thousands(usd.round() as u64))
+    }
+}
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,289 @@
+//! The store: redb, the source of truth.
+//!
+//! Owns the database file and its tables. Every change goes through [`Store::write`], one write
+//! transaction per operation, and bumps the change sequence in that same transaction, so the
+//! search index can always tell what it has missed. This module knows nothing of tantivy.
+
+use std::path::Path;
+
+use redb::{
+    Database, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata,
+    TableDefinition,
+};
+
+use crate::submission::{Kind, Submission, format_id, parse_id};
+
+/// Current version of every submission, as JSON, by id.
+const SUBMISSIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("submissions");
+/// Every earlier version, as JSON, by (id, version).
+const VERSIONS: TableDefinition<(&str, u32), &[u8]> = TableDefinition::new("versions");
+/// The latest change of each submission, by sequence number. Older entries of the same id are
+/// removed, so the table holds one row per submission and stays small.
+const CHANGES: TableDefinition<u64, &str> = TableDefinition::new("changes");
+/// The sequence number of each submission's latest change, by id.
+const CHANGED_AT: TableDefinition<&str, u64> = TableDefinition::new("changed_at");
+/// Counters: `seq` (the last change) and `NEED-2026` style id counters.
+const COUNTERS: TableDefinition<&str, u64> = TableDefinition::new("counters");
+/// External identity (Message-ID, IATI identifier) → submission id, for idempotent imports.
+const EXTERNAL_KEYS: TableDefinition<&str, &str> = TableDefinition::new("external_keys");
+
+const SEQ: &str = "seq";
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the database is already open in another process")]
+    AlreadyOpen,
+    #[error("database error: {0}")]
+    Database(#[from] redb::Error),
+    #[error("stored record {id} cannot be read: {source}")]
+    Corrupt {
+        id: String,
+        source: serde_json::Error,
+    },
+    #[error("cannot encode submission {id}: {source}")]
+    Encode {
+        id: String,
+        source: serde_json::Error,
+    },
+}
+
+macro_rules! from_redb {
+    ($($ty:ty),+) => {$(
+        impl From<$ty> for StoreError {
+            fn from(error: $ty) -> Self {
+                StoreError::Database(error.into())
+            }
+        }
+    )+};
+}
+from_redb!(
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);
+
+impl From<redb::DatabaseError> for StoreError {
+    fn from(error: redb::DatabaseError) -> Self {
+        match error {
+            redb::DatabaseError::DatabaseAlreadyOpen => StoreError::AlreadyOpen,
+            other => StoreError::Database(other.into()),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The database.
+#[derive(Debug)]
+pub struct Store {
+    db: Database,
+}
+
+impl Store {
+    /// Opens the database file, creating it and its tables if needed.
+    pub fn open(path: &Path) -> Result<Store> {
+        let db = Database::create(path)?;
+        let txn = db.begin_write()?;
+        {
+            txn.open_table(SUBMISSIONS)?;
+            txn.open_table(VERSIONS)?;
+            txn.open_table(CHANGES)?;
+            txn.open_table(CHANGED_AT)?;
+            txn.open_table(COUNTERS)?;
+            txn.open_table(EXTERNAL_KEYS)?;
+        }
+        txn.commit()?;
+        Ok(Store { db })
+    }
+
+    /// A consistent snapshot to read from.
+    pub fn read(&self) -> Result<Reader> {
+        Ok(Reader {
+            txn: self.db.begin_read()?,
+        })
+    }
+
+    /// Runs `work` in one write transaction and commits it if `work` succeeds; nothing is
+    /// written if it fails.
+    pub fn write<T, E>(&self, work: impl FnOnce(&mut Writer) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let txn = self.db.begin_write().map_err(StoreError::from)?;
+        let mut writer = Writer { txn: &txn };
+        let value = work(&mut writer)?;
+        txn.commit().map_err(StoreError::from)?;
+        Ok(value)
+    }
+}
+
+/// A read snapshot.
+pub struct Reader {
+    txn: ReadTransaction,
+}
+
+impl Reader {
+    /// The current version of a submission.
+    pub fn get(&self, id: &str) -> Result<Option<Submission>> {
+        let table = self.txn.open_table(SUBMISSIONS)?;
+        let value = table.get(id)?;
+        value.map(|v| decode(id, v.value())).transpose()
+    }
+
+    /// The sequence number of the last change.
+    pub fn seq(&self) -> Result<u64> {
+        let table = self.txn.open_table(COUNTERS)?;
+        Ok(table.get(SEQ)?.map(|v| v.value()).unwrap_or(0))
+    }
+
+    /// The ids changed after `seq`, each once, with the sequence of its latest change.
+    pub fn changes_since(&self, seq: u64) -> Result<Vec<(u64, String)>> {
+        let table = self.txn.open_table(CHANGES)?;
+        let mut changes = Vec::new();
+        for entry in table.range(seq.saturating_add(1)..)? {
+            let (seq, id) = entry?;
+            changes.push((seq.value(), id.value().to_string()));
+        }
+        Ok(changes)
+    }
+
+    /// How many submissions the store holds.
+    pub fn count(&self) -> Result<u64> {
+        let table = self.txn.open_table(SUBMISSIONS)?;
+        Ok(table.len()?)
+    }
+
+    /// Calls `visit` with every submission, in id order.
+    pub fn for_each(&self, mut visit: impl FnMut(Submission)) -> Result<()> {
+        let table = self.txn.open_table(SUBMISSIONS)?;
+        for entry in table.range::<&str>(..)? {
+            let (id, value) = entry?;
+            visit(decode(id.value(), value.value())?);
+        }
+        Ok(())
+    }
+
+    /// Every earlier version of a submission, oldest first.
+    pub fn previous_versions(&self, id: &str) -> Result<Vec<Submission>> {
+        let table = self.txn.open_table(VERSIONS)?;
+        let mut versions = Vec::new();
+        for entry in table.range((id, 0)..=(id, u32::MAX))? {
+            let (_, value) = entry?;
+            versions.push(decode(id, value.value())?);
+        }
+        Ok(versions)
+    }
+}
+
+/// Writes within one transaction. Each method that changes a submission bumps the change
+/// sequence, in the same transaction.
+pub struct Writer<'txn> {
+    txn: &'txn redb::WriteTransaction,
+}
+
+impl Writer<'_> {
+    /// The current version of a submission.
+    pub fn get(&self, id: &str) -> Result<Option<Submission>> {
+        let table = self.txn.open_table(SUBMISSIONS)?;
+        let value = table.get(id)?;
+        value.map(|v| decode(id, v.value())).transpose()
+    }
+
+    /// The submission imported earlier from the same original, if any.
+    pub fn id_for_external_key(&self, key: &str) -> Result<Option<String>> {
+        let table = self.txn.open_table(EXTERNAL_KEYS)?;
+        Ok(table.get(key)?.map(|v| v.value().to_string()))
+    }
+
+    /// Gives out the next free id of `kind` in `year`, e.g. `NEED-2026-0043`.
+    pub fn next_id(&mut self, kind: Kind, year: i32) -> Result<String> {
+        let mut counters = self.txn.open_table(COUNTERS)?;
+        let key = format!("{}-{year}", kind.id_prefix());
+        let next = counters.get(key.as_str())?.map(|v| v.value()).unwrap_or(0) + 1;
+        counters.insert(key.as_str(), next)?;
+        // Numbers beyond u32 would take four billion submissions in one year.
+        Ok(format_id(
+            kind,
+            year,
+            u32::try_from(next).unwrap_or(u32::MAX),
+        ))
+    }
+
+    /// Makes sure ids given out later never collide with `id`, which came from elsewhere
+    /// (an export being restored).
+    fn reserve_id(&mut self, id: &str) -> Result<()> {
+        if let Some((kind, year, number)) = parse_id(id) {
+            let mut counters = self.txn.open_table(COUNTERS)?;
+            let key = format!("{}-{year}", kind.id_prefix());
+            let current = counters.get(key.as_str())?.map(|v| v.value()).unwrap_or(0);
+            if u64::from(number) > current {
+                counters.insert(key.as_str(), u64::from(number))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Stores `submission` as the current version. If a current version exists it is kept
+    /// in the version history first, and `submission.version` becomes the next number.
+    /// The id must be set.
+    pub fn put(&mut self, submission: &mut Submission) -> Result<()> {
+        let id = submission.id.clone();
+        let id = id.as_str();
+        {
+            let mut table = self.txn.open_table(SUBMISSIONS)?;
+            let previous = table.get(id)?.map(|v| v.value().to_vec());
+            if let Some(previous_bytes) = previous {
+                let old = decode(id, &previous_bytes)?;
+                submission.version = old.version + 1;
+                let mut versions = self.txn.open_table(VERSIONS)?;
+                versions.insert((id, old.version), previous_bytes.as_slice())?;
+            }
+            table.insert(id, encode(submission)?.as_slice())?;
+        }
+        self.reserve_id(id)?;
+        if let Some(key) = submission.provenance.external_key() {
+            self.txn
+                .open_table(EXTERNAL_KEYS)?
+                .insert(key.as_str(), id)?;
+        }
+        self.record_change(id)
+    }
+
+    /// Stores an earlier version as it was (restoring an export); changes nothing current.
+    pub fn put_previous_version(&mut self, version: &Submission) -> Result<()> {
+        let encoded = encode(version)?;
+        let mut versions = self.txn.open_table(VERSIONS)?;
+        versions.insert((version.id.as_str(), version.version), encoded.as_slice())?;
+        Ok(())
+    }
+
+    fn record_change(&mut self, id: &str) -> Result<()> {
+        let mut counters = self.txn.open_table(COUNTERS)?;
+        let seq = counters.get(SEQ)?.map(|v| v.value()).unwrap_or(0) + 1;
+        counters.insert(SEQ, seq)?;
+        let mut changed_at = self.txn.open_table(CHANGED_AT)?;
+        let earlier = changed_at.insert(id, seq)?.map(|v| v.value());
+        let mut changes = self.txn.open_table(CHANGES)?;
+        if let Some(earlier) = earlier {
+            changes.remove(earlier)?;
+        }
+        changes.insert(seq, id)?;
+        Ok(())
+    }
+}
+
+fn encode(submission: &Submission) -> Result<Vec<u8>> {
+    serde_json::to_vec(submission).map_err(|source| StoreError::Encode {
+        id: submission.id.clone(),
+        source,
+    })
+}
+
+fn decode(id: &str, bytes: &[u8]) -> Result<Submission> {
+    serde_json::from_slice(bytes).map_err(|source| StoreError::Corrupt {
+        id: id.to_string(),
+        source,
+    })
+}

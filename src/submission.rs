@@ -1,0 +1,750 @@
+//! The submission: what a delegation, organisation or the ISU puts on the portal.
+//!
+//! Plain domain types. This module knows nothing of redb, tantivy or HTTP; it checks its own
+//! invariants (`Submission::validate`) against the code lists in [`crate::codes`].
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::codes;
+
+/// What a submission is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// An affected state's request or project proposal.
+    Need,
+    /// A donor's available resources and how to apply.
+    Offer,
+    /// An ongoing project shared as experience.
+    Project,
+    /// A trust fund, regional body or other source of funding.
+    FundingSource,
+}
+
+/// Where a submission stands in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Pending,
+    Published,
+    Expired,
+    Withdrawn,
+    Rejected,
+}
+
+/// Who submitted it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SubmitterType {
+    StateParty,
+    Signatory,
+    InternationalOrganisation,
+    Ngo,
+    Other,
+}
+
+/// The Convention's areas of work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Area {
+    ClearanceAndRiskEducation,
+    VictimAssistance,
+    StockpileDestruction,
+    InternationalCooperationAndAssistance,
+    TransparencyAndNationalImplementation,
+    UniversalisationAndAdvocacy,
+}
+
+/// Kinds of assistance asked for or offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Assistance {
+    Financial,
+    TechnicalExpertise,
+    Equipment,
+    Training,
+    InformationExchange,
+}
+
+/// A closed set of values with a stable slug (used in JSON, URLs and the command line) and an
+/// English label. The position in `ALL` is the value's number in the search index.
+pub trait Vocabulary: Sized + Copy + Eq + 'static {
+    /// Every value, in display order.
+    const ALL: &'static [Self];
+    /// What the set is called, for error messages ("kind", "area of work").
+    const WHAT: &'static str;
+    /// The slug, e.g. `funding-source`.
+    fn slug(self) -> &'static str;
+    /// The English label, e.g. `Funding source`.
+    fn label(self) -> &'static str;
+
+    /// Position in `ALL`.
+    fn ordinal(self) -> u64 {
+        // `ALL` lists every value, so the position always exists.
+        Self::ALL.iter().position(|v| *v == self).unwrap_or(0) as u64
+    }
+
+    /// The value at a position in `ALL`.
+    fn from_ordinal(n: u64) -> Option<Self> {
+        Self::ALL.get(usize::try_from(n).ok()?).copied()
+    }
+
+    /// Reads a slug or label, ignoring case, spaces, hyphens and underscores.
+    fn parse(text: &str) -> Result<Self, UnknownValue> {
+        let wanted = squash(text);
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|v| squash(v.slug()) == wanted || squash(v.label()) == wanted)
+            .ok_or_else(|| UnknownValue {
+                what: Self::WHAT,
+                value: text.to_string(),
+                accepted: Self::ALL.iter().map(|v| v.slug().to_string()).collect(),
+            })
+    }
+}
+
+fn squash(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A value that is not in its vocabulary.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} \"{value}\"; accepted: {}", accepted.join(", "))]
+pub struct UnknownValue {
+    pub what: &'static str,
+    pub value: String,
+    pub accepted: Vec<String>,
+}
+
+macro_rules! vocabulary {
+    ($ty:ty, $what:literal, [$(($variant:ident, $slug:literal, $label:literal)),+ $(,)?]) => {
+        impl Vocabulary for $ty {
+            const ALL: &'static [Self] = &[$(<$ty>::$variant),+];
+            const WHAT: &'static str = $what;
+            fn slug(self) -> &'static str {
+                match self { $(<$ty>::$variant => $slug),+ }
+            }
+            fn label(self) -> &'static str {
+                match self { $(<$ty>::$variant => $label),+ }
+            }
+        }
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.slug())
+            }
+        }
+        impl FromStr for $ty {
+            type Err = UnknownValue;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                <$ty as Vocabulary>::parse(s)
+            }
+        }
+    };
+}
+
+vocabulary!(
+    Kind,
+    "kind",
+    [
+        (Need, "need", "Need"),
+        (Offer, "offer", "Offer"),
+        (Project, "project", "Project"),
+        (FundingSource, "funding-source", "Funding source"),
+    ]
+);
+
+vocabulary!(
+    Status,
+    "status",
+    [
+        (Pending, "pending", "Pending review"),
+        (Published, "published", "Published"),
+        (Expired, "expired", "Expired"),
+        (Withdrawn, "withdrawn", "Withdrawn"),
+        (Rejected, "rejected", "Rejected"),
+    ]
+);
+
+vocabulary!(
+    SubmitterType,
+    "submitter type",
+    [
+        (StateParty, "state-party", "State Party"),
+        (Signatory, "signatory", "Signatory"),
+        (
+            InternationalOrganisation,
+            "international-organisation",
+            "International organisation"
+        ),
+        (Ngo, "ngo", "NGO"),
+        (Other, "other", "Other"),
+    ]
+);
+
+vocabulary!(
+    Area,
+    "area of work",
+    [
+        (
+            ClearanceAndRiskEducation,
+            "clearance-and-risk-education",
+            "Clearance and risk education"
+        ),
+        (VictimAssistance, "victim-assistance", "Victim assistance"),
+        (
+            StockpileDestruction,
+            "stockpile-destruction",
+            "Stockpile destruction"
+        ),
+        (
+            InternationalCooperationAndAssistance,
+            "international-cooperation-and-assistance",
+            "International cooperation and assistance"
+        ),
+        (
+            TransparencyAndNationalImplementation,
+            "transparency-and-national-implementation",
+            "Transparency and national implementation measures"
+        ),
+        (
+            UniversalisationAndAdvocacy,
+            "universalisation-and-advocacy",
+            "Universalisation and advocacy"
+        ),
+    ]
+);
+
+vocabulary!(
+    Assistance,
+    "kind of assistance",
+    [
+        (Financial, "financial", "Financial"),
+        (
+            TechnicalExpertise,
+            "technical-expertise",
+            "Technical expertise"
+        ),
+        (Equipment, "equipment", "Equipment"),
+        (Training, "training", "Training"),
+        (
+            InformationExchange,
+            "information-exchange",
+            "Exchange of information and good practice"
+        ),
+    ]
+);
+
+impl Kind {
+    /// The prefix of this kind's ids, e.g. `NEED` in `NEED-2026-0042`.
+    pub fn id_prefix(self) -> &'static str {
+        match self {
+            Kind::Need => "NEED",
+            Kind::Offer => "OFFER",
+            Kind::Project => "PROJECT",
+            Kind::FundingSource => "FUND",
+        }
+    }
+
+    /// The kind whose ids start with `prefix`.
+    pub fn from_id_prefix(prefix: &str) -> Option<Kind> {
+        Kind::ALL.iter().copied().find(|k| k.id_prefix() == prefix)
+    }
+}
+
+/// The organisation behind a submission.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Submitter {
+    pub organisation: String,
+    #[serde(rename = "type")]
+    pub kind: SubmitterType,
+    /// ISO 3166-1 alpha-3; optional for international organisations and NGOs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+}
+
+/// Where the help is meant to go: countries, regions (UN M49 codes), or everywhere.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Beneficiaries {
+    /// ISO 3166-1 alpha-3 codes.
+    #[serde(default)]
+    pub countries: Vec<String>,
+    /// UN M49 region or sub-region codes, e.g. `035` for South-eastern Asia.
+    #[serde(default)]
+    pub regions: Vec<String>,
+    /// Open to every country.
+    #[serde(default)]
+    pub global: bool,
+}
+
+/// An amount of money, with its value in US dollars from the shipped exchange-rate table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Funding {
+    pub amount: f64,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// The amount in USD, filled in on validation from [`codes::usd_rate`].
+    #[serde(default)]
+    pub usd: f64,
+    /// The date of the exchange rate used for `usd`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_date: Option<NaiveDate>,
+}
+
+/// When the activity runs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Period {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<NaiveDate>,
+}
+
+/// Whom to write to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    pub name: String,
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+/// Where a submission came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    /// A JSON Lines file.
+    #[default]
+    File,
+    /// An e-mailed template.
+    Email,
+    /// A form on the portal.
+    Form,
+    /// An IATI activity.
+    Iati,
+    /// The demo generator: fictitious content.
+    Demo,
+}
+
+/// Provenance: enough to trace a submission back to what its sender sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub source: Source,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iati_identifier: Option<String>,
+}
+
+impl Provenance {
+    /// A key that identifies the original across imports (Message-ID or IATI identifier), so
+    /// that importing the same thing twice creates nothing new.
+    pub fn external_key(&self) -> Option<String> {
+        if let Some(id) = &self.iati_identifier {
+            return Some(format!("iati:{}", id.trim()));
+        }
+        if let Some(id) = &self.message_id {
+            return Some(format!("message-id:{}", id.trim()));
+        }
+        match (self.source, &self.file) {
+            // Demo records are named by seed and position, so loading them twice adds nothing.
+            (Source::Demo, Some(name)) => Some(format!("demo:{name}")),
+            _ => None,
+        }
+    }
+}
+
+/// The moments in a submission's life. A record imported without them gets the import time
+/// (the Unix epoch stands for "not given").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Timestamps {
+    pub received_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewed_at: Option<DateTime<Utc>>,
+}
+
+/// One need, offer, project or funding source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Submission {
+    /// Human-readable and stable, e.g. `NEED-2026-0042`. Empty until the store assigns one.
+    #[serde(default)]
+    pub id: String,
+    pub kind: Kind,
+    /// `pending` when not given.
+    #[serde(default = "pending")]
+    pub status: Status,
+    /// 1 for the first version; every edit adds one and keeps the previous version.
+    #[serde(default = "first_version")]
+    pub version: u32,
+    pub submitter: Submitter,
+    pub title: String,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub beneficiaries: Beneficiaries,
+    #[serde(default)]
+    pub areas: Vec<Area>,
+    /// OECD DAC 5-digit purpose codes, where a source gives them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dac_sectors: Vec<u32>,
+    #[serde(default)]
+    pub assistance: Vec<Assistance>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funding: Option<Funding>,
+    #[serde(default)]
+    pub period: Period,
+    #[serde(default)]
+    pub contact: Contact,
+    /// How to apply and what is required (offers and funding sources).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub how_to_apply: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<String>,
+    #[serde(default)]
+    pub timestamps: Timestamps,
+    #[serde(default)]
+    pub provenance: Provenance,
+}
+
+impl Default for Timestamps {
+    fn default() -> Self {
+        Timestamps {
+            received_at: DateTime::UNIX_EPOCH,
+            published_at: None,
+            updated_at: DateTime::UNIX_EPOCH,
+            expires_at: None,
+            renewed_at: None,
+        }
+    }
+}
+
+fn first_version() -> u32 {
+    1
+}
+
+fn pending() -> Status {
+    Status::Pending
+}
+
+/// One thing wrong with a submission, naming the field and what would be accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("\"{field}\": {message}")]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    fn new(field: &'static str, message: impl Into<String>) -> Self {
+        FieldError {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+/// Everything wrong with a submission, reported together.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+pub struct Invalid(pub Vec<FieldError>);
+
+impl Submission {
+    /// Checks every field against the code lists and normalises what can be normalised:
+    /// codes to upper case, duplicates removed, the USD amount computed from the shipped
+    /// exchange-rate table. Returns every problem found, not just the first.
+    pub fn validate(&mut self) -> Result<(), Invalid> {
+        let mut errors = Vec::new();
+        let mut need_text = |field: &'static str, value: &str| {
+            if value.trim().is_empty() {
+                errors.push(FieldError::new(field, "is empty; it is required"));
+            }
+        };
+        need_text("title", &self.title);
+        need_text("submitter.organisation", &self.submitter.organisation);
+
+        if !self.id.is_empty() {
+            match parse_id(&self.id) {
+                Some((kind, _, _)) if kind == self.kind => {}
+                Some(_) => errors.push(FieldError::new(
+                    "id",
+                    format!(
+                        "\"{}\" does not fit kind {}; its prefix must be {}",
+                        self.id,
+                        self.kind,
+                        self.kind.id_prefix()
+                    ),
+                )),
+                None => errors.push(FieldError::new(
+                    "id",
+                    format!(
+                        "\"{}\" is not an id; write e.g. {}-2026-0042",
+                        self.id,
+                        self.kind.id_prefix()
+                    ),
+                )),
+            }
+        }
+
+        if let Some(country) = &mut self.submitter.country {
+            match codes::country(country) {
+                Some(c) => *country = c.alpha3.to_string(),
+                None => errors.push(unknown_country("submitter.country", country)),
+            }
+        }
+        if self.submitter.country.is_none()
+            && matches!(
+                self.submitter.kind,
+                SubmitterType::StateParty | SubmitterType::Signatory
+            )
+        {
+            errors.push(FieldError::new(
+                "submitter.country",
+                "is required for a State Party or Signatory",
+            ));
+        }
+
+        let beneficiaries = &mut self.beneficiaries;
+        for country in &mut beneficiaries.countries {
+            match codes::country(country) {
+                Some(c) => *country = c.alpha3.to_string(),
+                None => errors.push(unknown_country("beneficiaries.countries", country)),
+            }
+        }
+        dedup_in_order(&mut beneficiaries.countries);
+        for region in &beneficiaries.regions {
+            if codes::region(region).is_none() {
+                errors.push(FieldError::new(
+                    "beneficiaries.regions",
+                    format!(
+                        "unknown region \"{region}\"; accepted: UN M49 codes, e.g. {}",
+                        codes::regions()
+                            .iter()
+                            .take(4)
+                            .map(|r| format!("{} ({})", r.code, r.name))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+        }
+        dedup_in_order(&mut beneficiaries.regions);
+        if beneficiaries.countries.is_empty()
+            && beneficiaries.regions.is_empty()
+            && !beneficiaries.global
+        {
+            errors.push(FieldError::new(
+                "beneficiaries",
+                "names no country or region and is not global; name at least one, or mark it global",
+            ));
+        }
+
+        for sector in &self.dac_sectors {
+            if codes::dac_sector_name(*sector).is_none() {
+                errors.push(FieldError::new(
+                    "dac_sectors",
+                    format!("unknown DAC 5-digit sector code {sector}; e.g. 15250 (Removal of land mines and explosive remnants of war)"),
+                ));
+            }
+        }
+        for area in self
+            .dac_sectors
+            .iter()
+            .filter_map(|s| codes::area_for_dac_sector(*s))
+        {
+            if !self.areas.contains(&area) {
+                self.areas.push(area);
+            }
+        }
+        dedup_in_order(&mut self.areas);
+        dedup_in_order(&mut self.assistance);
+        if self.areas.is_empty() {
+            errors.push(FieldError::new(
+                "areas",
+                format!(
+                    "names no area of work; accepted: {}",
+                    Area::ALL
+                        .iter()
+                        .map(|a| a.slug())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+
+        if let Some(funding) = &mut self.funding {
+            funding.currency = funding.currency.trim().to_ascii_uppercase();
+            if !funding.amount.is_finite() || funding.amount < 0.0 {
+                errors.push(FieldError::new(
+                    "funding.amount",
+                    format!(
+                        "{} is not an amount; write a positive number, e.g. 1200000",
+                        funding.amount
+                    ),
+                ));
+            }
+            match codes::usd_rate(&funding.currency) {
+                Some(rate) => {
+                    funding.usd = (funding.amount * rate * 100.0).round() / 100.0;
+                    funding.rate_date = Some(codes::rates_date());
+                }
+                None => {
+                    let suggestions = codes::suggest_currencies(&funding.currency);
+                    errors.push(FieldError::new(
+                        "funding.currency",
+                        format!(
+                            "unknown or unsupported currency \"{}\"; did you mean {}?",
+                            funding.currency,
+                            suggestions.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+
+        if let (Some(start), Some(end)) = (self.period.start, self.period.end)
+            && end < start
+        {
+            errors.push(FieldError::new(
+                "period",
+                format!("ends ({end}) before it starts ({start})"),
+            ));
+        }
+        if !self.contact.email.is_empty() && !looks_like_email(&self.contact.email) {
+            errors.push(FieldError::new(
+                "contact.email",
+                format!(
+                    "\"{}\" is not an e-mail address; write e.g. name@example.org",
+                    self.contact.email
+                ),
+            ));
+        }
+        if self.version == 0 {
+            self.version = 1;
+        }
+
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Invalid(errors))
+        }
+    }
+
+    /// Whether members may see it at `now`: published and not past its expiry.
+    pub fn is_visible_to_members(&self, now: DateTime<Utc>) -> bool {
+        self.status == Status::Published
+            && self.timestamps.expires_at.is_none_or(|expiry| now < expiry)
+    }
+
+    /// The amount in USD, if the submission names one.
+    pub fn usd(&self) -> Option<f64> {
+        self.funding.as_ref().map(|f| f.usd)
+    }
+}
+
+fn unknown_country(field: &'static str, value: &str) -> FieldError {
+    let suggestions = codes::suggest_countries(value);
+    FieldError::new(
+        field,
+        format!(
+            "unknown country \"{value}\"; use an ISO 3166-1 alpha-3 code; did you mean {}?",
+            suggestions.join(", ")
+        ),
+    )
+}
+
+fn looks_like_email(text: &str) -> bool {
+    let text = text.trim();
+    match text.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !text.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+fn dedup_in_order<T: PartialEq + Clone>(items: &mut Vec<T>) {
+    let mut seen: Vec<T> = Vec::with_capacity(items.len());
+    items.retain(|item| {
+        if seen.contains(item) {
+            false
+        } else {
+            seen.push(item.clone());
+            true
+        }
+    });
+}
+
+/// Splits an id like `NEED-2026-0042` into its kind, year and number.
+pub fn parse_id(id: &str) -> Option<(Kind, i32, u32)> {
+    let mut parts = id.split('-');
+    let kind = Kind::from_id_prefix(parts.next()?)?;
+    let year: i32 = parts.next()?.parse().ok()?;
+    let number = parts.next()?;
+    if parts.next().is_some() || number.len() < 4 || !(1900..=9999).contains(&year) {
+        return None;
+    }
+    Some((kind, year, number.parse().ok()?))
+}
+
+/// Formats an id from its parts.
+pub fn format_id(kind: Kind, year: i32, number: u32) -> String {
+    format!("{}-{year}-{number:04}", kind.id_prefix())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip() {
+        assert_eq!(format_id(Kind::Need, 2026, 42), "NEED-2026-0042");
+        assert_eq!(parse_id("NEED-2026-0042"), Some((Kind::Need, 2026, 42)));
+        assert_eq!(
+            parse_id("FUND-2027-12345"),
+            Some((Kind::FundingSource, 2027, 12345))
+        );
+        assert_eq!(parse_id("NEED-2026-42"), None);
+        assert_eq!(parse_id("WISH-2026-0042"), None);
+    }
+
+    #[test]
+    fn vocabularies_parse_slugs_and_labels() {
+        assert_eq!(Kind::parse("Funding source"), Ok(Kind::FundingSource));
+        assert_eq!(Area::parse("victim_assistance"), Ok(Area::VictimAssistance));
+        assert_eq!(
+            SubmitterType::parse("State Party"),
+            Ok(SubmitterType::StateParty)
+        );
+        let err = Assistance::parse("money").unwrap_err();
+        assert!(err.to_string().contains("financial"), "{err}");
+    }
+
+    #[test]
+    fn ordinals_round_trip() {
+        for area in Area::ALL {
+            assert_eq!(Area::from_ordinal(area.ordinal()), Some(*area));
+        }
+    }
+}

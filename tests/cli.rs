@@ -1,0 +1,150 @@
+//! The `portal` command line, run as a user would run it.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn portal(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_portal"))
+        .args(args)
+        .env("PORTAL_DATA_DIR", dir.join("data"))
+        .env("PORTAL_INDEX_DIR", dir.join("index"))
+        .output()
+        .expect("portal runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn demo_content_loads_and_is_searchable_and_matchable() {
+    let dir = tempfile::tempdir().unwrap();
+    let loaded = portal(dir.path(), &["demo", "--load", "--count", "300"]);
+    assert!(loaded.status.success(), "{}", stderr(&loaded));
+    assert!(
+        stdout(&loaded).contains("Loaded 300"),
+        "{}",
+        stdout(&loaded)
+    );
+
+    let found = portal(dir.path(), &["search", "clearance", "--json"]);
+    assert!(found.status.success(), "{}", stderr(&found));
+    let results: serde_json::Value = serde_json::from_str(&stdout(&found)).unwrap();
+    assert!(results["total"].as_u64().unwrap() > 0);
+    let hit = &results["hits"][0]["submission"];
+    assert!(hit["title"].as_str().unwrap().starts_with("[Demo]"));
+
+    let needs = portal(
+        dir.path(),
+        &["search", "--kind", "need", "--country", "Lao PDR", "--json"],
+    );
+    let needs: serde_json::Value = serde_json::from_str(&stdout(&needs)).unwrap();
+    let need_id = needs["hits"][0]["submission"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let matched = portal(dir.path(), &["matches", &need_id]);
+    assert!(matched.status.success(), "{}", stderr(&matched));
+    assert!(
+        stdout(&matched).contains("matches for"),
+        "{}",
+        stdout(&matched)
+    );
+
+    // Loading the same demo content again adds nothing new.
+    let again = portal(dir.path(), &["demo", "--load", "--count", "300"]);
+    assert!(stdout(&again).contains("Loaded 0"), "{}", stdout(&again));
+
+    let stats = portal(dir.path(), &["stats", "--json"]);
+    let stats: serde_json::Value = serde_json::from_str(&stdout(&stats)).unwrap();
+    assert_eq!(stats["total"], 300);
+}
+
+#[test]
+fn export_and_import_round_trip_through_files() {
+    let first = tempfile::tempdir().unwrap();
+    portal(first.path(), &["demo", "--load", "--count", "120"]);
+    let exported = first.path().join("all.jsonl");
+    let out = portal(
+        first.path(),
+        &["export", "--out", exported.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let second = tempfile::tempdir().unwrap();
+    let imported = portal(second.path(), &["import", exported.to_str().unwrap()]);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    assert!(
+        stdout(&imported).contains("120 stored"),
+        "{}",
+        stdout(&imported)
+    );
+    let again = second.path().join("again.jsonl");
+    portal(second.path(), &["export", "--out", again.to_str().unwrap()]);
+    assert_eq!(
+        std::fs::read(&exported).unwrap(),
+        std::fs::read(&again).unwrap()
+    );
+}
+
+#[test]
+fn errors_are_one_clear_line_and_a_non_zero_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad_country = portal(dir.path(), &["search", "--country", "Narnai"]);
+    assert!(!bad_country.status.success());
+    let message = stderr(&bad_country);
+    assert_eq!(message.trim().lines().count(), 1, "{message}");
+    assert!(message.contains("Narnai"), "{message}");
+
+    let bad_area = portal(dir.path(), &["search", "--area", "demining"]);
+    assert!(!bad_area.status.success());
+    assert!(
+        stderr(&bad_area).contains("victim-assistance"),
+        "{}",
+        stderr(&bad_area)
+    );
+
+    let missing = portal(dir.path(), &["matches", "NEED-2026-9999"]);
+    assert!(!missing.status.success());
+    assert!(stderr(&missing).contains("no submission with id NEED-2026-9999"));
+
+    let bad_file = dir.path().join("bad.jsonl");
+    std::fs::write(&bad_file, "{\"kind\": \"need\"}\n").unwrap();
+    let rejected = portal(dir.path(), &["import", bad_file.to_str().unwrap()]);
+    assert!(!rejected.status.success());
+    assert!(
+        stderr(&rejected).contains("bad.jsonl line 1"),
+        "{}",
+        stderr(&rejected)
+    );
+}
+
+#[test]
+fn a_second_process_gets_one_clear_line_saying_the_data_folder_is_in_use() {
+    let fixture = common::Fixture::new();
+    let output = portal(fixture.dir.path(), &["search", "anything"]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert_eq!(message.trim().lines().count(), 1, "{message}");
+    assert!(
+        message.contains("is in use by another portal process"),
+        "{message}"
+    );
+}
+
+#[test]
+fn demo_output_is_deterministic_for_a_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = portal(dir.path(), &["demo", "--count", "50", "--seed", "9"]);
+    let b = portal(dir.path(), &["demo", "--count", "50", "--seed", "9"]);
+    let c = portal(dir.path(), &["demo", "--count", "50", "--seed", "10"]);
+    assert_eq!(stdout(&a).lines().count(), 50);
+    assert_eq!(stdout(&a), stdout(&b));
+    assert_ne!(stdout(&a), stdout(&c));
+}

@@ -1,0 +1,171 @@
+//! Helpers shared by the integration tests: a catalogue in a temporary folder with a clock the
+//! test controls, and a small builder for submissions.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeZone, Utc};
+use portal::catalogue::{
+    Catalogue, ExportRecord, ImportOptions, ImportReport, IncomingRecord, Paths,
+};
+use portal::clock::ManualClock;
+use portal::submission::{
+    Area, Assistance, Beneficiaries, Contact, Funding, Kind, Period, Provenance, Status,
+    Submission, Submitter, SubmitterType, Timestamps,
+};
+use tempfile::TempDir;
+
+/// A catalogue in its own temporary folder, with a manual clock.
+pub struct Fixture {
+    pub dir: TempDir,
+    pub clock: ManualClock,
+    pub catalogue: Catalogue,
+}
+
+/// 2026-06-01 12:00 UTC: "now" in the tests unless they move the clock.
+pub fn start_time() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).unwrap()
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = ManualClock::new(start_time());
+        let catalogue = open(&paths(&dir), &clock);
+        Fixture {
+            dir,
+            clock,
+            catalogue,
+        }
+    }
+
+    pub fn paths(&self) -> Paths {
+        paths(&self.dir)
+    }
+
+    /// Closes and reopens the catalogue, as a restart would.
+    pub fn reopen(self) -> Fixture {
+        let Fixture {
+            dir,
+            clock,
+            catalogue,
+        } = self;
+        drop(catalogue);
+        let catalogue = open(&paths(&dir), &clock);
+        Fixture {
+            dir,
+            clock,
+            catalogue,
+        }
+    }
+
+    /// Imports submissions, publishing them, and returns the report.
+    pub fn import(&self, submissions: Vec<Submission>) -> ImportReport {
+        self.import_with(submissions, ImportOptions { publish: true })
+    }
+
+    pub fn import_with(
+        &self,
+        submissions: Vec<Submission>,
+        options: ImportOptions,
+    ) -> ImportReport {
+        let records = submissions
+            .into_iter()
+            .enumerate()
+            .map(|(i, submission)| IncomingRecord {
+                location: format!("record {}", i + 1),
+                record: Ok(ExportRecord {
+                    submission,
+                    previous_versions: Vec::new(),
+                }),
+            });
+        self.catalogue
+            .import(records, options, &mut |_| {})
+            .unwrap()
+    }
+
+    /// Imports one submission, published, and returns its id.
+    pub fn add(&self, submission: Submission) -> String {
+        let report = self.import(vec![submission]);
+        assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+        report.ids[0].clone()
+    }
+}
+
+pub fn paths(dir: &TempDir) -> Paths {
+    Paths {
+        data_dir: dir.path().join("data"),
+        index_dir: dir.path().join("index"),
+    }
+}
+
+pub fn open(paths: &Paths, clock: &ManualClock) -> Catalogue {
+    Catalogue::open(paths, Arc::new(clock.clone())).unwrap().0
+}
+
+/// A valid pending need for Lao PDR in clearance, USD 1,000,000. Change what the test needs.
+pub fn need(title: &str) -> Submission {
+    Submission {
+        id: String::new(),
+        kind: Kind::Need,
+        status: Status::Pending,
+        version: 1,
+        submitter: Submitter {
+            organisation: "National Regulatory Authority (Lao PDR)".into(),
+            kind: SubmitterType::StateParty,
+            country: Some("LAO".into()),
+        },
+        title: title.into(),
+        summary: format!("{title}: summary."),
+        description: "Survey and clearance of cluster munition remnants in contaminated villages."
+            .into(),
+        beneficiaries: Beneficiaries {
+            countries: vec!["LAO".into()],
+            regions: vec![],
+            global: false,
+        },
+        areas: vec![Area::ClearanceAndRiskEducation],
+        dac_sectors: vec![],
+        assistance: vec![Assistance::Financial],
+        funding: Some(Funding {
+            amount: 1_000_000.0,
+            currency: "USD".into(),
+            usd: 0.0,
+            rate_date: None,
+        }),
+        period: Period::default(),
+        contact: Contact {
+            name: "Test Contact".into(),
+            email: "contact@example.org".into(),
+            phone: None,
+        },
+        how_to_apply: String::new(),
+        links: vec![],
+        timestamps: Timestamps::default(),
+        provenance: Provenance::default(),
+    }
+}
+
+/// A valid pending offer from Norway, global, in clearance, USD 2,000,000.
+pub fn offer(title: &str) -> Submission {
+    let mut s = need(title);
+    s.kind = Kind::Offer;
+    s.submitter = Submitter {
+        organisation: "Ministry of Foreign Affairs of Norway".into(),
+        kind: SubmitterType::StateParty,
+        country: Some("NOR".into()),
+    };
+    s.beneficiaries = Beneficiaries {
+        countries: vec![],
+        regions: vec![],
+        global: true,
+    };
+    s.funding = Some(Funding {
+        amount: 2_000_000.0,
+        currency: "USD".into(),
+        usd: 0.0,
+        rate_date: None,
+    });
+    s.how_to_apply = "Send a concept note.".into();
+    s
+}

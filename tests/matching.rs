@@ -1,0 +1,141 @@
+//! Matching needs to offers and funding sources, and back, with reasons.
+
+mod common;
+
+use common::{Fixture, need, offer};
+use portal::submission::{Area, Kind, Status};
+
+fn match_titles(fixture: &Fixture, id: &str) -> Vec<String> {
+    fixture
+        .catalogue
+        .matches(id, 10)
+        .unwrap()
+        .into_iter()
+        .map(|m| m.submission.title)
+        .collect()
+}
+
+#[test]
+fn a_need_matches_offers_that_cover_its_country_region_or_everyone() {
+    let fixture = Fixture::new();
+    let need_id = fixture.add(need("Clearance of cluster munition remnants in Lao PDR"));
+    let mut direct = offer("Lao offer");
+    direct.beneficiaries.global = false;
+    direct.beneficiaries.countries = vec!["LAO".into()];
+    let mut regional = offer("South-east Asia offer");
+    regional.beneficiaries.global = false;
+    regional.beneficiaries.regions = vec!["035".into()];
+    let mut elsewhere = offer("Iraq offer");
+    elsewhere.beneficiaries.global = false;
+    elsewhere.beneficiaries.countries = vec!["IRQ".into()];
+    let global = offer("Global offer");
+    let mut fund = offer("Trust fund");
+    fund.kind = Kind::FundingSource;
+    fixture.import(vec![direct, regional, elsewhere, global, fund]);
+
+    let mut found = match_titles(&fixture, &need_id);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "Global offer",
+            "Lao offer",
+            "South-east Asia offer",
+            "Trust fund"
+        ]
+    );
+}
+
+#[test]
+fn matches_share_an_area_of_work_and_a_compatible_amount() {
+    let fixture = Fixture::new();
+    let need_id = fixture.add(need("Survey in Lao PDR"));
+    let mut other_area = offer("Victim assistance offer");
+    other_area.areas = vec![Area::VictimAssistance];
+    let mut too_small = offer("Tiny offer");
+    too_small.funding.as_mut().unwrap().amount = 5_000.0;
+    let mut no_amount = offer("Expertise offer");
+    no_amount.funding = None;
+    fixture.import(vec![
+        other_area,
+        too_small,
+        no_amount,
+        offer("Fitting offer"),
+    ]);
+
+    let mut found = match_titles(&fixture, &need_id);
+    found.sort();
+    assert_eq!(found, ["Expertise offer", "Fitting offer"]);
+}
+
+#[test]
+fn better_text_matches_rank_first_and_reasons_are_given() {
+    let fixture = Fixture::new();
+    let mut subject = need("Battle area clearance of submunitions in Xieng Khouang");
+    subject.summary = "Clearance of submunitions around villages.".into();
+    let need_id = fixture.add(subject);
+    let mut close = offer("Funding for submunitions clearance in villages");
+    close.summary = "Battle area clearance.".into();
+    let mut vague = offer("General support offer");
+    vague.summary = "Flexible funding.".into();
+    fixture.import(vec![vague, close]);
+
+    let found = fixture.catalogue.matches(&need_id, 10).unwrap();
+    assert_eq!(
+        found[0].submission.title,
+        "Funding for submunitions clearance in villages"
+    );
+    let reasons = found[0].reasons.join("\n");
+    assert!(
+        reasons.contains("Clearance and risk education"),
+        "{reasons}"
+    );
+    assert!(reasons.contains("global"), "{reasons}");
+    assert!(reasons.contains("USD 1.0 million"), "{reasons}");
+    assert!(reasons.contains("submunit"), "{reasons}");
+}
+
+#[test]
+fn an_offer_matches_the_needs_it_covers() {
+    let fixture = Fixture::new();
+    let mut regional = offer("Offer for South-east Asia");
+    regional.beneficiaries.global = false;
+    regional.beneficiaries.regions = vec!["035".into()];
+    let offer_id = fixture.add(regional);
+    let mut iraq = need("Iraq need");
+    iraq.beneficiaries.countries = vec!["IRQ".into()];
+    let mut vietnam = need("Viet Nam need");
+    vietnam.beneficiaries.countries = vec!["VNM".into()];
+    fixture.import(vec![
+        need("Lao need"),
+        iraq,
+        vietnam,
+        offer("Another offer"),
+    ]);
+
+    let mut found = match_titles(&fixture, &offer_id);
+    found.sort();
+    assert_eq!(found, ["Lao need", "Viet Nam need"]);
+}
+
+#[test]
+fn unpublished_and_expired_counterparts_are_never_matched() {
+    let fixture = Fixture::new();
+    let need_id = fixture.add(need("Need"));
+    let withdrawn = fixture.add(offer("Withdrawn offer"));
+    fixture
+        .catalogue
+        .set_status(&withdrawn, Status::Withdrawn)
+        .unwrap();
+    let expiring = fixture.add(offer("Expiring offer"));
+    assert_eq!(match_titles(&fixture, &need_id), ["Expiring offer"]);
+    let expiry = fixture
+        .catalogue
+        .get(&expiring)
+        .unwrap()
+        .timestamps
+        .expires_at
+        .unwrap();
+    fixture.clock.set(expiry);
+    assert!(match_titles(&fixture, &need_id).is_empty());
+}

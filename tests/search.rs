@@ -1,0 +1,393 @@
+//! Search: keywords, filters, facets, sorting, pagination, snippets and visibility.
+
+mod common;
+
+use chrono::Duration;
+use common::{Fixture, need, offer};
+use portal::catalogue::ImportOptions;
+use portal::search::{Audience, Filters, Place, SearchRequest, SearchResults, Sort};
+use portal::submission::{Area, Assistance, Kind, Status, SubmitterType};
+
+fn search(fixture: &Fixture, text: &str, filters: Filters) -> SearchResults {
+    fixture
+        .catalogue
+        .search(&SearchRequest {
+            text: text.into(),
+            filters,
+            ..SearchRequest::default()
+        })
+        .unwrap()
+}
+
+fn titles(results: &SearchResults) -> Vec<String> {
+    let mut titles: Vec<String> = results
+        .hits
+        .iter()
+        .map(|h| h.submission.title.clone())
+        .collect();
+    titles.sort();
+    titles
+}
+
+/// Checks which titles a keyword query returns.
+fn check(fixture: &Fixture, text: &str, expected: &[&str]) {
+    let results = search(fixture, text, Filters::default());
+    assert_eq!(titles(&results), expected, "query {text:?}");
+    assert_eq!(results.total as usize, expected.len(), "query {text:?}");
+}
+
+fn place(text: &str) -> Place {
+    Place::parse(text).unwrap()
+}
+
+fn keyword_fixture() -> Fixture {
+    let fixture = Fixture::new();
+    let mut a = need("Battle area clearance in Xieng Khouang");
+    a.description = "Clearing submunitions from rice fields near schools.".into();
+    let mut b = need("Prosthetics workshop for survivors");
+    b.description = "Physical rehabilitation and prosthetic limbs for survivors.".into();
+    b.areas = vec![Area::VictimAssistance];
+    let mut c = need("Risk education for children");
+    c.description = "Explosive ordnance risk education in schools and villages.".into();
+    fixture.import(vec![a, b, c]);
+    fixture
+}
+
+#[test]
+fn keywords_match_stemmed_words_in_any_text_field() {
+    let fixture = keyword_fixture();
+    check(
+        &fixture,
+        "prosthetic",
+        &["Prosthetics workshop for survivors"],
+    );
+    check(
+        &fixture,
+        "SCHOOL",
+        &[
+            "Battle area clearance in Xieng Khouang",
+            "Risk education for children",
+        ],
+    );
+    check(&fixture, "Norway", &[]);
+}
+
+#[test]
+fn phrases_and_boolean_operators_work() {
+    let fixture = keyword_fixture();
+    check(
+        &fixture,
+        "\"risk education\"",
+        &["Risk education for children"],
+    );
+    check(&fixture, "\"education risk\"", &[]);
+    check(&fixture, "schools -rice", &["Risk education for children"]);
+    check(
+        &fixture,
+        "prosthetics OR submunitions",
+        &[
+            "Battle area clearance in Xieng Khouang",
+            "Prosthetics workshop for survivors",
+        ],
+    );
+    check(
+        &fixture,
+        "schools AND rice",
+        &["Battle area clearance in Xieng Khouang"],
+    );
+}
+
+#[test]
+fn malformed_queries_never_fail() {
+    let fixture = keyword_fixture();
+    for text in [
+        "\"unclosed",
+        "(((",
+        "title:",
+        "AND OR",
+        "-",
+        ")",
+        "risk^^",
+        "\u{0}",
+    ] {
+        let results = fixture.catalogue.search(&SearchRequest {
+            text: text.into(),
+            ..SearchRequest::default()
+        });
+        assert!(results.is_ok(), "query {text:?} failed: {results:?}");
+    }
+}
+
+#[test]
+fn snippets_highlight_the_matched_words() {
+    let fixture = keyword_fixture();
+    let results = search(&fixture, "prosthetic", Filters::default());
+    let snippet = &results.hits[0].snippet;
+    assert!(snippet.to_html().contains("<b>"), "{snippet:?}");
+    let (start, end) = snippet.highlighted[0];
+    assert!(
+        snippet.fragment[start..end]
+            .to_lowercase()
+            .starts_with("prosthet")
+    );
+}
+
+#[test]
+fn a_country_filter_finds_that_country_its_regions_and_global_offers() {
+    let fixture = Fixture::new();
+    let lao = need("Lao need");
+    let mut regional = offer("South-east Asia offer");
+    regional.beneficiaries.global = false;
+    regional.beneficiaries.regions = vec!["035".into()];
+    let global = offer("Global offer");
+    let mut iraq = need("Iraq need");
+    iraq.beneficiaries.countries = vec!["IRQ".into()];
+    fixture.import(vec![lao, regional, global, iraq]);
+
+    let results = search(
+        &fixture,
+        "",
+        Filters {
+            places: vec![place("Laos")],
+            ..Filters::default()
+        },
+    );
+    assert_eq!(
+        titles(&results),
+        ["Global offer", "Lao need", "South-east Asia offer"]
+    );
+
+    let results = search(
+        &fixture,
+        "",
+        Filters {
+            places: vec![place("Asia")],
+            ..Filters::default()
+        },
+    );
+    assert_eq!(
+        titles(&results),
+        [
+            "Global offer",
+            "Iraq need",
+            "Lao need",
+            "South-east Asia offer"
+        ]
+    );
+
+    let results = search(
+        &fixture,
+        "",
+        Filters {
+            places: vec![place("Western Asia")],
+            ..Filters::default()
+        },
+    );
+    assert_eq!(titles(&results), ["Global offer", "Iraq need"]);
+}
+
+#[test]
+fn filters_combine_within_and_across_dimensions() {
+    let fixture = Fixture::new();
+    let mut training = offer("Training offer");
+    training.assistance = vec![Assistance::Training];
+    training.submitter.kind = SubmitterType::Ngo;
+    let mut money = offer("Money offer");
+    money.assistance = vec![Assistance::Financial];
+    let mut va = need("VA need");
+    va.areas = vec![Area::VictimAssistance];
+    fixture.import(vec![training, money, va]);
+
+    let by = |filters: Filters| titles(&search(&fixture, "", filters));
+    assert_eq!(
+        by(Filters {
+            kinds: vec![Kind::Offer],
+            ..Filters::default()
+        }),
+        ["Money offer", "Training offer"]
+    );
+    assert_eq!(
+        by(Filters {
+            kinds: vec![Kind::Offer],
+            assistance: vec![Assistance::Training],
+            ..Filters::default()
+        }),
+        ["Training offer"]
+    );
+    assert_eq!(
+        by(Filters {
+            kinds: vec![Kind::Offer, Kind::Need],
+            areas: vec![Area::VictimAssistance],
+            ..Filters::default()
+        }),
+        ["VA need"]
+    );
+    assert_eq!(
+        by(Filters {
+            submitter_types: vec![SubmitterType::Ngo],
+            ..Filters::default()
+        }),
+        ["Training offer"]
+    );
+}
+
+#[test]
+fn the_usd_range_filter_uses_converted_amounts() {
+    let fixture = Fixture::new();
+    let mut small = need("Small");
+    small.funding.as_mut().unwrap().amount = 50_000.0;
+    let mut euros = need("Euros");
+    euros.funding.as_mut().unwrap().amount = 1_000_000.0;
+    euros.funding.as_mut().unwrap().currency = "EUR".into();
+    let mut none = need("No amount");
+    none.funding = None;
+    fixture.import(vec![small, euros, none]);
+
+    let by = |min, max| {
+        titles(&search(
+            &fixture,
+            "",
+            Filters {
+                min_usd: min,
+                max_usd: max,
+                ..Filters::default()
+            },
+        ))
+    };
+    assert_eq!(by(Some(100_000.0), None), ["Euros"]);
+    assert_eq!(by(None, Some(100_000.0)), ["Small"]);
+    assert_eq!(by(Some(10.0), Some(10_000_000.0)), ["Euros", "Small"]);
+}
+
+#[test]
+fn facet_counts_apply_the_other_dimensions_filters_but_not_their_own() {
+    let fixture = Fixture::new();
+    let mut iraq_offer = offer("Iraq offer");
+    iraq_offer.beneficiaries.global = false;
+    iraq_offer.beneficiaries.countries = vec!["IRQ".into()];
+    fixture.import(vec![
+        need("Lao 1"),
+        need("Lao 2"),
+        offer("Global"),
+        iraq_offer,
+    ]);
+
+    let results = search(
+        &fixture,
+        "",
+        Filters {
+            kinds: vec![Kind::Need],
+            ..Filters::default()
+        },
+    );
+    assert_eq!(results.total, 2);
+    // The kind facet ignores the kind filter: it shows what choosing each kind would give.
+    let kind_count = |k: Kind| results.facets.kind.iter().find(|(x, _)| *x == k).unwrap().1;
+    assert_eq!(kind_count(Kind::Need), 2);
+    assert_eq!(kind_count(Kind::Offer), 2);
+    // The country facet applies the kind filter.
+    assert_eq!(results.facets.country, vec![("LAO".to_string(), 2)]);
+    assert_eq!(results.facets.global, 0);
+}
+
+#[test]
+fn sorting_by_amount_newest_and_expiry() {
+    let fixture = Fixture::new();
+    let mut big = need("Big");
+    big.funding.as_mut().unwrap().amount = 9_000_000.0;
+    fixture.add(big);
+    fixture.clock.advance(Duration::days(1));
+    let mut small = need("Small");
+    small.funding.as_mut().unwrap().amount = 10_000.0;
+    fixture.add(small);
+    fixture.clock.advance(Duration::days(1));
+    let mut project = need("Project");
+    project.kind = Kind::Project;
+    project.funding.as_mut().unwrap().amount = 500_000.0;
+    fixture.add(project);
+
+    let order = |sort: Sort| -> Vec<String> {
+        fixture
+            .catalogue
+            .search(&SearchRequest {
+                sort,
+                ..SearchRequest::default()
+            })
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.submission.title)
+            .collect()
+    };
+    assert_eq!(order(Sort::LargestAmount), ["Big", "Project", "Small"]);
+    assert_eq!(order(Sort::Newest), ["Project", "Small", "Big"]);
+    // Needs live 12 months, projects 24: the project expires last.
+    assert_eq!(order(Sort::ExpiringSoonest), ["Big", "Small", "Project"]);
+}
+
+#[test]
+fn pagination_and_total() {
+    let fixture = Fixture::new();
+    fixture.import((0..25).map(|i| need(&format!("Need {i:02}"))).collect());
+    let page = |offset| {
+        fixture
+            .catalogue
+            .search(&SearchRequest {
+                offset,
+                limit: 10,
+                sort: Sort::Newest,
+                ..SearchRequest::default()
+            })
+            .unwrap()
+    };
+    assert_eq!(page(0).hits.len(), 10);
+    assert_eq!(page(20).hits.len(), 5);
+    assert_eq!(page(20).total, 25);
+    assert!(page(500).hits.is_empty());
+    let mut seen: Vec<String> = [0, 10, 20]
+        .into_iter()
+        .flat_map(|o| page(o).hits.into_iter().map(|h| h.submission.id))
+        .collect();
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 25);
+}
+
+#[test]
+fn members_never_see_unpublished_or_expired_submissions() {
+    let fixture = Fixture::new();
+    let published = fixture.add(need("Published"));
+    fixture.import_with(vec![need("Pending")], ImportOptions { publish: false });
+    let withdrawn = fixture.add(need("Withdrawn"));
+    fixture
+        .catalogue
+        .set_status(&withdrawn, Status::Withdrawn)
+        .unwrap();
+
+    let members = |fixture: &Fixture| titles(&search(fixture, "", Filters::default()));
+    assert_eq!(members(&fixture), ["Published"]);
+
+    // The boundary second: visible up to the second before expiry, gone at expiry, with no
+    // clean-up job having run.
+    let expiry = fixture
+        .catalogue
+        .get(&published)
+        .unwrap()
+        .timestamps
+        .expires_at
+        .unwrap();
+    fixture.clock.set(expiry - Duration::seconds(1));
+    assert_eq!(members(&fixture), ["Published"]);
+    fixture.clock.set(expiry);
+    assert!(members(&fixture).is_empty());
+
+    // The ISU still sees everything.
+    let admins = fixture
+        .catalogue
+        .search(&SearchRequest {
+            audience: Audience::Admins,
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    assert_eq!(admins.total, 3);
+}
