@@ -5,9 +5,9 @@
 //! between the two, the next start catches up from the store's change sequence.
 
 use std::fs::{self, File, TryLockError};
-use std::io::{Read, Write};
+use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use chrono::{DateTime, Datelike, Months, Utc};
 use serde::{Deserialize, Serialize};
@@ -28,7 +28,7 @@ const IMPORT_BATCH: usize = 2_000;
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogueError {
     #[error(
-        "the data folder {0} is in use by another portal process; stop it, or send the command to the running portal"
+        "the data folder {0} is in use by another portal process, and no running portal answers on its control socket"
     )]
     InUse(PathBuf),
     #[error("cannot use the data folder {path}: {source}")]
@@ -139,6 +139,9 @@ pub struct Catalogue {
     clock: Arc<dyn Clock>,
     lifespans: Lifespans,
     paths: Paths,
+    /// Held by every write and by a reindex, so a reindex never swaps the index out from under
+    /// a write's catch-up. Reads never take it.
+    write_gate: Mutex<()>,
     _lock: File,
 }
 
@@ -150,7 +153,11 @@ impl Catalogue {
             path: paths.data_dir.clone(),
             source,
         };
-        fs::create_dir_all(&paths.data_dir).map_err(data_dir_error)?;
+        // The data folder holds the password hashes and the control socket: only the portal's
+        // own user may enter it.
+        std::os::unix::fs::DirBuilderExt::mode(fs::DirBuilder::new().recursive(true), 0o700)
+            .create(&paths.data_dir)
+            .map_err(data_dir_error)?;
         let lock = lock_data_dir(&paths.data_dir)?;
         let store = Store::open(&paths.data_dir.join(DATABASE_FILE)).map_err(|e| match e {
             StoreError::AlreadyOpen => CatalogueError::InUse(paths.data_dir.clone()),
@@ -164,10 +171,23 @@ impl Catalogue {
                 clock,
                 lifespans: Lifespans::default(),
                 paths: paths.clone(),
+                write_gate: Mutex::new(()),
                 _lock: lock,
             },
             outcome,
         ))
+    }
+
+    fn write_gate(&self) -> MutexGuard<'_, ()> {
+        // The gate guards no data, so a poisoned one is as good as a clean one.
+        self.write_gate
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The folders this catalogue uses.
+    pub fn paths(&self) -> &Paths {
+        &self.paths
     }
 
     pub fn set_lifespans(&mut self, lifespans: Lifespans) {
@@ -212,6 +232,7 @@ impl Catalogue {
         options: ImportOptions,
         progress: &mut dyn FnMut(u64),
     ) -> Result<ImportReport> {
+        let _gate = self.write_gate();
         let mut report = ImportReport::default();
         let mut batch = Vec::with_capacity(IMPORT_BATCH);
         let mut done = 0u64;
@@ -348,6 +369,7 @@ impl Catalogue {
     /// Changes a submission with `change`, keeping the previous version. The result must still
     /// be valid; nothing is stored otherwise.
     pub fn edit(&self, id: &str, change: impl FnOnce(&mut Submission)) -> Result<Submission> {
+        let _gate = self.write_gate();
         let now = self.now();
         let submission = self.store.write(|writer| -> Result<Submission> {
             let mut submission = writer
@@ -443,6 +465,7 @@ impl Catalogue {
 
     /// Rebuilds the index from scratch in a new folder and swaps it in.
     pub fn reindex(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
+        let _gate = self.write_gate();
         let rebuilt = SearchIndex::rebuild(&self.paths.index_dir, &self.store, progress)?;
         // Drop the old index (and its writer lock) only after the new one is in place.
         let mut current = match self.index.write() {
@@ -509,9 +532,8 @@ fn lock_data_dir(data_dir: &Path) -> Result<File> {
         }
     }
     // The pid is for people looking at the folder; failing to write it changes nothing.
-    let mut previous = String::new();
-    let _ = file.read_to_string(&mut previous);
     let _ = file.set_len(0);
+    let _ = file.seek(SeekFrom::Start(0));
     let _ = write!(file, "{}", std::process::id());
     Ok(file)
 }

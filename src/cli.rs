@@ -1,7 +1,11 @@
 //! The subcommands: argument types and one function each. Glue only: the work is in the library.
+//!
+//! Every data command runs against a catalogue it is given and reads and writes the streams it
+//! is given, so the same function serves a run in this process and a command that the running
+//! portal receives through its control channel (`control`).
 
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, IsTerminal, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -10,7 +14,8 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use portal::catalogue::{Catalogue, ImportOptions, Paths, read_json_lines};
+use portal::access::{self, Account};
+use portal::catalogue::{Catalogue, CatalogueError, ImportOptions, Paths, read_json_lines};
 use portal::clock::SystemClock;
 use portal::demo::{self, DemoOptions};
 use portal::index::OpenOutcome;
@@ -18,6 +23,14 @@ use portal::matching::{thousands, usd_text};
 use portal::search::{Audience, Filters, Place, SearchRequest, SearchResults, Sort};
 use portal::stats;
 use portal::submission::{Area, Assistance, Kind, Status, Submission, SubmitterType, Vocabulary};
+
+use crate::control;
+use crate::server;
+
+/// The exit code of a command that did what it was asked.
+pub const SUCCESS: u8 = 0;
+/// The exit code of a command that failed, or did only part of what it was asked.
+pub const FAILURE: u8 = 1;
 
 /// The Cooperation Portal of the Convention on Cluster Munitions.
 #[derive(Debug, Parser)]
@@ -33,8 +46,23 @@ pub struct Args {
     command: Command,
 }
 
-#[derive(Debug, Subcommand)]
-enum Command {
+impl Args {
+    /// The subcommand, without the global flags (the running portal has its own folders).
+    pub fn into_command(self) -> Command {
+        self.command
+    }
+}
+
+/// A subcommand with its arguments.
+#[derive(Debug, PartialEq, Subcommand)]
+pub enum Command {
+    /// Run the web portal; the other commands keep working, passed to it.
+    ///
+    /// While it runs, the other commands are passed to it through a socket in the data folder
+    /// (`portal.sock`) that only the user running it can open. On the first start it makes a
+    /// member password and an admin account `admin`, and prints their passwords once. Stop it
+    /// with Ctrl-C or SIGTERM.
+    Serve(ServeArgs),
     /// Import submissions from JSON Lines files (the exchange format of `export`).
     Import {
         /// Files to import; `-` reads standard input.
@@ -95,95 +123,280 @@ enum Command {
         #[arg(long)]
         load: bool,
     },
+    /// Set or rotate a password (read from standard input), ending the sessions that used the
+    /// old one.
+    ///
+    /// The new password is one line of standard input, never an argument (where other users
+    /// could see it): e.g. `portal set-password member < file`. On a terminal it is asked for,
+    /// and what you type is shown on the screen: make sure nobody is watching.
+    SetPassword {
+        #[command(subcommand)]
+        account: PasswordAccount,
+    },
 }
 
-#[derive(Debug, clap::Args)]
-struct SearchArgs {
+/// Whose password `set-password` sets.
+#[derive(Debug, PartialEq, Subcommand)]
+pub enum PasswordAccount {
+    /// The access password all member delegations share; every member session ends.
+    Member,
+    /// An ISU admin account (created if it does not exist); its sessions end.
+    Admin {
+        /// 1 to 64 letters, digits, dots, hyphens or underscores.
+        name: String,
+    },
+}
+
+/// The flags of `portal serve`.
+#[derive(Debug, PartialEq, clap::Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "PORTAL_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// The ISU's e-mail address, shown to the public for access requests and submissions.
+    /// The default is a placeholder: set it for real use.
+    #[arg(long, env = "PORTAL_ISU_EMAIL", default_value = "isu@example.org")]
+    pub isu_email: String,
+    /// After how many days the member password is due for rotation.
+    #[arg(long, env = "PORTAL_ROTATION_DAYS", default_value_t = 90)]
+    pub rotation_days: u32,
+    /// Mark cookies Secure (set this when the portal is served over HTTPS); the variable
+    /// takes true or false (or yes/no, on/off, 1/0).
+    #[arg(long, env = "PORTAL_SECURE_COOKIES", value_parser = clap::builder::BoolishValueParser::new())]
+    pub secure_cookies: bool,
+    /// Load N fictitious demo submissions first (seed 1), as `demo --load` does, if the
+    /// catalogue is empty.
+    #[arg(long, value_name = "N")]
+    pub demo: Option<usize>,
+    /// How log lines (on standard error) are written; `RUST_LOG` chooses which, default
+    /// `info`.
+    #[arg(long, env = "PORTAL_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// How `portal serve` writes its log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One readable line per event.
+    Text,
+    /// One JSON object per event.
+    Json,
+}
+
+/// The arguments of `portal search`.
+#[derive(Debug, PartialEq, clap::Args)]
+pub struct SearchArgs {
     /// Keywords: words, "phrases", AND, OR, -word.
-    query: Vec<String>,
+    pub query: Vec<String>,
     /// need, offer, project or funding-source (repeatable).
     #[arg(long)]
-    kind: Vec<String>,
+    pub kind: Vec<String>,
     /// Beneficiary country (ISO alpha-3 or name) or region (UN M49 code or name) (repeatable).
     #[arg(long)]
-    country: Vec<String>,
+    pub country: Vec<String>,
     /// Area of work, e.g. victim-assistance (repeatable).
     #[arg(long)]
-    area: Vec<String>,
+    pub area: Vec<String>,
     /// Kind of assistance, e.g. training (repeatable).
     #[arg(long)]
-    assistance: Vec<String>,
+    pub assistance: Vec<String>,
     /// Submitter type, e.g. state-party or ngo (repeatable).
     #[arg(long)]
-    submitter_type: Vec<String>,
+    pub submitter_type: Vec<String>,
     #[arg(long)]
-    min_usd: Option<f64>,
+    pub min_usd: Option<f64>,
     #[arg(long)]
-    max_usd: Option<f64>,
+    pub max_usd: Option<f64>,
     /// relevance, newest, expiring or amount.
     #[arg(long, default_value = "relevance")]
-    sort: String,
+    pub sort: String,
     #[arg(long, default_value_t = 1)]
-    page: usize,
+    pub page: usize,
     #[arg(long, default_value_t = 20)]
-    per_page: usize,
+    pub per_page: usize,
     /// Print JSON instead of text.
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
-/// Runs the subcommand.
+/// Where a command reads and writes: this process's own streams, or buffers when the running
+/// portal runs a command for the control channel.
+pub struct Streams<'a> {
+    /// Standard input (`import -`, `set-password`).
+    pub input: &'a mut dyn BufRead,
+    /// Whether standard input is a terminal, where a password must be asked for.
+    pub input_is_terminal: bool,
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+    /// Whether progress bars may be drawn (on standard error, when it is a terminal).
+    pub progress: bool,
+}
+
+/// Runs the subcommand: `serve` serves; writing demo content needs no catalogue; every other
+/// command runs here if the data folder is free, or is passed to the portal running on it.
 pub fn run(args: Args) -> Result<ExitCode> {
     let paths = Paths {
         data_dir: args.data_dir,
         index_dir: args.index_dir,
     };
     match args.command {
-        Command::Import {
-            paths: files,
-            publish,
-        } => import(&paths, &files, publish),
-        Command::Export { out } => export(&paths, out.as_deref()),
-        Command::Search(search_args) => search(&paths, search_args),
-        Command::Matches { id, limit, json } => matches(&paths, &id, limit, json),
-        Command::Publish { ids } => set_status(&paths, Status::Published, &ids),
-        Command::SetStatus { status, ids } => set_status(&paths, Status::parse(&status)?, &ids),
-        Command::Reindex => reindex(&paths),
-        Command::Stats { json } => show_stats(&paths, json),
+        Command::Serve(serve_args) => server::serve(&paths, serve_args),
         Command::Demo {
             count,
             seed,
             out,
             load: false,
-        } => write_demo(count, seed, out.as_deref()),
+        } => with_local_streams(|streams| write_demo(streams, count, seed, out.as_deref())),
+        command => match Catalogue::open(&paths, Arc::new(SystemClock)) {
+            Ok((catalogue, outcome)) => {
+                if let OpenOutcome::Rebuilt { reason } = outcome
+                    && catalogue.store().read()?.count()? > 0
+                {
+                    eprintln!("portal: rebuilt the search index because {reason}");
+                }
+                with_local_streams(|streams| execute(command, &catalogue, &paths.data_dir, streams))
+            }
+            Err(in_use @ CatalogueError::InUse(_)) => {
+                match send_to_running_portal(&paths, &command)? {
+                    Some(code) => Ok(code),
+                    None => Err(in_use.into()),
+                }
+            }
+            Err(other) => Err(other.into()),
+        },
+    }
+}
+
+/// Runs a command that needs the catalogue. Errors are returned, not printed: the caller
+/// prints them (`error_line`).
+pub fn execute(
+    command: Command,
+    catalogue: &Catalogue,
+    data_dir: &Path,
+    streams: &mut Streams,
+) -> Result<u8> {
+    match command {
+        Command::Import {
+            paths: files,
+            publish,
+        } => import(catalogue, streams, &files, publish),
+        Command::Export { out } => export(catalogue, streams, out.as_deref()),
+        Command::Search(search_args) => search(catalogue, streams, &search_args),
+        Command::Matches { id, limit, json } => matches(catalogue, streams, &id, limit, json),
+        Command::Publish { ids } => set_status(catalogue, streams, Status::Published, &ids),
+        Command::SetStatus { status, ids } => {
+            set_status(catalogue, streams, Status::parse(&status)?, &ids)
+        }
+        Command::Reindex => reindex(catalogue, streams),
+        Command::Stats { json } => show_stats(catalogue, streams, json),
+        Command::Demo {
+            count,
+            seed,
+            out,
+            load: false,
+        } => write_demo(streams, count, seed, out.as_deref()),
         Command::Demo {
             count,
             seed,
             load: true,
             ..
-        } => load_demo(&paths, count, seed),
+        } => load_demo(catalogue, data_dir, streams, count, seed),
+        Command::SetPassword { account } => set_password(catalogue, streams, &account),
+        Command::Serve(_) => bail!("`portal serve` cannot be run inside a running portal"),
     }
 }
 
-fn open(paths: &Paths) -> Result<Catalogue> {
-    let (catalogue, outcome) = Catalogue::open(paths, Arc::new(SystemClock))?;
-    if let OpenOutcome::Rebuilt { reason } = outcome
-        && catalogue.store().read()?.count()? > 0
-    {
-        eprintln!("portal: rebuilt the search index because {reason}");
-    }
-    Ok(catalogue)
+/// An error and its causes, on one line, as `portal` prints it.
+pub fn error_line(error: &anyhow::Error) -> String {
+    let chain: Vec<String> = error.chain().map(ToString::to_string).collect();
+    format!("portal: {}", chain.join(": "))
 }
 
-fn import(paths: &Paths, files: &[PathBuf], publish: bool) -> Result<ExitCode> {
-    let catalogue = open(paths)?;
-    let progress = progress_bar(None, "importing");
+/// Runs `work` with this process's standard streams, and flushes what it wrote.
+pub fn with_local_streams(work: impl FnOnce(&mut Streams) -> Result<u8>) -> Result<ExitCode> {
+    let stdin = io::stdin();
+    let input_is_terminal = stdin.is_terminal();
+    let mut input = stdin.lock();
+    let mut out = BufWriter::new(io::stdout());
+    let mut err = io::stderr();
+    let result = work(&mut Streams {
+        input: &mut input,
+        input_is_terminal,
+        out: &mut out,
+        err: &mut err,
+        progress: io::stderr().is_terminal(),
+    });
+    let flushed = out.flush();
+    let code = result?;
+    flushed.context("cannot write to standard output")?;
+    Ok(ExitCode::from(code))
+}
+
+/// Passes the command to the portal running on the data folder, with what it needs of standard
+/// input, and prints its answer. `None` when no portal answers there.
+fn send_to_running_portal(paths: &Paths, command: &Command) -> Result<Option<ExitCode>> {
+    let args = control::command_args(command)?;
+    let Some(connection) = control::connect(&paths.data_dir)? else {
+        return Ok(None);
+    };
+    // Standard input is read only now that a portal has answered, so nobody types a password
+    // for nothing.
+    let stdin = match command {
+        Command::SetPassword { .. } => Some(read_password_from_stdin()? + "\n"),
+        Command::Import { paths: files, .. } if files.iter().any(|f| f.as_os_str() == "-") => {
+            Some(read_all_of_stdin()?)
+        }
+        _ => None,
+    };
+    let reply = connection.send(&control::Request { args, stdin })?;
+    io::stdout()
+        .write_all(reply.stdout.as_bytes())
+        .and_then(|()| io::stdout().flush())
+        .context("cannot write to standard output")?;
+    io::stderr().write_all(reply.stderr.as_bytes())?;
+    Ok(Some(ExitCode::from(reply.code)))
+}
+
+fn read_password_from_stdin() -> Result<String> {
+    let stdin = io::stdin();
+    let input_is_terminal = stdin.is_terminal();
+    read_password(&mut Streams {
+        input: &mut stdin.lock(),
+        input_is_terminal,
+        out: &mut io::sink(),
+        err: &mut io::stderr(),
+        progress: false,
+    })
+}
+
+fn read_all_of_stdin() -> Result<String> {
+    let mut bytes = Vec::new();
+    io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .context("cannot read standard input")?;
+    String::from_utf8(bytes).map_err(|error| {
+        anyhow::anyhow!(
+            "standard input is not UTF-8 text (byte {} is not), and only UTF-8 can be passed to \
+             the running portal; convert it, or import it as a file",
+            error.utf8_error().valid_up_to() + 1
+        )
+    })
+}
+
+fn import(
+    catalogue: &Catalogue,
+    streams: &mut Streams,
+    files: &[PathBuf],
+    publish: bool,
+) -> Result<u8> {
+    let progress = progress_bar(streams, None, "importing");
     let mut total = portal::catalogue::ImportReport::default();
     let mut unreadable = Vec::new();
     for file in files {
         let name = file.display().to_string();
         let report = if name == "-" {
-            let records = read_json_lines("standard input", io::stdin().lock());
+            let records = read_json_lines("standard input", &mut *streams.input);
             catalogue.import(records, ImportOptions { publish }, &mut |n| {
                 progress.set_position(n)
             })?
@@ -208,28 +421,28 @@ fn import(paths: &Paths, files: &[PathBuf], publish: bool) -> Result<ExitCode> {
     }
     progress.finish_and_clear();
     for (location, error) in &total.rejected {
-        eprintln!("{location}: {error}");
+        writeln!(streams.err, "{location}: {error}")?;
     }
     for line in &unreadable {
-        eprintln!("{line}");
+        writeln!(streams.err, "{line}")?;
     }
-    println!(
+    writeln!(
+        streams.out,
         "{} stored, {} updated, {} duplicates, {} rejected",
         total.stored,
         total.updated,
         total.duplicates,
         total.rejected.len() + unreadable.len()
-    );
+    )?;
     Ok(if total.rejected.is_empty() && unreadable.is_empty() {
-        ExitCode::SUCCESS
+        SUCCESS
     } else {
-        ExitCode::FAILURE
+        FAILURE
     })
 }
 
-fn export(paths: &Paths, out: Option<&Path>) -> Result<ExitCode> {
-    let catalogue = open(paths)?;
-    let count = match out {
+fn export(catalogue: &Catalogue, streams: &mut Streams, out: Option<&Path>) -> Result<u8> {
+    match out {
         Some(path) => {
             // Write to a temporary file and rename, so a failed export never leaves half a file.
             let temporary = path.with_extension("jsonl.tmp");
@@ -240,31 +453,28 @@ fn export(paths: &Paths, out: Option<&Path>) -> Result<ExitCode> {
             writer.flush()?;
             std::fs::rename(&temporary, path)
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            eprintln!("exported {count} submissions to {}", path.display());
-            count
+            writeln!(
+                streams.err,
+                "exported {count} submissions to {}",
+                path.display()
+            )?;
         }
         None => {
-            let stdout = io::stdout();
-            let mut writer = BufWriter::new(stdout.lock());
-            let count = catalogue.export(&mut writer)?;
-            writer.flush()?;
-            count
+            catalogue.export(&mut *streams.out)?;
         }
-    };
-    let _ = count;
-    Ok(ExitCode::SUCCESS)
+    }
+    Ok(SUCCESS)
 }
 
-fn search(paths: &Paths, args: SearchArgs) -> Result<ExitCode> {
-    let request = search_request(&args)?;
-    let catalogue = open(paths)?;
+fn search(catalogue: &Catalogue, streams: &mut Streams, args: &SearchArgs) -> Result<u8> {
+    let request = search_request(args)?;
     let results = catalogue.search(&request)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&results)?);
+        writeln!(streams.out, "{}", serde_json::to_string_pretty(&results)?)?;
     } else {
-        print_results(&results, &request);
+        print_results(streams.out, &results, &request)?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(SUCCESS)
 }
 
 fn search_request(args: &SearchArgs) -> Result<SearchRequest> {
@@ -315,45 +525,45 @@ fn search_request(args: &SearchArgs) -> Result<SearchRequest> {
     })
 }
 
-fn print_results(results: &SearchResults, request: &SearchRequest) {
-    println!(
+fn print_results(
+    out: &mut dyn Write,
+    results: &SearchResults,
+    request: &SearchRequest,
+) -> io::Result<()> {
+    writeln!(
+        out,
         "{} found; showing {}–{}",
         results.total,
         (request.offset + 1).min(results.total as usize),
         request.offset + results.hits.len()
-    );
+    )?;
     for hit in &results.hits {
         let s = &hit.submission;
-        println!();
-        println!("{}  {}  [{}]", s.id, s.title, s.kind.label());
-        println!(
+        writeln!(out)?;
+        writeln!(out, "{}  {}  [{}]", s.id, s.title, s.kind.label())?;
+        writeln!(
+            out,
             "    {} · {} · {}{}",
             s.submitter.organisation,
             places_text(s),
             amount_text(s),
             valid_until_text(s)
-        );
+        )?;
         let snippet = hit.snippet.fragment.replace('\n', " ");
         if !snippet.is_empty() {
-            println!("    {snippet}");
+            writeln!(out, "    {snippet}")?;
         }
     }
     let facets = &results.facets;
-    println!();
-    let line = |name: &str, items: Vec<String>| {
-        if !items.is_empty() {
-            println!("{name}: {}", items.join(", "));
-        }
-    };
-    line(
-        "kind",
-        facets
-            .kind
+    writeln!(out)?;
+    fn counted<T: std::fmt::Display>(items: &[(T, u64)]) -> Vec<String> {
+        items
             .iter()
             .filter(|(_, n)| *n > 0)
-            .map(|(k, n)| format!("{k} {n}"))
-            .collect(),
-    );
+            .map(|(item, n)| format!("{item} {n}"))
+            .collect()
+    }
+    facet_line(out, "kind", counted(&facets.kind))?;
     let mut countries: Vec<String> = facets
         .country
         .iter()
@@ -363,35 +573,12 @@ fn print_results(results: &SearchResults, request: &SearchRequest) {
     if facets.global > 0 {
         countries.push(format!("global {}", facets.global));
     }
-    line("country", countries);
-    line(
-        "area",
-        facets
-            .area
-            .iter()
-            .filter(|(_, n)| *n > 0)
-            .map(|(a, n)| format!("{a} {n}"))
-            .collect(),
-    );
-    line(
-        "assistance",
-        facets
-            .assistance
-            .iter()
-            .filter(|(_, n)| *n > 0)
-            .map(|(a, n)| format!("{a} {n}"))
-            .collect(),
-    );
-    line(
-        "submitter type",
-        facets
-            .submitter_type
-            .iter()
-            .filter(|(_, n)| *n > 0)
-            .map(|(a, n)| format!("{a} {n}"))
-            .collect(),
-    );
-    line(
+    facet_line(out, "country", countries)?;
+    facet_line(out, "area", counted(&facets.area))?;
+    facet_line(out, "assistance", counted(&facets.assistance))?;
+    facet_line(out, "submitter type", counted(&facets.submitter_type))?;
+    facet_line(
+        out,
         "funding",
         facets
             .funding
@@ -399,7 +586,14 @@ fn print_results(results: &SearchResults, request: &SearchRequest) {
             .filter(|(_, n)| *n > 0)
             .map(|(b, n)| format!("{} {n}", b.label()))
             .collect(),
-    );
+    )
+}
+
+fn facet_line(out: &mut dyn Write, name: &str, items: Vec<String>) -> io::Result<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{name}: {}", items.join(", "))
 }
 
 fn places_text(s: &Submission) -> String {
@@ -436,104 +630,134 @@ fn valid_until_text(s: &Submission) -> String {
         .unwrap_or_default()
 }
 
-fn matches(paths: &Paths, id: &str, limit: usize, json: bool) -> Result<ExitCode> {
-    let catalogue = open(paths)?;
+fn matches(
+    catalogue: &Catalogue,
+    streams: &mut Streams,
+    id: &str,
+    limit: usize,
+    json: bool,
+) -> Result<u8> {
     let subject = catalogue.get(id)?;
     let found = catalogue.matches(id, limit)?;
+    let out = &mut *streams.out;
     if json {
-        println!("{}", serde_json::to_string_pretty(&found)?);
-        return Ok(ExitCode::SUCCESS);
+        writeln!(out, "{}", serde_json::to_string_pretty(&found)?)?;
+        return Ok(SUCCESS);
     }
-    println!(
+    writeln!(
+        out,
         "{} matches for {}  {}",
         found.len(),
         subject.id,
         subject.title
-    );
+    )?;
     for m in &found {
         let s = &m.submission;
-        println!();
-        println!("{}  {}  [{}]", s.id, s.title, s.kind.label());
-        println!("    {} · {}", s.submitter.organisation, amount_text(s));
+        writeln!(out)?;
+        writeln!(out, "{}  {}  [{}]", s.id, s.title, s.kind.label())?;
+        writeln!(out, "    {} · {}", s.submitter.organisation, amount_text(s))?;
         for reason in &m.reasons {
-            println!("    - {reason}");
+            writeln!(out, "    - {reason}")?;
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(SUCCESS)
 }
 
-fn set_status(paths: &Paths, status: Status, ids: &[String]) -> Result<ExitCode> {
-    let catalogue = open(paths)?;
+fn set_status(
+    catalogue: &Catalogue,
+    streams: &mut Streams,
+    status: Status,
+    ids: &[String],
+) -> Result<u8> {
     for id in ids {
         let submission = catalogue.set_status(id, status)?;
-        println!("{}: {}", submission.id, submission.status.label());
+        writeln!(
+            streams.out,
+            "{}: {}",
+            submission.id,
+            submission.status.label()
+        )?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(SUCCESS)
 }
 
-fn reindex(paths: &Paths) -> Result<ExitCode> {
-    let catalogue = open(paths)?;
+fn reindex(catalogue: &Catalogue, streams: &mut Streams) -> Result<u8> {
     let total = catalogue.store().read()?.count()?;
-    let progress = progress_bar(Some(total), "indexing");
+    let progress = progress_bar(streams, Some(total), "indexing");
     let started = std::time::Instant::now();
     catalogue.reindex(&mut |done, _| progress.set_position(done))?;
     progress.finish_and_clear();
-    eprintln!(
+    writeln!(
+        streams.err,
         "reindexed {total} submissions in {:.1} s",
         started.elapsed().as_secs_f64()
-    );
-    Ok(ExitCode::SUCCESS)
+    )?;
+    Ok(SUCCESS)
 }
 
-fn show_stats(paths: &Paths, json: bool) -> Result<ExitCode> {
-    let catalogue = open(paths)?;
+fn show_stats(catalogue: &Catalogue, streams: &mut Streams, json: bool) -> Result<u8> {
     let stats = stats::compute(catalogue.store(), catalogue.now())?;
+    let out = &mut *streams.out;
     if json {
-        println!("{}", serde_json::to_string_pretty(&stats)?);
-        return Ok(ExitCode::SUCCESS);
+        writeln!(out, "{}", serde_json::to_string_pretty(&stats)?)?;
+        return Ok(SUCCESS);
     }
-    println!("{} submissions in all", stats.total);
+    writeln!(out, "{} submissions in all", stats.total)?;
     for (status, n) in &stats.by_status {
-        println!("  {status}: {n}");
+        writeln!(out, "  {status}: {n}")?;
     }
-    println!("Visible to members, by kind:");
+    writeln!(out, "Visible to members, by kind:")?;
     for (kind, n) in &stats.visible_by_kind {
-        println!("  {kind}: {n}");
+        writeln!(out, "  {kind}: {n}")?;
     }
-    println!("By area of work (USD sought by needs / offered by offers and funding sources):");
+    writeln!(
+        out,
+        "By area of work (USD sought by needs / offered by offers and funding sources):"
+    )?;
     for (area, balance) in &stats.usd_by_area {
-        println!(
+        writeln!(
+            out,
             "  {}: {} / {}",
             stats::area_label(area),
             usd_text(balance.sought),
             usd_text(balance.offered)
-        );
+        )?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(SUCCESS)
 }
 
-fn write_demo(count: usize, seed: u64, out: Option<&Path>) -> Result<ExitCode> {
+fn write_demo(streams: &mut Streams, count: usize, seed: u64, out: Option<&Path>) -> Result<u8> {
     let options = DemoOptions {
         count,
         seed,
         now: start_of_today(),
     };
-    let mut writer: Box<dyn Write> = match out {
-        Some(path) => Box::new(BufWriter::new(
-            File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
-        )),
-        None => Box::new(BufWriter::new(io::stdout().lock())),
+    let mut file;
+    let writer: &mut dyn Write = match out {
+        Some(path) => {
+            file = BufWriter::new(
+                File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
+            );
+            &mut file
+        }
+        None => &mut *streams.out,
     };
     for submission in demo::generate(&options) {
-        serde_json::to_writer(&mut writer, &submission)?;
+        serde_json::to_writer(&mut *writer, &submission)?;
         writer.write_all(b"\n")?;
     }
     writer.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(SUCCESS)
 }
 
-fn load_demo(paths: &Paths, count: usize, seed: u64) -> Result<ExitCode> {
-    let catalogue = open(paths)?;
+/// Loads `count` fictitious demo submissions (`demo --load`, `serve --demo N`).
+pub fn load_demo(
+    catalogue: &Catalogue,
+    data_dir: &Path,
+    streams: &mut Streams,
+    count: usize,
+    seed: u64,
+) -> Result<u8> {
     let options = DemoOptions {
         count,
         seed,
@@ -551,25 +775,83 @@ fn load_demo(paths: &Paths, count: usize, seed: u64) -> Result<ExitCode> {
                 }),
             }
         });
-    let progress = progress_bar(Some(count as u64), "loading demo content");
+    let progress = progress_bar(streams, Some(count as u64), "loading demo content");
     let report = catalogue.import(records, ImportOptions { publish: false }, &mut |n| {
         progress.set_position(n)
     })?;
     progress.finish_and_clear();
     for (location, error) in &report.rejected {
-        eprintln!("{location}: {error}");
+        writeln!(streams.err, "{location}: {error}")?;
     }
-    println!(
+    let out = &mut *streams.out;
+    writeln!(
+        out,
         "Loaded {} fictitious demo submissions ({} updated, {} unchanged) into {}.",
         report.stored,
         report.updated,
         report.duplicates,
-        paths.data_dir.display()
-    );
-    println!("Try:  portal search \"risk education\" --country Laos");
-    println!("      portal search --kind offer --area victim-assistance --sort amount");
-    println!("      portal stats");
-    Ok(ExitCode::SUCCESS)
+        data_dir.display()
+    )?;
+    writeln!(out, "Try:  portal search \"risk education\" --country Laos")?;
+    writeln!(
+        out,
+        "      portal search --kind offer --area victim-assistance --sort amount"
+    )?;
+    writeln!(out, "      portal stats")?;
+    Ok(SUCCESS)
+}
+
+fn set_password(
+    catalogue: &Catalogue,
+    streams: &mut Streams,
+    account: &PasswordAccount,
+) -> Result<u8> {
+    let account = match account {
+        PasswordAccount::Member => Account::Member,
+        PasswordAccount::Admin { name } => Account::admin(name)?,
+    };
+    let password = read_password(streams)?;
+    access::set_password(catalogue, &account, &password)?;
+    match &account {
+        Account::Member => writeln!(
+            streams.out,
+            "The member password is set; every member session has ended."
+        )?,
+        Account::Admin(name) => writeln!(
+            streams.out,
+            "The password of admin account '{name}' is set; its sessions have ended."
+        )?,
+    }
+    Ok(SUCCESS)
+}
+
+/// Reads a new password: one line of standard input, without its line ending. On a terminal it
+/// asks for it first (what is typed is shown: no crate for hidden input is used).
+pub fn read_password(streams: &mut Streams) -> Result<String> {
+    if streams.input_is_terminal {
+        write!(
+            streams.err,
+            "New password (at least {} characters; it is shown as you type): ",
+            access::MIN_PASSWORD_CHARS
+        )?;
+        streams.err.flush()?;
+    }
+    let mut line = String::new();
+    let read = streams
+        .input
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    if read == 0 {
+        bail!(
+            "no password on standard input; type it, or pipe it in, e.g. \
+             `portal set-password member < file-with-the-password`"
+        );
+    }
+    let password = line
+        .strip_suffix('\n')
+        .map(|rest| rest.strip_suffix('\r').unwrap_or(rest))
+        .unwrap_or(&line);
+    Ok(password.to_string())
 }
 
 /// Midnight UTC today: demo content made on the same day is the same.
@@ -578,9 +860,9 @@ fn start_of_today() -> chrono::DateTime<chrono::Utc> {
     today.and_time(chrono::NaiveTime::MIN).and_utc()
 }
 
-/// A progress bar on a terminal; nothing at all otherwise.
-fn progress_bar(total: Option<u64>, what: &str) -> ProgressBar {
-    if !io::stderr().is_terminal() {
+/// A progress bar on a terminal; nothing at all otherwise (nor for the control channel).
+fn progress_bar(streams: &Streams, total: Option<u64>, what: &str) -> ProgressBar {
+    if !streams.progress {
         return ProgressBar::hidden();
     }
     let bar = match total {
@@ -595,4 +877,35 @@ fn progress_bar(total: Option<u64>, what: &str) -> ProgressBar {
     };
     bar.set_message(what.to_string());
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn password_from(input: &str) -> Result<String> {
+        read_password(&mut Streams {
+            input: &mut input.as_bytes(),
+            input_is_terminal: false,
+            out: &mut io::sink(),
+            err: &mut io::sink(),
+            progress: false,
+        })
+    }
+
+    #[test]
+    fn a_password_is_one_line_without_its_line_ending() {
+        assert_eq!(password_from("secret words\n").unwrap(), "secret words");
+        assert_eq!(password_from("secret words\r\n").unwrap(), "secret words");
+        assert_eq!(password_from("no newline").unwrap(), "no newline");
+        assert_eq!(password_from("first\nsecond\n").unwrap(), "first");
+        assert_eq!(password_from(" spaces kept \n").unwrap(), " spaces kept ");
+        assert!(password_from("").is_err());
+    }
+
+    #[test]
+    fn the_argument_definitions_are_consistent() {
+        use clap::CommandFactory;
+        Args::command().debug_assert();
+    }
 }

@@ -103,370 +103,88 @@ const INTERNATIONAL: &[Names] = &[
 
 impl Names {
     /// First names and family names.
+    #[rustfmt::skip]
     fn lists(self) -> (&'static [&'static str], &'static [&'static str]) {
         match self {
             Names::Lao => (
-                &[
-                    "Bounmy",
-                    "Khamphet",
-                    "Souksavanh",
-                    "Phonesavanh",
-                    "Viengkham",
-                    "Somphone",
-                    "Bounthavy",
-                    "Chanthaly",
-                    "Thongsavath",
-                    "Manivanh",
-                    "Sengdao",
-                ],
-                &[
-                    "Phommachanh",
-                    "Sisavath",
-                    "Vongsay",
-                    "Keomany",
-                    "Inthavong",
-                    "Souvannaphoum",
-                    "Chanthavong",
-                    "Phimmasone",
-                    "Xayavong",
-                    "Douangmala",
-                ],
+                &["Bounmy", "Khamphet", "Souksavanh", "Phonesavanh", "Viengkham", "Somphone", "Bounthavy", "Chanthaly", "Thongsavath", "Manivanh", "Sengdao"],
+                &["Phommachanh", "Sisavath", "Vongsay", "Keomany", "Inthavong", "Souvannaphoum", "Chanthavong", "Phimmasone", "Xayavong", "Douangmala"],
             ),
             Names::Vietnamese => (
-                &[
-                    "Minh", "Lan", "Thanh", "Hoa", "Quang", "Huong", "Tuan", "Linh", "Duc", "Mai",
-                    "Hai", "Ngoc",
-                ],
-                &[
-                    "Nguyen", "Tran", "Le", "Pham", "Hoang", "Vu", "Dang", "Bui", "Do", "Ngo",
-                ],
+                &["Minh", "Lan", "Thanh", "Hoa", "Quang", "Huong", "Tuan", "Linh", "Duc", "Mai", "Hai", "Ngoc"],
+                &["Nguyen", "Tran", "Le", "Pham", "Hoang", "Vu", "Dang", "Bui", "Do", "Ngo"],
             ),
             Names::Khmer => (
-                &[
-                    "Sokha", "Dara", "Sophea", "Vannak", "Chenda", "Rithy", "Sreymom", "Bopha",
-                    "Sambath", "Kosal",
-                ],
-                &[
-                    "Chea", "Sok", "Heng", "Prak", "Kim", "Meas", "Chhim", "Ouk", "Seng", "Yim",
-                ],
+                &["Sokha", "Dara", "Sophea", "Vannak", "Chenda", "Rithy", "Sreymom", "Bopha", "Sambath", "Kosal"],
+                &["Chea", "Sok", "Heng", "Prak", "Kim", "Meas", "Chhim", "Ouk", "Seng", "Yim"],
             ),
             Names::Arabic => (
-                &[
-                    "Ahmed", "Fatima", "Hassan", "Layla", "Omar", "Zainab", "Ali", "Nour",
-                    "Khaled", "Rania", "Yousef", "Maryam", "Samir", "Huda",
-                ],
-                &[
-                    "Al-Hashimi",
-                    "Haddad",
-                    "Khalil",
-                    "Mansour",
-                    "Saleh",
-                    "Al-Rubaie",
-                    "Nasser",
-                    "Hamdan",
-                    "Darwish",
-                    "Abboud",
-                    "Karam",
-                    "Al-Amin",
-                ],
+                &["Ahmed", "Fatima", "Hassan", "Layla", "Omar", "Zainab", "Ali", "Nour", "Khaled", "Rania", "Yousef", "Maryam", "Samir", "Huda"],
+                &["Al-Hashimi", "Haddad", "Khalil", "Mansour", "Saleh", "Al-Rubaie", "Nasser", "Hamdan", "Darwish", "Abboud", "Karam", "Al-Amin"],
             ),
             Names::Afghan => (
-                &[
-                    "Ahmad", "Farida", "Mohammad", "Mariam", "Abdul", "Shabnam", "Habib",
-                    "Zarghuna", "Rahim", "Nadia",
-                ],
-                &[
-                    "Rahimi",
-                    "Karimi",
-                    "Sultani",
-                    "Ahmadzai",
-                    "Safi",
-                    "Noori",
-                    "Hakimi",
-                    "Popal",
-                    "Wardak",
-                    "Stanekzai",
-                ],
+                &["Ahmad", "Farida", "Mohammad", "Mariam", "Abdul", "Shabnam", "Habib", "Zarghuna", "Rahim", "Nadia"],
+                &["Rahimi", "Karimi", "Sultani", "Ahmadzai", "Safi", "Noori", "Hakimi", "Popal", "Wardak", "Stanekzai"],
             ),
             Names::SouthSlav => (
-                &[
-                    "Amir", "Jasmina", "Goran", "Ivana", "Dragan", "Selma", "Marko", "Ana",
-                    "Nermin", "Maja", "Tomislav", "Milena",
-                ],
-                &[
-                    "Hodžić",
-                    "Kovačević",
-                    "Petrović",
-                    "Horvat",
-                    "Begić",
-                    "Babić",
-                    "Jukić",
-                    "Vuković",
-                    "Delić",
-                    "Marić",
-                    "Radović",
-                    "Knežević",
-                ],
+                &["Amir", "Jasmina", "Goran", "Ivana", "Dragan", "Selma", "Marko", "Ana", "Nermin", "Maja", "Tomislav", "Milena"],
+                &["Hodžić", "Kovačević", "Petrović", "Horvat", "Begić", "Babić", "Jukić", "Vuković", "Delić", "Marić", "Radović", "Knežević"],
             ),
             Names::Albanian => (
-                &[
-                    "Arben", "Elira", "Besnik", "Drita", "Gentian", "Mirela", "Ilir", "Ermira",
-                ],
-                &[
-                    "Hoxha", "Shehu", "Dervishi", "Kola", "Berisha", "Gjoka", "Leka", "Marku",
-                ],
+                &["Arben", "Elira", "Besnik", "Drita", "Gentian", "Mirela", "Ilir", "Ermira"],
+                &["Hoxha", "Shehu", "Dervishi", "Kola", "Berisha", "Gjoka", "Leka", "Marku"],
             ),
             Names::Ukrainian => (
-                &[
-                    "Olena",
-                    "Andrii",
-                    "Iryna",
-                    "Oleksandr",
-                    "Nataliia",
-                    "Dmytro",
-                    "Yuliia",
-                    "Serhii",
-                    "Oksana",
-                    "Taras",
-                    "Kateryna",
-                    "Mykola",
-                ],
-                &[
-                    "Shevchenko",
-                    "Kovalenko",
-                    "Bondarenko",
-                    "Tkachenko",
-                    "Kravchenko",
-                    "Melnyk",
-                    "Boiko",
-                    "Oliinyk",
-                    "Lysenko",
-                    "Moroz",
-                    "Marchenko",
-                    "Savchenko",
-                ],
+                &["Olena", "Andrii", "Iryna", "Oleksandr", "Nataliia", "Dmytro", "Yuliia", "Serhii", "Oksana", "Taras", "Kateryna", "Mykola"],
+                &["Shevchenko", "Kovalenko", "Bondarenko", "Tkachenko", "Kravchenko", "Melnyk", "Boiko", "Oliinyk", "Lysenko", "Moroz", "Marchenko", "Savchenko"],
             ),
             Names::Somali => (
-                &[
-                    "Abdirahman",
-                    "Hodan",
-                    "Mohamed",
-                    "Amina",
-                    "Abdullahi",
-                    "Faduma",
-                    "Hassan",
-                    "Sahra",
-                    "Ismail",
-                    "Ifrah",
-                ],
-                &[
-                    "Warsame", "Farah", "Abdi", "Hussein", "Jama", "Osman", "Aden", "Nur", "Yusuf",
-                    "Guled",
-                ],
+                &["Abdirahman", "Hodan", "Mohamed", "Amina", "Abdullahi", "Faduma", "Hassan", "Sahra", "Ismail", "Ifrah"],
+                &["Warsame", "Farah", "Abdi", "Hussein", "Jama", "Osman", "Aden", "Nur", "Yusuf", "Guled"],
             ),
             Names::SouthSudanese => (
-                &[
-                    "Deng", "Achol", "Garang", "Nyandeng", "Majok", "Abuk", "Lual", "Akuol",
-                    "Rose", "James", "Grace",
-                ],
-                &[
-                    "Malual", "Akol", "Lado", "Wani", "Kuol", "Ladu", "Majok", "Lomoro", "Deng",
-                    "Garang",
-                ],
+                &["Deng", "Achol", "Garang", "Nyandeng", "Majok", "Abuk", "Lual", "Akuol", "Rose", "James", "Grace"],
+                &["Malual", "Akol", "Lado", "Wani", "Kuol", "Ladu", "Majok", "Lomoro", "Deng", "Garang"],
             ),
             Names::Spanish => (
-                &[
-                    "Camila",
-                    "Andrés",
-                    "Valentina",
-                    "Juan",
-                    "Daniela",
-                    "Carlos",
-                    "Lucía",
-                    "Felipe",
-                    "Paula",
-                    "Diego",
-                    "Isabel",
-                    "Javier",
-                ],
-                &[
-                    "Rodríguez",
-                    "Gómez",
-                    "Martínez",
-                    "Herrera",
-                    "Castro",
-                    "Vargas",
-                    "Rojas",
-                    "Muñoz",
-                    "Soto",
-                    "Fuentes",
-                    "Morales",
-                    "Reyes",
-                ],
+                &["Camila", "Andrés", "Valentina", "Juan", "Daniela", "Carlos", "Lucía", "Felipe", "Paula", "Diego", "Isabel", "Javier"],
+                &["Rodríguez", "Gómez", "Martínez", "Herrera", "Castro", "Vargas", "Rojas", "Muñoz", "Soto", "Fuentes", "Morales", "Reyes"],
             ),
             Names::Portuguese => (
-                &[
-                    "João", "Maria", "António", "Ana", "Manuel", "Fátima", "Domingos", "Isabel",
-                    "Paulo", "Teresa",
-                ],
-                &[
-                    "da Silva",
-                    "Santos",
-                    "Pereira",
-                    "Gomes",
-                    "Mendes",
-                    "Costa",
-                    "Fernandes",
-                    "Cabral",
-                    "Sanhá",
-                    "Tavares",
-                ],
+                &["João", "Maria", "António", "Ana", "Manuel", "Fátima", "Domingos", "Isabel", "Paulo", "Teresa"],
+                &["da Silva", "Santos", "Pereira", "Gomes", "Mendes", "Costa", "Fernandes", "Cabral", "Sanhá", "Tavares"],
             ),
             Names::Francophone => (
-                &[
-                    "Mahamat",
-                    "Achta",
-                    "Idriss",
-                    "Halimé",
-                    "Jean-Pierre",
-                    "Marie-Claire",
-                    "Patrick",
-                    "Aïcha",
-                    "Moussa",
-                    "Clarisse",
-                    "Cheikh",
-                    "Mariem",
-                ],
-                &[
-                    "Abakar",
-                    "Djibrine",
-                    "Mbuyi",
-                    "Kasongo",
-                    "Ilunga",
-                    "Tshibanda",
-                    "Ould Ahmed",
-                    "Haroun",
-                    "Ngarlem",
-                    "Mulumba",
-                    "Diallo",
-                ],
+                &["Mahamat", "Achta", "Idriss", "Halimé", "Jean-Pierre", "Marie-Claire", "Patrick", "Aïcha", "Moussa", "Clarisse", "Cheikh", "Mariem"],
+                &["Abakar", "Djibrine", "Mbuyi", "Kasongo", "Ilunga", "Tshibanda", "Ould Ahmed", "Haroun", "Ngarlem", "Mulumba", "Diallo"],
             ),
             Names::Nordic => (
-                &[
-                    "Ingrid", "Lars", "Kari", "Erik", "Sigrid", "Anders", "Astrid", "Nils", "Maja",
-                    "Mikkel", "Ida", "Henrik",
-                ],
-                &[
-                    "Hansen",
-                    "Johansen",
-                    "Larsen",
-                    "Nilsson",
-                    "Lindqvist",
-                    "Andersen",
-                    "Berg",
-                    "Haugen",
-                    "Virtanen",
-                    "Korhonen",
-                    "Nielsen",
-                    "Dahl",
-                ],
+                &["Ingrid", "Lars", "Kari", "Erik", "Sigrid", "Anders", "Astrid", "Nils", "Maja", "Mikkel", "Ida", "Henrik"],
+                &["Hansen", "Johansen", "Larsen", "Nilsson", "Lindqvist", "Andersen", "Berg", "Haugen", "Virtanen", "Korhonen", "Nielsen", "Dahl"],
             ),
             Names::German => (
-                &[
-                    "Anna",
-                    "Jonas",
-                    "Katharina",
-                    "Lukas",
-                    "Sophie",
-                    "Felix",
-                    "Julia",
-                    "Matthias",
-                    "Lena",
-                    "Stefan",
-                ],
-                &[
-                    "Müller",
-                    "Schmidt",
-                    "Schneider",
-                    "Fischer",
-                    "Weber",
-                    "Becker",
-                    "Wagner",
-                    "Hoffmann",
-                    "Keller",
-                    "Brunner",
-                ],
+                &["Anna", "Jonas", "Katharina", "Lukas", "Sophie", "Felix", "Julia", "Matthias", "Lena", "Stefan"],
+                &["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Becker", "Wagner", "Hoffmann", "Keller", "Brunner"],
             ),
             Names::Dutch => (
-                &[
-                    "Sanne", "Daan", "Lotte", "Bram", "Eva", "Pieter", "Femke", "Joris", "Anouk",
-                    "Thijs",
-                ],
-                &[
-                    "de Vries",
-                    "Jansen",
-                    "van Dijk",
-                    "Bakker",
-                    "Visser",
-                    "Smit",
-                    "Peeters",
-                    "Janssens",
-                    "Maes",
-                    "van den Berg",
-                ],
+                &["Sanne", "Daan", "Lotte", "Bram", "Eva", "Pieter", "Femke", "Joris", "Anouk", "Thijs"],
+                &["de Vries", "Jansen", "van Dijk", "Bakker", "Visser", "Smit", "Peeters", "Janssens", "Maes", "van den Berg"],
             ),
             Names::English => (
-                &[
-                    "Sarah", "James", "Emma", "David", "Claire", "Michael", "Siobhan", "Tom",
-                    "Rachel", "Liam", "Hannah", "Aroha", "Ciarán", "Olivia",
-                ],
-                &[
-                    "Smith", "Murphy", "Taylor", "Brown", "O'Connor", "Walsh", "Wilson",
-                    "Thompson", "Campbell", "Clarke", "Ngata", "Kelly",
-                ],
+                &["Sarah", "James", "Emma", "David", "Claire", "Michael", "Siobhan", "Tom", "Rachel", "Liam", "Hannah", "Aroha", "Ciarán", "Olivia"],
+                &["Smith", "Murphy", "Taylor", "Brown", "O'Connor", "Walsh", "Wilson", "Thompson", "Campbell", "Clarke", "Ngata", "Kelly"],
             ),
             Names::Japanese => (
-                &[
-                    "Yuki", "Haruto", "Aiko", "Kenji", "Sakura", "Takeshi", "Emi", "Hiroshi",
-                    "Naoko", "Daisuke",
-                ],
-                &[
-                    "Sato",
-                    "Suzuki",
-                    "Takahashi",
-                    "Tanaka",
-                    "Watanabe",
-                    "Ito",
-                    "Yamamoto",
-                    "Nakamura",
-                    "Kobayashi",
-                    "Kato",
-                ],
+                &["Yuki", "Haruto", "Aiko", "Kenji", "Sakura", "Takeshi", "Emi", "Hiroshi", "Naoko", "Daisuke"],
+                &["Sato", "Suzuki", "Takahashi", "Tanaka", "Watanabe", "Ito", "Yamamoto", "Nakamura", "Kobayashi", "Kato"],
             ),
             Names::French => (
-                &[
-                    "Camille", "Julien", "Claire", "Mathieu", "Élodie", "Nicolas", "Léa",
-                    "Antoine", "Chloé", "Olivier",
-                ],
-                &[
-                    "Martin", "Bernard", "Dubois", "Moreau", "Laurent", "Girard", "Rochat",
-                    "Favre", "Lefèvre", "Mercier",
-                ],
+                &["Camille", "Julien", "Claire", "Mathieu", "Élodie", "Nicolas", "Léa", "Antoine", "Chloé", "Olivier"],
+                &["Martin", "Bernard", "Dubois", "Moreau", "Laurent", "Girard", "Rochat", "Favre", "Lefèvre", "Mercier"],
             ),
             Names::Italian => (
-                &[
-                    "Giulia",
-                    "Marco",
-                    "Francesca",
-                    "Luca",
-                    "Chiara",
-                    "Alessandro",
-                    "Elena",
-                    "Matteo",
-                ],
-                &[
-                    "Rossi", "Bianchi", "Romano", "Colombo", "Ricci", "Marino", "Greco", "Conti",
-                ],
+                &["Giulia", "Marco", "Francesca", "Luca", "Chiara", "Alessandro", "Elena", "Matteo"],
+                &["Rossi", "Bianchi", "Romano", "Colombo", "Ricci", "Marino", "Greco", "Conti"],
             ),
             // Resolved to one of `INTERNATIONAL` before use; English as a harmless fallback.
             Names::Mixed => Names::English.lists(),
@@ -577,426 +295,116 @@ const GENERIC_DEVICES: &[&str] = &[
     "unexploded submunitions and other explosive remnants of war",
 ];
 
+#[rustfmt::skip]
 static AFFECTED: &[Affected] = &[
     Affected {
         alpha3: "LAO",
         name: "Lao PDR",
         weight: 14,
         region: "035",
-        authority: org(
-            "National Regulatory Authority for UXO/Mine Action Sector (Lao PDR)",
-            "the NRA",
-            "nra-lao",
-            PARTY,
-            Some("LAO"),
-            "USD",
-            "+856 21 000 000",
-            Names::Lao,
-        ),
-        ministry: Some(org(
-            "Ministry of Labour and Social Welfare (Lao PDR)",
-            "the Ministry of Labour and Social Welfare",
-            "molsw-lao",
-            PARTY,
-            Some("LAO"),
-            "USD",
-            "+856 21 000 000",
-            Names::Lao,
-        )),
-        provinces: &[
-            "Xieng Khouang",
-            "Savannakhet",
-            "Houaphanh",
-            "Khammouane",
-            "Salavan",
-            "Sekong",
-            "Attapeu",
-            "Champasak",
-            "Luang Prabang",
-            "Bolikhamxay",
-        ],
-        devices: &[
-            "BLU-26 submunitions",
-            "BLU-24 submunitions",
-            "BLU-63 submunitions",
-            "BLU-3 submunitions",
-            "cluster munition remnants",
-        ],
+        authority: org("National Regulatory Authority for UXO/Mine Action Sector (Lao PDR)", "the NRA", "nra-lao", PARTY, Some("LAO"), "USD", "+856 21 000 000", Names::Lao),
+        ministry: Some(org("Ministry of Labour and Social Welfare (Lao PDR)", "the Ministry of Labour and Social Welfare", "molsw-lao", PARTY, Some("LAO"), "USD", "+856 21 000 000", Names::Lao)),
+        provinces: &["Xieng Khouang", "Savannakhet", "Houaphanh", "Khammouane", "Salavan", "Sekong", "Attapeu", "Champasak", "Luang Prabang", "Bolikhamxay"],
+        devices: &["BLU-26 submunitions", "BLU-24 submunitions", "BLU-63 submunitions", "BLU-3 submunitions", "cluster munition remnants"],
     },
     Affected {
         alpha3: "VNM",
         name: "Viet Nam",
         weight: 10,
         region: "035",
-        authority: org(
-            "Viet Nam National Mine Action Centre (VNMAC)",
-            "VNMAC",
-            "vnmac",
-            OTHER,
-            Some("VNM"),
-            "USD",
-            "+84 24 000 0000",
-            Names::Vietnamese,
-        ),
-        ministry: Some(org(
-            "Ministry of Labour, Invalids and Social Affairs (Viet Nam)",
-            "MOLISA",
-            "molisa",
-            OTHER,
-            Some("VNM"),
-            "USD",
-            "+84 24 000 0000",
-            Names::Vietnamese,
-        )),
-        provinces: &[
-            "Quang Tri",
-            "Quang Binh",
-            "Thua Thien Hue",
-            "Quang Nam",
-            "Quang Ngai",
-            "Binh Dinh",
-            "Nghe An",
-            "Ha Tinh",
-        ],
-        devices: &[
-            "BLU-26 submunitions",
-            "BLU-24 submunitions",
-            "BLU-3 submunitions",
-            "BLU-61 submunitions",
-            "cluster munition remnants",
-        ],
+        authority: org("Viet Nam National Mine Action Centre (VNMAC)", "VNMAC", "vnmac", OTHER, Some("VNM"), "USD", "+84 24 000 0000", Names::Vietnamese),
+        ministry: Some(org("Ministry of Labour, Invalids and Social Affairs (Viet Nam)", "MOLISA", "molisa", OTHER, Some("VNM"), "USD", "+84 24 000 0000", Names::Vietnamese)),
+        provinces: &["Quang Tri", "Quang Binh", "Thua Thien Hue", "Quang Nam", "Quang Ngai", "Binh Dinh", "Nghe An", "Ha Tinh"],
+        devices: &["BLU-26 submunitions", "BLU-24 submunitions", "BLU-3 submunitions", "BLU-61 submunitions", "cluster munition remnants"],
     },
     Affected {
         alpha3: "KHM",
         name: "Cambodia",
         weight: 6,
         region: "035",
-        authority: org(
-            "Cambodian Mine Action and Victim Assistance Authority (CMAA)",
-            "the CMAA",
-            "cmaa",
-            OTHER,
-            Some("KHM"),
-            "USD",
-            "+855 23 000 000",
-            Names::Khmer,
-        ),
-        ministry: Some(org(
-            "Ministry of Social Affairs, Veterans and Youth Rehabilitation (Cambodia)",
-            "MoSVY",
-            "mosvy",
-            OTHER,
-            Some("KHM"),
-            "USD",
-            "+855 23 000 000",
-            Names::Khmer,
-        )),
-        provinces: &[
-            "Battambang",
-            "Banteay Meanchey",
-            "Pailin",
-            "Oddar Meanchey",
-            "Preah Vihear",
-            "Kratie",
-            "Stung Treng",
-            "Ratanakiri",
-            "Mondulkiri",
-            "Kampong Cham",
-        ],
-        devices: &[
-            "BLU-26 submunitions",
-            "BLU-24 submunitions",
-            "BLU-61 submunitions",
-            "M42 and M46 DPICM submunitions",
-        ],
+        authority: org("Cambodian Mine Action and Victim Assistance Authority (CMAA)", "the CMAA", "cmaa", OTHER, Some("KHM"), "USD", "+855 23 000 000", Names::Khmer),
+        ministry: Some(org("Ministry of Social Affairs, Veterans and Youth Rehabilitation (Cambodia)", "MoSVY", "mosvy", OTHER, Some("KHM"), "USD", "+855 23 000 000", Names::Khmer)),
+        provinces: &["Battambang", "Banteay Meanchey", "Pailin", "Oddar Meanchey", "Preah Vihear", "Kratie", "Stung Treng", "Ratanakiri", "Mondulkiri", "Kampong Cham"],
+        devices: &["BLU-26 submunitions", "BLU-24 submunitions", "BLU-61 submunitions", "M42 and M46 DPICM submunitions"],
     },
     Affected {
         alpha3: "IRQ",
         name: "Iraq",
         weight: 12,
         region: "145",
-        authority: org(
-            "Directorate of Mine Action (Iraq)",
-            "the DMA",
-            "dma-iraq",
-            PARTY,
-            Some("IRQ"),
-            "USD",
-            "+964 1 000 0000",
-            Names::Arabic,
-        ),
-        ministry: Some(org(
-            "Ministry of Health and Environment (Iraq)",
-            "the Ministry of Health and Environment",
-            "moh-iraq",
-            PARTY,
-            Some("IRQ"),
-            "USD",
-            "+964 1 000 0000",
-            Names::Arabic,
-        )),
-        provinces: &[
-            "Ninewa",
-            "Basra",
-            "Anbar",
-            "Salah al-Din",
-            "Diyala",
-            "Kirkuk",
-            "Muthanna",
-            "Dhi Qar",
-            "Maysan",
-            "Wasit",
-            "Najaf",
-        ],
-        devices: &[
-            "BLU-97 submunitions",
-            "BLU-63 submunitions",
-            "M42 and M46 DPICM submunitions",
-            "M77 submunitions",
-            "BL755 submunitions",
-        ],
+        authority: org("Directorate of Mine Action (Iraq)", "the DMA", "dma-iraq", PARTY, Some("IRQ"), "USD", "+964 1 000 0000", Names::Arabic),
+        ministry: Some(org("Ministry of Health and Environment (Iraq)", "the Ministry of Health and Environment", "moh-iraq", PARTY, Some("IRQ"), "USD", "+964 1 000 0000", Names::Arabic)),
+        provinces: &["Ninewa", "Basra", "Anbar", "Salah al-Din", "Diyala", "Kirkuk", "Muthanna", "Dhi Qar", "Maysan", "Wasit", "Najaf"],
+        devices: &["BLU-97 submunitions", "BLU-63 submunitions", "M42 and M46 DPICM submunitions", "M77 submunitions", "BL755 submunitions"],
     },
     Affected {
         alpha3: "LBN",
         name: "Lebanon",
         weight: 11,
         region: "145",
-        authority: org(
-            "Lebanon Mine Action Centre (LMAC)",
-            "LMAC",
-            "lmac",
-            PARTY,
-            Some("LBN"),
-            "USD",
-            "+961 1 000 000",
-            Names::Arabic,
-        ),
-        ministry: Some(org(
-            "Ministry of Social Affairs (Lebanon)",
-            "the Ministry of Social Affairs",
-            "mosa-lebanon",
-            PARTY,
-            Some("LBN"),
-            "USD",
-            "+961 1 000 000",
-            Names::Arabic,
-        )),
-        provinces: &[
-            "South Lebanon",
-            "Nabatieh",
-            "Bekaa",
-            "Baalbek-Hermel",
-            "Mount Lebanon",
-            "Marjayoun",
-            "Bint Jbeil",
-            "Tyre",
-        ],
-        devices: &[
-            "M42 and M46 DPICM submunitions",
-            "M77 submunitions",
-            "M85 submunitions",
-            "BLU-63 submunitions",
-        ],
+        authority: org("Lebanon Mine Action Centre (LMAC)", "LMAC", "lmac", PARTY, Some("LBN"), "USD", "+961 1 000 000", Names::Arabic),
+        ministry: Some(org("Ministry of Social Affairs (Lebanon)", "the Ministry of Social Affairs", "mosa-lebanon", PARTY, Some("LBN"), "USD", "+961 1 000 000", Names::Arabic)),
+        provinces: &["South Lebanon", "Nabatieh", "Bekaa", "Baalbek-Hermel", "Mount Lebanon", "Marjayoun", "Bint Jbeil", "Tyre"],
+        devices: &["M42 and M46 DPICM submunitions", "M77 submunitions", "M85 submunitions", "BLU-63 submunitions"],
     },
     Affected {
         alpha3: "UKR",
         name: "Ukraine",
         weight: 12,
         region: "151",
-        authority: org(
-            "National Mine Action Authority of Ukraine (Ministry of Economy)",
-            "the NMAA",
-            "nmaa-ukraine",
-            OTHER,
-            Some("UKR"),
-            "USD",
-            "+380 44 000 0000",
-            Names::Ukrainian,
-        ),
-        ministry: Some(org(
-            "Ministry of Social Policy of Ukraine",
-            "the Ministry of Social Policy",
-            "mosp-ukraine",
-            OTHER,
-            Some("UKR"),
-            "USD",
-            "+380 44 000 0000",
-            Names::Ukrainian,
-        )),
-        provinces: &[
-            "Kharkiv",
-            "Mykolaiv",
-            "Kherson",
-            "Donetsk",
-            "Chernihiv",
-            "Kyiv",
-            "Sumy",
-            "Zaporizhzhia",
-            "Dnipropetrovsk",
-        ],
-        devices: &[
-            "9N210 submunitions",
-            "9N235 submunitions",
-            "PTAB-1M bomblets",
-            "ShOAB-0.5 submunitions",
-            "cluster munition remnants",
-        ],
+        authority: org("National Mine Action Authority of Ukraine (Ministry of Economy)", "the NMAA", "nmaa-ukraine", OTHER, Some("UKR"), "USD", "+380 44 000 0000", Names::Ukrainian),
+        ministry: Some(org("Ministry of Social Policy of Ukraine", "the Ministry of Social Policy", "mosp-ukraine", OTHER, Some("UKR"), "USD", "+380 44 000 0000", Names::Ukrainian)),
+        provinces: &["Kharkiv", "Mykolaiv", "Kherson", "Donetsk", "Chernihiv", "Kyiv", "Sumy", "Zaporizhzhia", "Dnipropetrovsk"],
+        devices: &["9N210 submunitions", "9N235 submunitions", "PTAB-1M bomblets", "ShOAB-0.5 submunitions", "cluster munition remnants"],
     },
     Affected {
         alpha3: "AFG",
         name: "Afghanistan",
         weight: 5,
         region: "034",
-        authority: org(
-            "Directorate of Mine Action Coordination (DMAC)",
-            "the DMAC",
-            "dmac",
-            PARTY,
-            Some("AFG"),
-            "USD",
-            "+93 20 000 0000",
-            Names::Afghan,
-        ),
+        authority: org("Directorate of Mine Action Coordination (DMAC)", "the DMAC", "dmac", PARTY, Some("AFG"), "USD", "+93 20 000 0000", Names::Afghan),
         ministry: None,
-        provinces: &[
-            "Helmand",
-            "Kandahar",
-            "Herat",
-            "Paktya",
-            "Ghazni",
-            "Nangarhar",
-            "Kabul",
-            "Laghman",
-            "Balkh",
-        ],
-        devices: &[
-            "BLU-97 submunitions",
-            "AO-2.5RT submunitions",
-            "PTAB-2.5 bomblets",
-            "cluster munition remnants",
-        ],
+        provinces: &["Helmand", "Kandahar", "Herat", "Paktya", "Ghazni", "Nangarhar", "Kabul", "Laghman", "Balkh"],
+        devices: &["BLU-97 submunitions", "AO-2.5RT submunitions", "PTAB-2.5 bomblets", "cluster munition remnants"],
     },
     Affected {
         alpha3: "SYR",
         name: "Syria",
         weight: 5,
         region: "145",
-        authority: org(
-            "Syrian Mine Action Centre (SMAC)",
-            "SMAC",
-            "smac",
-            OTHER,
-            Some("SYR"),
-            "USD",
-            "+963 11 000 0000",
-            Names::Arabic,
-        ),
+        authority: org("Syrian Mine Action Centre (SMAC)", "SMAC", "smac", OTHER, Some("SYR"), "USD", "+963 11 000 0000", Names::Arabic),
         ministry: None,
-        provinces: &[
-            "Idlib",
-            "Aleppo",
-            "Raqqa",
-            "Deir ez-Zor",
-            "Homs",
-            "Hama",
-            "Rural Damascus",
-            "Daraa",
-        ],
-        devices: &[
-            "AO-2.5RT submunitions",
-            "ShOAB-0.5 submunitions",
-            "PTAB-2.5M bomblets",
-            "9N235 submunitions",
-        ],
+        provinces: &["Idlib", "Aleppo", "Raqqa", "Deir ez-Zor", "Homs", "Hama", "Rural Damascus", "Daraa"],
+        devices: &["AO-2.5RT submunitions", "ShOAB-0.5 submunitions", "PTAB-2.5M bomblets", "9N235 submunitions"],
     },
     Affected {
         alpha3: "YEM",
         name: "Yemen",
         weight: 4,
         region: "145",
-        authority: org(
-            "Yemen Executive Mine Action Centre (YEMAC)",
-            "YEMAC",
-            "yemac",
-            OTHER,
-            Some("YEM"),
-            "USD",
-            "+967 1 000 000",
-            Names::Arabic,
-        ),
+        authority: org("Yemen Executive Mine Action Centre (YEMAC)", "YEMAC", "yemac", OTHER, Some("YEM"), "USD", "+967 1 000 000", Names::Arabic),
         ministry: None,
-        provinces: &[
-            "Saada",
-            "Hajjah",
-            "Taiz",
-            "Al Hudaydah",
-            "Marib",
-            "Al Jawf",
-            "Aden",
-            "Lahij",
-        ],
-        devices: &[
-            "BLU-97 submunitions",
-            "BLU-63 submunitions",
-            "BLU-61 submunitions",
-            "M77 submunitions",
-        ],
+        provinces: &["Saada", "Hajjah", "Taiz", "Al Hudaydah", "Marib", "Al Jawf", "Aden", "Lahij"],
+        devices: &["BLU-97 submunitions", "BLU-63 submunitions", "BLU-61 submunitions", "M77 submunitions"],
     },
     Affected {
         alpha3: "BIH",
         name: "Bosnia and Herzegovina",
         weight: 4,
         region: "039",
-        authority: org(
-            "Bosnia and Herzegovina Mine Action Centre (BHMAC)",
-            "BHMAC",
-            "bhmac",
-            PARTY,
-            Some("BIH"),
-            "EUR",
-            "+387 33 000 000",
-            Names::SouthSlav,
-        ),
+        authority: org("Bosnia and Herzegovina Mine Action Centre (BHMAC)", "BHMAC", "bhmac", PARTY, Some("BIH"), "EUR", "+387 33 000 000", Names::SouthSlav),
         ministry: None,
-        provinces: &[
-            "Herzegovina-Neretva",
-            "Tuzla",
-            "Zenica-Doboj",
-            "Una-Sana",
-            "Central Bosnia",
-            "Sarajevo",
-            "Brčko District",
-        ],
-        devices: &[
-            "KB-1 submunitions",
-            "KB-2 submunitions",
-            "cluster munition remnants",
-        ],
+        provinces: &["Herzegovina-Neretva", "Tuzla", "Zenica-Doboj", "Una-Sana", "Central Bosnia", "Sarajevo", "Brčko District"],
+        devices: &["KB-1 submunitions", "KB-2 submunitions", "cluster munition remnants"],
     },
     Affected {
         alpha3: "HRV",
         name: "Croatia",
         weight: 1,
         region: "039",
-        authority: org(
-            "Civil Protection Directorate, Ministry of the Interior (Croatia)",
-            "the Civil Protection Directorate",
-            "cpd-croatia",
-            PARTY,
-            Some("HRV"),
-            "EUR",
-            "+385 1 000 0000",
-            Names::SouthSlav,
-        ),
+        authority: org("Civil Protection Directorate of the Ministry of the Interior (Croatia)", "the Civil Protection Directorate", "cpd-croatia", PARTY, Some("HRV"), "EUR", "+385 1 000 0000", Names::SouthSlav),
         ministry: None,
-        provinces: &[
-            "Lika-Senj",
-            "Sisak-Moslavina",
-            "Osijek-Baranja",
-            "Zadar",
-            "Karlovac",
-            "Šibenik-Knin",
-        ],
+        provinces: &["Lika-Senj", "Sisak-Moslavina", "Osijek-Baranja", "Zadar", "Karlovac", "Šibenik-Knin"],
         devices: &["KB-1 submunitions", "cluster munition remnants"],
     },
     Affected {
@@ -1004,16 +412,7 @@ static AFFECTED: &[Affected] = &[
         name: "Montenegro",
         weight: 1,
         region: "039",
-        authority: org(
-            "Directorate for Emergency Management, Ministry of the Interior (Montenegro)",
-            "the Directorate for Emergency Management",
-            "dem-montenegro",
-            PARTY,
-            Some("MNE"),
-            "EUR",
-            "+382 20 000 000",
-            Names::SouthSlav,
-        ),
+        authority: org("Directorate for Emergency Management of the Ministry of the Interior (Montenegro)", "the Directorate for Emergency Management", "dem-montenegro", PARTY, Some("MNE"), "EUR", "+382 20 000 000", Names::SouthSlav),
         ministry: None,
         provinces: &["Podgorica", "Golubovci", "Rožaje", "Plav", "Nikšić"],
         devices: &["BLU-97 submunitions", "BL755 submunitions"],
@@ -1023,16 +422,7 @@ static AFFECTED: &[Affected] = &[
         name: "Albania",
         weight: 1,
         region: "039",
-        authority: org(
-            "Albanian Mine and Munitions Coordination Office (AMMCO)",
-            "AMMCO",
-            "ammco",
-            PARTY,
-            Some("ALB"),
-            "EUR",
-            "+355 4 000 0000",
-            Names::Albanian,
-        ),
+        authority: org("Albanian Mine and Munitions Coordination Office (AMMCO)", "AMMCO", "ammco", PARTY, Some("ALB"), "EUR", "+355 4 000 0000", Names::Albanian),
         ministry: None,
         provinces: &["Kukës", "Tropojë", "Has", "Gjirokastër"],
         devices: &["BLU-97 submunitions", "MK-118 Rockeye bomblets"],
@@ -1042,58 +432,19 @@ static AFFECTED: &[Affected] = &[
         name: "Chad",
         weight: 2,
         region: "202",
-        authority: org(
-            "Haut Commissariat National au Déminage (HCND), Chad",
-            "the HCND",
-            "hcnd",
-            PARTY,
-            Some("TCD"),
-            "USD",
-            "+235 22 00 00 00",
-            Names::Francophone,
-        ),
+        authority: org("Haut Commissariat National au Déminage (HCND, Chad)", "the HCND", "hcnd", PARTY, Some("TCD"), "USD", "+235 22 00 00 00", Names::Francophone),
         ministry: None,
-        provinces: &[
-            "Ennedi Ouest",
-            "Ennedi Est",
-            "Borkou",
-            "Tibesti",
-            "Lac",
-            "Ouaddaï",
-        ],
-        devices: &[
-            "PTAB-2.5 bomblets",
-            "AO-1SCh submunitions",
-            "BLU-63 submunitions",
-            "cluster munition remnants",
-        ],
+        provinces: &["Ennedi Ouest", "Ennedi Est", "Borkou", "Tibesti", "Lac", "Ouaddaï"],
+        devices: &["PTAB-2.5 bomblets", "AO-1SCh submunitions", "BLU-63 submunitions", "cluster munition remnants"],
     },
     Affected {
         alpha3: "SOM",
         name: "Somalia",
         weight: 3,
         region: "202",
-        authority: org(
-            "Somali Explosive Management Authority (SEMA)",
-            "SEMA",
-            "sema",
-            PARTY,
-            Some("SOM"),
-            "USD",
-            "+252 1 000 000",
-            Names::Somali,
-        ),
+        authority: org("Somali Explosive Management Authority (SEMA)", "SEMA", "sema", PARTY, Some("SOM"), "USD", "+252 1 000 000", Names::Somali),
         ministry: None,
-        provinces: &[
-            "Bay",
-            "Bakool",
-            "Gedo",
-            "Hiraan",
-            "Lower Shabelle",
-            "Galgaduud",
-            "Mudug",
-            "Banadir",
-        ],
+        provinces: &["Bay", "Bakool", "Gedo", "Hiraan", "Lower Shabelle", "Galgaduud", "Mudug", "Banadir"],
         devices: GENERIC_DEVICES,
     },
     Affected {
@@ -1101,25 +452,9 @@ static AFFECTED: &[Affected] = &[
         name: "Sudan",
         weight: 2,
         region: "015",
-        authority: org(
-            "National Mine Action Centre (Sudan)",
-            "the NMAC",
-            "nmac-sudan",
-            OTHER,
-            Some("SDN"),
-            "USD",
-            "+249 183 000 000",
-            Names::Arabic,
-        ),
+        authority: org("National Mine Action Centre (Sudan)", "the NMAC", "nmac-sudan", OTHER, Some("SDN"), "USD", "+249 183 000 000", Names::Arabic),
         ministry: None,
-        provinces: &[
-            "Blue Nile",
-            "South Kordofan",
-            "Kassala",
-            "North Darfur",
-            "Khartoum",
-            "West Kordofan",
-        ],
+        provinces: &["Blue Nile", "South Kordofan", "Kassala", "North Darfur", "Khartoum", "West Kordofan"],
         devices: GENERIC_DEVICES,
     },
     Affected {
@@ -1127,59 +462,19 @@ static AFFECTED: &[Affected] = &[
         name: "South Sudan",
         weight: 3,
         region: "202",
-        authority: org(
-            "National Mine Action Authority (South Sudan)",
-            "the NMAA",
-            "nmaa-south-sudan",
-            PARTY,
-            Some("SSD"),
-            "USD",
-            "+211 92 000 0000",
-            Names::SouthSudanese,
-        ),
+        authority: org("National Mine Action Authority (South Sudan)", "the NMAA", "nmaa-south-sudan", PARTY, Some("SSD"), "USD", "+211 92 000 0000", Names::SouthSudanese),
         ministry: None,
-        provinces: &[
-            "Central Equatoria",
-            "Eastern Equatoria",
-            "Western Equatoria",
-            "Jonglei",
-            "Unity",
-            "Upper Nile",
-        ],
-        devices: &[
-            "BL755 submunitions",
-            "PTAB-1M bomblets",
-            "AO-1SCh submunitions",
-            "cluster munition remnants",
-        ],
+        provinces: &["Central Equatoria", "Eastern Equatoria", "Western Equatoria", "Jonglei", "Unity", "Upper Nile"],
+        devices: &["BL755 submunitions", "PTAB-1M bomblets", "AO-1SCh submunitions", "cluster munition remnants"],
     },
     Affected {
         alpha3: "COL",
         name: "Colombia",
         weight: 2,
         region: "419",
-        authority: org(
-            "Descontamina Colombia, Office of the Commissioner for Peace",
-            "Descontamina Colombia",
-            "descontamina",
-            PARTY,
-            Some("COL"),
-            "USD",
-            "+57 601 000 0000",
-            Names::Spanish,
-        )
-        .bare(),
+        authority: org("Descontamina Colombia (Office of the Commissioner for Peace)", "Descontamina Colombia", "descontamina", PARTY, Some("COL"), "USD", "+57 601 000 0000", Names::Spanish).bare(),
         ministry: None,
-        provinces: &[
-            "Antioquia",
-            "Meta",
-            "Caquetá",
-            "Cauca",
-            "Nariño",
-            "Norte de Santander",
-            "Guaviare",
-            "Bolívar",
-        ],
+        provinces: &["Antioquia", "Meta", "Caquetá", "Cauca", "Nariño", "Norte de Santander", "Guaviare", "Bolívar"],
         devices: GENERIC_DEVICES,
     },
     Affected {
@@ -1187,24 +482,9 @@ static AFFECTED: &[Affected] = &[
         name: "Chile",
         weight: 1,
         region: "419",
-        authority: org(
-            "National Demining Commission (CNAD), Ministry of National Defence (Chile)",
-            "the CNAD",
-            "cnad-chile",
-            PARTY,
-            Some("CHL"),
-            "USD",
-            "+56 2 0000 0000",
-            Names::Spanish,
-        ),
+        authority: org("National Demining Commission of Chile (CNAD)", "the CNAD", "cnad-chile", PARTY, Some("CHL"), "USD", "+56 2 0000 0000", Names::Spanish),
         ministry: None,
-        provinces: &[
-            "Antofagasta",
-            "Magallanes",
-            "Tarapacá",
-            "Arica y Parinacota",
-            "Atacama",
-        ],
+        provinces: &["Antofagasta", "Magallanes", "Tarapacá", "Arica y Parinacota", "Atacama"],
         devices: GENERIC_DEVICES,
     },
     Affected {
@@ -1212,16 +492,7 @@ static AFFECTED: &[Affected] = &[
         name: "Guinea-Bissau",
         weight: 1,
         region: "202",
-        authority: org(
-            "National Mine Action Coordination Centre (CAAMI), Guinea-Bissau",
-            "CAAMI",
-            "caami",
-            PARTY,
-            Some("GNB"),
-            "USD",
-            "+245 00 000 000",
-            Names::Portuguese,
-        ),
+        authority: org("National Mine Action Coordination Centre of Guinea-Bissau (CAAMI)", "CAAMI", "caami", PARTY, Some("GNB"), "USD", "+245 00 000 000", Names::Portuguese),
         ministry: None,
         provinces: &["Bafatá", "Gabú", "Oio", "Cacheu", "Biombo"],
         devices: GENERIC_DEVICES,
@@ -1231,16 +502,7 @@ static AFFECTED: &[Affected] = &[
         name: "Mauritania",
         weight: 1,
         region: "202",
-        authority: org(
-            "National Humanitarian Demining Programme for Development (PNDHD), Mauritania",
-            "the PNDHD",
-            "pndhd",
-            PARTY,
-            Some("MRT"),
-            "USD",
-            "+222 00 00 00 00",
-            Names::Francophone,
-        ),
+        authority: org("National Humanitarian Demining Programme for Development of Mauritania (PNDHD)", "the PNDHD", "pndhd", PARTY, Some("MRT"), "USD", "+222 00 00 00 00", Names::Francophone),
         ministry: None,
         provinces: &["Tiris Zemmour", "Adrar", "Dakhlet Nouadhibou", "Inchiri"],
         devices: GENERIC_DEVICES,
@@ -1250,25 +512,9 @@ static AFFECTED: &[Affected] = &[
         name: "Angola",
         weight: 2,
         region: "202",
-        authority: org(
-            "National Agency for Mine Action (ANAM), Angola",
-            "ANAM",
-            "anam-angola",
-            SIGNATORY,
-            Some("AGO"),
-            "USD",
-            "+244 222 000 000",
-            Names::Portuguese,
-        ),
+        authority: org("National Mine Action Agency of Angola (ANAM)", "ANAM", "anam-angola", SIGNATORY, Some("AGO"), "USD", "+244 222 000 000", Names::Portuguese),
         ministry: None,
-        provinces: &[
-            "Cuando Cubango",
-            "Moxico",
-            "Bié",
-            "Cuanza Sul",
-            "Huambo",
-            "Cunene",
-        ],
+        provinces: &["Cuando Cubango", "Moxico", "Bié", "Cuanza Sul", "Huambo", "Cunene"],
         devices: GENERIC_DEVICES,
     },
     Affected {
@@ -1276,513 +522,76 @@ static AFFECTED: &[Affected] = &[
         name: "the Democratic Republic of the Congo",
         weight: 1,
         region: "202",
-        authority: org(
-            "Centre Congolais de Lutte Antimines (CCLAM)",
-            "CCLAM",
-            "cclam",
-            SIGNATORY,
-            Some("COD"),
-            "USD",
-            "+243 00 000 0000",
-            Names::Francophone,
-        ),
+        authority: org("Centre Congolais de Lutte Antimines (CCLAM)", "CCLAM", "cclam", SIGNATORY, Some("COD"), "USD", "+243 00 000 0000", Names::Francophone),
         ministry: None,
-        provinces: &[
-            "Équateur",
-            "Tshopo",
-            "Ituri",
-            "North Kivu",
-            "South Kivu",
-            "Kasaï",
-        ],
+        provinces: &["Équateur", "Tshopo", "Ituri", "North Kivu", "South Kivu", "Kasaï"],
         devices: GENERIC_DEVICES,
     },
 ];
 
 /// Donor States.
+#[rustfmt::skip]
 static DONORS: &[Org] = &[
-    org(
-        "Ministry of Foreign Affairs of Norway",
-        "Norway",
-        "norway-mfa",
-        PARTY,
-        Some("NOR"),
-        "NOK",
-        "+47 22 00 00 00",
-        Names::Nordic,
-    )
-    .weight(10),
-    org(
-        "Federal Foreign Office of Germany",
-        "Germany",
-        "germany-ffo",
-        PARTY,
-        Some("DEU"),
-        "EUR",
-        "+49 30 0000 0000",
-        Names::German,
-    )
-    .weight(9),
-    org(
-        "Ministry of Foreign Affairs of the Netherlands",
-        "the Netherlands",
-        "netherlands-mfa",
-        PARTY,
-        Some("NLD"),
-        "EUR",
-        "+31 70 000 0000",
-        Names::Dutch,
-    )
-    .weight(6),
-    org(
-        "Swiss Federal Department of Foreign Affairs (FDFA)",
-        "Switzerland",
-        "swiss-fdfa",
-        PARTY,
-        Some("CHE"),
-        "CHF",
-        "+41 58 000 0000",
-        Names::French,
-    )
-    .weight(6),
-    org(
-        "Foreign, Commonwealth & Development Office (United Kingdom)",
-        "the United Kingdom",
-        "fcdo",
-        PARTY,
-        Some("GBR"),
-        "GBP",
-        "+44 20 0000 0000",
-        Names::English,
-    )
-    .weight(8),
-    org(
-        "Ministry of Foreign Affairs of Japan",
-        "Japan",
-        "mofa-japan",
-        PARTY,
-        Some("JPN"),
-        "JPY",
-        "+81 3 0000 0000",
-        Names::Japanese,
-    )
-    .weight(7),
-    org(
-        "Department of Foreign Affairs and Trade (Australia)",
-        "Australia",
-        "dfat",
-        PARTY,
-        Some("AUS"),
-        "AUD",
-        "+61 2 0000 0000",
-        Names::English,
-    )
-    .weight(5),
-    org(
-        "Ministry of Foreign Affairs and Trade of New Zealand",
-        "New Zealand",
-        "mfat",
-        PARTY,
-        Some("NZL"),
-        "NZD",
-        "+64 4 000 0000",
-        Names::English,
-    )
-    .weight(3),
-    org(
-        "Department of Foreign Affairs of Ireland",
-        "Ireland",
-        "dfa-ireland",
-        PARTY,
-        Some("IRL"),
-        "EUR",
-        "+353 1 000 0000",
-        Names::English,
-    )
-    .weight(4),
-    org(
-        "Federal Public Service Foreign Affairs of Belgium",
-        "Belgium",
-        "belgium-fps",
-        PARTY,
-        Some("BEL"),
-        "EUR",
-        "+32 2 000 00 00",
-        Names::Dutch,
-    )
-    .weight(3),
-    org(
-        "Federal Ministry for European and International Affairs of Austria",
-        "Austria",
-        "bmeia",
-        PARTY,
-        Some("AUT"),
-        "EUR",
-        "+43 1 000 0000",
-        Names::German,
-    )
-    .weight(4),
-    org(
-        "Italian Agency for Development Cooperation (AICS)",
-        "Italy",
-        "aics",
-        PARTY,
-        Some("ITA"),
-        "EUR",
-        "+39 06 0000 0000",
-        Names::Italian,
-    )
-    .weight(3),
-    org(
-        "Ministry for Europe and Foreign Affairs of France",
-        "France",
-        "france-meae",
-        PARTY,
-        Some("FRA"),
-        "EUR",
-        "+33 1 00 00 00 00",
-        Names::French,
-    )
-    .weight(3),
-    org(
-        "Global Affairs Canada",
-        "Canada",
-        "gac",
-        PARTY,
-        Some("CAN"),
-        "CAD",
-        "+1 343 000 0000",
-        Names::English,
-    )
-    .bare()
-    .weight(4),
-    org(
-        "Ministry of Foreign Affairs of Denmark",
-        "Denmark",
-        "denmark-mfa",
-        PARTY,
-        Some("DNK"),
-        "DKK",
-        "+45 00 00 00 00",
-        Names::Nordic,
-    )
-    .weight(4),
-    org(
-        "Swedish International Development Cooperation Agency (Sida)",
-        "Sweden",
-        "sida",
-        PARTY,
-        Some("SWE"),
-        "SEK",
-        "+46 8 000 000 00",
-        Names::Nordic,
-    )
-    .weight(3),
-    org(
-        "Ministry for Foreign Affairs of Finland",
-        "Finland",
-        "finland-mfa",
-        OTHER,
-        Some("FIN"),
-        "EUR",
-        "+358 9 000 0000",
-        Names::Nordic,
-    )
-    .weight(2),
-    org(
-        "Ministry of Foreign and European Affairs of Luxembourg",
-        "Luxembourg",
-        "luxembourg-mfea",
-        PARTY,
-        Some("LUX"),
-        "EUR",
-        "+352 00 00 00",
-        Names::French,
-    )
-    .weight(2),
-    org(
-        "U.S. Department of State, Office of Weapons Removal and Abatement",
-        "the United States",
-        "pm-wra",
-        OTHER,
-        Some("USA"),
-        "USD",
-        "+1 202 000 0000",
-        Names::English,
-    )
-    .weight(5),
+    org("Ministry of Foreign Affairs of Norway", "Norway", "norway-mfa", PARTY, Some("NOR"), "NOK", "+47 22 00 00 00", Names::Nordic).weight(10),
+    org("Federal Foreign Office of Germany", "Germany", "germany-ffo", PARTY, Some("DEU"), "EUR", "+49 30 0000 0000", Names::German).weight(9),
+    org("Ministry of Foreign Affairs of the Netherlands", "the Netherlands", "netherlands-mfa", PARTY, Some("NLD"), "EUR", "+31 70 000 0000", Names::Dutch).weight(6),
+    org("Swiss Federal Department of Foreign Affairs (FDFA)", "Switzerland", "swiss-fdfa", PARTY, Some("CHE"), "CHF", "+41 58 000 0000", Names::French).weight(6),
+    org("Foreign, Commonwealth & Development Office (United Kingdom)", "the United Kingdom", "fcdo", PARTY, Some("GBR"), "GBP", "+44 20 0000 0000", Names::English).weight(8),
+    org("Ministry of Foreign Affairs of Japan", "Japan", "mofa-japan", PARTY, Some("JPN"), "JPY", "+81 3 0000 0000", Names::Japanese).weight(7),
+    org("Department of Foreign Affairs and Trade (Australia)", "Australia", "dfat", PARTY, Some("AUS"), "AUD", "+61 2 0000 0000", Names::English).weight(5),
+    org("Ministry of Foreign Affairs and Trade of New Zealand", "New Zealand", "mfat", PARTY, Some("NZL"), "NZD", "+64 4 000 0000", Names::English).weight(3),
+    org("Department of Foreign Affairs of Ireland", "Ireland", "dfa-ireland", PARTY, Some("IRL"), "EUR", "+353 1 000 0000", Names::English).weight(4),
+    org("Federal Public Service Foreign Affairs of Belgium", "Belgium", "belgium-fps", PARTY, Some("BEL"), "EUR", "+32 2 000 00 00", Names::Dutch).weight(3),
+    org("Federal Ministry for European and International Affairs of Austria", "Austria", "bmeia", PARTY, Some("AUT"), "EUR", "+43 1 000 0000", Names::German).weight(4),
+    org("Italian Agency for Development Cooperation (AICS)", "Italy", "aics", PARTY, Some("ITA"), "EUR", "+39 06 0000 0000", Names::Italian).weight(3),
+    org("Ministry for Europe and Foreign Affairs of France", "France", "france-meae", PARTY, Some("FRA"), "EUR", "+33 1 00 00 00 00", Names::French).weight(3),
+    org("Global Affairs Canada", "Canada", "gac", PARTY, Some("CAN"), "CAD", "+1 343 000 0000", Names::English).bare().weight(4),
+    org("Ministry of Foreign Affairs of Denmark", "Denmark", "denmark-mfa", PARTY, Some("DNK"), "DKK", "+45 00 00 00 00", Names::Nordic).weight(4),
+    org("Swedish International Development Cooperation Agency (Sida)", "Sweden", "sida", PARTY, Some("SWE"), "SEK", "+46 8 000 000 00", Names::Nordic).weight(3),
+    org("Ministry for Foreign Affairs of Finland", "Finland", "finland-mfa", OTHER, Some("FIN"), "EUR", "+358 9 000 0000", Names::Nordic).weight(2),
+    org("Ministry of Foreign and European Affairs of Luxembourg", "Luxembourg", "luxembourg-mfea", PARTY, Some("LUX"), "EUR", "+352 00 00 00", Names::French).weight(2),
+    org("U.S. Department of State (Office of Weapons Removal and Abatement)", "the United States", "pm-wra", OTHER, Some("USA"), "USD", "+1 202 000 0000", Names::English).weight(5),
 ];
 
-const EUROPEAN_UNION: Org = org(
-    "European Union",
-    "the EU",
-    "eu",
-    IO,
-    None,
-    "EUR",
-    "+32 2 000 0000",
-    Names::Mixed,
-);
+#[rustfmt::skip]
+const EUROPEAN_UNION: Org = org("European Union", "the EU", "eu", IO, None, "EUR", "+32 2 000 0000", Names::Mixed);
 
 /// The European Union, as a donor alongside the States.
 static EU: Org = EUROPEAN_UNION;
 
 /// International organisations that implement and advise.
+#[rustfmt::skip]
 static ORGANISATIONS: &[Org] = &[
-    org(
-        "United Nations Mine Action Service (UNMAS)",
-        "UNMAS",
-        "unmas",
-        IO,
-        None,
-        "USD",
-        "+1 212 000 0000",
-        Names::Mixed,
-    )
-    .weight(4),
-    org(
-        "United Nations Development Programme (UNDP)",
-        "UNDP",
-        "undp",
-        IO,
-        None,
-        "USD",
-        "+1 212 000 0000",
-        Names::Mixed,
-    )
-    .focus(&[COOPERATION, COOPERATION, CLEARANCE, VICTIMS])
-    .weight(3),
-    org(
-        "Geneva International Centre for Humanitarian Demining (GICHD)",
-        "the GICHD",
-        "gichd",
-        IO,
-        None,
-        "CHF",
-        "+41 22 000 0000",
-        Names::Mixed,
-    )
-    .focus(&[COOPERATION, COOPERATION, TRANSPARENCY, CLEARANCE])
-    .weight(3),
-    org(
-        "International Committee of the Red Cross (ICRC)",
-        "the ICRC",
-        "icrc",
-        IO,
-        None,
-        "CHF",
-        "+41 22 000 0000",
-        Names::Mixed,
-    )
-    .focus(&[VICTIMS, VICTIMS, CLEARANCE])
-    .weight(2),
-    org(
-        "United Nations Children's Fund (UNICEF)",
-        "UNICEF",
-        "unicef",
-        IO,
-        None,
-        "USD",
-        "+1 212 000 0000",
-        Names::Mixed,
-    )
-    .focus(&[CLEARANCE, VICTIMS])
-    .weight(2),
+    org("United Nations Mine Action Service (UNMAS)", "UNMAS", "unmas", IO, None, "USD", "+1 212 000 0000", Names::Mixed).weight(4),
+    org("United Nations Development Programme (UNDP)", "UNDP", "undp", IO, None, "USD", "+1 212 000 0000", Names::Mixed).focus(&[COOPERATION, COOPERATION, CLEARANCE, VICTIMS]).weight(3),
+    org("Geneva International Centre for Humanitarian Demining (GICHD)", "the GICHD", "gichd", IO, None, "CHF", "+41 22 000 0000", Names::Mixed).focus(&[COOPERATION, COOPERATION, TRANSPARENCY, CLEARANCE]).weight(3),
+    org("International Committee of the Red Cross (ICRC)", "the ICRC", "icrc", IO, None, "CHF", "+41 22 000 0000", Names::Mixed).focus(&[VICTIMS, VICTIMS, CLEARANCE]).weight(2),
+    org("United Nations Children's Fund (UNICEF)", "UNICEF", "unicef", IO, None, "USD", "+1 212 000 0000", Names::Mixed).focus(&[CLEARANCE, VICTIMS]).weight(2),
 ];
 
 /// NGOs that clear, educate, assist and campaign.
+#[rustfmt::skip]
 static NGOS: &[Org] = &[
-    org(
-        "The HALO Trust",
-        "HALO",
-        "halo",
-        NGO,
-        Some("GBR"),
-        "GBP",
-        "+44 1848 000 000",
-        Names::English,
-    )
-    .focus(&[CLEARANCE, CLEARANCE, STOCKPILES])
-    .weight(5),
-    org(
-        "Mines Advisory Group (MAG)",
-        "MAG",
-        "mag",
-        NGO,
-        Some("GBR"),
-        "GBP",
-        "+44 161 000 0000",
-        Names::English,
-    )
-    .bare()
-    .focus(&[CLEARANCE, CLEARANCE, STOCKPILES])
-    .weight(5),
-    org(
-        "Norwegian People's Aid",
-        "NPA",
-        "npa",
-        NGO,
-        Some("NOR"),
-        "NOK",
-        "+47 22 00 00 00",
-        Names::Nordic,
-    )
-    .bare()
-    .focus(&[CLEARANCE, CLEARANCE, STOCKPILES, COOPERATION])
-    .weight(4),
-    org(
-        "Humanity & Inclusion",
-        "HI",
-        "hi",
-        NGO,
-        Some("FRA"),
-        "EUR",
-        "+33 4 00 00 00 00",
-        Names::French,
-    )
-    .bare()
-    .focus(&[VICTIMS, VICTIMS, CLEARANCE])
-    .weight(4),
-    org(
-        "DanChurchAid",
-        "DCA",
-        "dca",
-        NGO,
-        Some("DNK"),
-        "DKK",
-        "+45 00 00 00 00",
-        Names::Nordic,
-    )
-    .bare()
-    .focus(&[CLEARANCE, CLEARANCE, VICTIMS])
-    .weight(3),
-    org(
-        "APOPO",
-        "APOPO",
-        "apopo",
-        NGO,
-        Some("BEL"),
-        "EUR",
-        "+32 3 000 00 00",
-        Names::Dutch,
-    )
-    .bare()
-    .focus(&[CLEARANCE])
-    .weight(2),
-    org(
-        "Fondation Suisse de Déminage (FSD)",
-        "FSD",
-        "fsd",
-        NGO,
-        Some("CHE"),
-        "CHF",
-        "+41 22 000 0000",
-        Names::French,
-    )
-    .bare()
-    .focus(&[CLEARANCE, CLEARANCE, VICTIMS])
-    .weight(2),
-    org(
-        "Cluster Munition Coalition (CMC)",
-        "the CMC",
-        "cmc",
-        NGO,
-        Some("CHE"),
-        "CHF",
-        "+41 22 000 0000",
-        Names::Mixed,
-    )
-    .focus(&[UNIVERSALISATION, UNIVERSALISATION, TRANSPARENCY])
-    .weight(1),
-    org(
-        "Golden West Humanitarian Foundation",
-        "Golden West",
-        "golden-west",
-        NGO,
-        Some("USA"),
-        "USD",
-        "+1 310 000 0000",
-        Names::English,
-    )
-    .bare()
-    .focus(&[STOCKPILES, STOCKPILES, CLEARANCE])
-    .weight(1),
+    org("The HALO Trust", "HALO", "halo", NGO, Some("GBR"), "GBP", "+44 1848 000 000", Names::English).focus(&[CLEARANCE, CLEARANCE, STOCKPILES]).weight(5),
+    org("Mines Advisory Group (MAG)", "MAG", "mag", NGO, Some("GBR"), "GBP", "+44 161 000 0000", Names::English).bare().focus(&[CLEARANCE, CLEARANCE, STOCKPILES]).weight(5),
+    org("Norwegian People's Aid", "NPA", "npa", NGO, Some("NOR"), "NOK", "+47 22 00 00 00", Names::Nordic).bare().focus(&[CLEARANCE, CLEARANCE, STOCKPILES, COOPERATION]).weight(4),
+    org("Humanity & Inclusion", "HI", "hi", NGO, Some("FRA"), "EUR", "+33 4 00 00 00 00", Names::French).bare().focus(&[VICTIMS, VICTIMS, CLEARANCE]).weight(4),
+    org("DanChurchAid", "DCA", "dca", NGO, Some("DNK"), "DKK", "+45 00 00 00 00", Names::Nordic).bare().focus(&[CLEARANCE, CLEARANCE, VICTIMS]).weight(3),
+    org("APOPO", "APOPO", "apopo", NGO, Some("BEL"), "EUR", "+32 3 000 00 00", Names::Dutch).bare().focus(&[CLEARANCE]).weight(2),
+    org("Fondation Suisse de Déminage (FSD)", "FSD", "fsd", NGO, Some("CHE"), "CHF", "+41 22 000 0000", Names::French).bare().focus(&[CLEARANCE, CLEARANCE, VICTIMS]).weight(2),
+    org("Cluster Munition Coalition (CMC)", "the CMC", "cmc", NGO, Some("CHE"), "CHF", "+41 22 000 0000", Names::Mixed).focus(&[UNIVERSALISATION, UNIVERSALISATION, TRANSPARENCY]).weight(1),
+    org("Golden West Humanitarian Foundation", "Golden West", "golden-west", NGO, Some("USA"), "USD", "+1 310 000 0000", Names::English).bare().focus(&[STOCKPILES, STOCKPILES, CLEARANCE]).weight(1),
 ];
 
 /// Trust funds and funding programmes.
+#[rustfmt::skip]
 static FUNDS: &[Org] = &[
-    org(
-        "UN Voluntary Trust Fund for Assistance in Mine Action",
-        "the Voluntary Trust Fund",
-        "vtf",
-        IO,
-        None,
-        "USD",
-        "+1 212 000 0000",
-        Names::Mixed,
-    )
-    .weight(3),
-    org(
-        "ITF Enhancing Human Security",
-        "ITF",
-        "itf",
-        NGO,
-        Some("SVN"),
-        "EUR",
-        "+386 1 000 0000",
-        Names::SouthSlav,
-    )
-    .bare()
-    .weight(3),
-    org(
-        "MoveAbility Foundation (ICRC)",
-        "MoveAbility",
-        "moveability",
-        OTHER,
-        Some("CHE"),
-        "CHF",
-        "+41 22 000 0000",
-        Names::Mixed,
-    )
-    .focus(&[VICTIMS])
-    .weight(1),
-    org(
-        "Sponsorship Programme of the Convention on Cluster Munitions",
-        "the Sponsorship Programme",
-        "sponsorship",
-        IO,
-        None,
-        "CHF",
-        "+41 22 000 0000",
-        Names::Mixed,
-    )
-    .focus(&[UNIVERSALISATION, TRANSPARENCY, COOPERATION])
-    .weight(1),
-    org(
-        "UK Global Mine Action Programme (FCDO)",
-        "the Global Mine Action Programme",
-        "gmap",
-        PARTY,
-        Some("GBR"),
-        "GBP",
-        "+44 20 0000 0000",
-        Names::English,
-    )
-    .focus(&[CLEARANCE, CLEARANCE, COOPERATION])
-    .weight(2),
-    org(
-        "Grant Assistance for Grassroots Human Security Projects (Government of Japan)",
-        "Japan's grassroots grant scheme",
-        "grassroots-japan",
-        PARTY,
-        Some("JPN"),
-        "JPY",
-        "+81 3 0000 0000",
-        Names::Japanese,
-    )
-    .bare()
-    .focus(&[CLEARANCE, VICTIMS])
-    .weight(2),
+    org("UN Voluntary Trust Fund for Assistance in Mine Action", "the Voluntary Trust Fund", "vtf", IO, None, "USD", "+1 212 000 0000", Names::Mixed).weight(3),
+    org("ITF Enhancing Human Security", "ITF", "itf", NGO, Some("SVN"), "EUR", "+386 1 000 0000", Names::SouthSlav).bare().weight(3),
+    org("MoveAbility Foundation (ICRC)", "MoveAbility", "moveability", OTHER, Some("CHE"), "CHF", "+41 22 000 0000", Names::Mixed).focus(&[VICTIMS]).weight(1),
+    org("Sponsorship Programme of the Convention on Cluster Munitions", "the Sponsorship Programme", "sponsorship", IO, None, "CHF", "+41 22 000 0000", Names::Mixed).focus(&[UNIVERSALISATION, TRANSPARENCY, COOPERATION]).weight(1),
+    org("UK Global Mine Action Programme (FCDO)", "the Global Mine Action Programme", "gmap", PARTY, Some("GBR"), "GBP", "+44 20 0000 0000", Names::English).focus(&[CLEARANCE, CLEARANCE, COOPERATION]).weight(2),
+    org("Grant Assistance for Grassroots Human Security Projects (Government of Japan)", "Japan's grassroots grant scheme", "grassroots-japan", PARTY, Some("JPN"), "JPY", "+81 3 0000 0000", Names::Japanese).bare().focus(&[CLEARANCE, VICTIMS]).weight(2),
 ];
 
 /// UN M49 regions offers and funds name, with their English names.
@@ -1850,24 +659,24 @@ static CLEARANCE_TEXT: AreaText = AreaText {
     ],
     purposes: &[
         "to release land for farming, housing and safe movement",
-        "to meet the Article 4 clearance deadline",
+        "§to meet the Article 4 clearance deadline",
         "to reduce the risk of new casualties among farmers and children",
         "to return cleared land to productive use",
         "to define the remaining contamination accurately",
     ],
     field: &[
-        "{Device} have been found in {province} for decades, and farmers still report new items every planting season.",
+        "{Device} have been found in {province} for decades, and residents still report new items every year.",
         "Non-technical survey in {villages} villages has identified {m2} square metres of suspected hazardous area.",
         "Technical survey and battle area clearance are expected to release {m2} square metres of land for agriculture and infrastructure.",
-        "{teams} multi-task teams, each with women searchers and a medic, will work in {province} and {province2}.",
-        "Operators in {province} have located and destroyed {items} submunitions in recent years, most of them {device}.",
+        "The work will be done by {teams} multi-task teams, each with women searchers and a medic, in {province} and {province2}.",
+        "Operators in {province} have located and destroyed {items} items in recent years, most of them {device}.",
         "Explosive ordnance risk education (EORE) sessions will reach about {people} people, including children, farmers and scrap-metal collectors.",
         "Community liaison teams will meet villagers in {province2} to collect information on accidents and suspected areas before clearance starts.",
         "All land will be released in line with the national mine action standards and recorded in IMSMA.",
         "Most recent casualties in {province} occurred during farming, lighting cooking fires or collecting scrap metal.",
         "Cleared land is handed over to local authorities and the community at a formal handover, followed by a post-clearance assessment.",
         "Evidence-based survey means that teams clear only land where contamination is confirmed, which has cut the cost per square metre.",
-        "Large-loop detectors allow teams to find submunitions buried well below the surface of paddy fields.",
+        "Large-loop detectors allow teams to find submunitions buried well below the surface of farmland.",
         "Animal detection systems and mechanical assets will speed up technical survey on large areas of grazing land.",
     ],
     general: &[
@@ -1942,17 +751,17 @@ static STOCKPILES_TEXT: AreaText = AreaText {
         "environmental safeguards for open burning and open detonation",
     ],
     purposes: &[
-        "to complete stockpile destruction before the Article 3 deadline",
+        "§to complete stockpile destruction before the Article 3 deadline",
         "to remove the risk of unplanned explosions at munition sites",
         "to destroy the remaining stock safely and in an environmentally sound manner",
     ],
     field: &[
-        "The remaining stockpile of {stock} cluster munitions, containing some {items} submunitions, must be destroyed before the Article 3 deadline.",
+        "§The remaining stockpile of {stock} cluster munitions, containing some {items} submunitions, must be destroyed before the Article 3 deadline.",
         "The munitions are stored at a depot that does not meet the International Ammunition Technical Guidelines (IATG).",
         "Destruction will take place by open detonation at a remote range, with environmental monitoring before and after.",
         "An inventory check will confirm the type, lot numbers and condition of every item before destruction.",
         "Munitions will be moved to the demolition range in small consignments under escort.",
-        "Submunitions retained for training will be kept to the minimum absolutely necessary, as Article 3 requires.",
+        "§Submunitions retained for training will be kept to the minimum absolutely necessary, as Article 3 requires.",
         "National ammunition technical officers will be trained so that future destruction can be done without outside help.",
     ],
     general: &[
@@ -2011,23 +820,23 @@ static COOPERATION_TEXT: AreaText = AreaText {
 
 static TRANSPARENCY_TEXT: AreaText = AreaText {
     topics: &[
-        "Article 7 transparency reporting",
-        "national implementation legislation under Article 9",
+        "§Article 7 transparency reporting",
+        "§national implementation legislation under Article 9",
         "consolidation of the national mine action database",
         "completion reporting and planning for residual contamination",
-        "preparation of an Article 4 extension request",
+        "§preparation of an Article 4 extension request",
         "baseline surveys for accurate reporting",
     ],
     purposes: &[
-        "to meet the reporting obligations of Article 7",
+        "§to meet the reporting obligations of Article 7",
         "to give States Parties an accurate picture of progress",
         "to put national implementation measures in place",
     ],
     field: &[
-        "The last Article 7 report of {country} did not include updated contamination figures for {province}.",
+        "§The last Article 7 report of {country} did not include updated contamination figures for {province}.",
         "A consolidated national database will allow accurate reporting of land released, casualties and resources.",
-        "Draft national implementation legislation under Article 9 is before parliament and needs legal review.",
-        "The national authority will prepare its Article 7 report with data disaggregated by sex, age and disability.",
+        "§Draft national implementation legislation under Article 9 is before parliament and needs legal review.",
+        "§The national authority will prepare its Article 7 report with data disaggregated by sex, age and disability.",
         "An inter-ministerial workshop will agree on the reporting process and who is responsible for each section.",
     ],
     general: &[
@@ -2037,7 +846,7 @@ static TRANSPARENCY_TEXT: AreaText = AreaText {
         "Help is available to define the remaining contamination accurately, so that reported figures can be trusted.",
     ],
     extras: &[
-        "The next Article 7 report is due by 30 April.",
+        "§The next Article 7 report is due by 30 April.",
         "The work involves {teams} ministries and agencies.",
     ],
 };
@@ -2056,7 +865,7 @@ static UNIVERSALISATION_TEXT: AreaText = AreaText {
         "to promote ratification and accession in the region",
     ],
     field: &[
-        "{Country} will host a regional workshop for States not yet party to the Convention.",
+        "§{Country} will host a regional workshop for States not yet party to the Convention.",
         "Parliamentarians and government officials will be briefed on the humanitarian impact of cluster munitions.",
         "Survivors will speak at national events to explain the human cost of cluster munitions.",
         "Media training will help civil society partners report on the Convention and its implementation.",
@@ -2127,7 +936,7 @@ static NEED_TEXT: KindText = KindText {
         "{Org} requests {assistance} for {topic} in {province} {purpose}.",
         "{Country} is looking for partners to support {topic} in {province} and {province2} {purpose}.",
         "Support is needed for {topic} in {province} {purpose}.",
-        "The national authority seeks {assistance} to scale up {topic} in {province} over the next {months} months.",
+        "{Short} seeks {assistance} to scale up {topic} in {province} over the next {months} months.",
     ],
     summaries_national: &[
         "{Org} requests {assistance} for {topic} {purpose}.",
@@ -2196,7 +1005,7 @@ const OFFER_SUMMARIES: &[&str] = &[
     "{Org} can provide {assistance} for {topic} {where}.",
     "{Short} offers {assistance} {purpose}, with a focus on {topic}.",
     "Expertise in {topic} is available to national authorities and operators {where}.",
-    "{Org} invites requests for {assistance} in {topic} {where}.",
+    "{Org} invites requests for {assistance} for work on {topic} {where}.",
 ];
 
 const OFFER_OPENERS: &[&str] = &[
@@ -2222,12 +1031,12 @@ static PROJECT_TEXT: KindText = KindText {
     ],
     summaries_local: &[
         "{Org} is implementing {topic} in {province}, {country}, with funding from {donor}.",
-        "A {months}-month project on {topic} in {province} {purpose}.",
+        "A {months}-month project on {topic} in {province}, {purpose}.",
         "{Short} shares its experience of {topic} in {province} since {year}.",
     ],
     summaries_national: &[
         "{Org} is supporting {topic} in {country}, with funding from {donor}.",
-        "A {months}-month project on {topic} in {country} {purpose}.",
+        "A {months}-month project on {topic} in {country}, {purpose}.",
         "{Short} shares its experience of {topic} in {country} since {year}.",
     ],
     seconds: &[],
@@ -2477,6 +1286,8 @@ struct Picks {
     donor: &'static Org,
     /// Whether the primary area's work happens in provinces.
     local: bool,
+    /// Whether texts may name the Convention's obligations: the State concerned is a party.
+    party: bool,
     m2: u64,
     ha: u64,
     people: u64,
@@ -2530,6 +1341,19 @@ impl Generator {
     /// One of a list of words or templates.
     fn phrase(&mut self, items: &'static [&'static str]) -> &'static str {
         items[self.rng.random_range(0..items.len())]
+    }
+
+    /// One of a list whose entries marked `§` name the Convention's obligations and so are for
+    /// States Parties only; the mark is removed. Every list has unmarked entries.
+    fn phrase_for(&mut self, party: bool, items: &'static [&'static str]) -> &'static str {
+        loop {
+            let item = self.phrase(items);
+            match item.strip_prefix('§') {
+                None => return item,
+                Some(rest) if party => return rest,
+                Some(_) => {}
+            }
+        }
     }
 
     /// An index other than `other` (when there is another).
@@ -2902,6 +1726,10 @@ impl Generator {
         } else {
             self.weighted(DONORS, |o| o.weight)
         };
+        let party = match draft.kind {
+            Kind::Need | Kind::Project => draft.place.authority.kind == SubmitterType::StateParty,
+            Kind::Offer | Kind::FundingSource => true,
+        };
         let (year, year_end, months) = match (draft.period.start, draft.period.end) {
             (Some(start), Some(end)) => (start.year(), end.year(), months_between(start, end)),
             _ => (self.now.year(), self.now.year() + 1, 12),
@@ -2909,11 +1737,12 @@ impl Generator {
         Picks {
             province: provinces[first],
             province2: provinces[second],
-            topic: self.phrase(text.topics),
-            purpose: self.phrase(text.purposes),
+            topic: self.phrase_for(party, text.topics),
+            purpose: self.phrase_for(party, text.purposes),
             device,
             donor,
             local: is_local(primary),
+            party,
             m2: self.log_uniform(20_000.0, 3_000_000.0, 100),
             ha: self.log_uniform(5.0, 900.0, 1),
             people: self.log_uniform(500.0, 60_000.0, 10),
@@ -2964,7 +1793,7 @@ impl Generator {
                 Kind::Offer | Kind::FundingSource => words.seconds,
             };
             summary.push(' ');
-            text.render(self.phrase(seconds), &mut summary);
+            text.render(self.phrase_for(text.picks.party, seconds), &mut summary);
         }
         summary
     }
@@ -2980,23 +1809,16 @@ impl Generator {
                 Kind::Offer | Kind::FundingSource => words.general,
             }
         };
+        let party = text.picks.party;
         let body = sentences(draft.areas[0]);
-        let first = self.rng.random_range(0..body.len());
-        let mut second = self
+        let first = self.phrase_for(party, body);
+        let second = self
             .chance(0.5)
-            .then(|| self.other_index(body.len(), first));
-        let mut secondary = draft.areas.get(1).copied().filter(|_| self.chance(0.7));
-        let mut cross = self.chance(0.4);
-        if usize::from(second.is_some()) + usize::from(secondary.is_some()) + usize::from(cross) > 2
-        {
-            cross = false;
-        }
-        if second == Some(first) {
-            second = None;
-        }
-        if second.is_some() && secondary.is_some() && cross {
-            secondary = None;
-        }
+            .then(|| self.phrase_for(party, body))
+            .filter(|s| *s != first);
+        let secondary = draft.areas.get(1).copied().filter(|_| self.chance(0.7));
+        // At most two sentences besides the opener, the first body sentence and the closer.
+        let cross = self.chance(0.4) && !(second.is_some() && secondary.is_some());
 
         let mut out = String::with_capacity(1024);
         let openers = if text.picks.local {
@@ -3005,13 +1827,13 @@ impl Generator {
             words.openers_national
         };
         text.render(self.phrase(openers), &mut out);
-        for i in [Some(first), second].into_iter().flatten() {
+        for sentence in [Some(first), second].into_iter().flatten() {
             out.push(' ');
-            text.render(body[i], &mut out);
+            text.render(sentence, &mut out);
         }
         if let Some(area) = secondary {
             out.push(' ');
-            text.render(self.phrase(sentences(area)), &mut out);
+            text.render(self.phrase_for(party, sentences(area)), &mut out);
         }
         if cross {
             out.push(' ');
@@ -3109,22 +1931,28 @@ impl Text<'_> {
     /// Appends `template` to `out` with every `{placeholder}` filled in. A placeholder that
     /// starts with a capital letter gets its value capitalised.
     fn render(&self, template: &str, out: &mut String) {
-        let mut rest = template;
-        while let Some(open) = rest.find('{') {
-            out.push_str(&rest[..open]);
-            let after = &rest[open + 1..];
-            let Some(close) = after.find('}') else {
-                out.push_str(&rest[open..]);
-                return;
-            };
-            let key = &after[..close];
-            if !self.fill(key, out) {
-                debug_assert!(false, "unknown placeholder {{{key}}}");
-                out.push_str(&rest[open..open + close + 2]);
+        // A byte loop: templates are short, and `{` and `}` are ASCII, so every slice taken at
+        // them falls on a character boundary.
+        let bytes = template.as_bytes();
+        let mut copied = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'{'
+                && let Some(len) = bytes[i + 1..].iter().position(|&b| b == b'}')
+            {
+                out.push_str(&template[copied..i]);
+                let key = &template[i + 1..i + 1 + len];
+                if !self.fill(key, out) {
+                    debug_assert!(false, "unknown placeholder {{{key}}}");
+                    out.push_str(&template[i..i + len + 2]);
+                }
+                i += len + 2;
+                copied = i;
+            } else {
+                i += 1;
             }
-            rest = &after[close + 1..];
         }
-        out.push_str(rest);
+        out.push_str(&template[copied..]);
     }
 
     /// Appends the value of `key`; false if there is no such placeholder.
@@ -3132,7 +1960,7 @@ impl Text<'_> {
         let start = out.len();
         let draft = self.draft;
         let picks = self.picks;
-        let number = |out: &mut String, n: u64| push_thousands(out, n);
+        let number = |out: &mut String, n: u64| push_number(out, n);
         match key {
             "org" | "Org" => push_org(out, draft.org),
             "short" | "Short" => out.push_str(draft.org.short),
@@ -3174,7 +2002,7 @@ impl Text<'_> {
                 Some(funding) => {
                     out.push_str(&funding.currency);
                     out.push(' ');
-                    number(out, funding.amount.round() as u64);
+                    push_thousands(out, funding.amount.round() as u64);
                 }
                 None => out.push_str("an amount to be agreed"),
             },
@@ -3264,6 +2092,17 @@ fn country_name(alpha3: &str) -> &str {
 
 fn region_name(code: &str) -> &str {
     REGIONS.iter().find(|r| r.0 == code).map_or(code, |r| r.1)
+}
+
+/// Numbers in running text: "two" to "nine" in words, "1,234,567" in figures.
+fn push_number(out: &mut String, n: u64) {
+    const WORDS: [&str; 10] = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    ];
+    match WORDS.get(n as usize) {
+        Some(word) => out.push_str(word),
+        None => push_thousands(out, n),
+    }
 }
 
 /// 1234567 → "1,234,567".
@@ -3438,6 +2277,18 @@ mod tests {
             for text in [&s.title, &s.summary, &s.description, &s.how_to_apply] {
                 assert!(!text.contains('{') && !text.contains('}'), "{text}");
                 assert!(!text.contains("  ") && !text.contains(" ."), "{text}");
+                assert!(!text.contains('§'), "{text}");
+            }
+            // Only States Parties are told about their obligations under the Convention.
+            let party = s.beneficiaries.countries.first().is_some_and(|c| {
+                AFFECTED
+                    .iter()
+                    .any(|a| a.alpha3 == c && a.authority.kind == SubmitterType::StateParty)
+            });
+            if matches!(s.kind, Kind::Need | Kind::Project) && !party {
+                for text in [&s.title, &s.summary, &s.description] {
+                    assert!(!text.contains("Article "), "{text}");
+                }
             }
             assert!(!s.summary.is_empty());
             assert_eq!(
@@ -3490,6 +2341,13 @@ mod tests {
             if matches!(kind, Kind::Offer | Kind::FundingSource) {
                 assert!(!t.seconds.is_empty());
             }
+        }
+        for list in &lists {
+            assert!(list.iter().any(|t| !t.starts_with('§')), "{list:?}");
+            assert!(
+                list.iter()
+                    .all(|t| !t.trim_start_matches('§').contains('§'))
+            );
         }
         for template in lists.into_iter().flatten() {
             let mut rest = *template;

@@ -3,6 +3,8 @@
 //!
 //! Modules in reading order; dependencies point down this list, never up.
 
+/// Passwords, sessions, login throttling.
+pub mod access;
 /// The service front ends call: import, edit, publish, search, match, export, reindex.
 pub mod catalogue;
 /// Where "now" comes from (injected, so tests never sleep).
@@ -23,3 +25,5 @@ pub mod stats;
 pub mod store;
 /// The submission and its vocabularies; validation against the code lists.
 pub mod submission;
+/// The members' portal on the web (axum + maud).
+pub mod web;

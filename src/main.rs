@@ -1,6 +1,8 @@
 //! `portal`: the command line. Parses arguments and calls one function per subcommand.
 
 mod cli;
+mod control;
+mod server;
 
 use std::process::ExitCode;
 
@@ -12,8 +14,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(error) => {
             // One clear line: the error and its causes.
-            let chain: Vec<String> = error.chain().map(ToString::to_string).collect();
-            eprintln!("portal: {}", chain.join(": "));
+            eprintln!("{}", cli::error_line(&error));
             ExitCode::FAILURE
         }
     }

@@ -342,12 +342,16 @@ pub fn search(
         counts.absorb(dimension_counts);
     }
 
-    let snippets = SnippetGenerator::create(&searcher, &*text_query, fields.description)
+    // One generator per text field: a generator only knows the words that occur in its own
+    // field, and the snippet text (summary and description) may match through either.
+    let snippets: Vec<SnippetGenerator> = [fields.description, fields.summary, fields.title]
+        .into_iter()
+        .filter_map(|field| SnippetGenerator::create(&searcher, &*text_query, field).ok())
         .map(|mut generator| {
             generator.set_max_num_chars(200);
             generator
         })
-        .ok();
+        .collect();
     let snapshot = store.read()?;
     let mut hits = Vec::with_capacity(addresses.len());
     for (score, address) in addresses {
@@ -358,7 +362,7 @@ pub fn search(
         let Some(submission) = snapshot.get(id)? else {
             continue;
         };
-        let snippet = make_snippet(snippets.as_ref(), &submission);
+        let snippet = make_snippet(&snippets, &submission);
         hits.push(Hit {
             submission,
             score,
@@ -373,13 +377,13 @@ pub fn search(
     })
 }
 
-fn make_snippet(generator: Option<&SnippetGenerator>, submission: &Submission) -> Snippet {
+fn make_snippet(generators: &[SnippetGenerator], submission: &Submission) -> Snippet {
     let text = if submission.summary.is_empty() {
         submission.description.clone()
     } else {
         format!("{}\n{}", submission.summary, submission.description)
     };
-    if let Some(generator) = generator {
+    for generator in generators {
         let snippet = generator.snippet(&text);
         if !snippet.is_empty() {
             return Snippet {

@@ -19,7 +19,7 @@ use tempfile::TempDir;
 pub struct Fixture {
     pub dir: TempDir,
     pub clock: ManualClock,
-    pub catalogue: Catalogue,
+    pub catalogue: Arc<Catalogue>,
 }
 
 /// 2026-06-01 12:00 UTC: "now" in the tests unless they move the clock.
@@ -99,8 +99,8 @@ pub fn paths(dir: &TempDir) -> Paths {
     }
 }
 
-pub fn open(paths: &Paths, clock: &ManualClock) -> Catalogue {
-    Catalogue::open(paths, Arc::new(clock.clone())).unwrap().0
+pub fn open(paths: &Paths, clock: &ManualClock) -> Arc<Catalogue> {
+    Arc::new(Catalogue::open(paths, Arc::new(clock.clone())).unwrap().0)
 }
 
 /// A valid pending need for Lao PDR in clearance, USD 1,000,000. Change what the test needs.

@@ -29,6 +29,13 @@ const EXTERNAL_KEYS: TableDefinition<&str, &str> = TableDefinition::new("externa
 
 const SEQ: &str = "seq";
 
+/// Password hashes (argon2id PHC strings), by account: `member` or `admin:NAME`.
+const CREDENTIALS: TableDefinition<&str, &[u8]> = TableDefinition::new("credentials");
+/// Live sessions, by the SHA-256 of their id (the id itself is only ever in the cookie).
+const SESSIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("sessions");
+/// The log of login attempts, by sequence number.
+const LOGINS: TableDefinition<u64, &[u8]> = TableDefinition::new("logins");
+
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -93,6 +100,9 @@ impl Store {
             txn.open_table(CHANGED_AT)?;
             txn.open_table(COUNTERS)?;
             txn.open_table(EXTERNAL_KEYS)?;
+            txn.open_table(CREDENTIALS)?;
+            txn.open_table(SESSIONS)?;
+            txn.open_table(LOGINS)?;
         }
         txn.commit()?;
         Ok(Store { db })
@@ -274,6 +284,20 @@ impl Writer<'_> {
     }
 }
 
+fn encode_json<T: serde::Serialize>(what: &str, value: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|source| StoreError::Encode {
+        id: what.to_string(),
+        source,
+    })
+}
+
+fn decode_json<T: serde::de::DeserializeOwned>(what: &str, bytes: &[u8]) -> Result<T> {
+    serde_json::from_slice(bytes).map_err(|source| StoreError::Corrupt {
+        id: what.to_string(),
+        source,
+    })
+}
+
 fn encode(submission: &Submission) -> Result<Vec<u8>> {
     serde_json::to_vec(submission).map_err(|source| StoreError::Encode {
         id: submission.id.clone(),
@@ -287,3 +311,6 @@ fn decode(id: &str, bytes: &[u8]) -> Result<Submission> {
         source,
     })
 }
+
+mod access;
+pub use access::{LoginRecord, StoredCredential, StoredSession};

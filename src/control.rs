@@ -1,0 +1,611 @@
+//! The control channel: a Unix socket in the data folder through which the ISU's commands reach
+//! the running portal, the one process that may open the database while it serves.
+//!
+//! Only the user who runs the portal can use it: the socket file is made 0600 right after it is
+//! bound, and every connection's peer must have the socket file's owner's uid. One request per
+//! connection, one JSON line each way:
+//!
+//! - request: `{"args": ["import", "--publish", "--", "/abs/file.jsonl"], "stdin": "…"}`: the
+//!   arguments after the global flags, as `command_args` writes them (relative paths made
+//!   absolute), and, for commands that read standard input, all of it (UTF-8 only);
+//! - reply: `{"stdout": "…", "stderr": "…", "code": 0}`: what the command wrote, and its exit code.
+//!
+//! The commands run one at a time on the blocking pool, through the same `cli::execute` as a
+//! run in a process of their own. Glue only: it knows nothing of the web.
+
+use std::fs::{self, Permissions};
+use std::io::{self, Cursor, Read, Write};
+use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
+use std::os::unix::net::{UnixListener as StdUnixListener, UnixStream as StdUnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{UnixListener, UnixStream};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use portal::catalogue::Catalogue;
+
+use crate::cli::{self, Command, PasswordAccount, SearchArgs, Streams};
+
+/// The socket's file name in the data folder.
+pub const SOCKET_FILE: &str = "portal.sock";
+/// The largest request accepted (mostly standard input for `import -`).
+const MAX_REQUEST_BYTES: u64 = 1 << 30;
+
+/// A command for the running portal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Request {
+    /// The arguments after the global flags, from the subcommand on.
+    pub args: Vec<String>,
+    /// All of standard input, for commands that read it (`import -`, `set-password`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stdin: Option<String>,
+}
+
+/// What the running portal answers: what the command wrote, and its exit code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reply {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: u8,
+}
+
+impl Reply {
+    fn failure(message: &str) -> Reply {
+        Reply {
+            stdout: String::new(),
+            stderr: format!("portal: {message}\n"),
+            code: cli::FAILURE,
+        }
+    }
+}
+
+/// Where the socket of the portal serving `data_dir` is.
+pub fn socket_path(data_dir: &Path) -> PathBuf {
+    data_dir.join(SOCKET_FILE)
+}
+
+// The client side.
+
+/// The arguments that make `cli::Args` parse back into `command`, with relative file paths
+/// made absolute (the running portal's working directory may differ from ours). Every value
+/// is written `--flag=value` and positional values come after `--`, so values that begin with
+/// `-` (`-word` in a query) keep their meaning.
+pub fn command_args(command: &Command) -> Result<Vec<String>> {
+    let mut args = Vec::new();
+    let mut push = |arg: &str| args.push(arg.to_string());
+    // Every field is named (no `..`), so a new field cannot be forgotten here silently.
+    match command {
+        Command::Import { paths, publish } => {
+            push("import");
+            flag(&mut push, "--publish", *publish);
+            push("--");
+            for path in paths {
+                if path.as_os_str() == "-" {
+                    push("-");
+                } else {
+                    push(&absolute_text(path)?);
+                }
+            }
+        }
+        Command::Export { out } => {
+            push("export");
+            if let Some(out) = out {
+                push(&format!("--out={}", absolute_text(out)?));
+            }
+        }
+        Command::Search(SearchArgs {
+            query,
+            kind,
+            country,
+            area,
+            assistance,
+            submitter_type,
+            min_usd,
+            max_usd,
+            sort,
+            page,
+            per_page,
+            json,
+        }) => {
+            push("search");
+            for (name, values) in [
+                ("--kind", kind),
+                ("--country", country),
+                ("--area", area),
+                ("--assistance", assistance),
+                ("--submitter-type", submitter_type),
+            ] {
+                for value in values {
+                    push(&format!("{name}={value}"));
+                }
+            }
+            if let Some(min) = min_usd {
+                push(&format!("--min-usd={min}"));
+            }
+            if let Some(max) = max_usd {
+                push(&format!("--max-usd={max}"));
+            }
+            push(&format!("--sort={sort}"));
+            push(&format!("--page={page}"));
+            push(&format!("--per-page={per_page}"));
+            flag(&mut push, "--json", *json);
+            push("--");
+            query.iter().for_each(|word| push(word));
+        }
+        Command::Matches { id, limit, json } => {
+            push("matches");
+            push(&format!("--limit={limit}"));
+            flag(&mut push, "--json", *json);
+            push("--");
+            push(id);
+        }
+        Command::Publish { ids } => {
+            push("publish");
+            push("--");
+            ids.iter().for_each(|id| push(id));
+        }
+        Command::SetStatus { status, ids } => {
+            push("set-status");
+            push("--");
+            push(status);
+            ids.iter().for_each(|id| push(id));
+        }
+        Command::Reindex => push("reindex"),
+        Command::Stats { json } => {
+            push("stats");
+            flag(&mut push, "--json", *json);
+        }
+        Command::Demo {
+            count,
+            seed,
+            out,
+            load,
+        } => {
+            push("demo");
+            push(&format!("--count={count}"));
+            push(&format!("--seed={seed}"));
+            if let Some(out) = out {
+                push(&format!("--out={}", absolute_text(out)?));
+            }
+            flag(&mut push, "--load", *load);
+        }
+        Command::SetPassword { account } => {
+            push("set-password");
+            match account {
+                PasswordAccount::Member => push("member"),
+                PasswordAccount::Admin { name } => {
+                    push("admin");
+                    push("--");
+                    push(name);
+                }
+            }
+        }
+        Command::Serve(_) => bail!("`portal serve` cannot be passed to a running portal"),
+    }
+    Ok(args)
+}
+
+fn flag(push: &mut impl FnMut(&str), name: &str, set: bool) {
+    if set {
+        push(name);
+    }
+}
+
+fn absolute_text(path: &Path) -> Result<String> {
+    let absolute = std::path::absolute(path)
+        .with_context(|| format!("cannot tell where {} is", path.display()))?;
+    match absolute.to_str() {
+        Some(text) => Ok(text.to_string()),
+        None => bail!(
+            "the path {} is not UTF-8, so it cannot be passed to the running portal",
+            absolute.display()
+        ),
+    }
+}
+
+/// An open connection to the running portal.
+#[derive(Debug)]
+pub struct Connection {
+    stream: StdUnixStream,
+    socket: PathBuf,
+}
+
+/// Connects to the portal serving `data_dir`; `None` when none listens there (no socket file,
+/// or a stale one).
+pub fn connect(data_dir: &Path) -> Result<Option<Connection>> {
+    let socket = socket_path(data_dir);
+    match StdUnixStream::connect(&socket) {
+        Ok(stream) => Ok(Some(Connection { stream, socket })),
+        Err(error)
+            if matches!(
+                error.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::ConnectionRefused
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(error) => Err(error).with_context(|| {
+            format!(
+                "the data folder is in use, and the running portal cannot be reached through {}",
+                socket.display()
+            )
+        }),
+    }
+}
+
+impl Connection {
+    /// Sends the request and waits for the reply, however long the command takes.
+    pub fn send(mut self, request: &Request) -> Result<Reply> {
+        let lost = || {
+            format!(
+                "the running portal did not answer through {} (is it stopping?)",
+                self.socket.display()
+            )
+        };
+        let mut line = serde_json::to_vec(request)?;
+        line.push(b'\n');
+        self.stream.write_all(&line).with_context(lost)?;
+        self.stream.flush().with_context(lost)?;
+        let mut answer = Vec::new();
+        self.stream.read_to_end(&mut answer).with_context(lost)?;
+        if answer.is_empty() {
+            bail!("{}", lost());
+        }
+        serde_json::from_slice(&answer).with_context(lost)
+    }
+}
+
+// The server side.
+
+/// The bound socket, its owner's only.
+#[derive(Debug)]
+pub struct ControlSocket {
+    listener: StdUnixListener,
+    file: SocketFile,
+    /// The uid every peer must have: the socket file's owner's.
+    owner: u32,
+}
+
+/// The socket file, removed when this is dropped.
+#[derive(Debug)]
+struct SocketFile(PathBuf);
+
+impl Drop for SocketFile {
+    fn drop(&mut self) {
+        // Nothing to do if it is already gone.
+        let _ = fs::remove_file(&self.0);
+    }
+}
+
+/// Removes a socket file left behind by a portal that did not stop cleanly. Call it only while
+/// holding the data folder's lock, so it cannot belong to a running portal.
+fn remove_stale_socket(data_dir: &Path) -> Result<()> {
+    let path = socket_path(data_dir);
+    match fs::symlink_metadata(&path) {
+        Ok(metadata) if metadata.file_type().is_socket() => fs::remove_file(&path)
+            .with_context(|| format!("cannot remove the stale socket {}", path.display())),
+        Ok(_) => bail!(
+            "{} is in the way of the control socket: it is not a socket; move it away",
+            path.display()
+        ),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(error) => Err(error).with_context(|| format!("cannot look at {}", path.display())),
+    }
+}
+
+impl ControlSocket {
+    /// Binds the socket in the data folder (removing a stale one first) and makes it the
+    /// owner's only. Call it only while holding the data folder's lock.
+    pub fn bind(data_dir: &Path) -> Result<ControlSocket> {
+        remove_stale_socket(data_dir)?;
+        let path = socket_path(data_dir);
+        let listener = StdUnixListener::bind(&path)
+            .with_context(|| format!("cannot open the control socket {}", path.display()))?;
+        // From here on, the file is removed when `file` is dropped, also if what follows fails.
+        let file = SocketFile(path);
+        // Someone may connect between the bind and this; the uid check on every connection
+        // turns them away.
+        fs::set_permissions(&file.0, Permissions::from_mode(0o600))
+            .with_context(|| format!("cannot restrict access to {}", file.0.display()))?;
+        let owner = fs::metadata(&file.0)
+            .with_context(|| format!("cannot look at {}", file.0.display()))?
+            .uid();
+        Ok(ControlSocket {
+            listener,
+            file,
+            owner,
+        })
+    }
+}
+
+/// Runs the commands that arrive, one at a time.
+#[derive(Debug)]
+pub struct Runner {
+    catalogue: Arc<Catalogue>,
+    data_dir: PathBuf,
+    /// Commands run one after the other, as they would from one terminal: two reindexes or
+    /// imports never overlap. (The web keeps serving meanwhile.)
+    turn: Mutex<()>,
+}
+
+impl Runner {
+    pub fn new(catalogue: Arc<Catalogue>, data_dir: PathBuf) -> Runner {
+        Runner {
+            catalogue,
+            data_dir,
+            turn: Mutex::new(()),
+        }
+    }
+
+    /// Parses and runs one request, capturing what it writes. Blocks: call it on the blocking
+    /// pool.
+    pub fn run(&self, request: Request) -> Reply {
+        let command = match cli::Args::try_parse_from(
+            std::iter::once("portal".to_string()).chain(request.args.iter().cloned()),
+        ) {
+            Ok(args) => args.into_command(),
+            Err(error) => {
+                let text = error.render().to_string();
+                let (stdout, stderr) = if error.use_stderr() {
+                    (String::new(), text)
+                } else {
+                    (text, String::new())
+                };
+                return Reply {
+                    stdout,
+                    stderr,
+                    code: u8::try_from(error.exit_code()).unwrap_or(cli::FAILURE),
+                };
+            }
+        };
+        if matches!(command, Command::Serve(_)) {
+            return Reply::failure(
+                "`portal serve` cannot be run through the control channel: a portal is \
+                 already running on this data folder",
+            );
+        }
+        let _turn = self.turn.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut input = Cursor::new(request.stdin.unwrap_or_default().into_bytes());
+        let mut out = Vec::new();
+        let mut err = Vec::new();
+        let mut streams = Streams {
+            input: &mut input,
+            input_is_terminal: false,
+            out: &mut out,
+            err: &mut err,
+            progress: false,
+        };
+        let code = match cli::execute(command, &self.catalogue, &self.data_dir, &mut streams) {
+            Ok(code) => code,
+            Err(error) => {
+                // Writing to a Vec cannot fail.
+                let _ = writeln!(streams.err, "{}", cli::error_line(&error));
+                cli::FAILURE
+            }
+        };
+        tracing::info!(
+            command = request.args.first().map_or("", String::as_str),
+            code,
+            "ran a command from the control channel"
+        );
+        Reply {
+            stdout: String::from_utf8_lossy(&out).into_owned(),
+            stderr: String::from_utf8_lossy(&err).into_owned(),
+            code,
+        }
+    }
+}
+
+/// Answers connections until `stop` turns true, then waits for the commands already running and
+/// removes the socket file.
+pub async fn serve(
+    socket: ControlSocket,
+    runner: Arc<Runner>,
+    mut stop: watch::Receiver<bool>,
+) -> Result<()> {
+    let ControlSocket {
+        listener,
+        file,
+        owner,
+    } = socket;
+    listener
+        .set_nonblocking(true)
+        .context("cannot listen on the control socket")?;
+    let listener =
+        UnixListener::from_std(listener).context("cannot listen on the control socket")?;
+    let mut conversations = JoinSet::new();
+    // Each conversation watches for the stop too; this copy is the one handed to them.
+    let for_conversations = stop.clone();
+    tracing::info!(socket = %file.0.display(), "control channel open");
+    loop {
+        tokio::select! {
+            () = stopped(&mut stop) => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    conversations.spawn(converse(
+                        stream,
+                        runner.clone(),
+                        owner,
+                        for_conversations.clone(),
+                    ));
+                }
+                Err(error) => {
+                    // Mostly "too many open files": wait a little rather than spin.
+                    tracing::warn!(%error, "cannot accept a control connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            },
+            Some(_) = conversations.join_next(), if !conversations.is_empty() => {}
+        }
+    }
+    drop(listener);
+    drop(file);
+    while conversations.join_next().await.is_some() {}
+    tracing::info!("control channel closed");
+    Ok(())
+}
+
+/// Returns once `stop` is true, or its sender is gone.
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    // The guard `wait_for` returns is dropped at once: it must not be held across an await.
+    let _ = stop.wait_for(|stop| *stop).await.map(|_| ());
+}
+
+/// One connection: check the peer, read the request, run it, answer.
+async fn converse(
+    mut stream: UnixStream,
+    runner: Arc<Runner>,
+    owner: u32,
+    mut stop: watch::Receiver<bool>,
+) {
+    let reply = match stream.peer_cred() {
+        Ok(peer) if peer.uid() == owner => {
+            // Until the request is complete (the client may be waiting for someone to type a
+            // password), stopping the portal drops the connection.
+            let request = tokio::select! {
+                request = read_request(&mut stream) => request,
+                () = stopped(&mut stop) => return,
+            };
+            match request {
+                Ok(request) => match tokio::task::spawn_blocking(move || runner.run(request)).await
+                {
+                    Ok(reply) => reply,
+                    Err(error) => {
+                        tracing::error!(%error, "a command from the control channel failed");
+                        Reply::failure("the command failed unexpectedly; see the portal's log")
+                    }
+                },
+                Err(message) => Reply::failure(&message),
+            }
+        }
+        Ok(peer) => {
+            tracing::warn!(
+                uid = peer.uid(),
+                "refused a control connection from another user"
+            );
+            Reply::failure("the control channel serves only the user who runs the portal")
+        }
+        Err(error) => {
+            tracing::warn!(%error, "cannot tell who opened a control connection");
+            return;
+        }
+    };
+    if let Err(error) = write_reply(&mut stream, &reply).await {
+        tracing::warn!(%error, "cannot answer on the control channel");
+    }
+}
+
+async fn read_request(stream: &mut UnixStream) -> Result<Request, String> {
+    let mut line = Vec::new();
+    let mut reader = BufReader::new(stream).take(MAX_REQUEST_BYTES);
+    reader
+        .read_until(b'\n', &mut line)
+        .await
+        .map_err(|error| format!("cannot read the request: {error}"))?;
+    if line.last() != Some(&b'\n') {
+        return Err(if line.len() as u64 >= MAX_REQUEST_BYTES {
+            format!("the request is larger than {MAX_REQUEST_BYTES} bytes")
+        } else {
+            "the request ended before its end of line".to_string()
+        });
+    }
+    serde_json::from_slice(&line).map_err(|error| format!("the request is not understood: {error}"))
+}
+
+async fn write_reply(stream: &mut UnixStream, reply: &Reply) -> io::Result<()> {
+    let mut line = serde_json::to_vec(reply)?;
+    line.push(b'\n');
+    stream.write_all(&line).await?;
+    stream.shutdown().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Command {
+        cli::Args::try_parse_from(std::iter::once("portal").chain(args.iter().copied()))
+            .unwrap()
+            .into_command()
+    }
+
+    /// The command comes back unchanged from its wire form.
+    fn check(args: &[&str]) {
+        let command = parse(args);
+        let wire = command_args(&command).unwrap();
+        let again =
+            cli::Args::try_parse_from(std::iter::once("portal".to_string()).chain(wire.clone()))
+                .unwrap()
+                .into_command();
+        assert_eq!(command, again, "{wire:?}");
+    }
+
+    #[test]
+    fn commands_survive_their_wire_form() {
+        check(&["import", "--publish", "/a/b.jsonl", "-", "/c d/e.jsonl"]);
+        check(&["import", "--", "/a/-odd.jsonl"]);
+        check(&["export"]);
+        check(&["export", "--out", "/tmp/all.jsonl"]);
+        check(&["search"]);
+        check(&[
+            "search",
+            "--kind",
+            "need,offer",
+            "--kind=project",
+            "--country",
+            "Lao PDR",
+            "--area",
+            "victim-assistance",
+            "--assistance",
+            "training",
+            "--submitter-type",
+            "ngo",
+            "--min-usd",
+            "1000.5",
+            "--max-usd",
+            "1e9",
+            "--sort",
+            "amount",
+            "--page",
+            "3",
+            "--per-page",
+            "7",
+            "--json",
+            "--",
+            "risk",
+            "-word",
+            "\"a phrase\"",
+        ]);
+        check(&["matches", "NEED-2026-0001", "--limit", "3", "--json"]);
+        check(&["publish", "NEED-2026-0001", "OFFER-2026-0002"]);
+        check(&["set-status", "withdrawn", "NEED-2026-0001"]);
+        check(&["reindex"]);
+        check(&["stats", "--json"]);
+        check(&["demo", "--load", "--count", "5", "--seed", "7"]);
+        check(&["set-password", "member"]);
+        check(&["set-password", "admin", "isu.staff"]);
+        check(&["set-password", "admin", "--", "-odd"]);
+    }
+
+    #[test]
+    fn relative_paths_are_made_absolute() {
+        let wire = command_args(&parse(&["import", "some/file.jsonl", "-"])).unwrap();
+        let expected = std::env::current_dir().unwrap().join("some/file.jsonl");
+        assert_eq!(wire[2..], [expected.to_str().unwrap(), "-"]);
+        let wire = command_args(&parse(&["export", "--out", "all.jsonl"])).unwrap();
+        let expected = std::env::current_dir().unwrap().join("all.jsonl");
+        assert_eq!(wire[1], format!("--out={}", expected.display()));
+    }
+
+    #[test]
+    fn serve_is_never_sent() {
+        assert!(command_args(&parse(&["serve"])).is_err());
+    }
+}

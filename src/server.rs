@@ -1,0 +1,191 @@
+//! `portal serve`: the web portal and the control channel, in the one process that holds the
+//! data folder. Glue only: the pages are `portal::web`, the commands `cli` and `control`.
+
+use std::io::{self, IsTerminal};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tracing_subscriber::EnvFilter;
+
+use portal::access::{self, Account};
+use portal::catalogue::{Catalogue, Paths};
+use portal::clock::SystemClock;
+use portal::index::OpenOutcome;
+use portal::web::{AppState, Config};
+
+use crate::cli::{self, LogFormat, ServeArgs};
+use crate::control::{self, ControlSocket, Runner};
+
+/// Runs the portal until Ctrl-C or SIGTERM.
+pub fn serve(paths: &Paths, args: ServeArgs) -> Result<ExitCode> {
+    start_logging(args.log_format);
+    let (catalogue, outcome) = Catalogue::open(paths, Arc::new(SystemClock))?;
+    if let OpenOutcome::Rebuilt { reason } = outcome
+        && catalogue.store().read()?.count()? > 0
+    {
+        tracing::info!(%reason, "rebuilt the search index");
+    }
+    // Bind both sockets before anything else, so a port in use fails the start before any
+    // password is made. Connections that come meanwhile wait until the portal is ready.
+    let listener = std::net::TcpListener::bind(&args.addr)
+        .with_context(|| format!("cannot listen on {}", args.addr))?;
+    let socket = ControlSocket::bind(&paths.data_dir)?;
+    if let Some(count) = args.demo
+        && catalogue.store().read()?.count()? == 0
+    {
+        cli::with_local_streams(|streams| {
+            cli::load_demo(&catalogue, &paths.data_dir, streams, count, 1)
+        })?;
+    }
+    let created = access::ensure_initial_passwords(&catalogue)
+        .context("cannot set up the first passwords")?;
+    print_new_passwords(&created);
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let ready = Ready {
+        catalogue: Arc::new(catalogue),
+        web: listener,
+        control: socket,
+        member_password_shown: created
+            .iter()
+            .any(|(account, _)| *account == Account::Member),
+    };
+    runtime.block_on(run(ready, &paths.data_dir, args))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `serve` prepares before the async runtime starts.
+struct Ready {
+    catalogue: Arc<Catalogue>,
+    web: std::net::TcpListener,
+    control: ControlSocket,
+    /// Whether a new member password was just printed (the first start).
+    member_password_shown: bool,
+}
+
+/// Structured log lines on standard error; `RUST_LOG` chooses which (default `info`).
+fn start_logging(format: LogFormat) {
+    let filter = match EnvFilter::try_from_default_env() {
+        Ok(filter) => filter,
+        Err(error) => {
+            if std::env::var_os(EnvFilter::DEFAULT_ENV).is_some() {
+                eprintln!("portal: RUST_LOG is not understood ({error}); logging at info");
+            }
+            EnvFilter::new("info")
+        }
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        .with_ansi(io::stderr().is_terminal());
+    let started = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+    if let Err(error) = started {
+        eprintln!("portal: logging is not available: {error}");
+    }
+}
+
+fn print_new_passwords(created: &[(Account, String)]) {
+    if created.is_empty() {
+        return;
+    }
+    println!();
+    println!("First start: these passwords were generated and are shown only now.");
+    for (account, password) in created {
+        match account {
+            Account::Member => println!("  Member access password: {password}"),
+            Account::Admin(name) => println!("  Admin account '{name}' password: {password}"),
+        }
+    }
+    println!(
+        "Change them with `portal set-password member` and `portal set-password admin NAME` \
+         (each reads the new password from standard input)."
+    );
+    println!();
+}
+
+/// Serves the web and the control channel until a signal, then stops both.
+async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
+    let shutdown = shutdown_signal()?;
+    let web = ready.web;
+    let listener = web
+        .set_nonblocking(true)
+        .and_then(|()| TcpListener::from_std(web))
+        .with_context(|| format!("cannot listen on {}", args.addr))?;
+    let address = listener.local_addr()?;
+    let catalogue = ready.catalogue;
+
+    if ready.member_password_shown {
+        println!(
+            "Cooperation Portal listening on http://{address}/ — log in with the member \
+             password above (or ask the ISU)"
+        );
+    } else {
+        println!(
+            "Cooperation Portal listening on http://{address}/ — set or rotate passwords with \
+             `portal set-password member` or `portal set-password admin NAME`"
+        );
+    }
+    tracing::info!(%address, isu_email = %args.isu_email, "listening");
+
+    let (stop, stopped) = watch::channel(false);
+    let runner = Arc::new(Runner::new(catalogue.clone(), data_dir.to_path_buf()));
+    let control = tokio::spawn(control::serve(ready.control, runner, stopped));
+
+    let state = AppState::new(
+        catalogue,
+        Config {
+            isu_email: args.isu_email,
+            rotation_days: args.rotation_days,
+            secure_cookies: args.secure_cookies,
+            timeouts: Default::default(),
+        },
+    );
+    let app = portal::web::app(state);
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
+
+    // The web has stopped (normally on a signal); close the control channel too, after the
+    // commands already running.
+    let _ = stop.send(true);
+    match control.await {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => {
+            tracing::error!(error = %cli::error_line(&error), "the control channel failed")
+        }
+        Err(error) => tracing::error!(%error, "the control channel failed"),
+    }
+    served.context("the web server failed")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Ctrl-C (SIGINT) or SIGTERM. The handlers are installed at once, before anything is bound,
+/// so a signal that comes as soon as the portal answers is never missed.
+fn shutdown_signal() -> Result<impl Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt =
+        signal(SignalKind::interrupt()).context("cannot listen for Ctrl-C (SIGINT)")?;
+    let mut terminate = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+        tracing::info!("shutting down");
+    })
+}

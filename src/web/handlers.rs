@@ -1,0 +1,691 @@
+//! The handlers: read the request, check access, call the catalogue on the blocking pool,
+//! render a page. One function per route.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{ConnectInfo, FromRequestParts, Path, RawQuery, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Form, extract::Query};
+use maud::Markup;
+use serde::Deserialize;
+
+use crate::access::{self, Account, Session};
+use crate::catalogue::{Catalogue, CatalogueError};
+use crate::codes;
+use crate::search::{Audience, Filters, Place, SearchRequest, Sort};
+use crate::submission::{Area, Kind, Vocabulary};
+
+use super::AppState;
+use super::pages::{self, AdminView, SearchView, Viewer};
+use super::params::SearchParams;
+
+const COOKIE: &str = "portal_session";
+const SECURE_COOKIE: &str = "__Host-portal_session";
+const STYLESHEET: &str = include_str!("style.css");
+const TEMPLATE: &str = include_str!("../../data/templates/submission-template.txt");
+
+/// An error page with its status. A 4xx says what was wrong; a 5xx says only that something
+/// went wrong, and is logged.
+#[derive(Debug)]
+pub struct AppError {
+    status: StatusCode,
+    title: &'static str,
+    message: String,
+    retry_after: Option<i64>,
+}
+
+impl AppError {
+    pub fn new(status: StatusCode, title: &'static str, message: impl Into<String>) -> Self {
+        AppError {
+            status,
+            title,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        AppError::new(
+            StatusCode::BAD_REQUEST,
+            "This request cannot be used",
+            message,
+        )
+    }
+
+    pub fn not_found() -> Self {
+        AppError::new(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "There is nothing at this address. It may have expired or been withdrawn.",
+        )
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        AppError::new(StatusCode::FORBIDDEN, "Not allowed", message)
+    }
+
+    fn internal(error: impl std::fmt::Display) -> Self {
+        tracing::error!(%error, "request failed");
+        AppError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong",
+            "Something went wrong on our side. Please try again; if it keeps happening, tell the ISU.",
+        )
+    }
+}
+
+impl From<CatalogueError> for AppError {
+    fn from(error: CatalogueError) -> Self {
+        match error {
+            CatalogueError::NotFound(_) => AppError::not_found(),
+            other => AppError::internal(other),
+        }
+    }
+}
+
+impl From<access::AccessError> for AppError {
+    fn from(error: access::AccessError) -> Self {
+        match error {
+            access::AccessError::TooShort | access::AccessError::BadAdminName(_) => AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Not accepted",
+                error.to_string(),
+            ),
+            other => AppError::internal(other),
+        }
+    }
+}
+
+impl From<FormRejection> for AppError {
+    fn from(rejection: FormRejection) -> Self {
+        let status = rejection.status();
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::new(status, "Too large", "What was sent is too large.")
+        } else {
+            AppError::new(
+                StatusCode::BAD_REQUEST,
+                "This form cannot be read",
+                "The form that was sent is incomplete or malformed. Go back, reload the page and try again.",
+            )
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let page = pages::error(
+            self.status.as_u16(),
+            self.title,
+            &self.message,
+            &Viewer { session: None },
+        );
+        let mut response = (self.status, page).into_response();
+        if let Some(seconds) = self.retry_after
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
+    }
+}
+
+type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// Runs catalogue work on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce(&Catalogue) -> T + Send + 'static,
+) -> Result<T> {
+    let catalogue = state.catalogue.clone();
+    tokio::task::spawn_blocking(move || work(&catalogue))
+        .await
+        .map_err(AppError::internal)
+}
+
+fn cookie_name(state: &AppState) -> &'static str {
+    if state.config.secure_cookies {
+        SECURE_COOKIE
+    } else {
+        COOKIE
+    }
+}
+
+fn session_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_string())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+async fn current_session(parts: &Parts, state: &AppState) -> Result<Option<Session>> {
+    let Some(id) = session_cookie(&parts.headers, cookie_name(state)) else {
+        return Ok(None);
+    };
+    let timeouts = state.config.timeouts;
+    Ok(blocking(state, move |c| access::session(c, &id, timeouts)).await??)
+}
+
+/// The session, if the browser has a live one.
+pub struct MaybeSession(pub Option<Session>);
+
+/// A logged-in member or admin.
+pub struct Member(pub Session);
+
+/// A logged-in admin.
+pub struct Admin(pub Session);
+
+impl FromRequestParts<AppState> for MaybeSession {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        Ok(MaybeSession(current_session(parts, state).await?))
+    }
+}
+
+/// Where to send someone who is not logged in: the login page, then back here.
+pub struct LoginRequired(String);
+
+impl IntoResponse for LoginRequired {
+    fn into_response(self) -> Response {
+        let target = format!(
+            "/login?{}",
+            serde_urlencoded::to_string([("next", self.0.as_str())]).unwrap_or_default()
+        );
+        Redirect::to(&target).into_response()
+    }
+}
+
+pub enum AccessRejection {
+    Login(LoginRequired),
+    Error(AppError),
+}
+
+impl IntoResponse for AccessRejection {
+    fn into_response(self) -> Response {
+        match self {
+            AccessRejection::Login(login) => login.into_response(),
+            AccessRejection::Error(error) => error.into_response(),
+        }
+    }
+}
+
+impl From<AppError> for AccessRejection {
+    fn from(error: AppError) -> Self {
+        AccessRejection::Error(error)
+    }
+}
+
+fn login_required(parts: &Parts) -> AccessRejection {
+    if parts.method == Method::GET || parts.method == Method::HEAD {
+        let next = parts
+            .uri
+            .path_and_query()
+            .map_or("/search".to_string(), |p| p.as_str().to_string());
+        AccessRejection::Login(LoginRequired(next))
+    } else {
+        AccessRejection::Error(AppError::forbidden("Log in first."))
+    }
+}
+
+impl FromRequestParts<AppState> for Member {
+    type Rejection = AccessRejection;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, AccessRejection> {
+        match current_session(parts, state).await? {
+            Some(session) => Ok(Member(session)),
+            None => Err(login_required(parts)),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = AccessRejection;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, AccessRejection> {
+        match current_session(parts, state).await? {
+            Some(session) if session.account.is_admin() => Ok(Admin(session)),
+            Some(_) => Err(AccessRejection::Error(AppError::forbidden(
+                "This page is for ISU staff only.",
+            ))),
+            None => Err(login_required(parts)),
+        }
+    }
+}
+
+fn check_csrf(session: &Session, token: &str) -> Result<()> {
+    if access::constant_time_eq(&session.csrf_token, token) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "This form has expired or did not come from this portal. Reload the page and try again.",
+        ))
+    }
+}
+
+/// The address the request came from (unspecified when served without connection info).
+pub struct ClientAddress(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self> {
+        Ok(ClientAddress(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip()),
+        ))
+    }
+}
+
+/// Only a path on this site, never another site or a header injection.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains(['\\', '\r', '\n'])
+                && !n.starts_with("/login") =>
+        {
+            n.to_string()
+        }
+        _ => "/search".to_string(),
+    }
+}
+
+fn page(markup: Markup) -> Response {
+    markup.into_response()
+}
+
+pub async fn landing(
+    State(state): State<AppState>,
+    MaybeSession(session): MaybeSession,
+) -> Response {
+    page(pages::landing(
+        &state.config.isu_email,
+        &Viewer {
+            session: session.as_ref(),
+        },
+    ))
+}
+
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLESHEET,
+    )
+        .into_response()
+}
+
+pub async fn template() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"cooperation-portal-template.txt\"",
+            ),
+        ],
+        TEMPLATE,
+    )
+        .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+pub async fn login_page(
+    MaybeSession(session): MaybeSession,
+    Query(query): Query<NextQuery>,
+) -> Response {
+    let next = safe_next(query.next.as_deref());
+    if session.is_some() {
+        return Redirect::to(&next).into_response();
+    }
+    page(pages::login(None, &next))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    password: String,
+    admin: Option<String>,
+    next: Option<String>,
+}
+
+const LOGIN_FAILED: &str = "Those details are not right. Check the password (and, for ISU staff, the admin name) and try again.";
+
+pub async fn login(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    form: Result<Form<LoginForm>, FormRejection>,
+) -> Result<Response> {
+    let Form(form) = form?;
+    let now = state.catalogue.now();
+    if let Err(seconds) = state.throttle.check(address, now) {
+        let mut error = AppError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many attempts",
+            format!(
+                "Too many failed attempts from your address. Wait {seconds} seconds and try again."
+            ),
+        );
+        error.retry_after = Some(seconds);
+        return Err(error);
+    }
+    let next = safe_next(form.next.as_deref());
+    let account = match form.admin.as_deref().map(str::trim) {
+        Some(name) if !name.is_empty() => match Account::admin(name) {
+            Ok(account) => account,
+            // A malformed name is just another failed login.
+            Err(_) => Account::Admin(String::new()),
+        },
+        _ => Account::Member,
+    };
+    let password = form.password;
+    let address_text = address.to_string();
+    let session = blocking(&state, move |c| {
+        access::login(c, &account, &password, &address_text)
+    })
+    .await??;
+    match session {
+        Some(session) => {
+            state.throttle.succeeded(address);
+            let cookie = format!(
+                "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+                cookie_name(&state),
+                session.id,
+                state.config.timeouts.absolute.num_seconds(),
+                if state.config.secure_cookies {
+                    "; Secure"
+                } else {
+                    ""
+                }
+            );
+            let mut response = Redirect::to(&next).into_response();
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().insert(header::SET_COOKIE, value);
+            }
+            Ok(response)
+        }
+        None => {
+            state.throttle.failed(address, now);
+            Ok((
+                StatusCode::UNAUTHORIZED,
+                pages::login(Some(LOGIN_FAILED), &next),
+            )
+                .into_response())
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    Member(session): Member,
+    form: Result<Form<CsrfForm>, FormRejection>,
+) -> Result<Response> {
+    let Form(form) = form?;
+    check_csrf(&session, &form.csrf)?;
+    let id = session.id.clone();
+    blocking(&state, move |c| access::logout(c, &id)).await??;
+    let cookie = format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        cookie_name(&state),
+        if state.config.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        }
+    );
+    let mut response = Redirect::to("/").into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    Member(session): Member,
+    RawQuery(query): RawQuery,
+) -> Result<Response> {
+    let params = SearchParams::parse(query.as_deref().unwrap_or(""))
+        .map_err(|e| AppError::bad_request(e.0))?;
+    let request = params
+        .to_request()
+        .map_err(|e| AppError::bad_request(e.0))?;
+    let results = blocking(&state, move |c| c.search(&request)).await??;
+    if params.page > 1 && results.hits.is_empty() {
+        return Err(AppError::new(
+            StatusCode::NOT_FOUND,
+            "No such page",
+            format!(
+                "This search has {} results; there is no page {}.",
+                results.total, params.page
+            ),
+        ));
+    }
+    Ok(page(pages::search(
+        &SearchView {
+            params: &params,
+            results: &results,
+        },
+        &Viewer {
+            session: Some(&session),
+        },
+    )))
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    Member(session): Member,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    if id.len() > 40 {
+        return Err(AppError::not_found());
+    }
+    let is_admin = session.account.is_admin();
+    let found = blocking(&state, move |c| -> Result<_, CatalogueError> {
+        let submission = c.get(&id)?;
+        let visible = submission.is_visible_to_members(c.now());
+        if !visible && !is_admin {
+            return Err(CatalogueError::NotFound(id));
+        }
+        let matches = if visible {
+            c.matches(&id, 10)?
+        } else {
+            Vec::new()
+        };
+        let previous = c.previous_versions(&id)?.len();
+        Ok((submission, matches, previous))
+    })
+    .await??;
+    let (submission, matches, previous) = found;
+    Ok(page(pages::detail(
+        &submission,
+        &matches,
+        previous,
+        &Viewer {
+            session: Some(&session),
+        },
+    )))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FindOffersQuery {
+    country: Option<String>,
+    area: Option<String>,
+}
+
+pub async fn find_offers(
+    State(state): State<AppState>,
+    Member(session): Member,
+    query: Result<Query<FindOffersQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response> {
+    let Query(query) = query.map_err(|_| AppError::bad_request("The address is malformed."))?;
+    let country = match query.country.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => Some(codes::country(text).ok_or_else(|| {
+            AppError::bad_request(format!(
+                "Unknown country \"{text}\". Did you mean {}?",
+                codes::suggest_countries(text).join(", ")
+            ))
+        })?),
+    };
+    let area = match query.area.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => Some(Area::parse(text).map_err(|e| AppError::bad_request(e.to_string()))?),
+    };
+    let mut groups = Vec::new();
+    if let Some(country) = country {
+        let request = SearchRequest {
+            filters: Filters {
+                kinds: vec![Kind::Offer, Kind::FundingSource],
+                places: vec![Place::Country(country)],
+                areas: area.into_iter().collect(),
+                ..Filters::default()
+            },
+            sort: Sort::Newest,
+            limit: crate::search::MAX_PAGE_SIZE,
+            audience: Audience::Members,
+            ..SearchRequest::default()
+        };
+        let results = blocking(&state, move |c| c.search(&request)).await??;
+        for a in Area::ALL {
+            if area.is_some_and(|chosen| chosen != *a) {
+                continue;
+            }
+            let hits: Vec<_> = results
+                .hits
+                .iter()
+                .filter(|h| h.submission.areas.contains(a))
+                .cloned()
+                .collect();
+            groups.push((*a, hits));
+        }
+    }
+    Ok(page(pages::find_offers(
+        country,
+        area,
+        &groups,
+        &Viewer {
+            session: Some(&session),
+        },
+    )))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AdminQuery {
+    changed: Option<String>,
+}
+
+pub async fn admin(
+    State(state): State<AppState>,
+    Admin(session): Admin,
+    Query(query): Query<AdminQuery>,
+) -> Result<Response> {
+    let message = query
+        .changed
+        .is_some()
+        .then_some("The member password was changed; every member session has ended.");
+    admin_page(&state, &session, message, None, StatusCode::OK).await
+}
+
+async fn admin_page(
+    state: &AppState,
+    session: &Session,
+    message: Option<&str>,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Result<Response> {
+    let (passwords, logins) = blocking(state, |c| -> Result<_, access::AccessError> {
+        Ok((access::password_ages(c)?, access::recent_logins(c, 50)?))
+    })
+    .await??;
+    let view = AdminView {
+        passwords: &passwords,
+        rotation_days: state.config.rotation_days,
+        now: state.catalogue.now(),
+        logins: &logins,
+        message,
+        error,
+    };
+    Ok((
+        status,
+        pages::admin(
+            &view,
+            &Viewer {
+                session: Some(session),
+            },
+        ),
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RotateForm {
+    csrf: String,
+    password: String,
+    confirm: String,
+}
+
+pub async fn rotate_member_password(
+    State(state): State<AppState>,
+    Admin(session): Admin,
+    form: Result<Form<RotateForm>, FormRejection>,
+) -> Result<Response> {
+    let Form(form) = form?;
+    check_csrf(&session, &form.csrf)?;
+    if form.password != form.confirm {
+        return admin_page(
+            &state,
+            &session,
+            None,
+            Some("The two passwords differ; nothing was changed."),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let password = form.password;
+    let outcome = blocking(&state, move |c| {
+        access::set_password(c, &Account::Member, &password)
+    })
+    .await?;
+    match outcome {
+        Ok(()) => Ok(Redirect::to("/admin?changed=1").into_response()),
+        Err(error @ access::AccessError::TooShort) => {
+            admin_page(
+                &state,
+                &session,
+                None,
+                Some(&format!("{error}; nothing was changed.")),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn not_found() -> AppError {
+    AppError::not_found()
+}

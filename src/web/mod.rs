@@ -1,0 +1,182 @@
+//! The members' portal on the web: routes, access checks, security headers, errors.
+//!
+//! `app(state)` builds the whole router, apart from `main`, so tests drive it without a network.
+//! Handlers live in `handlers`, pages (maud) in `pages`. Every call into the catalogue runs on
+//! the blocking pool; nothing here touches redb or tantivy directly.
+
+mod handlers;
+pub mod pages;
+pub mod params;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+
+pub use handlers::AppError;
+
+use crate::access::{SessionTimeouts, Throttle};
+use crate::catalogue::Catalogue;
+
+/// How the portal is configured (by flags and environment variables of `portal serve`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The ISU's e-mail address, shown to the public for access requests and submissions.
+    pub isu_email: String,
+    /// After how many days the member password should be rotated; older ones are flagged.
+    pub rotation_days: u32,
+    /// Mark cookies Secure and `__Host-` prefixed (set when served over TLS).
+    pub secure_cookies: bool,
+    pub timeouts: SessionTimeouts,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            isu_email: "isu@example.org".to_string(),
+            rotation_days: 90,
+            secure_cookies: false,
+            timeouts: SessionTimeouts::default(),
+        }
+    }
+}
+
+impl Config {
+    pub fn rotation_period(&self) -> Duration {
+        Duration::days(i64::from(self.rotation_days))
+    }
+}
+
+/// What every handler shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub catalogue: Arc<Catalogue>,
+    pub config: Arc<Config>,
+    pub throttle: Arc<Throttle>,
+}
+
+impl AppState {
+    pub fn new(catalogue: Arc<Catalogue>, config: Config) -> AppState {
+        AppState {
+            catalogue,
+            config: Arc::new(config),
+            throttle: Arc::new(Throttle::default()),
+        }
+    }
+}
+
+/// The largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// How long a request may take before it is answered with 408.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The whole web application.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(handlers::landing))
+        .route("/login", get(handlers::login_page).post(handlers::login))
+        .route("/logout", post(handlers::logout))
+        .route("/template.txt", get(handlers::template))
+        .route("/static/style.css", get(handlers::stylesheet))
+        .route("/search", get(handlers::search))
+        .route("/submissions/{id}", get(handlers::detail))
+        .route("/find-offers", get(handlers::find_offers))
+        .route("/admin", get(handlers::admin))
+        .route(
+            "/admin/member-password",
+            post(handlers::rotate_member_password),
+        )
+        .fallback(handlers::not_found)
+        .layer(middleware::from_fn(refuse_cross_origin_posts))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(CatchPanicLayer::custom(|_| {
+            tracing::error!("a request handler panicked");
+            AppError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "Something went wrong on our side. Please try again.",
+            )
+            .into_response()
+        }))
+        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+/// One structured log line per request: method, path, status, time taken. Never the query
+/// string's cookies or form bodies.
+async fn log_request(request: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let response = next.run(request).await;
+    let status = response.status().as_u16();
+    let micros = started.elapsed().as_micros() as u64;
+    if status >= 500 {
+        tracing::error!(%method, %path, status, micros, "request");
+    } else {
+        tracing::info!(%method, %path, status, micros, "request");
+    }
+    response
+}
+
+/// The Content-Security-Policy: nothing from elsewhere, no scripts at all, no framing.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Security headers on every response; member pages are never cached.
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let fixed = [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ];
+    for (name, value) in fixed {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// Refuses (403) a form posted from another site: the Origin must be this host, and the
+/// browser must not say the request is cross-site.
+async fn refuse_cross_origin_posts(request: Request, next: Next) -> Response {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        let headers = request.headers();
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        let origin_host = headers
+            .get(header::ORIGIN)
+            .and_then(|o| o.to_str().ok())
+            .map(|o| o.split_once("://").map_or(o, |(_, rest)| rest));
+        let cross_site = headers
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v == "cross-site");
+        let foreign_origin = match (origin_host, host) {
+            (Some("null"), _) => true,
+            (Some(origin), Some(host)) => !origin.eq_ignore_ascii_case(host),
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if cross_site || foreign_origin {
+            return AppError::forbidden("Forms can only be sent from the portal's own pages.")
+                .into_response();
+        }
+    }
+    next.run(request).await
+}

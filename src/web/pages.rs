@@ -1,0 +1,759 @@
+//! The pages, rendered with maud. Pure functions from data to HTML: no I/O, no decisions about
+//! access. Everything user-supplied is escaped by maud; the only pre-escaped HTML is the search
+//! snippet, which `Snippet::to_html` escapes itself.
+
+use chrono::{DateTime, Utc};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use crate::access::{Account, Session};
+use crate::codes;
+use crate::matching::{Match, thousands, usd_text};
+use crate::search::{FundingBand, Hit, SearchResults};
+use crate::store::LoginRecord;
+use crate::submission::{Area, Assistance, Kind, Submission, SubmitterType, Vocabulary};
+
+use super::params::{PAGE_SIZE, SearchParams};
+
+/// Who is looking, for the header: nobody, a member, or an admin (with the CSRF token for the
+/// log-out form).
+pub struct Viewer<'a> {
+    pub session: Option<&'a Session>,
+}
+
+impl Viewer<'_> {
+    fn is_admin(&self) -> bool {
+        self.session.is_some_and(|s| s.account.is_admin())
+    }
+}
+
+/// The frame of every page.
+pub fn layout(title: &str, viewer: &Viewer, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Cooperation Portal" }
+                link rel="stylesheet" href="/static/style.css";
+            }
+            body {
+                a.skip href="#main" { "Skip to content" }
+                header.site {
+                    a.brand href="/" { "Cooperation Portal" }
+                    @if let Some(session) = viewer.session {
+                        nav aria-label="Main" {
+                            ul {
+                                li { a href="/search" { "Search" } }
+                                li { a href="/find-offers" { "Find offers for my country" } }
+                                @if viewer.is_admin() {
+                                    li { a href="/admin" { "Administration" } }
+                                }
+                            }
+                        }
+                        form method="post" action="/logout" {
+                            input type="hidden" name="csrf" value=(session.csrf_token);
+                            button type="submit" { "Log out" }
+                        }
+                    } @else {
+                        nav aria-label="Main" {
+                            ul { li { a href="/login" { "Log in" } } }
+                        }
+                    }
+                }
+                main #main {
+                    (body)
+                }
+                footer.site {
+                    "Convention on Cluster Munitions · Cooperation Portal · members only"
+                }
+            }
+        }
+    }
+}
+
+/// The public landing page.
+pub fn landing(isu_email: &str, viewer: &Viewer) -> Markup {
+    layout(
+        "Welcome",
+        viewer,
+        html! {
+            h1 { "Cooperation Portal of the Convention on Cluster Munitions" }
+            p {
+                "The portal brings together what affected States need and what donors, "
+                "international organisations and NGOs can offer: requests and project proposals, "
+                "available resources and how to apply for them, ongoing projects shared as "
+                "experience, and sources of funding."
+            }
+            h2 { "Who may use it" }
+            p {
+                "States Parties and Signatories to the Convention, international organisations and "
+                "NGOs working on its implementation. Access is for members only: delegations log in "
+                "with the shared access password, which the Implementation Support Unit (ISU) "
+                "changes regularly."
+            }
+            h2 { "How to get access" }
+            p {
+                "Write to the ISU at " a href={ "mailto:" (isu_email) } { (isu_email) }
+                " from your delegation's or organisation's address, and the ISU will send you the "
+                "current access password."
+            }
+            h2 { "How to submit" }
+            p {
+                "Fill in the " a href="/template.txt" download { "submission template" }
+                " (plain text, for any mail client) and e-mail it to "
+                a href={ "mailto:" (isu_email) } { (isu_email) } ". The ISU reviews each "
+                "submission before it is published; published submissions stay on the portal for a "
+                "set time unless renewed."
+            }
+            @if viewer.session.is_some() {
+                p { a.button href="/search" { "Search the portal" } }
+            } @else {
+                p { a.button href="/login" { "Log in" } }
+            }
+        },
+    )
+}
+
+/// The login page: the member form and the ISU staff form.
+pub fn login(error: Option<&str>, next: &str) -> Markup {
+    layout(
+        "Log in",
+        &Viewer { session: None },
+        html! {
+            h1 { "Log in" }
+            @if let Some(error) = error {
+                div.error-box role="alert" { (error) }
+            }
+            div.cards {
+                section.card aria-labelledby="member-login" {
+                    h2 #member-login { "Delegations and organisations" }
+                    form method="post" action="/login" {
+                        input type="hidden" name="next" value=(next);
+                        label for="member-password" { "Access password" }
+                        input #member-password type="password" name="password" required autocomplete="current-password";
+                        p { button type="submit" { "Log in" } }
+                    }
+                }
+                section.card aria-labelledby="admin-login" {
+                    h2 #admin-login { "ISU staff" }
+                    form method="post" action="/login" {
+                        input type="hidden" name="next" value=(next);
+                        label for="admin-name" { "Admin name" }
+                        input #admin-name type="text" name="admin" required autocomplete="username";
+                        label for="admin-password" { "Password" }
+                        input #admin-password type="password" name="password" required autocomplete="current-password";
+                        p { button type="submit" { "Log in" } }
+                    }
+                }
+            }
+            p.muted { "No access yet? See " a href="/" { "how to request it" } "." }
+        },
+    )
+}
+
+/// An error page; says what was wrong for a 4xx, nothing internal for a 5xx.
+pub fn error(status: u16, title: &str, message: &str, viewer: &Viewer) -> Markup {
+    layout(
+        title,
+        viewer,
+        html! {
+            h1 { (title) }
+            p { (message) }
+            p.muted { "Error " (status) ". " a href="/" { "Back to the start page" } }
+        },
+    )
+}
+
+/// What the search page shows.
+pub struct SearchView<'a> {
+    pub params: &'a SearchParams,
+    pub results: &'a SearchResults,
+}
+
+/// The search page: keyword box, filter panel with facet counts, hits, pages.
+pub fn search(view: &SearchView, viewer: &Viewer) -> Markup {
+    let params = view.params;
+    let results = view.results;
+    let title = if params.q.is_empty() {
+        "Search".to_string()
+    } else {
+        format!("Search: {}", params.q)
+    };
+    layout(
+        &title,
+        viewer,
+        html! {
+            h1 { "Search needs, offers, projects and funding sources" }
+            form.searchbar method="get" action="/search" role="search" {
+                div {
+                    label for="q" { "Keywords" }
+                    input #q type="search" name="q" value=(params.q)
+                        placeholder="e.g. risk education, \"victim assistance\", survey -mechanical";
+                }
+                @for (key, value) in hidden_filters(params) {
+                    input type="hidden" name=(key) value=(value);
+                }
+                div.sort {
+                    label for="sort" { "Sort by" }
+                    select #sort name="sort" {
+                        @for (slug, label) in SORTS {
+                            option value=(slug) selected[params.sort == *slug || (params.sort.is_empty() && *slug == "relevance")] { (label) }
+                        }
+                    }
+                }
+                button type="submit" { "Search" }
+            }
+            div.layout {
+                (filter_panel(params, results))
+                section aria-labelledby="results-heading" {
+                    h2 #results-heading {
+                        (thousands(results.total)) " " (if results.total == 1 { "result" } else { "results" })
+                    }
+                    @if !params.active_filters().is_empty() {
+                        p {
+                            "Filters: "
+                            @for (key, value) in params.active_filters() {
+                                a href=(params.without(key, &value).url()) aria-label={ "Remove filter " (filter_label(key, &value)) } {
+                                    (filter_label(key, &value)) " ✕"
+                                }
+                                " "
+                            }
+                        }
+                    }
+                    @if results.hits.is_empty() {
+                        (empty_result(params))
+                    } @else {
+                        ol.hits start=(results.offset + 1) {
+                            @for hit in &results.hits {
+                                (hit_item(hit))
+                            }
+                        }
+                        (pager(params, results.total))
+                    }
+                }
+            }
+        },
+    )
+}
+
+const SORTS: &[(&str, &str)] = &[
+    ("relevance", "Relevance"),
+    ("newest", "Newest"),
+    ("expiring", "Expiring soonest"),
+    ("amount", "Largest amount"),
+];
+
+/// The filters carried by the keyword form, so searching again keeps them.
+fn hidden_filters(params: &SearchParams) -> Vec<(&'static str, String)> {
+    params.active_filters()
+}
+
+fn filter_label(key: &str, value: &str) -> String {
+    let label = match key {
+        "kind" => Kind::parse(value).map(|v| v.label().to_string()).ok(),
+        "area" => Area::parse(value).map(|v| v.label().to_string()).ok(),
+        "assistance" => Assistance::parse(value).map(|v| v.label().to_string()).ok(),
+        "submitter" => SubmitterType::parse(value)
+            .map(|v| v.label().to_string())
+            .ok(),
+        "country" => codes::country(value)
+            .map(|c| c.name.to_string())
+            .or_else(|| codes::region(value).map(|r| r.name.to_string())),
+        "min_usd" => Some(format!("at least USD {value}")),
+        "max_usd" => Some(format!("at most USD {value}")),
+        _ => None,
+    };
+    label.unwrap_or_else(|| value.to_string())
+}
+
+fn filter_panel(params: &SearchParams, results: &SearchResults) -> Markup {
+    let facets = &results.facets;
+    html! {
+        form.filters method="get" action="/search" aria-label="Filters" {
+            @if !params.q.is_empty() {
+                input type="hidden" name="q" value=(params.q);
+            }
+            @if !params.sort.is_empty() {
+                input type="hidden" name="sort" value=(params.sort);
+            }
+            h2 { "Filter" }
+            (checkboxes("Kind", "kind", params, facets.kind.iter().map(|(v, n)| (v.slug(), v.label().to_string(), *n))))
+            (countries(params, facets))
+            (checkboxes("Area of work", "area", params, facets.area.iter().map(|(v, n)| (v.slug(), v.label().to_string(), *n))))
+            (checkboxes("Kind of assistance", "assistance", params, facets.assistance.iter().map(|(v, n)| (v.slug(), v.label().to_string(), *n))))
+            (checkboxes("Submitted by", "submitter", params, facets.submitter_type.iter().map(|(v, n)| (v.slug(), v.label().to_string(), *n))))
+            fieldset {
+                legend { "Funding (USD)" }
+                ul.bands {
+                    @for (band, count) in &facets.funding {
+                        @if *band != FundingBand::NotStated {
+                            li {
+                                a href=(band_url(params, *band)) { (band.label()) }
+                                " " span.count { "(" (thousands(*count)) ")" }
+                            }
+                        }
+                    }
+                }
+                div.range {
+                    div {
+                        label for="min_usd" { "From" }
+                        input #min_usd type="number" min="0" step="any" name="min_usd" value=[params.min_usd.map(|v| format!("{v:.0}"))];
+                    }
+                    div {
+                        label for="max_usd" { "To" }
+                        input #max_usd type="number" min="0" step="any" name="max_usd" value=[params.max_usd.map(|v| format!("{v:.0}"))];
+                    }
+                }
+            }
+            button type="submit" { "Apply filters" }
+        }
+    }
+}
+
+fn band_url(params: &SearchParams, band: FundingBand) -> String {
+    let (min, max) = band.range();
+    let mut next = params.with_page(1);
+    next.min_usd = min;
+    next.max_usd = max;
+    next.url()
+}
+
+fn checkboxes<'a>(
+    legend: &str,
+    key: &str,
+    params: &SearchParams,
+    values: impl Iterator<Item = (&'a str, String, u64)>,
+) -> Markup {
+    html! {
+        fieldset {
+            legend { (legend) }
+            @for (slug, label, count) in values {
+                @let id = format!("f-{key}-{slug}");
+                label for=(id) {
+                    input #(id) type="checkbox" name=(key) value=(slug) checked[params.has(key, slug)];
+                    span { (label) }
+                    span.count { (thousands(count)) }
+                }
+            }
+        }
+    }
+}
+
+/// Countries with hits, grouped by region; chosen ones always shown.
+fn countries(params: &SearchParams, facets: &crate::search::Facets) -> Markup {
+    let mut by_region: Vec<(&str, Vec<(&codes::Country, u64)>)> = Vec::new();
+    for region in codes::regions().iter().filter(|r| r.parent.is_none()) {
+        let mut members: Vec<(&codes::Country, u64)> = facets
+            .country
+            .iter()
+            .filter_map(|(code, n)| codes::country(code).map(|c| (c, *n)))
+            .filter(|(c, _)| c.region == region.code)
+            .collect();
+        for chosen in &params.country {
+            if let Some(c) = codes::country(chosen)
+                && c.region == region.code
+                && !members.iter().any(|(m, _)| m.alpha3 == c.alpha3)
+            {
+                members.push((c, 0));
+            }
+        }
+        members.sort_by(|a, b| a.0.name.cmp(b.0.name));
+        if !members.is_empty() {
+            by_region.push((region.name, members));
+        }
+    }
+    html! {
+        fieldset {
+            legend { "Country" }
+            @if facets.global > 0 {
+                p.muted { "Open to every country: " (thousands(facets.global)) }
+            }
+            @for (region, members) in &by_region {
+                details open[members.iter().any(|(c, _)| params.has("country", c.alpha3))] {
+                    summary { (region) }
+                    @for (country, count) in members {
+                        @let id = format!("f-country-{}", country.alpha3);
+                        label for=(id) {
+                            input #(id) type="checkbox" name="country" value=(country.alpha3) checked[params.has("country", country.alpha3)];
+                            span { (country.name) }
+                            span.count { (thousands(*count)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn empty_result(params: &SearchParams) -> Markup {
+    let active = params.active_filters();
+    html! {
+        div.notice {
+            p { "Nothing matches this search." }
+            @if !active.is_empty() {
+                p { "Try without one of the filters:" }
+                ul {
+                    @for (key, value) in &active {
+                        li { a href=(params.without(key, value).url()) { "without " (filter_label(key, value)) } }
+                    }
+                }
+            }
+            @if !params.q.is_empty() {
+                p { "Or " a href=(params.without("q", "").url()) { "search without the keywords" } "." }
+            }
+        }
+    }
+}
+
+fn hit_item(hit: &Hit) -> Markup {
+    let s = &hit.submission;
+    html! {
+        li.hit {
+            h3 {
+                span.kind { (s.kind.label()) }
+                a href={ "/submissions/" (s.id) } { (s.title) }
+            }
+            p.meta {
+                span { (s.submitter.organisation) }
+                span { (places_text(s)) }
+                span { (amount_text(s)) }
+                @if let Some(expiry) = s.timestamps.expires_at {
+                    span { "valid until " (date(expiry)) }
+                }
+            }
+            @if !hit.snippet.fragment.is_empty() {
+                p.snippet { (PreEscaped(hit.snippet.to_html())) }
+            }
+        }
+    }
+}
+
+fn pager(params: &SearchParams, total: u64) -> Markup {
+    let pages = (total as usize).div_ceil(PAGE_SIZE).max(1);
+    if pages <= 1 {
+        return html! {};
+    }
+    let current = params.page;
+    let shown: Vec<usize> = (1..=pages)
+        .filter(|p| *p == 1 || *p == pages || p.abs_diff(current) <= 2)
+        .collect();
+    html! {
+        nav aria-label="Pages" {
+            ul.pager {
+                @if current > 1 {
+                    li { a href=(params.with_page(current - 1).url()) rel="prev" { "Previous" } }
+                }
+                @for (i, page) in shown.iter().enumerate() {
+                    @if i > 0 && shown[i - 1] + 1 != *page {
+                        li { span aria-hidden="true" { "…" } }
+                    }
+                    li {
+                        @if *page == current {
+                            span aria-current="page" { (page) }
+                        } @else {
+                            a href=(params.with_page(*page).url()) { (page) }
+                        }
+                    }
+                }
+                @if current < pages {
+                    li { a href=(params.with_page(current + 1).url()) rel="next" { "Next" } }
+                }
+            }
+        }
+    }
+}
+
+/// Countries, regions or "every country".
+pub fn places_text(s: &Submission) -> String {
+    let b = &s.beneficiaries;
+    let mut parts: Vec<String> = b
+        .countries
+        .iter()
+        .map(|c| codes::country(c).map_or(c.clone(), |c| c.name.to_string()))
+        .collect();
+    parts.extend(
+        b.regions
+            .iter()
+            .map(|r| codes::region(r).map_or(r.clone(), |r| r.name.to_string())),
+    );
+    if b.global {
+        parts.push("Every country (global)".to_string());
+    }
+    parts.join(", ")
+}
+
+/// The amount in its own currency and in USD.
+pub fn amount_text(s: &Submission) -> String {
+    match &s.funding {
+        Some(f) if f.currency == "USD" => usd_text(f.usd),
+        Some(f) => format!(
+            "{} {} ({})",
+            f.currency,
+            thousands(f.amount.round() as u64),
+            usd_text(f.usd)
+        ),
+        None => "No amount stated".to_string(),
+    }
+}
+
+fn date(t: DateTime<Utc>) -> String {
+    t.format("%-d %B %Y").to_string()
+}
+
+/// The detail page of one submission, with its matches.
+pub fn detail(
+    s: &Submission,
+    matches: &[Match],
+    previous_versions: usize,
+    viewer: &Viewer,
+) -> Markup {
+    let matches_heading = match s.kind {
+        Kind::Need => "Offers and funding sources that fit this need",
+        Kind::Offer | Kind::FundingSource => "Needs this could serve",
+        Kind::Project => "",
+    };
+    layout(
+        &s.title,
+        viewer,
+        html! {
+            p.muted { span.kind { (s.kind.label()) } (s.id) }
+            h1 { (s.title) }
+            @if !s.summary.is_empty() { p { strong { (s.summary) } } }
+            dl.fields {
+                dt { "Submitted by" } dd { (s.submitter.organisation) " (" (s.submitter.kind.label())
+                    @if let Some(c) = &s.submitter.country { ", " (codes::country(c).map_or(c.as_str(), |c| c.name)) }
+                    ")" }
+                dt { "Countries concerned" } dd { (places_text(s)) }
+                dt { "Areas of work" } dd { (s.areas.iter().map(|a| a.label()).collect::<Vec<_>>().join("; ")) }
+                @if !s.dac_sectors.is_empty() {
+                    dt { "DAC sectors" }
+                    dd { (s.dac_sectors.iter().map(|c| format!("{c} {}", codes::dac_sector_name(*c).unwrap_or(""))).collect::<Vec<_>>().join("; ")) }
+                }
+                dt { "Kinds of assistance" } dd { @if s.assistance.is_empty() { "Not stated" } @else { (s.assistance.iter().map(|a| a.label()).collect::<Vec<_>>().join("; ")) } }
+                dt { "Funding" } dd {
+                    (amount_text(s))
+                    @if let Some(rate_date) = s.funding.as_ref().and_then(|f| f.rate_date) {
+                        @if s.funding.as_ref().is_some_and(|f| f.currency != "USD") {
+                            " " span.muted { "(converted at the rate of " (rate_date.format("%-d %B %Y")) ")" }
+                        }
+                    }
+                }
+                dt { "Period" } dd { (period_text(s)) }
+                dt { "Valid until" } dd { @if let Some(e) = s.timestamps.expires_at { (date(e)) } @else { "Not set" } }
+                dt { "Contact" } dd {
+                    (s.contact.name)
+                    @if !s.contact.email.is_empty() { br; a href={ "mailto:" (s.contact.email) } { (s.contact.email) } }
+                    @if let Some(phone) = &s.contact.phone { br; (phone) }
+                }
+            }
+            @if !s.description.is_empty() {
+                h2 { "Description" }
+                div.text { (s.description) }
+            }
+            @if !s.how_to_apply.is_empty() {
+                h2 { "How to apply" }
+                div.text { (s.how_to_apply) }
+            }
+            @if !s.links.is_empty() {
+                h2 { "Links" }
+                ul { @for link in &s.links { li { (link_markup(link)) } } }
+            }
+            h2 { "Provenance" }
+            dl.fields {
+                dt { "Received" } dd { (date(s.timestamps.received_at)) }
+                @if let Some(p) = s.timestamps.published_at { dt { "Published" } dd { (date(p)) } }
+                dt { "Last updated" } dd { (date(s.timestamps.updated_at)) }
+                @if let Some(r) = s.timestamps.renewed_at { dt { "Renewed" } dd { (date(r)) } }
+                dt { "Source" } dd { (source_text(s)) }
+                dt { "Version" } dd { (s.version) @if previous_versions > 0 { " (" (previous_versions) " earlier kept)" } }
+            }
+            @if !matches_heading.is_empty() {
+                h2 #matches { (matches_heading) }
+                @if matches.is_empty() {
+                    p { "No published submission fits it at the moment." }
+                } @else {
+                    ol.hits {
+                        @for m in matches {
+                            li.hit {
+                                h3 {
+                                    span.kind { (m.submission.kind.label()) }
+                                    a href={ "/submissions/" (m.submission.id) } { (m.submission.title) }
+                                }
+                                p.meta {
+                                    span { (m.submission.submitter.organisation) }
+                                    span { (amount_text(&m.submission)) }
+                                }
+                                ul.reasons { @for reason in &m.reasons { li { (reason) } } }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn link_markup(link: &str) -> Markup {
+    // Only web links become links; anything else is shown as text.
+    if link.starts_with("https://") || link.starts_with("http://") {
+        html! { a href=(link) rel="noopener noreferrer" { (link) } }
+    } else {
+        html! { (link) }
+    }
+}
+
+fn period_text(s: &Submission) -> String {
+    match (s.period.start, s.period.end) {
+        (Some(a), Some(b)) => format!("{} – {}", a.format("%B %Y"), b.format("%B %Y")),
+        (Some(a), None) => format!("From {}", a.format("%B %Y")),
+        (None, Some(b)) => format!("Until {}", b.format("%B %Y")),
+        (None, None) => "Not stated".to_string(),
+    }
+}
+
+fn source_text(s: &Submission) -> String {
+    use crate::submission::Source;
+    let p = &s.provenance;
+    let mut text = match p.source {
+        Source::File => "Imported from a file".to_string(),
+        Source::Email => "E-mailed template".to_string(),
+        Source::Form => "Entered on the portal".to_string(),
+        Source::Iati => "IATI activity".to_string(),
+        Source::Demo => "Fictitious demo content".to_string(),
+    };
+    if let Some(id) = &p.iati_identifier {
+        text.push_str(&format!(" {id}"));
+    }
+    if let Some(sender) = &p.sender {
+        text.push_str(&format!(", from {sender}"));
+    }
+    text
+}
+
+/// "Find offers for my country": the form and, once a country is chosen, the offers and
+/// funding sources that fit it, by area of work.
+pub fn find_offers(
+    country: Option<&codes::Country>,
+    area: Option<Area>,
+    groups: &[(Area, Vec<Hit>)],
+    viewer: &Viewer,
+) -> Markup {
+    layout(
+        "Find offers for my country",
+        viewer,
+        html! {
+            h1 { "Find offers for my country" }
+            form method="get" action="/find-offers" {
+                label for="country" { "Country" }
+                select #country name="country" required {
+                    option value="" { "Choose a country" }
+                    @for region in codes::regions().iter().filter(|r| r.parent.is_none()) {
+                        optgroup label=(region.name) {
+                            @for c in codes::countries().iter().filter(|c| c.region == region.code) {
+                                option value=(c.alpha3) selected[country.is_some_and(|x| x.alpha3 == c.alpha3)] { (c.name) }
+                            }
+                        }
+                    }
+                }
+                label for="area" { "Area of work (optional)" }
+                select #area name="area" {
+                    option value="" { "Every area" }
+                    @for a in Area::ALL {
+                        option value=(a.slug()) selected[area == Some(*a)] { (a.label()) }
+                    }
+                }
+                p { button type="submit" { "Show offers" } }
+            }
+            @if let Some(country) = country {
+                h2 { "Offers and funding sources for " (country.name) }
+                @if groups.iter().all(|(_, hits)| hits.is_empty()) {
+                    p.notice { "No published offer or funding source covers " (country.name) " at the moment. Offers open to every country are included when there are any." }
+                }
+                @for (area, hits) in groups {
+                    @if !hits.is_empty() {
+                        h3 { (area.label()) " (" (hits.len()) ")" }
+                        ol.hits {
+                            @for hit in hits { (hit_item(hit)) }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// What the administration page shows.
+pub struct AdminView<'a> {
+    pub passwords: &'a [(Account, DateTime<Utc>)],
+    pub rotation_days: u32,
+    pub now: DateTime<Utc>,
+    pub logins: &'a [LoginRecord],
+    pub message: Option<&'a str>,
+    pub error: Option<&'a str>,
+}
+
+/// The administration page: password ages, member password rotation, the login log.
+pub fn admin(view: &AdminView, viewer: &Viewer) -> Markup {
+    let csrf = viewer.session.map(|s| s.csrf_token.as_str()).unwrap_or("");
+    let member_changed = view
+        .passwords
+        .iter()
+        .find(|(a, _)| *a == Account::Member)
+        .map(|(_, t)| *t);
+    let overdue = member_changed
+        .is_some_and(|t| view.now - t > chrono::Duration::days(i64::from(view.rotation_days)));
+    layout(
+        "Administration",
+        viewer,
+        html! {
+            h1 { "Administration" }
+            @if let Some(message) = view.message { div.notice role="status" { (message) } }
+            @if let Some(error) = view.error { div.error-box role="alert" { (error) } }
+            h2 { "Member access password" }
+            @if let Some(changed) = member_changed {
+                p { "Last changed on " (date(changed)) " (" ((view.now - changed).num_days()) " days ago)." }
+                @if overdue {
+                    div.warning role="alert" {
+                        "The member password is older than the rotation period of " (view.rotation_days)
+                        " days. Change it, and send the new one to the delegations."
+                    }
+                }
+            } @else {
+                div.warning { "No member password is set: nobody can log in as a member." }
+            }
+            form method="post" action="/admin/member-password" {
+                input type="hidden" name="csrf" value=(csrf);
+                label for="new-password" { "New member password (at least 12 characters)" }
+                input #new-password type="password" name="password" required minlength="12" autocomplete="new-password";
+                label for="confirm-password" { "The same again" }
+                input #confirm-password type="password" name="confirm" required minlength="12" autocomplete="new-password";
+                p.muted { "Changing it ends every member session at once." }
+                p { button type="submit" { "Change the member password" } }
+            }
+            h2 { "Admin accounts" }
+            ul {
+                @for (account, changed) in view.passwords {
+                    @if let Account::Admin(name) = account {
+                        li { (name) ": password set on " (date(*changed)) }
+                    }
+                }
+            }
+            p.muted { "Add or change admin accounts with " code { "portal set-password admin NAME" } "." }
+            h2 { "Recent logins" }
+            table {
+                thead { tr { th scope="col" { "Time (UTC)" } th scope="col" { "Address" } th scope="col" { "Account" } th scope="col" { "Result" } } }
+                tbody {
+                    @for record in view.logins {
+                        tr {
+                            td { (record.at.format("%Y-%m-%d %H:%M:%S")) }
+                            td { (record.address) }
+                            td { (Account::from_key(&record.account).map_or(record.account.clone(), |a| a.to_string())) }
+                            td { @if record.success { "success" } @else { "failed" } }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}

@@ -1,0 +1,379 @@
+//! `portal serve` and the control channel: while the portal runs, the ISU's commands are passed
+//! to it and work as they do without it.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How long the portal may take to start or stop before the test gives up.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// A temporary folder with the data and index folders, and two working directories: the
+/// server's and the commands', so relative paths would go wrong if they were not made absolute.
+struct Folder {
+    dir: tempfile::TempDir,
+}
+
+impl Folder {
+    fn new() -> Folder {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("server")).unwrap();
+        std::fs::create_dir(dir.path().join("client")).unwrap();
+        Folder { dir }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn command(&self, working_dir: &str) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_portal"));
+        command
+            .current_dir(self.path(working_dir))
+            .env("PORTAL_DATA_DIR", self.path("data"))
+            .env("PORTAL_INDEX_DIR", self.path("index"))
+            .env_remove("RUST_LOG");
+        command
+    }
+
+    /// Runs a command from the client's working directory.
+    fn portal(&self, args: &[&str]) -> Output {
+        self.command("client").args(args).output().unwrap()
+    }
+
+    /// Runs a command with `input` on its standard input.
+    fn portal_with_input(&self, args: &[&str], input: &str) -> Output {
+        let mut child = self
+            .command("client")
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    fn socket(&self) -> PathBuf {
+        self.path("data").join("portal.sock")
+    }
+}
+
+/// A running `portal serve`, killed when dropped (also when the test fails).
+struct Server {
+    child: Child,
+    port: u16,
+    stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Server {
+    fn start(folder: &Folder) -> Server {
+        let port = free_port();
+        let mut child = folder
+            .command("server")
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Read both pipes all along, so the portal never blocks on a full one.
+        let stdout = collect(child.stdout.take().unwrap());
+        let stderr = collect(child.stderr.take().unwrap());
+        let server = Server {
+            child,
+            port,
+            stdout,
+            stderr,
+        };
+        server.wait_until_ready(folder);
+        server
+    }
+
+    fn wait_until_ready(&self, folder: &Folder) {
+        let ready = poll(|| {
+            folder.socket().exists()
+                && TcpStream::connect(("127.0.0.1", self.port)).is_ok()
+                && self.stdout().contains("listening on")
+        });
+        assert!(
+            ready,
+            "the portal did not start\nstdout: {}\nstderr: {}",
+            self.stdout(),
+            self.stderr()
+        );
+    }
+
+    fn stdout(&self) -> String {
+        self.stdout.lock().unwrap().clone()
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// Stops it as a service manager would, with SIGTERM, and waits for it to end.
+    fn terminate(&mut self) -> std::process::ExitStatus {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let mut status = None;
+        poll(|| {
+            status = self.child.try_wait().unwrap();
+            status.is_some()
+        });
+        status.unwrap_or_else(|| panic!("the portal did not stop\nstderr: {}", self.stderr()))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn collect(mut pipe: impl Read + Send + 'static) -> Arc<Mutex<String>> {
+    let text = Arc::new(Mutex::new(String::new()));
+    let writer = text.clone();
+    thread::spawn(move || {
+        let mut buffer = [0u8; 4096];
+        while let Ok(n) = pipe.read(&mut buffer) {
+            if n == 0 {
+                break;
+            }
+            writer
+                .lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buffer[..n]));
+        }
+    });
+    text
+}
+
+/// A port nothing listens on right now.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Tries `ready` every 50 ms until it holds or the patience runs out.
+fn poll(mut ready: impl FnMut() -> bool) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < PATIENCE {
+        if ready() {
+            return true;
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+    ready()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Asserts success and returns standard output.
+fn succeeds(output: Output) -> String {
+    assert!(
+        output.status.success(),
+        "stdout: {}\nstderr: {}",
+        stdout(&output),
+        stderr(&output)
+    );
+    stdout(&output)
+}
+
+/// Asserts failure with one line on standard error containing `expected`.
+fn fails_with(output: Output, expected: &str) {
+    assert!(!output.status.success(), "{}", stdout(&output));
+    let message = stderr(&output);
+    assert_eq!(message.trim().lines().count(), 1, "{message}");
+    assert!(message.contains(expected), "{message}");
+}
+
+fn count_lines(path: &Path) -> usize {
+    std::fs::read_to_string(path).unwrap().lines().count()
+}
+
+#[test]
+fn commands_reach_the_running_portal_and_work_as_without_it() {
+    let folder = Folder::new();
+    let mut server = Server::start(&folder);
+
+    succeeds(folder.portal(&["demo", "--count", "50", "--out", "demo.jsonl"]));
+    let imported = succeeds(folder.portal(&["import", "--publish", "demo.jsonl"]));
+    assert!(imported.contains("50 stored"), "{imported}");
+
+    let found = succeeds(folder.portal(&["search", "--json"]));
+    let found: serde_json::Value = serde_json::from_str(&found).unwrap();
+    assert!(found["total"].as_u64().unwrap() > 0, "{found}");
+    let stats = succeeds(folder.portal(&["stats", "--json"]));
+    let stats: serde_json::Value = serde_json::from_str(&stats).unwrap();
+    assert_eq!(stats["total"], 50);
+
+    // A relative path is the command's, not the server's.
+    let exported = folder.portal(&["export", "--out", "all.jsonl"]);
+    succeeds(exported);
+    assert_eq!(count_lines(&folder.path("client").join("all.jsonl")), 50);
+    assert!(!folder.path("server").join("all.jsonl").exists());
+    let to_stdout = succeeds(folder.portal(&["export"]));
+    assert_eq!(to_stdout.lines().count(), 50);
+
+    // Standard input travels with the command.
+    let again = std::fs::read_to_string(folder.path("client").join("all.jsonl")).unwrap();
+    let reimported = succeeds(folder.portal_with_input(&["import", "-"], &again));
+    assert!(reimported.contains("0 stored"), "{reimported}");
+
+    succeeds(folder.portal(&["reindex"]));
+    let still_found = succeeds(folder.portal(&["search", "--json"]));
+    let still_found: serde_json::Value = serde_json::from_str(&still_found).unwrap();
+    assert_eq!(still_found["total"], found["total"]);
+
+    // Errors come back as one line and a non-zero exit, as without the server.
+    fails_with(folder.portal(&["search", "--country", "Narnai"]), "Narnai");
+    fails_with(
+        folder.portal(&["matches", "NEED-2026-9999"]),
+        "no submission with id NEED-2026-9999",
+    );
+
+    assert_eq!(server.terminate().code(), Some(0), "{}", server.stderr());
+    assert!(!folder.socket().exists(), "the socket file is removed");
+    // Without the server, commands open the data folder themselves again.
+    let stats = succeeds(folder.portal(&["stats", "--json"]));
+    let stats: serde_json::Value = serde_json::from_str(&stats).unwrap();
+    assert_eq!(stats["total"], 50);
+}
+
+#[test]
+fn passwords_are_set_through_the_running_portal_from_standard_input() {
+    let folder = Folder::new();
+    let _server = Server::start(&folder);
+
+    let set = succeeds(folder.portal_with_input(
+        &["set-password", "member"],
+        "correct horse battery staple\n",
+    ));
+    assert!(
+        set.contains("The member password is set; every member session has ended."),
+        "{set}"
+    );
+    let admin = succeeds(folder.portal_with_input(
+        &["set-password", "admin", "isu.staff"],
+        "another long password\r\n",
+    ));
+    assert!(admin.contains("isu.staff"), "{admin}");
+
+    fails_with(
+        folder.portal_with_input(&["set-password", "member"], "short\n"),
+        "the password is too short: use at least 12 characters",
+    );
+    fails_with(
+        folder.portal_with_input(
+            &["set-password", "admin", "no spaces"],
+            "a long enough password\n",
+        ),
+        "admin name",
+    );
+    fails_with(
+        folder.portal_with_input(&["set-password", "member"], ""),
+        "no password on standard input",
+    );
+}
+
+#[test]
+fn the_first_start_shows_new_passwords_once_and_a_restart_none() {
+    let folder = Folder::new();
+    let mut first = Server::start(&folder);
+    let shown = first.stdout();
+    assert!(
+        shown.contains("First start: these passwords were generated and are shown only now."),
+        "{shown}"
+    );
+    let member = shown
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("Member access password: "))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert_eq!(member.len(), 23, "{member}");
+    assert!(
+        shown.contains("Admin account 'admin' password: "),
+        "{shown}"
+    );
+    assert_eq!(shown.matches(member).count(), 1, "{shown}");
+    assert!(
+        shown.contains("log in with the member password above"),
+        "{shown}"
+    );
+    assert_eq!(first.terminate().code(), Some(0), "{}", first.stderr());
+
+    let second = Server::start(&folder);
+    let shown = second.stdout();
+    assert!(!shown.contains("password:"), "{shown}");
+    assert!(!shown.contains(member), "{shown}");
+    assert!(shown.contains("portal set-password member"), "{shown}");
+}
+
+#[test]
+fn a_second_portal_on_the_same_data_folder_is_refused_in_one_line() {
+    let folder = Folder::new();
+    let _server = Server::start(&folder);
+    let port = free_port().to_string();
+    fails_with(
+        folder.portal(&["serve", "--addr", &format!("127.0.0.1:{port}")]),
+        "is in use by another portal process",
+    );
+}
+
+#[test]
+fn a_stale_socket_file_neither_stops_a_start_nor_confuses_a_command() {
+    let folder = Folder::new();
+    let server = Server::start(&folder);
+    // Killed without a chance to clean up, the portal leaves its socket file behind.
+    drop(server);
+    assert!(folder.socket().exists());
+    succeeds(folder.portal(&["stats"]));
+    let _server = Server::start(&folder);
+    succeeds(folder.portal(&["stats"]));
+}
+
+#[test]
+fn when_another_process_holds_the_data_folder_and_no_portal_answers_the_error_is_one_line() {
+    let folder = Folder::new();
+    let paths = portal::catalogue::Paths {
+        data_dir: folder.path("data"),
+        index_dir: folder.path("index"),
+    };
+    let _holder =
+        portal::catalogue::Catalogue::open(&paths, Arc::new(portal::clock::SystemClock)).unwrap();
+    fails_with(
+        folder.portal(&["stats"]),
+        "is in use by another portal process",
+    );
+    // A socket file nobody listens on any more changes nothing.
+    drop(std::os::unix::net::UnixListener::bind(folder.socket()).unwrap());
+    assert!(folder.socket().exists());
+    fails_with(
+        folder.portal(&["stats"]),
+        "is in use by another portal process",
+    );
+}

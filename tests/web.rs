@@ -1,0 +1,666 @@
+//! The web portal over HTTP (in process, no network): access boundaries, sessions, CSRF,
+//! throttling, headers, pages and bad input.
+
+mod common;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use chrono::Duration;
+use common::{Fixture, need, offer};
+use http_body_util::BodyExt;
+use portal::access::{self, Account};
+use portal::catalogue::ImportOptions;
+use portal::web::{AppState, Config, app};
+use tower::ServiceExt;
+
+const MEMBER_PASSWORD: &str = "shared-access-password";
+const ADMIN_PASSWORD: &str = "isu-admin-password";
+const HOST: &str = "portal.test";
+
+struct Portal {
+    fixture: Fixture,
+    router: Router,
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap())
+            .unwrap_or("")
+    }
+
+    fn session_cookie(&self) -> String {
+        let set = self
+            .headers
+            .get(header::SET_COOKIE)
+            .expect("a cookie is set");
+        set.to_str().unwrap().split(';').next().unwrap().to_string()
+    }
+}
+
+impl Portal {
+    fn new() -> Portal {
+        Portal::with_config(Config::default())
+    }
+
+    fn with_config(config: Config) -> Portal {
+        let fixture = Fixture::new();
+        access::set_password(&fixture.catalogue, &Account::Member, MEMBER_PASSWORD).unwrap();
+        access::set_password(
+            &fixture.catalogue,
+            &Account::Admin("ada".into()),
+            ADMIN_PASSWORD,
+        )
+        .unwrap();
+        let router = app(AppState::new(fixture.catalogue.clone(), config));
+        Portal { fixture, router }
+    }
+
+    async fn send(&self, request: Request<Body>) -> Reply {
+        self.send_from("127.0.0.1:40000", request).await
+    }
+
+    async fn send_from(&self, address: &str, mut request: Request<Body>) -> Reply {
+        let address: SocketAddr = address.parse().unwrap();
+        request.extensions_mut().insert(ConnectInfo(address));
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut request = Request::get(path).header(header::HOST, HOST);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    async fn post(&self, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> Reply {
+        let body = serde_urlencoded::to_string(form).unwrap();
+        let mut request = Request::post(path)
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, format!("http://{HOST}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::from(body)).unwrap()).await
+    }
+
+    async fn login_member(&self) -> String {
+        let reply = self
+            .post("/login", None, &[("password", MEMBER_PASSWORD)])
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        reply.session_cookie()
+    }
+
+    async fn login_admin(&self) -> String {
+        let reply = self
+            .post(
+                "/login",
+                None,
+                &[("admin", "ada"), ("password", ADMIN_PASSWORD)],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        reply.session_cookie()
+    }
+
+    /// The CSRF token on a page the session can see.
+    async fn csrf(&self, cookie: &str) -> String {
+        let page = self.get("/", Some(cookie)).await.body;
+        let marker = "name=\"csrf\" value=\"";
+        let start = page.find(marker).expect("a form with a CSRF token") + marker.len();
+        page[start..start + 64].to_string()
+    }
+}
+
+#[tokio::test]
+async fn the_landing_page_and_template_are_public() {
+    let portal = Portal::new();
+    let landing = portal.get("/", None).await;
+    assert_eq!(landing.status, StatusCode::OK);
+    assert!(landing.body.contains("isu@example.org"));
+    assert!(landing.body.contains("href=\"/template.txt\""));
+    let template = portal.get("/template.txt", None).await;
+    assert_eq!(template.status, StatusCode::OK);
+    assert!(template.body.contains("Countries concerned:"));
+    assert!(
+        portal
+            .get("/static/style.css", None)
+            .await
+            .body
+            .contains("body")
+    );
+}
+
+#[tokio::test]
+async fn member_pages_need_a_session_and_admin_pages_an_admin() {
+    let portal = Portal::new();
+    for path in [
+        "/search",
+        "/search?q=x",
+        "/find-offers",
+        "/submissions/NEED-2026-0001",
+        "/admin",
+    ] {
+        let reply = portal.get(path, None).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}");
+        assert!(reply.location().starts_with("/login?next="), "{path}");
+    }
+    let member = portal.login_member().await;
+    assert_eq!(
+        portal.get("/search", Some(&member)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        portal.get("/admin", Some(&member)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let csrf = portal.csrf(&member).await;
+    let rotate = portal
+        .post(
+            "/admin/member-password",
+            Some(&member),
+            &[
+                ("csrf", &csrf),
+                ("password", "x".repeat(20).as_str()),
+                ("confirm", "x".repeat(20).as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(rotate.status, StatusCode::FORBIDDEN);
+    let admin = portal.login_admin().await;
+    assert_eq!(
+        portal.get("/admin", Some(&admin)).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn login_sets_a_fresh_http_only_cookie_and_fails_with_one_message() {
+    let portal = Portal::new();
+    let reply = portal
+        .post(
+            "/login",
+            None,
+            &[("password", MEMBER_PASSWORD), ("next", "/find-offers")],
+        )
+        .await;
+    assert_eq!(reply.location(), "/find-offers");
+    let cookie = reply
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(cookie.starts_with("portal_session="), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let second = portal.login_member().await;
+    assert_ne!(reply.session_cookie(), second, "every login gets a new id");
+
+    let wrong_member = portal.post("/login", None, &[("password", "nope")]).await;
+    let wrong_admin = portal
+        .post("/login", None, &[("admin", "ada"), ("password", "nope")])
+        .await;
+    let unknown_admin = portal
+        .post(
+            "/login",
+            None,
+            &[("admin", "bob"), ("password", ADMIN_PASSWORD)],
+        )
+        .await;
+    for reply in [&wrong_member, &wrong_admin, &unknown_admin] {
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+        assert!(reply.body.contains("Those details are not right"));
+        assert!(reply.headers.get(header::SET_COOKIE).is_none());
+    }
+    // An open redirect is refused (after the wait that three failures cost).
+    portal.fixture.clock.advance(Duration::seconds(2));
+    let evil = portal
+        .post(
+            "/login",
+            None,
+            &[("password", MEMBER_PASSWORD), ("next", "//evil.example")],
+        )
+        .await;
+    assert_eq!(evil.location(), "/search");
+}
+
+#[tokio::test]
+async fn secure_cookies_use_the_host_prefix() {
+    let portal = Portal::with_config(Config {
+        secure_cookies: true,
+        ..Config::default()
+    });
+    let reply = portal
+        .post("/login", None, &[("password", MEMBER_PASSWORD)])
+        .await;
+    let cookie = reply
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(cookie.starts_with("__Host-portal_session="), "{cookie}");
+    assert!(cookie.contains("; Secure"), "{cookie}");
+}
+
+#[tokio::test]
+async fn failed_logins_are_slowed_per_address_only() {
+    let portal = Portal::new();
+    let attempt = |address: &'static str, password: &'static str| {
+        let body = serde_urlencoded::to_string([("password", password)]).unwrap();
+        let request = Request::post("/login")
+            .header(header::HOST, HOST)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        portal.send_from(address, request)
+    };
+    for _ in 0..3 {
+        assert_eq!(
+            attempt("10.0.0.1:1", "wrong").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let slowed = attempt("10.0.0.1:1", MEMBER_PASSWORD).await;
+    assert_eq!(slowed.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(slowed.headers.get(header::RETRY_AFTER).is_some());
+    // Another address is not locked out.
+    assert_eq!(
+        attempt("10.0.0.2:1", MEMBER_PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // Once the wait is over, the right password works again.
+    portal.fixture.clock.advance(Duration::seconds(2));
+    assert_eq!(
+        attempt("10.0.0.1:1", MEMBER_PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // The admin sees the log.
+    let admin = portal.login_admin().await;
+    let page = portal.get("/admin", Some(&admin)).await.body;
+    assert!(
+        page.contains("10.0.0.1") && page.contains("failed"),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn forms_without_the_csrf_token_or_from_elsewhere_are_refused() {
+    let portal = Portal::new();
+    let member = portal.login_member().await;
+    let no_token = portal
+        .post("/logout", Some(&member), &[("csrf", "forged")])
+        .await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        portal.get("/search", Some(&member)).await.status,
+        StatusCode::OK,
+        "still logged in"
+    );
+
+    let csrf = portal.csrf(&member).await;
+    let request = Request::post("/logout")
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, "https://elsewhere.example")
+        .header(header::COOKIE, &member)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf={csrf}")))
+        .unwrap();
+    assert_eq!(portal.send(request).await.status, StatusCode::FORBIDDEN);
+
+    let logout = portal
+        .post("/logout", Some(&member), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(logout.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        portal.get("/search", Some(&member)).await.status,
+        StatusCode::SEE_OTHER,
+        "logged out"
+    );
+}
+
+#[tokio::test]
+async fn rotating_the_member_password_ends_every_member_session() {
+    let portal = Portal::new();
+    let member = portal.login_member().await;
+    let admin = portal.login_admin().await;
+    let csrf = portal.csrf(&admin).await;
+    let mismatch = portal
+        .post(
+            "/admin/member-password",
+            Some(&admin),
+            &[
+                ("csrf", &csrf),
+                ("password", "a-new-long-password"),
+                ("confirm", "another-one-entirely"),
+            ],
+        )
+        .await;
+    assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let changed = portal
+        .post(
+            "/admin/member-password",
+            Some(&admin),
+            &[
+                ("csrf", &csrf),
+                ("password", "a-new-long-password"),
+                ("confirm", "a-new-long-password"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.location(), "/admin?changed=1");
+    assert_eq!(
+        portal.get("/search", Some(&member)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        portal.get("/admin", Some(&admin)).await.status,
+        StatusCode::OK,
+        "admins stay"
+    );
+    let old = portal
+        .post("/login", None, &[("password", MEMBER_PASSWORD)])
+        .await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    let new = portal
+        .post("/login", None, &[("password", "a-new-long-password")])
+        .await;
+    assert_eq!(new.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn the_admin_page_warns_about_an_old_member_password() {
+    let portal = Portal::new();
+    portal.fixture.clock.advance(Duration::days(91));
+    // Sessions also time out; log in after moving the clock.
+    let admin = portal.login_admin().await;
+    let page = portal.get("/admin", Some(&admin)).await.body;
+    assert!(
+        page.contains("older than the rotation period of 90 days"),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn sessions_end_after_idle_and_absolute_time_outs() {
+    let portal = Portal::new();
+    let member = portal.login_member().await;
+    portal.fixture.clock.advance(Duration::minutes(119));
+    assert_eq!(
+        portal.get("/search", Some(&member)).await.status,
+        StatusCode::OK
+    );
+    portal.fixture.clock.advance(Duration::minutes(119));
+    assert_eq!(
+        portal.get("/search", Some(&member)).await.status,
+        StatusCode::OK,
+        "activity keeps it alive"
+    );
+    portal.fixture.clock.advance(Duration::minutes(121));
+    assert_eq!(
+        portal.get("/search", Some(&member)).await.status,
+        StatusCode::SEE_OTHER,
+        "idle time-out"
+    );
+
+    let member = portal.login_member().await;
+    for _ in 0..13 {
+        portal.fixture.clock.advance(Duration::minutes(59));
+        let _ = portal.get("/search", Some(&member)).await;
+    }
+    assert_eq!(
+        portal.get("/search", Some(&member)).await.status,
+        StatusCode::SEE_OTHER,
+        "absolute time-out"
+    );
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let portal = Portal::new();
+    let member = portal.login_member().await;
+    for reply in [
+        portal.get("/", None).await,
+        portal.get("/search", Some(&member)).await,
+        portal.get("/nowhere", None).await,
+    ] {
+        let h = &reply.headers;
+        let csp = h
+            .get(header::CONTENT_SECURITY_POLICY)
+            .unwrap()
+            .to_str()
+            .unwrap();
+        assert!(
+            csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"),
+            "{csp}"
+        );
+        assert_eq!(h.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
+        assert!(h.get(header::REFERRER_POLICY).is_some());
+        assert_eq!(h.get(header::CACHE_CONTROL).unwrap(), "no-store");
+    }
+}
+
+fn catalogue_with_content(portal: &Portal) -> (String, String) {
+    let mut lao = need("Clearance of submunitions in Xieng Khouang");
+    lao.summary = "Battle area clearance around schools".into();
+    let need_id = portal.fixture.add(lao);
+    let mut training = offer("Training for EOD technicians");
+    training.assistance = vec![portal::submission::Assistance::Training];
+    let offer_id = portal.fixture.add(training);
+    portal
+        .fixture
+        .add(offer("Funding for clearance of submunitions"));
+    portal.fixture.import_with(
+        vec![need("Pending <script>alert(1)</script> need")],
+        ImportOptions { publish: false },
+    );
+    (need_id, offer_id)
+}
+
+#[tokio::test]
+async fn search_with_two_filters_shows_hits_facets_and_keeps_the_query_in_the_url() {
+    let portal = Portal::new();
+    catalogue_with_content(&portal);
+    let member = portal.login_member().await;
+    let page = portal
+        .get(
+            "/search?q=submunitions&kind=offer&country=LAO",
+            Some(&member),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = page.body;
+    assert!(body.contains("1 result"), "{body}");
+    assert!(body.contains("Funding for clearance of submunitions"));
+    assert!(!body.contains("Training for EOD"));
+    assert!(body.contains("<b>submunitions</b>"), "snippets highlight");
+    // The kind facet counts the need too (its own filter is left out of its counts).
+    assert!(body.contains("name=\"kind\" value=\"need\""));
+    assert!(body.contains("checked"));
+    // The pending need (with markup in its title) never shows to members.
+    assert!(!body.contains("Pending"));
+    // An empty result suggests which filter to drop.
+    let empty = portal
+        .get("/search?q=submunitions&kind=project", Some(&member))
+        .await
+        .body;
+    assert!(
+        empty.contains("Nothing matches") && empty.contains("without Project"),
+        "{empty}"
+    );
+}
+
+#[tokio::test]
+async fn the_detail_page_shows_every_field_and_the_matches() {
+    let portal = Portal::new();
+    let (need_id, _) = catalogue_with_content(&portal);
+    let member = portal.login_member().await;
+    let page = portal
+        .get(&format!("/submissions/{need_id}"), Some(&member))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = page.body;
+    for expected in [
+        "Clearance of submunitions in Xieng Khouang",
+        "Lao People",
+        "contact@example.org",
+        "Valid until",
+        "Offers and funding sources that fit this need",
+        "Funding for clearance of submunitions",
+        "Same area of work",
+    ] {
+        assert!(body.contains(expected), "missing {expected}");
+    }
+    let pending = portal
+        .get("/submissions/NEED-2026-0002", Some(&member))
+        .await;
+    assert_eq!(pending.status, StatusCode::NOT_FOUND);
+    let admin = portal.login_admin().await;
+    let as_admin = portal
+        .get("/submissions/NEED-2026-0002", Some(&admin))
+        .await;
+    assert_eq!(as_admin.status, StatusCode::OK);
+    assert!(as_admin.body.contains("Pending &lt;script&gt;"), "escaped");
+    assert!(!as_admin.body.contains("<script>"));
+}
+
+#[tokio::test]
+async fn find_offers_for_my_country_groups_by_area() {
+    let portal = Portal::new();
+    catalogue_with_content(&portal);
+    let member = portal.login_member().await;
+    let page = portal.get("/find-offers?country=Laos", Some(&member)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Offers and funding sources for Lao"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("Clearance and risk education (2)"),
+        "{}",
+        page.body
+    );
+    let form_only = portal.get("/find-offers", Some(&member)).await;
+    assert!(form_only.body.contains("<select"));
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_page_and_never_a_500() {
+    let portal = Portal::new();
+    catalogue_with_content(&portal);
+    let member = portal.login_member().await;
+    let long = format!("/search?q={}", "a".repeat(600));
+    let cases: Vec<(String, StatusCode, &str)> = vec![
+        (long, StatusCode::BAD_REQUEST, "too long"),
+        ("/search?kind=wish".into(), StatusCode::BAD_REQUEST, "wish"),
+        (
+            "/search?country=Narnia".into(),
+            StatusCode::BAD_REQUEST,
+            "Narnia",
+        ),
+        (
+            "/search?min_usd=lots".into(),
+            StatusCode::BAD_REQUEST,
+            "lots",
+        ),
+        (
+            "/search?page=0".into(),
+            StatusCode::BAD_REQUEST,
+            "pages start at 1",
+        ),
+        (
+            "/search?page=99".into(),
+            StatusCode::NOT_FOUND,
+            "no page 99",
+        ),
+        (
+            "/search?page=999999".into(),
+            StatusCode::BAD_REQUEST,
+            "narrow the search",
+        ),
+        ("/search?q=%FF%FE".into(), StatusCode::OK, "result"),
+        ("/search?q=%22unclosed".into(), StatusCode::OK, "result"),
+        (
+            "/submissions/NEED-2099-0001".into(),
+            StatusCode::NOT_FOUND,
+            "Not found",
+        ),
+        (
+            "/submissions/..%2F..%2Fetc%2Fpasswd".into(),
+            StatusCode::NOT_FOUND,
+            "Not found",
+        ),
+        (
+            "/find-offers?country=Atlantis".into(),
+            StatusCode::BAD_REQUEST,
+            "Atlantis",
+        ),
+        (
+            "/find-offers?country=LAO&area=demining".into(),
+            StatusCode::BAD_REQUEST,
+            "demining",
+        ),
+    ];
+    for (path, status, says) in cases {
+        let reply = portal.get(&path, Some(&member)).await;
+        assert_eq!(reply.status, status, "{path}");
+        assert!(reply.body.contains(says), "{path}: {}", reply.body);
+        assert!(
+            reply.body.contains("<!DOCTYPE html>"),
+            "{path}: an HTML page"
+        );
+    }
+    // Malformed and oversized form bodies.
+    let malformed = Request::post("/login")
+        .header(header::HOST, HOST)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("nopassword=1"))
+        .unwrap();
+    assert_eq!(portal.send(malformed).await.status, StatusCode::BAD_REQUEST);
+    let huge = Request::post("/login")
+        .header(header::HOST, HOST)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("password={}", "x".repeat(200_000))))
+        .unwrap();
+    assert_eq!(
+        portal.send(huge).await.status,
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+    // Tampered cookies are simply not a session.
+    for cookie in [
+        "portal_session=tampered",
+        "portal_session=",
+        &format!("portal_session={}", "a".repeat(64)),
+    ] {
+        assert_eq!(
+            portal.get("/search", Some(cookie)).await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+}
