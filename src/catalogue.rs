@@ -315,6 +315,7 @@ impl Catalogue {
             self.mark_published(&mut submission, received);
         }
 
+        let matched_by_id = !submission.id.is_empty();
         let existing_id = if submission.id.is_empty() {
             submission
                 .provenance
@@ -333,6 +334,13 @@ impl Catalogue {
         match existing {
             Some(current) => {
                 submission.id = current.id.clone();
+                if !matched_by_id {
+                    // The same original arriving again (an e-mail, an IATI activity): its
+                    // content may change, but not where it stands in its life here.
+                    submission.status = current.status;
+                    submission.status_note = current.status_note.clone();
+                    submission.timestamps = current.timestamps.clone();
+                }
                 if same_content(&current, &submission) {
                     return Ok(Imported::Duplicate);
                 }
@@ -400,6 +408,26 @@ impl Catalogue {
             s.timestamps.published_at = Some(now);
             s.timestamps.expires_at = Some(lifespans.expiry(s.kind, now));
         })
+    }
+
+    /// Renews a submission: it stays (or is again) published, valid for its kind's lifespan
+    /// from now.
+    pub fn renew(&self, id: &str) -> Result<Submission> {
+        let now = self.now();
+        let lifespans = self.lifespans;
+        self.edit(id, |s| {
+            s.status = Status::Published;
+            if s.timestamps.published_at.is_none() {
+                s.timestamps.published_at = Some(now);
+            }
+            s.timestamps.renewed_at = Some(now);
+            s.timestamps.expires_at = Some(lifespans.expiry(s.kind, now));
+        })
+    }
+
+    /// The submission imported earlier from the same original (Message-ID, IATI identifier).
+    pub fn id_for_external_key(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.store.read()?.id_for_external_key(key)?)
     }
 
     /// Sets a submission's status (withdrawn, rejected, pending …) without other changes.

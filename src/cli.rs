@@ -5,7 +5,7 @@
 //! portal receives through its control channel (`control`).
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::io::{self, BufRead, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -15,11 +15,12 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use portal::access::{self, Account};
-use portal::catalogue::{Catalogue, CatalogueError, ImportOptions, Paths, read_json_lines};
+use portal::catalogue::{Catalogue, CatalogueError, ImportOptions, Paths};
 use portal::clock::SystemClock;
 use portal::demo::{self, DemoOptions};
 use portal::index::OpenOutcome;
 use portal::matching::{thousands, usd_text};
+use portal::review;
 use portal::search::{Audience, Filters, Place, SearchRequest, SearchResults, Sort};
 use portal::stats;
 use portal::submission::{Area, Assistance, Kind, Status, Submission, SubmitterType, Vocabulary};
@@ -63,14 +64,28 @@ pub enum Command {
     /// member password and an admin account `admin`, and prints their passwords once. Stop it
     /// with Ctrl-C or SIGTERM.
     Serve(ServeArgs),
-    /// Import submissions from JSON Lines files (the exchange format of `export`).
+    /// Import files: e-mails (.eml, mbox files, maildir folders), filled templates (.txt),
+    /// IATI activity XML, or JSON Lines (the exchange format of `export`); folders too.
+    ///
+    /// Every e-mail is stored raw before it is read; one that cannot be read waits in the
+    /// review queue ("needs attention") with its errors. Importing the same message or
+    /// activity twice creates nothing new. Exits non-zero only when something could not even
+    /// be stored.
     Import {
-        /// Files to import; `-` reads standard input.
+        /// Files or folders to import; `-` reads standard input.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Publish at once what is valid, instead of leaving new submissions for review.
+        /// Publish at once what reads cleanly (trusted bulk loads), and apply updates and
+        /// renewals; otherwise new submissions wait for review.
         #[arg(long)]
         publish: bool,
+    },
+    /// List what waits for the ISU: submissions to review, proposed updates and renewals,
+    /// and messages that need attention.
+    Queue {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Write every submission, with its earlier versions, as JSON Lines.
     Export {
@@ -288,6 +303,7 @@ pub fn execute(
             set_status(catalogue, streams, Status::parse(&status)?, &ids)
         }
         Command::Reindex => reindex(catalogue, streams),
+        Command::Queue { json } => show_queue(catalogue, streams, json),
         Command::Stats { json } => show_stats(catalogue, streams, json),
         Command::Demo {
             count,
@@ -390,55 +406,94 @@ fn import(
     files: &[PathBuf],
     publish: bool,
 ) -> Result<u8> {
-    let progress = progress_bar(streams, None, "importing");
-    let mut total = portal::catalogue::ImportReport::default();
-    let mut unreadable = Vec::new();
+    let options = ImportOptions { publish };
+    let mut report = review::IntakeReport::default();
+    let progress = progress_bar(streams, Some(files.len() as u64), "importing");
     for file in files {
-        let name = file.display().to_string();
-        let report = if name == "-" {
-            let records = read_json_lines("standard input", &mut *streams.input);
-            catalogue.import(records, ImportOptions { publish }, &mut |n| {
-                progress.set_position(n)
-            })?
-        } else {
-            match File::open(file) {
-                Ok(handle) => {
-                    let records = read_json_lines(&name, BufReader::new(handle));
-                    catalogue.import(records, ImportOptions { publish }, &mut |n| {
-                        progress.set_position(n)
-                    })?
-                }
-                Err(error) => {
-                    unreadable.push(format!("{name}: {error}"));
-                    continue;
-                }
+        if file.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            streams.input.read_to_end(&mut bytes)?;
+            if let Err(error) =
+                review::import_bytes(catalogue, &bytes, "standard input", options, &mut report)
+            {
+                report
+                    .problems
+                    .push(("standard input".to_string(), error.to_string()));
+                report.failed_to_store = true;
             }
-        };
-        total.stored += report.stored;
-        total.updated += report.updated;
-        total.duplicates += report.duplicates;
-        total.rejected.extend(report.rejected);
+        } else {
+            review::import_path(catalogue, file, options, &mut report);
+        }
+        progress.inc(1);
     }
     progress.finish_and_clear();
-    for (location, error) in &total.rejected {
-        writeln!(streams.err, "{location}: {error}")?;
-    }
-    for line in &unreadable {
-        writeln!(streams.err, "{line}")?;
+    for (location, problem) in &report.problems {
+        writeln!(streams.err, "{location}: {problem}")?;
     }
     writeln!(
         streams.out,
-        "{} stored, {} updated, {} duplicates, {} rejected",
-        total.stored,
-        total.updated,
-        total.duplicates,
-        total.rejected.len() + unreadable.len()
+        "{} stored, {} updated, {} duplicates, {} waiting for review of an update or renewal, {} need attention, {} not stored",
+        report.stored,
+        report.updated,
+        report.duplicates,
+        report.waiting,
+        report.needs_attention,
+        report
+            .problems
+            .len()
+            .saturating_sub(report.needs_attention as usize)
     )?;
-    Ok(if total.rejected.is_empty() && unreadable.is_empty() {
-        SUCCESS
-    } else {
+    Ok(if report.failed_to_store {
         FAILURE
+    } else {
+        SUCCESS
     })
+}
+
+fn show_queue(catalogue: &Catalogue, streams: &mut Streams, json: bool) -> Result<u8> {
+    let queue = review::queue(catalogue)?;
+    if json {
+        writeln!(streams.out, "{}", serde_json::to_string_pretty(&queue)?)?;
+        return Ok(SUCCESS);
+    }
+    writeln!(
+        streams.out,
+        "{} submissions wait for review",
+        queue.pending.len()
+    )?;
+    for s in &queue.pending {
+        writeln!(
+            streams.out,
+            "  {}  {}  ({}, received {})",
+            s.id,
+            s.title,
+            s.submitter.organisation,
+            s.timestamps.received_at.format("%Y-%m-%d")
+        )?;
+    }
+    writeln!(streams.out, "{} messages wait", queue.messages.len())?;
+    for m in &queue.messages {
+        let state = match &m.outcome {
+            portal::store::MessageOutcome::NeedsAttention { errors } => {
+                format!("needs attention: {}", errors.join("; "))
+            }
+            portal::store::MessageOutcome::UpdateProposed { id, .. } => {
+                format!("proposes an update of {id}")
+            }
+            portal::store::MessageOutcome::RenewalRequested { id } => {
+                format!("asks to renew {id}")
+            }
+            _ => "received, not yet read".to_string(),
+        };
+        writeln!(
+            streams.out,
+            "  message {}  {}  from {}: {state}",
+            m.number,
+            m.origin,
+            m.sender.as_deref().unwrap_or("(no sender)")
+        )?;
+    }
+    Ok(SUCCESS)
 }
 
 fn export(catalogue: &Catalogue, streams: &mut Streams, out: Option<&Path>) -> Result<u8> {

@@ -158,6 +158,10 @@ pub fn command_args(command: &Command) -> Result<Vec<String>> {
             ids.iter().for_each(|id| push(id));
         }
         Command::Reindex => push("reindex"),
+        Command::Queue { json } => {
+            push("queue");
+            flag(&mut push, "--json", *json);
+        }
         Command::Stats { json } => {
             push("stats");
             flag(&mut push, "--json", *json);

@@ -1895,6 +1895,7 @@ impl Draft {
             contact: self.contact,
             how_to_apply,
             links: self.links,
+            status_note: None,
             timestamps: self.timestamps,
             provenance: Provenance {
                 source: Source::Demo,

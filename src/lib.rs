@@ -15,8 +15,12 @@ pub mod codes;
 pub mod demo;
 /// tantivy: the disposable index, kept in step with the store.
 pub mod index;
+/// Parsing what arrives from outside: templates, e-mails, IATI files.
+pub mod intake;
 /// Needs to offers and back, with reasons.
 pub mod matching;
+/// The intake pipeline (raw messages first) and the ISU's review queue.
+pub mod review;
 /// Keyword search, filters, facets, sorting, visibility at query time.
 pub mod search;
 /// Counts and sums over the catalogue.

@@ -5,8 +5,6 @@
 //! holds it, or everywhere), and has a compatible amount. Among fits, the ones whose texts
 //! match best come first. Only what members may see is ever matched.
 
-use std::collections::BTreeSet;
-
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
@@ -183,19 +181,37 @@ fn amount_clause(fields: &index::Fields, kind: Kind, usd: f64) -> Box<dyn Query>
 
 /// The stemmed words of the subject's title and summary, without the most common ones.
 fn significant_words(subject: &Submission) -> Vec<String> {
+    words_with_originals(subject)
+        .into_iter()
+        .map(|(stem, _)| stem)
+        .collect()
+}
+
+/// Each significant stem with the word as first written (`submunit` → `submunitions`), so
+/// reasons show people words, not stems.
+fn words_with_originals(subject: &Submission) -> Vec<(String, String)> {
     let mut analyzer = index::analyzer();
     let text = format!("{} {}", subject.title, subject.summary);
     let mut stream = analyzer.token_stream(&text);
-    let mut words = BTreeSet::new();
+    let mut words: Vec<(String, String)> = Vec::new();
     while let Some(token) = stream.next() {
-        if token.text.len() > 2 && !STOP_WORDS.contains(&token.text.as_str()) {
-            words.insert(token.text.clone());
+        let stem = &token.text;
+        if stem.len() > 2
+            && !STOP_WORDS.contains(&stem.as_str())
+            && !words.iter().any(|(s, _)| s == stem)
+        {
+            let original = text
+                .get(token.offset_from..token.offset_to)
+                .unwrap_or(stem)
+                .to_lowercase();
+            words.push((stem.clone(), original));
         }
         if words.len() >= RANKING_WORDS {
             break;
         }
     }
-    words.into_iter().collect()
+    words.sort();
+    words
 }
 
 /// Words too common in this field to say anything about a match (stemmed forms).
@@ -233,11 +249,11 @@ fn reasons(subject: &Submission, candidate: &Submission, words: &[String]) -> Ve
             reasons.push("Amount: not stated on both sides, so not a bar".to_string());
         }
     }
-    let candidate_words: BTreeSet<String> = significant_words(candidate).into_iter().collect();
-    let shared: Vec<&str> = words
+    let candidate_words = words_with_originals(candidate);
+    let shared: Vec<&str> = candidate_words
         .iter()
-        .filter(|w| candidate_words.contains(*w))
-        .map(String::as_str)
+        .filter(|(stem, _)| words.contains(stem))
+        .map(|(_, original)| original.as_str())
         .take(6)
         .collect();
     if !shared.is_empty() {

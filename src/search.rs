@@ -386,12 +386,16 @@ fn make_snippet(generators: &[SnippetGenerator], submission: &Submission) -> Sni
     for generator in generators {
         let snippet = generator.snippet(&text);
         if !snippet.is_empty() {
+            // Mark text cut off at either end, shifting the highlights past the mark.
+            let range = snippet.fragment_range();
+            let lead = if range.start > 0 { "…" } else { "" };
+            let tail = if range.end < text.len() { "…" } else { "" };
             return Snippet {
-                fragment: snippet.fragment().to_string(),
+                fragment: format!("{lead}{}{tail}", snippet.fragment().trim_end()),
                 highlighted: snippet
                     .highlighted()
                     .iter()
-                    .map(|r| (r.start, r.end))
+                    .map(|r| (r.start + lead.len(), r.end + lead.len()))
                     .collect(),
             };
         }

@@ -345,6 +345,9 @@ pub struct Provenance {
     pub sender: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iati_identifier: Option<String>,
+    /// When the source last changed it (IATI `last-updated-datetime`): a newer import updates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_updated: Option<DateTime<Utc>>,
 }
 
 impl Provenance {
@@ -418,6 +421,9 @@ pub struct Submission {
     pub how_to_apply: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<String>,
+    /// Why it has its status, when someone said so (e.g. the reason for a rejection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_note: Option<String>,
     #[serde(default)]
     pub timestamps: Timestamps,
     #[serde(default)]

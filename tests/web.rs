@@ -664,3 +664,217 @@ async fn bad_input_gets_a_clear_page_and_never_a_500() {
         );
     }
 }
+
+const EXAMPLE: &str = include_str!("../data/templates/example-need.txt");
+
+fn import_text(portal: &Portal, text: &str, origin: &str) {
+    let mut report = portal::review::IntakeReport::default();
+    portal::review::import_bytes(
+        &portal.fixture.catalogue,
+        text.as_bytes(),
+        origin,
+        ImportOptions::default(),
+        &mut report,
+    )
+    .unwrap();
+}
+
+#[tokio::test]
+async fn the_review_queue_lets_an_admin_preview_publish_and_reject() {
+    let portal = Portal::new();
+    import_text(&portal, EXAMPLE, "example.txt");
+    import_text(
+        &portal,
+        &EXAMPLE.replace("[Example] Survey", "[Example] Other"),
+        "other.txt",
+    );
+    let member = portal.login_member().await;
+    assert_eq!(
+        portal.get("/admin/queue", Some(&member)).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let admin = portal.login_admin().await;
+    let queue = portal.get("/admin/queue", Some(&admin)).await.body;
+    assert!(queue.contains("Waiting for publication (2)"), "{queue}");
+    // The preview is the detail page as members will see it, with the review actions.
+    let preview = portal
+        .get("/submissions/NEED-2026-0001", Some(&admin))
+        .await
+        .body;
+    assert!(preview.contains("Review (ISU)") && preview.contains("Survey and clearance"));
+    assert_eq!(
+        portal
+            .get("/submissions/NEED-2026-0001", Some(&member))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    let csrf = portal.csrf(&admin).await;
+    let published = portal
+        .post(
+            "/admin/queue/publish",
+            Some(&admin),
+            &[("csrf", &csrf), ("id", "NEED-2026-0001")],
+        )
+        .await;
+    assert_eq!(published.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        portal
+            .get("/submissions/NEED-2026-0001", Some(&member))
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    let no_reason = portal
+        .post(
+            "/admin/submissions/NEED-2026-0002/reject",
+            Some(&admin),
+            &[("csrf", &csrf), ("reason", " ")],
+        )
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let rejected = portal
+        .post(
+            "/admin/submissions/NEED-2026-0002/reject",
+            Some(&admin),
+            &[("csrf", &csrf), ("reason", "Duplicate of NEED-2026-0001")],
+        )
+        .await;
+    assert_eq!(rejected.status, StatusCode::SEE_OTHER);
+    let s = portal.fixture.catalogue.get("NEED-2026-0002").unwrap();
+    assert_eq!(s.status, portal::submission::Status::Rejected);
+    assert_eq!(
+        s.status_note.as_deref(),
+        Some("Duplicate of NEED-2026-0001")
+    );
+    // Forged tokens change nothing.
+    let forged = portal
+        .post(
+            "/admin/queue/publish",
+            Some(&admin),
+            &[("csrf", "forged"), ("id", "NEED-2026-0002")],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_message_needing_attention_shows_its_raw_text_and_can_be_corrected_in_the_browser() {
+    let portal = Portal::new();
+    import_text(
+        &portal,
+        &EXAMPLE.replace("Amount: USD 1.2 million", "Amount: a lot"),
+        "bad.txt",
+    );
+    let admin = portal.login_admin().await;
+    let queue = portal.get("/admin/queue", Some(&admin)).await.body;
+    assert!(
+        queue.contains("Messages waiting (1)") && queue.contains("Needs attention"),
+        "{queue}"
+    );
+    let page = portal.get("/admin/messages/1", Some(&admin)).await.body;
+    assert!(
+        page.contains("Amount") && page.contains("a lot"),
+        "errors shown: {page}"
+    );
+    assert!(page.contains("The message as received"));
+    let csrf = portal.csrf(&admin).await;
+    let retried = portal
+        .post(
+            "/admin/messages/1/retry",
+            Some(&admin),
+            &[("csrf", &csrf), ("text", EXAMPLE)],
+        )
+        .await;
+    assert_eq!(retried.status, StatusCode::SEE_OTHER, "{}", retried.body);
+    assert!(
+        retried.location().starts_with("/admin/queue"),
+        "{}",
+        retried.location()
+    );
+    assert_eq!(
+        portal::review::queue(&portal.fixture.catalogue)
+            .unwrap()
+            .pending
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_admin_can_edit_a_submission_through_the_template_and_the_old_version_is_kept() {
+    let portal = Portal::new();
+    import_text(&portal, EXAMPLE, "example.txt");
+    let admin = portal.login_admin().await;
+    let form = portal
+        .get("/admin/submissions/NEED-2026-0001/edit", Some(&admin))
+        .await
+        .body;
+    assert!(form.contains("Countries concerned: LAO"), "{form}");
+    let csrf = portal.csrf(&admin).await;
+    let text =
+        portal::review::to_template_text(&portal.fixture.catalogue.get("NEED-2026-0001").unwrap())
+            .replace("Title: [Example] Survey", "Title: [Example] Edited survey");
+    let bad = portal
+        .post(
+            "/admin/submissions/NEED-2026-0001/edit",
+            Some(&admin),
+            &[("csrf", &csrf), ("text", &text.replace("LAO", "Narnia"))],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Narnia"));
+    let saved = portal
+        .post(
+            "/admin/submissions/NEED-2026-0001/edit",
+            Some(&admin),
+            &[("csrf", &csrf), ("text", &text)],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let s = portal.fixture.catalogue.get("NEED-2026-0001").unwrap();
+    assert!(s.title.contains("Edited survey"));
+    assert_eq!(s.version, 2);
+    assert_eq!(s.status, portal::submission::Status::Pending);
+}
+
+#[tokio::test]
+async fn an_admin_can_upload_an_email_and_the_size_is_limited() {
+    let portal = Portal::new();
+    let admin = portal.login_admin().await;
+    let csrf = portal.csrf(&admin).await;
+    let upload = |file: Vec<u8>| {
+        let boundary = "XyZ";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"need.eml\"\r\nContent-Type: message/rfc822\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend(file);
+        body.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+        Request::post("/admin/upload")
+            .header(header::HOST, HOST)
+            .header(header::COOKIE, &admin)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let eml = format!(
+        "From: delegation@example.org\r\nSubject: Our need\r\nMessage-ID: <up-1@example.org>\r\n\r\n{}",
+        EXAMPLE.replace('\n', "\r\n")
+    );
+    let reply = portal.send(upload(eml.into_bytes())).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert!(
+        reply.location().contains("1+stored"),
+        "{}",
+        reply.location()
+    );
+    let too_big = portal.send(upload(vec![b'x'; 11 * 1024 * 1024])).await;
+    assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
+}

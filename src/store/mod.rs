@@ -35,6 +35,12 @@ const CREDENTIALS: TableDefinition<&str, &[u8]> = TableDefinition::new("credenti
 const SESSIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("sessions");
 /// The log of login attempts, by sequence number.
 const LOGINS: TableDefinition<u64, &[u8]> = TableDefinition::new("logins");
+/// Every message received, byte for byte, by message number.
+const MESSAGES_RAW: TableDefinition<u64, &[u8]> = TableDefinition::new("messages_raw");
+/// What became of each message (JSON), by message number.
+const MESSAGES: TableDefinition<u64, &[u8]> = TableDefinition::new("messages");
+/// Message-ID or content hash → message number, so a message is stored once.
+const MESSAGE_KEYS: TableDefinition<&str, u64> = TableDefinition::new("message_keys");
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -103,6 +109,9 @@ impl Store {
             txn.open_table(CREDENTIALS)?;
             txn.open_table(SESSIONS)?;
             txn.open_table(LOGINS)?;
+            txn.open_table(MESSAGES_RAW)?;
+            txn.open_table(MESSAGES)?;
+            txn.open_table(MESSAGE_KEYS)?;
         }
         txn.commit()?;
         Ok(Store { db })
@@ -157,6 +166,12 @@ impl Reader {
             changes.push((seq.value(), id.value().to_string()));
         }
         Ok(changes)
+    }
+
+    /// The submission imported earlier from the same original, if any.
+    pub fn id_for_external_key(&self, key: &str) -> Result<Option<String>> {
+        let table = self.txn.open_table(EXTERNAL_KEYS)?;
+        Ok(table.get(key)?.map(|v| v.value().to_string()))
     }
 
     /// How many submissions the store holds.
@@ -313,4 +328,6 @@ fn decode(id: &str, bytes: &[u8]) -> Result<Submission> {
 }
 
 mod access;
+mod messages;
 pub use access::{LoginRecord, StoredCredential, StoredSession};
+pub use messages::{MessageOutcome, MessageRecord};

@@ -135,7 +135,7 @@ impl IntoResponse for AppError {
 type Result<T, E = AppError> = std::result::Result<T, E>;
 
 /// Runs catalogue work on the blocking pool.
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce(&Catalogue) -> T + Send + 'static,
 ) -> Result<T> {
@@ -263,7 +263,7 @@ impl FromRequestParts<AppState> for Admin {
     }
 }
 
-fn check_csrf(session: &Session, token: &str) -> Result<()> {
+pub(super) fn check_csrf(session: &Session, token: &str) -> Result<()> {
     if access::constant_time_eq(&session.csrf_token, token) {
         Ok(())
     } else {
@@ -326,6 +326,18 @@ pub async fn stylesheet() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         STYLESHEET,
+    )
+        .into_response()
+}
+
+/// A small icon, so browsers asking for one get it instead of an error.
+pub async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0b4f8a"/><path d="M4 8h8M8 4v8" stroke="#fff" stroke-width="2"/></svg>"##,
     )
         .into_response()
 }
@@ -520,13 +532,16 @@ pub async fn detail(
     })
     .await??;
     let (submission, matches, previous) = found;
+    let viewer = Viewer {
+        session: Some(&session),
+    };
+    let panel = is_admin.then(|| super::review_pages::submission_actions(&submission, &viewer));
     Ok(page(pages::detail(
         &submission,
         &matches,
         previous,
-        &Viewer {
-            session: Some(&session),
-        },
+        panel,
+        &viewer,
     )))
 }
 

@@ -4,9 +4,11 @@
 //! Handlers live in `handlers`, pages (maud) in `pages`. Every call into the catalogue runs on
 //! the blocking pool; nothing here touches redb or tantivy directly.
 
+mod admin;
 mod handlers;
 pub mod pages;
 pub mod params;
+mod review_pages;
 
 use std::sync::Arc;
 
@@ -85,6 +87,8 @@ pub fn app(state: AppState) -> Router {
         .route("/logout", post(handlers::logout))
         .route("/template.txt", get(handlers::template))
         .route("/static/style.css", get(handlers::stylesheet))
+        .route("/favicon.svg", get(handlers::favicon))
+        .route("/favicon.ico", get(handlers::favicon))
         .route("/search", get(handlers::search))
         .route("/submissions/{id}", get(handlers::detail))
         .route("/find-offers", get(handlers::find_offers))
@@ -92,6 +96,22 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/admin/member-password",
             post(handlers::rotate_member_password),
+        )
+        .route("/admin/queue", get(admin::queue))
+        .route("/admin/queue/publish", post(admin::publish_selected))
+        .route("/admin/submissions/{id}/publish", post(admin::publish_one))
+        .route("/admin/submissions/{id}/reject", post(admin::reject_one))
+        .route(
+            "/admin/submissions/{id}/edit",
+            get(admin::edit_form).post(admin::edit_save),
+        )
+        .route("/admin/messages/{number}", get(admin::message))
+        .route("/admin/messages/{number}/retry", post(admin::retry))
+        .route("/admin/messages/{number}/accept", post(admin::accept))
+        .route("/admin/messages/{number}/decline", post(admin::decline))
+        .route(
+            "/admin/upload",
+            post(admin::upload).layer(DefaultBodyLimit::max(admin::MAX_UPLOAD_BYTES + 64 * 1024)),
         )
         .fallback(handlers::not_found)
         .layer(middleware::from_fn(refuse_cross_origin_posts))

@@ -36,6 +36,7 @@ pub fn layout(title: &str, viewer: &Viewer, body: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · Cooperation Portal" }
                 link rel="stylesheet" href="/static/style.css";
+                link rel="icon" href="/favicon.svg" type="image/svg+xml";
             }
             body {
                 a.skip href="#main" { "Skip to content" }
@@ -47,6 +48,7 @@ pub fn layout(title: &str, viewer: &Viewer, body: Markup) -> Markup {
                                 li { a href="/search" { "Search" } }
                                 li { a href="/find-offers" { "Find offers for my country" } }
                                 @if viewer.is_admin() {
+                                    li { a href="/admin/queue" { "Review queue" } }
                                     li { a href="/admin" { "Administration" } }
                                 }
                             }
@@ -131,7 +133,7 @@ pub fn login(error: Option<&str>, next: &str) -> Markup {
                     form method="post" action="/login" {
                         input type="hidden" name="next" value=(next);
                         label for="member-password" { "Access password" }
-                        input #member-password type="password" name="password" required autocomplete="current-password";
+                        input #member-password type="password" name="password" required autofocus autocomplete="current-password";
                         p { button type="submit" { "Log in" } }
                     }
                 }
@@ -207,6 +209,7 @@ pub fn search(view: &SearchView, viewer: &Viewer) -> Markup {
             div.layout {
                 (filter_panel(params, results))
                 section aria-labelledby="results-heading" {
+                    p.jump { a href="#filters" { "Filters ↓" } }
                     h2 #results-heading {
                         (thousands(results.total)) " " (if results.total == 1 { "result" } else { "results" })
                     }
@@ -214,7 +217,7 @@ pub fn search(view: &SearchView, viewer: &Viewer) -> Markup {
                         p {
                             "Filters: "
                             @for (key, value) in params.active_filters() {
-                                a href=(params.without(key, &value).url()) aria-label={ "Remove filter " (filter_label(key, &value)) } {
+                                a.chip href=(params.without(key, &value).url()) aria-label={ "Remove filter " (filter_label(key, &value)) } {
                                     (filter_label(key, &value)) " ✕"
                                 }
                                 " "
@@ -270,7 +273,7 @@ fn filter_label(key: &str, value: &str) -> String {
 fn filter_panel(params: &SearchParams, results: &SearchResults) -> Markup {
     let facets = &results.facets;
     html! {
-        form.filters method="get" action="/search" aria-label="Filters" {
+        form.filters #filters method="get" action="/search" aria-label="Filters" {
             @if !params.q.is_empty() {
                 input type="hidden" name="q" value=(params.q);
             }
@@ -278,6 +281,7 @@ fn filter_panel(params: &SearchParams, results: &SearchResults) -> Markup {
                 input type="hidden" name="sort" value=(params.sort);
             }
             h2 { "Filter" }
+            p.apply-top { button type="submit" { "Apply filters" } }
             (checkboxes("Kind", "kind", params, facets.kind.iter().map(|(v, n)| (v.slug(), v.label().to_string(), *n))))
             (countries(params, facets))
             (checkboxes("Area of work", "area", params, facets.area.iter().map(|(v, n)| (v.slug(), v.label().to_string(), *n))))
@@ -506,6 +510,7 @@ pub fn detail(
     s: &Submission,
     matches: &[Match],
     previous_versions: usize,
+    admin_panel: Option<Markup>,
     viewer: &Viewer,
 ) -> Markup {
     let matches_heading = match s.kind {
@@ -519,11 +524,15 @@ pub fn detail(
         html! {
             p.muted { span.kind { (s.kind.label()) } (s.id) }
             h1 { (s.title) }
+            @if let Some(panel) = admin_panel { (panel) }
             @if !s.summary.is_empty() { p { strong { (s.summary) } } }
+            @if !matches_heading.is_empty() && !matches.is_empty() {
+                p { a href="#matches" { (matches.len()) " " (if matches.len() == 1 { "match" } else { "matches" }) " ↓" } }
+            }
             dl.fields {
-                dt { "Submitted by" } dd { (s.submitter.organisation) " (" (s.submitter.kind.label())
-                    @if let Some(c) = &s.submitter.country { ", " (codes::country(c).map_or(c.as_str(), |c| c.name)) }
-                    ")" }
+                dt { "Submitted by" } dd { (s.submitter.organisation) }
+                dt { "Submitter type" } dd { (s.submitter.kind.label())
+                    @if let Some(c) = &s.submitter.country { " — " (codes::country(c).map_or(c.as_str(), |c| c.name)) } }
                 dt { "Countries concerned" } dd { (places_text(s)) }
                 dt { "Areas of work" } dd { (s.areas.iter().map(|a| a.label()).collect::<Vec<_>>().join("; ")) }
                 @if !s.dac_sectors.is_empty() {
@@ -559,16 +568,8 @@ pub fn detail(
                 h2 { "Links" }
                 ul { @for link in &s.links { li { (link_markup(link)) } } }
             }
-            h2 { "Provenance" }
-            dl.fields {
-                dt { "Received" } dd { (date(s.timestamps.received_at)) }
-                @if let Some(p) = s.timestamps.published_at { dt { "Published" } dd { (date(p)) } }
-                dt { "Last updated" } dd { (date(s.timestamps.updated_at)) }
-                @if let Some(r) = s.timestamps.renewed_at { dt { "Renewed" } dd { (date(r)) } }
-                dt { "Source" } dd { (source_text(s)) }
-                dt { "Version" } dd { (s.version) @if previous_versions > 0 { " (" (previous_versions) " earlier kept)" } }
-            }
             @if !matches_heading.is_empty() {
+                section aria-labelledby="matches" {
                 h2 #matches { (matches_heading) }
                 @if matches.is_empty() {
                     p { "No published submission fits it at the moment." }
@@ -589,6 +590,16 @@ pub fn detail(
                         }
                     }
                 }
+            }
+                }
+            h2 { "Provenance" }
+            dl.fields {
+                dt { "Received" } dd { (date(s.timestamps.received_at)) }
+                @if let Some(p) = s.timestamps.published_at { dt { "Published" } dd { (date(p)) } }
+                dt { "Last updated" } dd { (date(s.timestamps.updated_at)) }
+                @if let Some(r) = s.timestamps.renewed_at { dt { "Renewed" } dd { (date(r)) } }
+                dt { "Source" } dd { (source_text(s)) }
+                dt { "Version" } dd { (s.version) @if previous_versions > 0 { " (" (previous_versions) " earlier kept)" } }
             }
         },
     )

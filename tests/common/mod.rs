@@ -141,6 +141,7 @@ pub fn need(title: &str) -> Submission {
         },
         how_to_apply: String::new(),
         links: vec![],
+        status_note: None,
         timestamps: Timestamps::default(),
         provenance: Provenance::default(),
     }

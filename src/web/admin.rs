@@ -1,0 +1,353 @@
+//! The ISU's review handlers: the queue, publishing, rejecting, editing, correcting messages,
+//! accepting updates and renewals, uploading files. Admins only; every form checks the CSRF
+//! token.
+
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::catalogue::ImportOptions;
+use crate::review::{self, IntakeReport};
+use crate::store::MessageOutcome;
+
+use super::AppState;
+use super::handlers::{Admin, AppError, blocking, check_csrf};
+use super::pages::Viewer;
+use super::review_pages;
+
+/// The largest file accepted by the upload form.
+pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
+
+type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// A form body as (name, value) pairs, keeping repeated names (checkbox lists).
+fn form_pairs(body: &Bytes) -> Result<Vec<(String, String)>> {
+    serde_urlencoded::from_bytes(body).map_err(|_| {
+        AppError::bad_request("The form that was sent is malformed. Reload the page and try again.")
+    })
+}
+
+fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+fn checked_form(session: &crate::access::Session, body: &Bytes) -> Result<Vec<(String, String)>> {
+    let pairs = form_pairs(body)?;
+    check_csrf(session, field(&pairs, "csrf"))?;
+    Ok(pairs)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct QueueQuery {
+    done: Option<String>,
+}
+
+pub async fn queue(
+    State(state): State<AppState>,
+    Admin(session): Admin,
+    Query(query): Query<QueueQuery>,
+) -> Result<Response> {
+    let queue = blocking(&state, review::queue).await??;
+    let message = query
+        .done
+        .as_deref()
+        .map(|d| d.chars().take(300).collect::<String>());
+    Ok(review_pages::queue(
+        &queue,
+        message.as_deref(),
+        &Viewer {
+            session: Some(&session),
+        },
+    )
+    .into_response())
+}
+
+fn back_to_queue(message: &str) -> Response {
+    let query = serde_urlencoded::to_string([("done", message)]).unwrap_or_default();
+    Redirect::to(&format!("/admin/queue?{query}")).into_response()
+}
+
+pub async fn publish_selected(
+    State(state): State<AppState>,
+    Admin(session): Admin,
+    body: Bytes,
+) -> Result<Response> {
+    let pairs = checked_form(&session, &body)?;
+    let ids: Vec<String> = pairs
+        .into_iter()
+        .filter(|(k, _)| k == "id")
+        .map(|(_, v)| v)
+        .collect();
+    if ids.is_empty() {
+        return Ok(back_to_queue("Nothing was selected."));
+    }
+    let count = ids.len();
+    blocking(
+        &state,
+        move |c| -> Result<(), crate::catalogue::CatalogueError> {
+            for id in &ids {
+                c.publish(id)?;
+            }
+            Ok(())
+        },
+    )
+    .await??;
+    Ok(back_to_queue(&format!("Published {count} submissions.")))
+}
+
+pub async fn publish_one(
+    State(state): State<AppState>,
+    Admin(session): Admin,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response> {
+    checked_form(&session, &body)?;
+    let published = blocking(&state, move |c| c.publish(&id)).await??;
+    Ok(back_to_queue(&format!("Published {}.", published.id)))
+}
+
+pub async fn reject_one(
+    State(state): State<AppState>,
+    Admin(session): Admin,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response> {
+    let pairs = checked_form(&session, &body)?;
+    let reason = field(&pairs, "reason").trim().to_string();
+    if reason.is_empty() {
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "A reason is needed",
+            "Say why the submission is rejected; the reason is kept with it.",
+        ));
+    }
+    let rejected = blocking(&state, move |c| review::reject(c, &id, &reason)).await??;
+    Ok(back_to_queue(&format!("Rejected {}.", rejected.id)))
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    Admin(session): Admin,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    let submission = blocking(&state, move |c| c.get(&id)).await??;
+    let text = review::to_template_text(&submission);
+    Ok(review_pages::edit(
+        &submission,
+        &text,
+        &[],
+        &Viewer {
+            session: Some(&session),
+        },
+    )
+    .into_response())
+}
+
+pub async fn edit_save(
+    State(state): State<AppState>,
+    Admin(session): Admin,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response> {
+    let pairs = checked_form(&session, &body)?;
+    let text = field(&pairs, "text").to_string();
+    let id_for_edit = id.clone();
+    let text_for_edit = text.clone();
+    let outcome = blocking(&state, move |c| {
+        review::edit_from_template(c, &id_for_edit, &text_for_edit)
+    })
+    .await??;
+    match outcome {
+        Ok(saved) => Ok(Redirect::to(&format!("/submissions/{}", saved.id)).into_response()),
+        Err(errors) => {
+            let submission = blocking(&state, move |c| c.get(&id)).await??;
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                review_pages::edit(
+                    &submission,
+                    &text,
+                    &errors,
+                    &Viewer {
+                        session: Some(&session),
+                    },
+                ),
+            )
+                .into_response())
+        }
+    }
+}
+
+pub async fn message(
+    State(state): State<AppState>,
+    Admin(session): Admin,
+    Path(number): Path<u64>,
+) -> Result<Response> {
+    let (record, raw, texts) = blocking(
+        &state,
+        move |c| -> Result<_, crate::catalogue::CatalogueError> {
+            let record = c.store().read()?.message(number)?.ok_or_else(|| {
+                crate::catalogue::CatalogueError::NotFound(format!("message {number}"))
+            })?;
+            let raw = review::raw_message(c, number)?;
+            let texts = review::message_texts(c, number)?;
+            Ok((record, raw, texts))
+        },
+    )
+    .await??;
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let form_text = record.corrected_text.clone().unwrap_or_else(|| {
+        texts
+            .iter()
+            .find_map(|t| crate::intake::template::extract_form(t))
+            .or_else(|| texts.first().cloned())
+            .unwrap_or_default()
+    });
+    Ok(review_pages::message(
+        &record,
+        &raw,
+        &texts,
+        &form_text,
+        &Viewer {
+            session: Some(&session),
+        },
+    )
+    .into_response())
+}
+
+pub async fn retry(
+    State(state): State<AppState>,
+    Admin(session): Admin,
+    Path(number): Path<u64>,
+    body: Bytes,
+) -> Result<Response> {
+    let pairs = checked_form(&session, &body)?;
+    let text = field(&pairs, "text").to_string();
+    let record = blocking(&state, move |c| review::retry_message(c, number, &text)).await??;
+    Ok(match &record.outcome {
+        MessageOutcome::NeedsAttention { .. } => {
+            Redirect::to(&format!("/admin/messages/{number}")).into_response()
+        }
+        other => back_to_queue(&format!("Message {number}: {}", describe(other))),
+    })
+}
+
+fn describe(outcome: &MessageOutcome) -> String {
+    match outcome {
+        MessageOutcome::Imported { id } => format!("stored as {id}, waiting for publication"),
+        MessageOutcome::UpdateProposed { id, .. } => format!("an update of {id}, waiting for you"),
+        MessageOutcome::RenewalRequested { id } => format!("a renewal of {id}, waiting for you"),
+        MessageOutcome::Accepted { id } => format!("accepted for {id}"),
+        MessageOutcome::Declined { id, .. } => format!("declined for {id}"),
+        MessageOutcome::Dismissed { .. } => "set aside".to_string(),
+        MessageOutcome::NeedsAttention { .. } | MessageOutcome::Received => {
+            "still needs attention".to_string()
+        }
+    }
+}
+
+pub async fn accept(
+    State(state): State<AppState>,
+    Admin(session): Admin,
+    Path(number): Path<u64>,
+    body: Bytes,
+) -> Result<Response> {
+    checked_form(&session, &body)?;
+    let record = blocking(&state, move |c| review::accept_message(c, number)).await??;
+    Ok(back_to_queue(&format!(
+        "Message {number}: {}",
+        describe(&record.outcome)
+    )))
+}
+
+pub async fn decline(
+    State(state): State<AppState>,
+    Admin(session): Admin,
+    Path(number): Path<u64>,
+    body: Bytes,
+) -> Result<Response> {
+    let pairs = checked_form(&session, &body)?;
+    let reason = field(&pairs, "reason").trim().to_string();
+    if reason.is_empty() {
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "A reason is needed",
+            "Say why; the reason is kept with the message.",
+        ));
+    }
+    let record = blocking(&state, move |c| review::decline_message(c, number, &reason)).await??;
+    Ok(back_to_queue(&format!(
+        "Message {number}: {}",
+        describe(&record.outcome)
+    )))
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    Admin(session): Admin,
+    mut multipart: Multipart,
+) -> Result<Response> {
+    let mut csrf = String::new();
+    let mut publish = false;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let too_large = || {
+        AppError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Too large",
+            "Files up to 10 MiB can be uploaded; import larger ones with portal import.",
+        )
+    };
+    while let Some(part) = multipart.next_field().await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            AppError::bad_request("The upload is malformed.")
+        }
+    })? {
+        let name = part.name().unwrap_or_default().to_string();
+        let file_name = part.file_name().map(ToString::to_string);
+        let bytes = part.bytes().await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                too_large()
+            } else {
+                AppError::bad_request("The upload is malformed.")
+            }
+        })?;
+        match name.as_str() {
+            "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
+            "publish" => publish = true,
+            "file" => {
+                let file_name = file_name.unwrap_or_else(|| "upload".to_string());
+                file = Some((format!("upload {file_name}"), bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    check_csrf(&session, &csrf)?;
+    let Some((origin, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Err(AppError::bad_request("Choose a file to upload."));
+    };
+    let report = blocking(&state, move |c| {
+        let mut report = IntakeReport::default();
+        review::import_bytes(c, &bytes, &origin, ImportOptions { publish }, &mut report)
+            .map(|()| report)
+    })
+    .await??;
+    Ok(back_to_queue(&summary(&report)))
+}
+
+/// One line saying what an import did.
+pub fn summary(report: &IntakeReport) -> String {
+    let mut text = format!(
+        "{} stored, {} updated, {} duplicates, {} waiting for you, {} need attention",
+        report.stored, report.updated, report.duplicates, report.waiting, report.needs_attention
+    );
+    if let Some((location, problem)) = report.problems.first() {
+        text.push_str(&format!(". First problem: {location}: {problem}"));
+    }
+    text
+}

@@ -1,0 +1,260 @@
+//! The ISU's review pages: the queue, one message with its raw text beside the correction form,
+//! the edit form. Pure functions from data to HTML, like `pages`.
+
+use maud::{Markup, html};
+
+use crate::review::Queue;
+use crate::store::{MessageOutcome, MessageRecord};
+use crate::submission::{Submission, Vocabulary};
+
+use super::pages::{Viewer, amount_text, layout, places_text};
+
+fn csrf<'a>(viewer: &'a Viewer) -> &'a str {
+    viewer.session.map(|s| s.csrf_token.as_str()).unwrap_or("")
+}
+
+fn outcome_text(outcome: &MessageOutcome) -> String {
+    match outcome {
+        MessageOutcome::Received => "Received, not yet read (the import was interrupted)".into(),
+        MessageOutcome::Imported { id } => format!("Became {id}"),
+        MessageOutcome::UpdateProposed { id, .. } => format!("Proposes an update of {id}"),
+        MessageOutcome::RenewalRequested { id } => format!("Asks to renew {id}"),
+        MessageOutcome::Accepted { id } => format!("Accepted for {id}"),
+        MessageOutcome::Declined { id, reason } => format!("Declined for {id}: {reason}"),
+        MessageOutcome::NeedsAttention { .. } => "Needs attention".into(),
+        MessageOutcome::Dismissed { reason } => format!("Set aside: {reason}"),
+    }
+}
+
+/// The review queue: pending submissions, proposed updates and renewals, messages that need
+/// attention, and the upload form.
+pub fn queue(queue: &Queue, message: Option<&str>, viewer: &Viewer) -> Markup {
+    let token = csrf(viewer);
+    layout(
+        "Review queue",
+        viewer,
+        html! {
+            h1 { "Review queue" }
+            @if let Some(message) = message { div.notice role="status" { (message) } }
+            h2 { "Waiting for publication (" (queue.pending.len()) ")" }
+            @if queue.pending.is_empty() {
+                p { "Nothing waits for publication." }
+            } @else {
+                form method="post" action="/admin/queue/publish" {
+                    input type="hidden" name="csrf" value=(token);
+                    table {
+                        thead { tr {
+                            th scope="col" { span.skip-label { "Select" } }
+                            th scope="col" { "Submission" }
+                            th scope="col" { "Submitted by" }
+                            th scope="col" { "Received" }
+                        } }
+                        tbody {
+                            @for s in &queue.pending {
+                                tr {
+                                    td {
+                                        input type="checkbox" name="id" value=(s.id) id={ "select-" (s.id) }
+                                            aria-label={ "Select " (s.id) };
+                                    }
+                                    td {
+                                        span.kind { (s.kind.label()) }
+                                        a href={ "/submissions/" (s.id) } { (s.title) }
+                                        br; span.muted { (s.id) " · " (places_text(s)) " · " (amount_text(s)) }
+                                    }
+                                    td { (s.submitter.organisation) }
+                                    td { (s.timestamps.received_at.format("%Y-%m-%d")) }
+                                }
+                            }
+                        }
+                    }
+                    p { button type="submit" { "Publish the selected submissions" } }
+                }
+                p.muted { "Open a submission to see it exactly as members will, and to publish, edit or reject it." }
+            }
+            h2 { "Messages waiting (" (queue.messages.len()) ")" }
+            @if queue.messages.is_empty() {
+                p { "No message waits." }
+            } @else {
+                table {
+                    thead { tr {
+                        th scope="col" { "Message" }
+                        th scope="col" { "From" }
+                        th scope="col" { "Received" }
+                        th scope="col" { "State" }
+                    } }
+                    tbody {
+                        @for m in &queue.messages {
+                            tr {
+                                td { a href={ "/admin/messages/" (m.number) } {
+                                    "Message " (m.number) @if !m.subject.is_empty() { ": " (m.subject) }
+                                } br; span.muted { (m.origin) } }
+                                td { (m.sender.clone().unwrap_or_default()) }
+                                td { (m.received_at.format("%Y-%m-%d %H:%M")) }
+                                td { (outcome_text(&m.outcome)) }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 { "Upload" }
+            form method="post" action="/admin/upload" enctype="multipart/form-data" {
+                input type="hidden" name="csrf" value=(token);
+                label for="upload" { "E-mail (.eml), mailbox (mbox), filled template (.txt), IATI XML or JSON Lines, up to 10 MiB" }
+                input #upload type="file" name="file" required;
+                p { label { input type="checkbox" name="publish" value="1"; " Publish at once what reads cleanly (trusted files only)" } }
+                p { button type="submit" { "Import" } }
+            }
+        },
+    )
+}
+
+/// Admin actions on a submission's detail page.
+pub fn submission_actions(s: &Submission, viewer: &Viewer) -> Markup {
+    let token = csrf(viewer);
+    html! {
+        section.card aria-labelledby="review-actions" {
+            h2 #review-actions { "Review (ISU)" }
+            p { "Status: " strong { (s.status.label()) }
+                @if let Some(note) = &s.status_note { " — " (note) } }
+            p { a href={ "/admin/submissions/" (s.id) "/edit" } { "Edit" } }
+            @if s.status != crate::submission::Status::Published {
+                form method="post" action={ "/admin/submissions/" (s.id) "/publish" } {
+                    input type="hidden" name="csrf" value=(token);
+                    button type="submit" { "Publish" }
+                }
+            }
+            @if s.status == crate::submission::Status::Pending {
+                form method="post" action={ "/admin/submissions/" (s.id) "/reject" } {
+                    input type="hidden" name="csrf" value=(token);
+                    label for="reason" { "Reason for rejecting" }
+                    input #reason type="text" name="reason" required;
+                    p { button.secondary type="submit" { "Reject" } }
+                }
+            }
+        }
+    }
+}
+
+/// One message: what became of it, its errors, the raw text, and the correction form.
+pub fn message(
+    record: &MessageRecord,
+    raw: &str,
+    texts: &[String],
+    form_text: &str,
+    viewer: &Viewer,
+) -> Markup {
+    let token = csrf(viewer);
+    let number = record.number;
+    layout(
+        &format!("Message {number}"),
+        viewer,
+        html! {
+            h1 { "Message " (number) @if !record.subject.is_empty() { ": " (record.subject) } }
+            dl.fields {
+                dt { "From" } dd { (record.sender.clone().unwrap_or_else(|| "not stated".into())) }
+                dt { "Received" } dd { (record.received_at.format("%Y-%m-%d %H:%M UTC")) }
+                dt { "Origin" } dd { (record.origin) }
+                dt { "State" } dd { (outcome_text(&record.outcome)) }
+            }
+            @if !record.notes.is_empty() {
+                ul { @for note in &record.notes { li { (note) } } }
+            }
+            @if let MessageOutcome::NeedsAttention { errors } = &record.outcome {
+                div.error-box role="alert" {
+                    p { strong { "What could not be read" } }
+                    ul { @for e in errors { li { (e) } } }
+                }
+            }
+            @match &record.outcome {
+                MessageOutcome::UpdateProposed { id, proposed } => {
+                    h2 { "Proposed update of " a href={ "/submissions/" (id) } { (id) } }
+                    p { "New title: " strong { (proposed.title) } }
+                    pre.text { (crate::review::to_template_text(proposed)) }
+                    (accept_decline(number, token))
+                }
+                MessageOutcome::RenewalRequested { id } => {
+                    h2 { "Renewal of " a href={ "/submissions/" (id) } { (id) } }
+                    (accept_decline(number, token))
+                }
+                MessageOutcome::NeedsAttention { .. } | MessageOutcome::Received => {
+                    div.cards {
+                        section.card aria-labelledby="correct" {
+                            h2 #correct { "Correct and retry" }
+                            form method="post" action={ "/admin/messages/" (number) "/retry" } {
+                                input type="hidden" name="csrf" value=(token);
+                                label for="text" { "Template text" }
+                                textarea #text name="text" rows="28" { (form_text) }
+                                p { button type="submit" { "Read it again" } }
+                            }
+                            form method="post" action={ "/admin/messages/" (number) "/decline" } {
+                                input type="hidden" name="csrf" value=(token);
+                                label for="dismiss-reason" { "Or set it aside, saying why" }
+                                input #dismiss-reason type="text" name="reason" required;
+                                p { button.secondary type="submit" { "Set aside" } }
+                            }
+                        }
+                        section.card aria-labelledby="raw" {
+                            h2 #raw { "The message as received" }
+                            @for (i, text) in texts.iter().enumerate() {
+                                h3 { "Text " (i + 1) }
+                                pre.text { (text) }
+                            }
+                            details {
+                                summary { "Raw message (" (raw.len()) " bytes)" }
+                                pre.text { (raw) }
+                            }
+                        }
+                    }
+                }
+                _ => {
+                    details {
+                        summary { "Raw message" }
+                        pre.text { (raw) }
+                    }
+                }
+            }
+            p { a href="/admin/queue" { "Back to the review queue" } }
+        },
+    )
+}
+
+fn accept_decline(number: u64, token: &str) -> Markup {
+    html! {
+        form method="post" action={ "/admin/messages/" (number) "/accept" } {
+            input type="hidden" name="csrf" value=(token);
+            button type="submit" { "Accept" }
+        }
+        form method="post" action={ "/admin/messages/" (number) "/decline" } {
+            input type="hidden" name="csrf" value=(token);
+            label for="decline-reason" { "Reason for declining" }
+            input #decline-reason type="text" name="reason" required;
+            p { button.secondary type="submit" { "Decline" } }
+        }
+    }
+}
+
+/// The edit form: the submission as a template, read back by the same parser.
+pub fn edit(s: &Submission, text: &str, errors: &[String], viewer: &Viewer) -> Markup {
+    let token = csrf(viewer);
+    layout(
+        &format!("Edit {}", s.id),
+        viewer,
+        html! {
+            h1 { "Edit " (s.id) }
+            @if !errors.is_empty() {
+                div.error-box role="alert" {
+                    p { strong { "Nothing was saved:" } }
+                    ul { @for e in errors { li { (e) } } }
+                }
+            }
+            form method="post" action={ "/admin/submissions/" (s.id) "/edit" } {
+                input type="hidden" name="csrf" value=(token);
+                label for="text" { "The submission, in the template's words" }
+                textarea #text name="text" rows="30" { (text) }
+                p.muted { "Saving keeps the previous version." }
+                p { button type="submit" { "Save" } }
+            }
+            p { a href={ "/submissions/" (s.id) } { "Back without saving" } }
+        },
+    )
+}
