@@ -40,6 +40,7 @@ fn load(size: usize) -> (tempfile::TempDir, Catalogue) {
         record: Ok(ExportRecord {
             submission,
             previous_versions: Vec::new(),
+            audit: Vec::new(),
         }),
     });
     let started = Instant::now();

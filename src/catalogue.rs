@@ -16,7 +16,7 @@ use crate::clock::Clock;
 use crate::index::{IndexError, OpenOutcome, SearchIndex};
 use crate::matching::{self, Match};
 use crate::search::{self, SearchError, SearchRequest, SearchResults};
-use crate::store::{Store, StoreError, Writer};
+use crate::store::{AuditEntry, Store, StoreError, Writer};
 use crate::submission::{Invalid, Kind, Status, Submission};
 
 const DATABASE_FILE: &str = "portal.redb";
@@ -129,6 +129,9 @@ pub struct ExportRecord {
     pub submission: Submission,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub previous_versions: Vec<Submission>,
+    /// Every change of state, with time and actor.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audit: Vec<AuditEntry>,
 }
 
 /// The catalogue: store, index, clock and settings, for one data folder.
@@ -297,7 +300,9 @@ impl Catalogue {
         let ExportRecord {
             mut submission,
             previous_versions,
+            audit,
         } = record;
+        writer.set_actor("import");
         submission.validate().map_err(|e| Rejected(e.to_string()))?;
         let timestamps = &mut submission.timestamps;
         if timestamps.received_at == DateTime::UNIX_EPOCH {
@@ -360,7 +365,13 @@ impl Catalogue {
                         .put_previous_version(&version)
                         .map_err(store_failure)?;
                 }
-                writer.put(&mut submission).map_err(store_failure)?;
+                if audit.is_empty() {
+                    writer.put(&mut submission).map_err(store_failure)?;
+                } else {
+                    writer
+                        .put_restored(&mut submission, &audit)
+                        .map_err(store_failure)?;
+                }
                 Ok(Imported::Stored(submission.id))
             }
         }
@@ -377,9 +388,20 @@ impl Catalogue {
     /// Changes a submission with `change`, keeping the previous version. The result must still
     /// be valid; nothing is stored otherwise.
     pub fn edit(&self, id: &str, change: impl FnOnce(&mut Submission)) -> Result<Submission> {
+        self.edit_by("portal", id, change)
+    }
+
+    /// `edit`, recorded in the audit trail as done by `actor`.
+    pub fn edit_by(
+        &self,
+        actor: &str,
+        id: &str,
+        change: impl FnOnce(&mut Submission),
+    ) -> Result<Submission> {
         let _gate = self.write_gate();
         let now = self.now();
         let submission = self.store.write(|writer| -> Result<Submission> {
+            writer.set_actor(actor);
             let mut submission = writer
                 .get(id)?
                 .ok_or_else(|| CatalogueError::NotFound(id.to_string()))?;
@@ -401,9 +423,14 @@ impl Catalogue {
 
     /// Publishes a submission: members see it from now until its lifespan runs out.
     pub fn publish(&self, id: &str) -> Result<Submission> {
+        self.publish_by("portal", id)
+    }
+
+    /// `publish`, recorded as done by `actor`.
+    pub fn publish_by(&self, actor: &str, id: &str) -> Result<Submission> {
         let now = self.now();
         let lifespans = self.lifespans;
-        self.edit(id, |s| {
+        self.edit_by(actor, id, |s| {
             s.status = Status::Published;
             s.timestamps.published_at = Some(now);
             s.timestamps.expires_at = Some(lifespans.expiry(s.kind, now));
@@ -413,9 +440,14 @@ impl Catalogue {
     /// Renews a submission: it stays (or is again) published, valid for its kind's lifespan
     /// from now.
     pub fn renew(&self, id: &str) -> Result<Submission> {
+        self.renew_by("portal", id)
+    }
+
+    /// `renew`, recorded as done by `actor`.
+    pub fn renew_by(&self, actor: &str, id: &str) -> Result<Submission> {
         let now = self.now();
         let lifespans = self.lifespans;
-        self.edit(id, |s| {
+        self.edit_by(actor, id, |s| {
             s.status = Status::Published;
             if s.timestamps.published_at.is_none() {
                 s.timestamps.published_at = Some(now);
@@ -432,10 +464,51 @@ impl Catalogue {
 
     /// Sets a submission's status (withdrawn, rejected, pending …) without other changes.
     pub fn set_status(&self, id: &str, status: Status) -> Result<Submission> {
+        self.set_status_by("portal", id, status)
+    }
+
+    /// `set_status`, recorded as done by `actor`.
+    pub fn set_status_by(&self, actor: &str, id: &str, status: Status) -> Result<Submission> {
         if status == Status::Published {
-            return self.publish(id);
+            return self.publish_by(actor, id);
         }
-        self.edit(id, |s| s.status = status)
+        self.edit_by(actor, id, |s| s.status = status)
+    }
+
+    /// Moves every published submission past its expiry to the archive (status `expired`):
+    /// out of the index, kept in the store, restorable. Members stopped seeing them the second
+    /// they expired; this only tidies up. Returns the ids archived.
+    pub fn purge_expired(&self, actor: &str) -> Result<Vec<String>> {
+        let now = self.now();
+        let due = search::expired_ids(&self.index(), now)?;
+        for id in &due {
+            // Re-checked against the store inside the edit: an id renewed meanwhile stays.
+            self.edit_by(actor, id, |s| {
+                if s.status == Status::Published
+                    && s.timestamps.expires_at.is_some_and(|e| e <= now)
+                {
+                    s.status = Status::Expired;
+                }
+            })?;
+        }
+        Ok(due)
+    }
+
+    /// The archive: expired submissions, newest expiry first.
+    pub fn archive(&self) -> Result<Vec<Submission>> {
+        let mut archived = Vec::new();
+        self.store.read()?.for_each(|s| {
+            if s.status == Status::Expired {
+                archived.push(s);
+            }
+        })?;
+        archived.sort_by_key(|s| std::cmp::Reverse(s.timestamps.expires_at));
+        Ok(archived)
+    }
+
+    /// A submission's audit trail, oldest first.
+    pub fn audit(&self, id: &str) -> Result<Vec<AuditEntry>> {
+        Ok(self.store.read()?.audit(id)?)
     }
 
     /// Searches.
@@ -474,9 +547,11 @@ impl Catalogue {
                 .previous_versions(&submission.id)
                 .map_err(CatalogueError::from)
                 .and_then(|previous_versions| {
+                    let audit = snapshot.audit(&submission.id)?;
                     let record = ExportRecord {
                         submission,
                         previous_versions,
+                        audit,
                     };
                     write_json_line(out, &record)
                 });

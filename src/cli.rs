@@ -80,6 +80,14 @@ pub enum Command {
         #[arg(long)]
         publish: bool,
     },
+    /// Move every submission past its expiry to the archive now (the running portal does
+    /// this every minute). Nothing is deleted: archived submissions can be restored.
+    Purge,
+    /// Renew submissions (also restores archived ones): valid for their kind's lifespan from now.
+    Renew {
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
     /// List what waits for the ISU: submissions to review, proposed updates and renewals,
     /// and messages that need attention.
     Queue {
@@ -222,6 +230,12 @@ pub struct SearchArgs {
     pub min_usd: Option<f64>,
     #[arg(long)]
     pub max_usd: Option<f64>,
+    /// Only what expires within this many days.
+    #[arg(long, value_name = "DAYS")]
+    pub expiring_within: Option<u32>,
+    /// Only what was renewed within this many days.
+    #[arg(long, value_name = "DAYS")]
+    pub renewed_within: Option<u32>,
     /// relevance, newest, expiring or amount.
     #[arg(long, default_value = "relevance")]
     pub sort: String,
@@ -304,6 +318,8 @@ pub fn execute(
         }
         Command::Reindex => reindex(catalogue, streams),
         Command::Queue { json } => show_queue(catalogue, streams, json),
+        Command::Purge => purge(catalogue, streams),
+        Command::Renew { ids } => renew(catalogue, streams, &ids),
         Command::Stats { json } => show_stats(catalogue, streams, json),
         Command::Demo {
             count,
@@ -450,6 +466,32 @@ fn import(
     })
 }
 
+fn purge(catalogue: &Catalogue, streams: &mut Streams) -> Result<u8> {
+    let archived = catalogue.purge_expired("command line (purge)")?;
+    writeln!(
+        streams.out,
+        "{} expired submissions moved to the archive",
+        archived.len()
+    )?;
+    for id in &archived {
+        writeln!(streams.out, "  {id}")?;
+    }
+    Ok(SUCCESS)
+}
+
+fn renew(catalogue: &Catalogue, streams: &mut Streams, ids: &[String]) -> Result<u8> {
+    for id in ids {
+        let renewed = catalogue.renew_by("command line (renew)", id)?;
+        let until = renewed
+            .timestamps
+            .expires_at
+            .map(|t| t.format("%Y-%m-%d").to_string())
+            .unwrap_or_default();
+        writeln!(streams.out, "{id}: renewed, valid until {until}")?;
+    }
+    Ok(SUCCESS)
+}
+
 fn show_queue(catalogue: &Catalogue, streams: &mut Streams, json: bool) -> Result<u8> {
     let queue = review::queue(catalogue)?;
     if json {
@@ -572,6 +614,8 @@ fn search_request(args: &SearchArgs) -> Result<SearchRequest> {
             submitter_types: all::<SubmitterType>(&args.submitter_type)?,
             min_usd: args.min_usd,
             max_usd: args.max_usd,
+            expiring_within_days: args.expiring_within,
+            renewed_within_days: args.renewed_within,
         },
         sort,
         offset: (args.page - 1).saturating_mul(args.per_page),
@@ -725,7 +769,7 @@ fn set_status(
     ids: &[String],
 ) -> Result<u8> {
     for id in ids {
-        let submission = catalogue.set_status(id, status)?;
+        let submission = catalogue.set_status_by("command line", id, status)?;
         writeln!(
             streams.out,
             "{}: {}",
@@ -827,6 +871,7 @@ pub fn load_demo(
                 record: Ok(portal::catalogue::ExportRecord {
                     submission,
                     previous_versions: Vec::new(),
+                    audit: Vec::new(),
                 }),
             }
         });

@@ -109,6 +109,8 @@ pub fn command_args(command: &Command) -> Result<Vec<String>> {
             submitter_type,
             min_usd,
             max_usd,
+            expiring_within,
+            renewed_within,
             sort,
             page,
             per_page,
@@ -131,6 +133,12 @@ pub fn command_args(command: &Command) -> Result<Vec<String>> {
             }
             if let Some(max) = max_usd {
                 push(&format!("--max-usd={max}"));
+            }
+            if let Some(days) = expiring_within {
+                push(&format!("--expiring-within={days}"));
+            }
+            if let Some(days) = renewed_within {
+                push(&format!("--renewed-within={days}"));
             }
             push(&format!("--sort={sort}"));
             push(&format!("--page={page}"));
@@ -158,6 +166,12 @@ pub fn command_args(command: &Command) -> Result<Vec<String>> {
             ids.iter().for_each(|id| push(id));
         }
         Command::Reindex => push("reindex"),
+        Command::Purge => push("purge"),
+        Command::Renew { ids } => {
+            push("renew");
+            push("--");
+            ids.iter().for_each(|id| push(id));
+        }
         Command::Queue { json } => {
             push("queue");
             flag(&mut push, "--json", *json);

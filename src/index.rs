@@ -23,11 +23,11 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDo
 
 use crate::codes;
 use crate::store::{Store, StoreError};
-use crate::submission::{Submission, Vocabulary, parse_id};
+use crate::submission::{Status, Submission, Vocabulary, parse_id};
 
 /// Bump when the schema or the meaning of an indexed value changes: an index built with another
 /// version is rebuilt on open.
-const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_VERSION: u32 = 2;
 const TOKENIZER: &str = "portal_en";
 const CURRENT: &str = "CURRENT";
 /// Heap for the long-lived writer of a running portal.
@@ -78,6 +78,8 @@ pub struct Fields {
     /// Unix seconds; `i64::MAX` when it never expires.
     pub expires: Field,
     pub updated: Field,
+    /// Unix seconds of the last renewal; absent when never renewed.
+    pub renewed: Field,
     /// A number unique to each submission, from its id: breaks ties in sorted results so that
     /// pages are stable, also across rebuilds.
     pub serial: Field,
@@ -121,6 +123,7 @@ fn schema() -> (Schema, Fields) {
         published: builder.add_i64_field(names::PUBLISHED, FAST),
         expires: builder.add_i64_field(names::EXPIRES, code()),
         updated: builder.add_i64_field("updated", FAST),
+        renewed: builder.add_i64_field("renewed", INDEXED | FAST),
         serial: builder.add_u64_field(names::SERIAL, FAST),
     };
     (builder.build(), fields)
@@ -222,6 +225,7 @@ impl SearchIndex {
             let mut failure = None;
             snapshot.for_each(|submission| {
                 if failure.is_none()
+                    && is_indexed(&submission)
                     && let Err(error) = writer.add_document(document(&fields, &submission))
                 {
                     failure = Some(error);
@@ -299,7 +303,9 @@ impl SearchIndex {
         let changes = snapshot.changes_since(indexed)?;
         for (_, id) in &changes {
             writer.delete_term(Term::from_field_text(self.fields.id, id));
-            if let Some(submission) = snapshot.get(id)? {
+            if let Some(submission) = snapshot.get(id)?
+                && is_indexed(&submission)
+            {
                 writer.add_document(document(&self.fields, &submission))?;
             }
         }
@@ -333,6 +339,12 @@ impl SearchIndex {
     fn writer(&self) -> Result<MutexGuard<'_, IndexWriter>> {
         self.writer.lock().map_err(|_| IndexError::Poisoned)
     }
+}
+
+/// Whether a submission belongs in the index: archived ones (expired and moved out by the
+/// clean-up) do not; admins find them in the archive, read from the store.
+pub fn is_indexed(submission: &Submission) -> bool {
+    submission.status != Status::Expired
 }
 
 /// The index document of one submission.
@@ -370,6 +382,9 @@ pub fn document(fields: &Fields, submission: &Submission) -> TantivyDocument {
         timestamps.expires_at.map_or(i64::MAX, |t| t.timestamp()),
     );
     doc.add_i64(fields.updated, timestamps.updated_at.timestamp());
+    if let Some(renewed) = timestamps.renewed_at {
+        doc.add_i64(fields.renewed, renewed.timestamp());
+    }
     doc.add_u64(fields.serial, serial(&submission.id));
     doc
 }

@@ -358,10 +358,13 @@ fn file_message(
     }
     let text = match corrected {
         Some(text) => Some(text.to_string()),
+        // The whole text is parsed (the parser finds the form in it itself), so the line
+        // numbers in errors are the ones the sender sees in their own message.
         None => message
             .texts
             .iter()
-            .find_map(|t| template::extract_form(t).filter(|f| template::looks_like_template(f))),
+            .find(|t| template::extract_form(t).is_some_and(|f| template::looks_like_template(&f)))
+            .cloned(),
     };
     let Some(text) = text else {
         return Ok(MessageOutcome::NeedsAttention {
@@ -424,6 +427,7 @@ fn file_message(
         record: Ok(ExportRecord {
             submission,
             previous_versions: Vec::new(),
+            audit: Vec::new(),
         }),
     };
     let report = catalogue.import(std::iter::once(incoming), options, &mut |_| {})?;
@@ -589,9 +593,9 @@ pub fn queue(catalogue: &Catalogue) -> Result<Queue> {
 }
 
 /// Rejects a pending submission, keeping it (and the reason) for the record.
-pub fn reject(catalogue: &Catalogue, id: &str, reason: &str) -> Result<Submission> {
+pub fn reject(catalogue: &Catalogue, actor: &str, id: &str, reason: &str) -> Result<Submission> {
     let reason = reason.trim().to_string();
-    catalogue.edit(id, |s| {
+    catalogue.edit_by(actor, id, |s| {
         s.status = Status::Rejected;
         s.status_note = Some(reason);
     })
@@ -647,6 +651,7 @@ fn import_iati(
                     record: Ok(ExportRecord {
                         submission,
                         previous_versions: Vec::new(),
+                        audit: Vec::new(),
                     }),
                 });
             }

@@ -115,6 +115,10 @@ pub struct Filters {
     pub submitter_types: Vec<SubmitterType>,
     pub min_usd: Option<f64>,
     pub max_usd: Option<f64>,
+    /// Only what expires within this many days from now.
+    pub expiring_within_days: Option<u32>,
+    /// Only what was renewed within this many days before now.
+    pub renewed_within_days: Option<u32>,
 }
 
 /// The order of hits.
@@ -309,7 +313,9 @@ pub fn search(
     let searcher = index.searcher();
     let fields = index.fields();
     let text_query = text_query(index, &request.text);
-    let base = base_clauses(fields, request.audience, now, &*text_query);
+    let mut base = base_clauses(fields, request.audience, now, &*text_query);
+    // Validity filters have no facet of their own: they narrow every count.
+    base.extend(validity_clauses(fields, &request.filters, now));
     let filters = filter_clauses(fields, &request.filters);
 
     let main_query = and(base.iter().chain(filters.iter().map(|(_, q)| q)));
@@ -490,6 +496,35 @@ where
     Ok((docs, count as u64, counts))
 }
 
+/// The ids of published submissions whose expiry has passed at `now` (for the clean-up).
+pub fn expired_ids(index: &SearchIndex, now: DateTime<Utc>) -> Result<Vec<String>> {
+    let fields = index.fields();
+    let query = BooleanQuery::new(vec![
+        (
+            Occur::Must,
+            term(fields.status, Status::Published.ordinal()),
+        ),
+        (
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                Bound::Unbounded,
+                Bound::Included(Term::from_field_i64(fields.expires, now.timestamp())),
+            )),
+        ),
+    ]);
+    let searcher = index.searcher();
+    let addresses = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
+    let mut ids = Vec::with_capacity(addresses.len());
+    for address in addresses {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        if let Some(id) = doc.get_first(fields.id).and_then(|v| v.as_str()) {
+            ids.push(id.to_string());
+        }
+    }
+    ids.sort();
+    Ok(ids)
+}
+
 /// The keyword query, parsed leniently: malformed syntax never fails a search.
 pub fn text_query(index: &SearchIndex, text: &str) -> Box<dyn Query> {
     if text.trim().is_empty() {
@@ -602,6 +637,31 @@ fn filter_clauses(fields: &Fields, filters: &Filters) -> Vec<(Dimension, Box<dyn
     );
     if let Some(range) = usd_range(fields.usd, filters.min_usd, filters.max_usd) {
         clauses.push((Dimension::Funding, range));
+    }
+    clauses
+}
+
+/// The "expiring within N days" and "renewed within N days" filters.
+fn validity_clauses(fields: &Fields, filters: &Filters, now: DateTime<Utc>) -> Vec<Box<dyn Query>> {
+    let days = |n: u32| chrono::Duration::days(i64::from(n));
+    let mut clauses: Vec<Box<dyn Query>> = Vec::new();
+    if let Some(n) = filters.expiring_within_days {
+        clauses.push(Box::new(RangeQuery::new(
+            Bound::Excluded(Term::from_field_i64(fields.expires, now.timestamp())),
+            Bound::Included(Term::from_field_i64(
+                fields.expires,
+                (now + days(n)).timestamp(),
+            )),
+        )));
+    }
+    if let Some(n) = filters.renewed_within_days {
+        clauses.push(Box::new(RangeQuery::new(
+            Bound::Included(Term::from_field_i64(
+                fields.renewed,
+                (now - days(n)).timestamp(),
+            )),
+            Bound::Included(Term::from_field_i64(fields.renewed, now.timestamp())),
+        )));
     }
     clauses
 }

@@ -141,6 +141,7 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
     let (stop, stopped) = watch::channel(false);
     let runner = Arc::new(Runner::new(catalogue.clone(), data_dir.to_path_buf()));
     let control = tokio::spawn(control::serve(ready.control, runner, stopped));
+    let clean_up = tokio::spawn(archive_expired_regularly(catalogue.clone()));
 
     let state = AppState::new(
         catalogue,
@@ -161,6 +162,7 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
 
     // The web has stopped (normally on a signal); close the control channel too, after the
     // commands already running.
+    clean_up.abort();
     let _ = stop.send(true);
     match control.await {
         Ok(Ok(())) => {}
@@ -188,4 +190,27 @@ fn shutdown_signal() -> Result<impl Future<Output = ()>> {
         }
         tracing::info!("shutting down");
     })
+}
+
+/// How often the portal moves expired submissions to the archive. Members stop seeing them
+/// the second they expire whatever this is; it only tidies the index and the store.
+const CLEAN_UP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Archives expired submissions every minute, for as long as the portal runs.
+async fn archive_expired_regularly(catalogue: Arc<portal::catalogue::Catalogue>) {
+    let mut ticks = tokio::time::interval(CLEAN_UP_INTERVAL);
+    loop {
+        ticks.tick().await;
+        let catalogue = catalogue.clone();
+        let outcome =
+            tokio::task::spawn_blocking(move || catalogue.purge_expired("portal (expiry)")).await;
+        match outcome {
+            Ok(Ok(ids)) if !ids.is_empty() => {
+                tracing::info!(count = ids.len(), "archived expired submissions")
+            }
+            Ok(Ok(_)) => {}
+            Ok(Err(error)) => tracing::error!(%error, "archiving expired submissions failed"),
+            Err(error) => tracing::error!(%error, "archiving expired submissions failed"),
+        }
+    }
 }

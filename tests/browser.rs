@@ -44,6 +44,7 @@ fn catalogue_with_demo_content(fixture: &Fixture) -> KnownPair {
         record: Ok(ExportRecord {
             submission,
             previous_versions: Vec::new(),
+            audit: Vec::new(),
         }),
     });
     // Demo records carry their own status (most published, some pending or withdrawn).

@@ -1012,23 +1012,26 @@ fn parse_submitter_type(text: &str) -> Result<SubmitterType, Problem> {
 /// One value of a vocabulary: its slug or label, or one of `words` (compared as [`key`]s).
 fn parse_one<T: Vocabulary>(text: &str, words: &[(&str, T)]) -> Result<T, Problem> {
     let cleaned = clean_item(text);
-    let k = key(cleaned);
-    let k = ["a ", "an ", "the "]
-        .iter()
-        .find_map(|a| k.strip_prefix(*a))
-        .unwrap_or(&k);
-    if let Ok(value) = T::parse(k) {
-        return Ok(value);
-    }
-    if let Some((_, value)) = words.iter().find(|(w, _)| key(w) == k) {
-        return Ok(*value);
+    let without_remark = remove_brackets(cleaned);
+    for candidate in [cleaned, without_remark.as_str()] {
+        let k = key(candidate);
+        let k = ["a ", "an ", "the "]
+            .iter()
+            .find_map(|a| k.strip_prefix(*a))
+            .unwrap_or(&k);
+        if let Ok(value) = T::parse(k) {
+            return Ok(value);
+        }
+        if let Some((_, value)) = words.iter().find(|(w, _)| key(w) == k) {
+            return Ok(*value);
+        }
     }
     Err(Problem::new(format!(
         "is not a {}; write one of: {}",
         T::WHAT,
         labels_of::<T>()
     ))
-    .suggesting(nearest_labels::<T>(k)))
+    .suggesting(nearest_labels::<T>(&key(cleaned))))
 }
 
 /// The labels of a vocabulary, lower-cased except for acronyms and "State Party", comma-joined.
@@ -1471,7 +1474,7 @@ fn remove_brackets(text: &str) -> String {
 // Amounts and currencies
 // ---------------------------------------------------------------------------------------------
 
-const AMOUNT_ACCEPTED: &str = "write e.g. 1200000, 1,200,000, USD 1.2 million or EUR 850 000";
+const AMOUNT_ACCEPTED: &str = "write e.g. 1200000 or USD 1.2 million";
 
 /// Currency symbols that may stand before or after a number.
 const CURRENCY_SYMBOLS: &[char] = &[
@@ -1740,7 +1743,7 @@ fn parse_amount(text: &str) -> Result<(f64, Option<String>), Problem> {
         .map(|(i, _)| i)
         .collect();
     let at = match numbers.as_slice() {
-        [] => return Err(Problem::new(format!("has no number; {AMOUNT_ACCEPTED}"))),
+        [] => return Err(Problem::new(format!("is not an amount; {AMOUNT_ACCEPTED}"))),
         [at] => *at,
         _ => {
             return Err(Problem::new(
@@ -2868,6 +2871,7 @@ mod tests {
             ("funding-source", Kind::FundingSource),
             ("Fund", Kind::FundingSource),
             ("Trust Fund", Kind::FundingSource),
+            ("Need (a request for assistance)", Kind::Need),
         ] {
             assert_eq!(
                 parse_ok(&form(&[("Kind", written)])).kind,
@@ -3176,7 +3180,13 @@ mod tests {
     fn amounts_that_cannot_be_read() {
         check_amount_error("-5000 USD", "is negative", None);
         check_amount_error("0 USD", "is zero", None);
-        check_amount_error("USD", "has no number", None);
+        check_amount_error("USD", "is not an amount", None);
+        let text = form(&[("Amount", "a lot")]);
+        let error = parse_err(&text).remove(0);
+        assert_eq!(
+            error.to_string(),
+            "line 7: \"Amount\": \"a lot\" is not an amount; write e.g. 1200000 or USD 1.2 million"
+        );
         check_amount_error("1,000 - 2,000 USD", "more than one number", None);
         check_amount_error(
             "12.5 millon USD",
@@ -3318,7 +3328,7 @@ mod tests {
             &text,
             (7, "Start date", "Mrach 2027"),
             "no month",
-            Some("march"),
+            Some("March"),
         );
         let text = form(&[("Start date", "31 February 2027")]);
         check_error(

@@ -35,6 +35,8 @@ const CREDENTIALS: TableDefinition<&str, &[u8]> = TableDefinition::new("credenti
 const SESSIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("sessions");
 /// The log of login attempts, by sequence number.
 const LOGINS: TableDefinition<u64, &[u8]> = TableDefinition::new("logins");
+/// The audit trail: every change of state, by (submission id, entry number).
+const AUDIT: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("audit");
 /// Every message received, byte for byte, by message number.
 const MESSAGES_RAW: TableDefinition<u64, &[u8]> = TableDefinition::new("messages_raw");
 /// What became of each message (JSON), by message number.
@@ -109,6 +111,7 @@ impl Store {
             txn.open_table(CREDENTIALS)?;
             txn.open_table(SESSIONS)?;
             txn.open_table(LOGINS)?;
+            txn.open_table(AUDIT)?;
             txn.open_table(MESSAGES_RAW)?;
             txn.open_table(MESSAGES)?;
             txn.open_table(MESSAGE_KEYS)?;
@@ -131,7 +134,10 @@ impl Store {
         E: From<StoreError>,
     {
         let txn = self.db.begin_write().map_err(StoreError::from)?;
-        let mut writer = Writer { txn: &txn };
+        let mut writer = Writer {
+            txn: &txn,
+            actor: "portal".to_string(),
+        };
         let value = work(&mut writer)?;
         txn.commit().map_err(StoreError::from)?;
         Ok(value)
@@ -206,6 +212,8 @@ impl Reader {
 /// sequence, in the same transaction.
 pub struct Writer<'txn> {
     txn: &'txn redb::WriteTransaction,
+    /// Who the changes in this transaction are recorded as made by.
+    actor: String,
 }
 
 impl Writer<'_> {
@@ -254,18 +262,59 @@ impl Writer<'_> {
     /// in the version history first, and `submission.version` becomes the next number.
     /// The id must be set.
     pub fn put(&mut self, submission: &mut Submission) -> Result<()> {
+        self.put_with(submission, None)
+    }
+
+    /// Stores a submission restored from an export, with its audit trail as it was (instead
+    /// of recording new events).
+    pub fn put_restored(
+        &mut self,
+        submission: &mut Submission,
+        trail: &[AuditEntry],
+    ) -> Result<()> {
+        self.put_with(submission, Some(trail))
+    }
+
+    fn put_with(
+        &mut self,
+        submission: &mut Submission,
+        restored_trail: Option<&[AuditEntry]>,
+    ) -> Result<()> {
         let id = submission.id.clone();
         let id = id.as_str();
         {
             let mut table = self.txn.open_table(SUBMISSIONS)?;
             let previous = table.get(id)?.map(|v| v.value().to_vec());
-            if let Some(previous_bytes) = previous {
-                let old = decode(id, &previous_bytes)?;
-                submission.version = old.version + 1;
-                let mut versions = self.txn.open_table(VERSIONS)?;
-                versions.insert((id, old.version), previous_bytes.as_slice())?;
-            }
+            let old = match previous {
+                Some(previous_bytes) => {
+                    let old = decode(id, &previous_bytes)?;
+                    submission.version = old.version + 1;
+                    let mut versions = self.txn.open_table(VERSIONS)?;
+                    versions.insert((id, old.version), previous_bytes.as_slice())?;
+                    Some(old)
+                }
+                None => None,
+            };
             table.insert(id, encode(submission)?.as_slice())?;
+            drop(table);
+            match restored_trail {
+                Some(trail) => {
+                    for entry in trail {
+                        self.put_audit_entry(id, entry)?;
+                    }
+                }
+                None => {
+                    for event in audit::events(old.as_ref(), submission) {
+                        let entry = AuditEntry {
+                            at: submission.timestamps.updated_at,
+                            event,
+                            actor: self.actor.clone(),
+                            note: None,
+                        };
+                        self.put_audit_entry(id, &entry)?;
+                    }
+                }
+            }
         }
         self.reserve_id(id)?;
         if let Some(key) = submission.provenance.external_key() {
@@ -328,6 +377,8 @@ fn decode(id: &str, bytes: &[u8]) -> Result<Submission> {
 }
 
 mod access;
+mod audit;
 mod messages;
 pub use access::{LoginRecord, StoredCredential, StoredSession};
+pub use audit::{AuditEntry, AuditEvent};
 pub use messages::{MessageOutcome, MessageRecord};

@@ -22,6 +22,42 @@ pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 
 type Result<T, E = AppError> = std::result::Result<T, E>;
 
+/// How an admin appears in the audit trail.
+fn actor(session: &crate::access::Session) -> String {
+    session.account.to_string()
+}
+
+pub async fn renew_one(
+    State(state): State<AppState>,
+    Admin(session): Admin,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response> {
+    checked_form(&session, &body)?;
+    let actor = actor(&session);
+    let renewed = blocking(&state, move |c| c.renew_by(&actor, &id)).await??;
+    let until = renewed
+        .timestamps
+        .expires_at
+        .map(|t| t.format("%Y-%m-%d").to_string())
+        .unwrap_or_default();
+    Ok(back_to_queue(&format!(
+        "Renewed {}, valid until {until}.",
+        renewed.id
+    )))
+}
+
+pub async fn archive(State(state): State<AppState>, Admin(session): Admin) -> Result<Response> {
+    let archived = blocking(&state, |c| c.archive()).await??;
+    Ok(review_pages::archive(
+        &archived,
+        &Viewer {
+            session: Some(&session),
+        },
+    )
+    .into_response())
+}
+
 /// A form body as (name, value) pairs, keeping repeated names (checkbox lists).
 fn form_pairs(body: &Bytes) -> Result<Vec<(String, String)>> {
     serde_urlencoded::from_bytes(body).map_err(|_| {
@@ -107,7 +143,8 @@ pub async fn publish_one(
     body: Bytes,
 ) -> Result<Response> {
     checked_form(&session, &body)?;
-    let published = blocking(&state, move |c| c.publish(&id)).await??;
+    let actor = actor(&session);
+    let published = blocking(&state, move |c| c.publish_by(&actor, &id)).await??;
     Ok(back_to_queue(&format!("Published {}.", published.id)))
 }
 
@@ -126,7 +163,8 @@ pub async fn reject_one(
             "Say why the submission is rejected; the reason is kept with it.",
         ));
     }
-    let rejected = blocking(&state, move |c| review::reject(c, &id, &reason)).await??;
+    let actor = actor(&session);
+    let rejected = blocking(&state, move |c| review::reject(c, &actor, &id, &reason)).await??;
     Ok(back_to_queue(&format!("Rejected {}.", rejected.id)))
 }
 

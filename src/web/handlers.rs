@@ -528,14 +528,16 @@ pub async fn detail(
             Vec::new()
         };
         let previous = c.previous_versions(&id)?.len();
-        Ok((submission, matches, previous))
+        let trail = if is_admin { c.audit(&id)? } else { Vec::new() };
+        Ok((submission, matches, previous, trail))
     })
     .await??;
-    let (submission, matches, previous) = found;
+    let (submission, matches, previous, trail) = found;
     let viewer = Viewer {
         session: Some(&session),
     };
-    let panel = is_admin.then(|| super::review_pages::submission_actions(&submission, &viewer));
+    let panel =
+        is_admin.then(|| super::review_pages::submission_actions(&submission, &trail, &viewer));
     Ok(page(pages::detail(
         &submission,
         &matches,

@@ -101,6 +101,8 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/queue/publish", post(admin::publish_selected))
         .route("/admin/submissions/{id}/publish", post(admin::publish_one))
         .route("/admin/submissions/{id}/reject", post(admin::reject_one))
+        .route("/admin/submissions/{id}/renew", post(admin::renew_one))
+        .route("/admin/archive", get(admin::archive))
         .route(
             "/admin/submissions/{id}/edit",
             get(admin::edit_form).post(admin::edit_save),

@@ -49,6 +49,7 @@ pub fn layout(title: &str, viewer: &Viewer, body: Markup) -> Markup {
                                 li { a href="/find-offers" { "Find offers for my country" } }
                                 @if viewer.is_admin() {
                                     li { a href="/admin/queue" { "Review queue" } }
+                                    li { a href="/admin/archive" { "Archive" } }
                                     li { a href="/admin" { "Administration" } }
                                 }
                             }
@@ -265,6 +266,8 @@ fn filter_label(key: &str, value: &str) -> String {
             .or_else(|| codes::region(value).map(|r| r.name.to_string())),
         "min_usd" => Some(format!("at least USD {value}")),
         "max_usd" => Some(format!("at most USD {value}")),
+        "expiring" => Some("expiring within 30 days".to_string()),
+        "renewed" => Some("renewed in the last 30 days".to_string()),
         _ => None,
     };
     label.unwrap_or_else(|| value.to_string())
@@ -308,6 +311,17 @@ fn filter_panel(params: &SearchParams, results: &SearchResults) -> Markup {
                         label for="max_usd" { "To" }
                         input #max_usd type="number" min="0" step="any" name="max_usd" value=[params.max_usd.map(|v| format!("{v:.0}"))];
                     }
+                }
+            }
+            fieldset {
+                legend { "Validity" }
+                label for="f-expiring" {
+                    input #f-expiring type="checkbox" name="expiring" value="30" checked[params.expiring];
+                    span { "Expiring within 30 days" }
+                }
+                label for="f-renewed" {
+                    input #f-renewed type="checkbox" name="renewed" value="30" checked[params.renewed];
+                    span { "Renewed in the last 30 days" }
                 }
             }
             button type="submit" { "Apply filters" }

@@ -24,6 +24,10 @@ pub struct SearchParams {
     pub max_usd: Option<f64>,
     pub sort: String,
     pub page: usize,
+    /// Only what expires within 30 days.
+    pub expiring: bool,
+    /// Only what was renewed within the last 30 days.
+    pub renewed: bool,
 }
 
 /// A part of the URL that cannot be used, and why.
@@ -55,6 +59,8 @@ impl SearchParams {
                 "min_usd" => params.min_usd = Some(amount("min_usd", &value)?),
                 "max_usd" => params.max_usd = Some(amount("max_usd", &value)?),
                 "sort" => params.sort = value,
+                "expiring" => params.expiring = true,
+                "renewed" => params.renewed = true,
                 "page" => {
                     params.page = value.parse().ok().filter(|p| *p >= 1).ok_or_else(|| {
                         BadParam(format!(
@@ -120,6 +126,8 @@ impl SearchParams {
                 submitter_types: all::<SubmitterType>(&self.submitter)?,
                 min_usd: self.min_usd,
                 max_usd: self.max_usd,
+                expiring_within_days: self.expiring.then_some(30),
+                renewed_within_days: self.renewed.then_some(30),
             },
             sort,
             offset,
@@ -149,6 +157,12 @@ impl SearchParams {
         }
         if let Some(max) = self.max_usd {
             pairs.push(("max_usd", format_amount(max)));
+        }
+        if self.expiring {
+            pairs.push(("expiring", "30".to_string()));
+        }
+        if self.renewed {
+            pairs.push(("renewed", "30".to_string()));
         }
         if !self.sort.is_empty() {
             pairs.push(("sort", self.sort.clone()));
@@ -188,6 +202,8 @@ impl SearchParams {
             "assistance" => drop(&mut next.assistance),
             "submitter" => drop(&mut next.submitter),
             "min_usd" => next.min_usd = None,
+            "expiring" => next.expiring = false,
+            "renewed" => next.renewed = false,
             "max_usd" => next.max_usd = None,
             "q" => next.q.clear(),
             _ => {}
@@ -213,6 +229,12 @@ impl SearchParams {
         }
         if let Some(max) = self.max_usd {
             active.push(("max_usd", format_amount(max)));
+        }
+        if self.expiring {
+            active.push(("expiring", "30".to_string()));
+        }
+        if self.renewed {
+            active.push(("renewed", "30".to_string()));
         }
         active
     }

@@ -108,14 +108,77 @@ pub fn queue(queue: &Queue, message: Option<&str>, viewer: &Viewer) -> Markup {
     )
 }
 
-/// Admin actions on a submission's detail page.
-pub fn submission_actions(s: &Submission, viewer: &Viewer) -> Markup {
+/// The archive: expired submissions, each restorable.
+pub fn archive(archived: &[Submission], viewer: &Viewer) -> Markup {
+    let token = csrf(viewer);
+    layout(
+        "Archive",
+        viewer,
+        html! {
+            h1 { "Archive (" (archived.len()) ")" }
+            p { "Submissions past their expiry. Members no longer see them; nothing is deleted. Renewing one restores it for its kind's full lifespan from today." }
+            @if archived.is_empty() {
+                p { "The archive is empty." }
+            } @else {
+                table {
+                    thead { tr {
+                        th scope="col" { "Submission" }
+                        th scope="col" { "Expired" }
+                        th scope="col" { "Restore" }
+                    } }
+                    tbody {
+                        @for s in archived {
+                            tr {
+                                td { span.kind { (s.kind.label()) } a href={ "/submissions/" (s.id) } { (s.title) } br; span.muted { (s.id) " · " (s.submitter.organisation) } }
+                                td { (s.timestamps.expires_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default()) }
+                                td {
+                                    form method="post" action={ "/admin/submissions/" (s.id) "/renew" } {
+                                        input type="hidden" name="csrf" value=(token);
+                                        button type="submit" aria-label={ "Restore and renew " (s.id) } { "Restore and renew" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// Admin actions on a submission's detail page, with its audit trail.
+pub fn submission_actions(
+    s: &Submission,
+    trail: &[crate::store::AuditEntry],
+    viewer: &Viewer,
+) -> Markup {
     let token = csrf(viewer);
     html! {
         section.card aria-labelledby="review-actions" {
             h2 #review-actions { "Review (ISU)" }
             p { "Status: " strong { (s.status.label()) }
                 @if let Some(note) = &s.status_note { " — " (note) } }
+            @if matches!(s.status, crate::submission::Status::Published | crate::submission::Status::Expired) {
+                form method="post" action={ "/admin/submissions/" (s.id) "/renew" } {
+                    input type="hidden" name="csrf" value=(token);
+                    button type="submit" { @if s.status == crate::submission::Status::Expired { "Restore and renew" } @else { "Renew" } }
+                }
+            }
+            details {
+                summary { "Audit trail (" (trail.len()) ")" }
+                table {
+                    thead { tr { th scope="col" { "Time (UTC)" } th scope="col" { "Event" } th scope="col" { "By" } } }
+                    tbody {
+                        @for entry in trail {
+                            tr {
+                                td { (entry.at.format("%Y-%m-%d %H:%M")) }
+                                td { (entry.event.label()) @if let Some(note) = &entry.note { " — " (note) } }
+                                td { (entry.actor) }
+                            }
+                        }
+                    }
+                }
+            }
             p { a href={ "/admin/submissions/" (s.id) "/edit" } { "Edit" } }
             @if s.status != crate::submission::Status::Published {
                 form method="post" action={ "/admin/submissions/" (s.id) "/publish" } {

@@ -77,6 +77,7 @@ impl Fixture {
                 record: Ok(ExportRecord {
                     submission,
                     previous_versions: Vec::new(),
+                    audit: Vec::new(),
                 }),
             });
         self.catalogue
