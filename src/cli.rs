@@ -19,7 +19,7 @@ use portal::catalogue::{Catalogue, CatalogueError, ImportOptions, Paths};
 use portal::clock::SystemClock;
 use portal::demo::{self, DemoOptions};
 use portal::index::OpenOutcome;
-use portal::matching::{thousands, usd_text};
+use portal::matching::{amount_text, usd_text};
 use portal::review;
 use portal::search::{Audience, Filters, Place, SearchRequest, SearchResults, Sort};
 use portal::stats;
@@ -707,19 +707,6 @@ fn places_text(s: &Submission) -> String {
         parts.push("global".to_string());
     }
     parts.join(", ")
-}
-
-fn amount_text(s: &Submission) -> String {
-    match &s.funding {
-        Some(f) if f.currency == "USD" => usd_text(f.usd),
-        Some(f) => format!(
-            "{} {} ({})",
-            f.currency,
-            thousands(f.amount.round() as u64),
-            usd_text(f.usd)
-        ),
-        None => "no amount stated".to_string(),
-    }
 }
 
 fn valid_until_text(s: &Submission) -> String {

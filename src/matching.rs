@@ -314,6 +314,21 @@ pub fn usd_text(usd: f64) -> String {
     }
 }
 
+/// A submission's amount in its own currency and in USD: `EUR 850,000 (USD 998,750)`, or
+/// "No amount stated".
+pub fn amount_text(s: &Submission) -> String {
+    match &s.funding {
+        Some(f) if f.currency == "USD" => usd_text(f.usd),
+        Some(f) => format!(
+            "{} {} ({})",
+            f.currency,
+            thousands(f.amount.round() as u64),
+            usd_text(f.usd)
+        ),
+        None => "No amount stated".to_string(),
+    }
+}
+
 /// `1234567` → `1,234,567`.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();

@@ -7,7 +7,8 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::access::{Account, Session};
 use crate::codes;
-use crate::matching::{Match, thousands, usd_text};
+pub use crate::matching::amount_text;
+use crate::matching::{Match, thousands};
 use crate::search::{FundingBand, Hit, SearchResults};
 use crate::store::LoginRecord;
 use crate::submission::{Area, Assistance, Kind, Submission, SubmitterType, Vocabulary};
@@ -499,20 +500,6 @@ pub fn places_text(s: &Submission) -> String {
         parts.push("Every country (global)".to_string());
     }
     parts.join(", ")
-}
-
-/// The amount in its own currency and in USD.
-pub fn amount_text(s: &Submission) -> String {
-    match &s.funding {
-        Some(f) if f.currency == "USD" => usd_text(f.usd),
-        Some(f) => format!(
-            "{} {} ({})",
-            f.currency,
-            thousands(f.amount.round() as u64),
-            usd_text(f.usd)
-        ),
-        None => "No amount stated".to_string(),
-    }
 }
 
 fn date(t: DateTime<Utc>) -> String {
