@@ -676,7 +676,8 @@ fn unknown_country(field: &'static str, value: &str) -> FieldError {
     )
 }
 
-fn looks_like_email(text: &str) -> bool {
+/// Whether `text` reads as an e-mail address (the light check `validate` applies).
+pub fn looks_like_email(text: &str) -> bool {
     let text = text.trim();
     match text.split_once('@') {
         Some((local, domain)) => {

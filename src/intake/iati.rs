@@ -1391,19 +1391,8 @@ fn contact(node: Node, notes: &mut Vec<String>) -> (Contact, Option<String>) {
     (Contact { name, email, phone }, page)
 }
 
-/// The same test [`Submission::validate`] applies, so that a kept address always passes it.
-fn looks_like_email(text: &str) -> bool {
-    match text.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !text.contains(char::is_whitespace)
-        }
-        None => false,
-    }
-}
+// The same test `Submission::validate` applies, so that a kept address always passes it.
+use crate::submission::looks_like_email;
 
 /// Web addresses: activity websites, then document links; http(s) only, at most five.
 fn links(node: Node) -> Vec<String> {
