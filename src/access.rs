@@ -135,7 +135,7 @@ pub fn random_password() -> Result<String> {
         .join("-"))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -7,7 +7,7 @@
 use std::fs::{self, File, TryLockError};
 use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 
 use chrono::{DateTime, Datelike, Months, Utc};
 use serde::{Deserialize, Serialize};
@@ -15,9 +15,10 @@ use serde::{Deserialize, Serialize};
 use crate::clock::Clock;
 use crate::index::{IndexError, OpenOutcome, SearchIndex};
 use crate::matching::{self, Match};
+use crate::renewal::{Claim, LinkError, LinkKey};
 use crate::search::{self, SearchError, SearchRequest, SearchResults};
-use crate::store::{AuditEntry, Store, StoreError, Writer};
-use crate::submission::{Invalid, Kind, Status, Submission};
+use crate::store::{AuditEntry, Store, StoreError, UsedRenewalLink, Writer};
+use crate::submission::{Invalid, Kind, Status, Submission, Vocabulary};
 
 const DATABASE_FILE: &str = "portal.redb";
 const LOCK_FILE: &str = "portal.lock";
@@ -46,6 +47,8 @@ pub enum CatalogueError {
     NotFound(String),
     #[error("{id}: {errors}")]
     Invalid { id: String, errors: Invalid },
+    #[error(transparent)]
+    RenewalLink(#[from] LinkError),
 }
 
 pub type Result<T, E = CatalogueError> = std::result::Result<T, E>;
@@ -78,6 +81,37 @@ impl Default for Lifespans {
 }
 
 impl Lifespans {
+    /// Reads `need=12,offer=12,project=24,funding-source=24`; kinds not named keep their
+    /// default.
+    pub fn parse(text: &str) -> std::result::Result<Lifespans, String> {
+        let mut lifespans = Lifespans::default();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (kind, months) = part
+                .split_once('=')
+                .ok_or_else(|| format!("\"{part}\" is not KIND=MONTHS, e.g. need=12"))?;
+            let kind = Kind::parse(kind.trim()).map_err(|e| e.to_string())?;
+            let months: u32 = months
+                .trim()
+                .parse()
+                .ok()
+                .filter(|m| (1..=120).contains(m))
+                .ok_or_else(|| {
+                    format!(
+                        "\"{}\" for {} is not a number of months from 1 to 120",
+                        months.trim(),
+                        kind.slug()
+                    )
+                })?;
+            match kind {
+                Kind::Need => lifespans.need_months = months,
+                Kind::Offer => lifespans.offer_months = months,
+                Kind::Project => lifespans.project_months = months,
+                Kind::FundingSource => lifespans.funding_source_months = months,
+            }
+        }
+        Ok(lifespans)
+    }
+
     pub fn months(&self, kind: Kind) -> u32 {
         match kind {
             Kind::Need => self.need_months,
@@ -85,6 +119,16 @@ impl Lifespans {
             Kind::Project => self.project_months,
             Kind::FundingSource => self.funding_source_months,
         }
+    }
+
+    /// Renews `submission` at `now`: published (again), valid for its kind's lifespan from now.
+    pub fn renew(&self, submission: &mut Submission, now: DateTime<Utc>) {
+        submission.status = Status::Published;
+        if submission.timestamps.published_at.is_none() {
+            submission.timestamps.published_at = Some(now);
+        }
+        submission.timestamps.renewed_at = Some(now);
+        submission.timestamps.expires_at = Some(self.expiry(submission.kind, now));
     }
 
     /// When a submission of `kind` published or renewed at `from` expires.
@@ -145,6 +189,8 @@ pub struct Catalogue {
     /// Held by every write and by a reindex, so a reindex never swaps the index out from under
     /// a write's catch-up. Reads never take it.
     write_gate: Mutex<()>,
+    /// The key of renewal links, read from the store (or made) on first use.
+    link_key: OnceLock<LinkKey>,
     _lock: File,
 }
 
@@ -175,6 +221,7 @@ impl Catalogue {
                 lifespans: Lifespans::default(),
                 paths: paths.clone(),
                 write_gate: Mutex::new(()),
+                link_key: OnceLock::new(),
                 _lock: lock,
             },
             outcome,
@@ -195,6 +242,10 @@ impl Catalogue {
 
     pub fn set_lifespans(&mut self, lifespans: Lifespans) {
         self.lifespans = lifespans;
+    }
+
+    pub fn lifespans(&self) -> Lifespans {
+        self.lifespans
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -447,14 +498,67 @@ impl Catalogue {
     pub fn renew_by(&self, actor: &str, id: &str) -> Result<Submission> {
         let now = self.now();
         let lifespans = self.lifespans;
-        self.edit_by(actor, id, |s| {
-            s.status = Status::Published;
-            if s.timestamps.published_at.is_none() {
-                s.timestamps.published_at = Some(now);
+        self.edit_by(actor, id, |s| lifespans.renew(s, now))
+    }
+
+    /// The key that signs renewal links.
+    pub fn link_key(&self) -> Result<&LinkKey> {
+        if let Some(key) = self.link_key.get() {
+            return Ok(key);
+        }
+        let key = LinkKey::from_store(&self.store)?;
+        // Two threads may both read it; they read the same key, and the first one set wins.
+        Ok(self.link_key.get_or_init(|| key))
+    }
+
+    /// What a renewal link would renew, without using it: the submission, and the earlier use
+    /// of the link if there was one.
+    pub fn inspect_renewal_link(
+        &self,
+        token: &str,
+    ) -> Result<(Claim, Submission, Option<UsedRenewalLink>)> {
+        let claim = self.link_key()?.verify(token, self.now())?;
+        let reader = self.store.read()?;
+        let submission = reader
+            .get(&claim.id)?
+            .ok_or_else(|| CatalogueError::NotFound(claim.id.clone()))?;
+        let used = reader.used_renewal_link(&claim.nonce)?;
+        Ok((claim, submission, used))
+    }
+
+    /// Renews the one submission a renewal link names, and uses the link up, in one
+    /// transaction. Only a published or archived (expired) submission can be renewed so.
+    pub fn renew_with_link(&self, token: &str) -> Result<Submission> {
+        let now = self.now();
+        let claim = self.link_key()?.verify(token, now)?;
+        let lifespans = self.lifespans;
+        let _gate = self.write_gate();
+        let submission = self.store.write(|writer| -> Result<Submission> {
+            writer.set_actor("contact (renewal link)");
+            let mut submission = writer
+                .get(&claim.id)?
+                .ok_or_else(|| CatalogueError::NotFound(claim.id.clone()))?;
+            if !matches!(submission.status, Status::Published | Status::Expired) {
+                return Err(LinkError::NotRenewable {
+                    id: claim.id.clone(),
+                    status: submission.status.slug().to_string(),
+                }
+                .into());
             }
-            s.timestamps.renewed_at = Some(now);
-            s.timestamps.expires_at = Some(lifespans.expiry(s.kind, now));
-        })
+            let use_now = UsedRenewalLink {
+                id: claim.id.clone(),
+                used_at: now,
+            };
+            if let Some(earlier) = writer.use_renewal_link(&claim.nonce, &use_now)? {
+                return Err(LinkError::AlreadyUsed(earlier.used_at).into());
+            }
+            lifespans.renew(&mut submission, now);
+            submission.timestamps.updated_at = now;
+            writer.put(&mut submission)?;
+            Ok(submission)
+        })?;
+        self.index().catch_up(&self.store)?;
+        Ok(submission)
     }
 
     /// The submission imported earlier from the same original (Message-ID, IATI identifier).

@@ -15,14 +15,16 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use portal::access::{self, Account};
-use portal::catalogue::{Catalogue, CatalogueError, ImportOptions, Paths};
+use portal::catalogue::{Catalogue, CatalogueError, ImportOptions, Lifespans, Paths};
 use portal::clock::SystemClock;
 use portal::demo::{self, DemoOptions};
 use portal::index::OpenOutcome;
 use portal::matching::{amount_text, usd_text};
+use portal::reminders::{Mailer, ReminderSettings, Reminders};
 use portal::review;
 use portal::search::{Audience, Filters, Place, SearchRequest, SearchResults, Sort};
 use portal::stats;
+use portal::store::Delivery;
 use portal::submission::{Area, Assistance, Kind, Status, Submission, SubmitterType, Vocabulary};
 
 use crate::control;
@@ -43,6 +45,17 @@ pub struct Args {
     /// Folder of the search index (disposable: rebuilt from the database when needed).
     #[arg(long, global = true, env = "PORTAL_INDEX_DIR", default_value = "index")]
     index_dir: PathBuf,
+    /// How many months a published or renewed submission stays current, by kind, e.g.
+    /// `need=12,offer=12,project=24,funding-source=24` (kinds not named keep these defaults).
+    #[arg(
+        long,
+        global = true,
+        env = "PORTAL_LIFESPANS",
+        value_name = "KIND=MONTHS,…",
+        value_parser = Lifespans::parse,
+        default_value = "need=12,offer=12,project=24,funding-source=24"
+    )]
+    lifespans: Lifespans,
     #[command(subcommand)]
     command: Command,
 }
@@ -83,6 +96,13 @@ pub enum Command {
     /// Move every submission past its expiry to the archive now (the running portal does
     /// this every minute). Nothing is deleted: archived submissions can be restored.
     Purge,
+    /// Prepare the reminders now due and deliver every outstanding one (the running portal
+    /// does this every minute, with its own settings).
+    ///
+    /// A reminder goes to a submission's contact a set number of days before it expires,
+    /// once, with a link that renews it. It is sent over SMTP if a server is set, or else
+    /// written as an .eml file to the outbox folder, for the ISU to send.
+    Remind(MailArgs),
     /// Renew submissions (also restores archived ones): valid for their kind's lifespan from now.
     Renew {
         #[arg(required = true)]
@@ -176,10 +196,8 @@ pub struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, env = "PORTAL_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: String,
-    /// The ISU's e-mail address, shown to the public for access requests and submissions.
-    /// The default is a placeholder: set it for real use.
-    #[arg(long, env = "PORTAL_ISU_EMAIL", default_value = "isu@example.org")]
-    pub isu_email: String,
+    #[command(flatten)]
+    pub mail: MailArgs,
     /// After how many days the member password is due for rotation.
     #[arg(long, env = "PORTAL_ROTATION_DAYS", default_value_t = 90)]
     pub rotation_days: u32,
@@ -195,6 +213,62 @@ pub struct ServeArgs {
     /// `info`.
     #[arg(long, env = "PORTAL_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+}
+
+/// The ISU's address and how reminders are made and delivered (`serve` and `remind`).
+#[derive(Debug, Clone, PartialEq, clap::Args)]
+pub struct MailArgs {
+    /// The ISU's e-mail address: shown to the public for access requests and submissions;
+    /// reminders come from it. The default is a placeholder: set it for real use.
+    #[arg(long, env = "PORTAL_ISU_EMAIL", default_value = "isu@example.org")]
+    pub isu_email: String,
+    /// The portal's address as members reach it, e.g. https://portal.example.org; renewal
+    /// links in reminders start with it. Default: http:// and the address `serve` listens on.
+    #[arg(long, env = "PORTAL_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Days before expiry at which a reminder goes to the submission's contact.
+    #[arg(
+        long,
+        env = "PORTAL_REMIND_DAYS",
+        value_delimiter = ',',
+        default_value = "30,7"
+    )]
+    pub remind_days: Vec<u32>,
+    /// Send reminders through this SMTP server: smtp://host:25,
+    /// smtp://user:password@host:587?tls=required or smtps://user:password@host. Without it,
+    /// reminders are written as .eml files to the outbox folder.
+    #[arg(long, env = "PORTAL_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Where reminders are written as .eml files when no SMTP server is set.
+    /// Default: the outbox folder in the data folder.
+    #[arg(long, env = "PORTAL_OUTBOX")]
+    pub outbox: Option<PathBuf>,
+}
+
+impl MailArgs {
+    /// The reminders these flags describe; links start with `public_url` unless the flags
+    /// name one.
+    pub fn reminders(&self, data_dir: &Path, default_public_url: &str) -> Result<Reminders> {
+        let settings = ReminderSettings {
+            days_before: self.remind_days.clone(),
+            public_url: self
+                .public_url
+                .clone()
+                .unwrap_or_else(|| default_public_url.to_string()),
+            isu_email: self.isu_email.clone(),
+            ..ReminderSettings::default()
+        }
+        .normalised()?;
+        let mailer = match &self.smtp_url {
+            Some(url) => Mailer::smtp(url)?,
+            None => Mailer::Outbox(
+                self.outbox
+                    .clone()
+                    .unwrap_or_else(|| data_dir.join("outbox")),
+            ),
+        };
+        Ok(Reminders { settings, mailer })
+    }
 }
 
 /// How `portal serve` writes its log lines.
@@ -269,7 +343,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         index_dir: args.index_dir,
     };
     match args.command {
-        Command::Serve(serve_args) => server::serve(&paths, serve_args),
+        Command::Serve(serve_args) => server::serve(&paths, args.lifespans, serve_args),
         Command::Demo {
             count,
             seed,
@@ -277,7 +351,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
             load: false,
         } => with_local_streams(|streams| write_demo(streams, count, seed, out.as_deref())),
         command => match Catalogue::open(&paths, Arc::new(SystemClock)) {
-            Ok((catalogue, outcome)) => {
+            Ok((mut catalogue, outcome)) => {
+                catalogue.set_lifespans(args.lifespans);
                 if let OpenOutcome::Rebuilt { reason } = outcome
                     && catalogue.store().read()?.count()? > 0
                 {
@@ -319,6 +394,10 @@ pub fn execute(
         Command::Reindex => reindex(catalogue, streams),
         Command::Queue { json } => show_queue(catalogue, streams, json),
         Command::Purge => purge(catalogue, streams),
+        Command::Remind(mail) => {
+            let reminders = mail.reminders(data_dir, DEFAULT_PUBLIC_URL)?;
+            remind(catalogue, streams, &reminders)
+        }
         Command::Renew { ids } => renew(catalogue, streams, &ids),
         Command::Stats { json } => show_stats(catalogue, streams, json),
         Command::Demo {
@@ -477,6 +556,44 @@ fn purge(catalogue: &Catalogue, streams: &mut Streams) -> Result<u8> {
         writeln!(streams.out, "  {id}")?;
     }
     Ok(SUCCESS)
+}
+
+/// Where renewal links point when nothing says otherwise: the address `serve` listens on by
+/// default.
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
+
+/// Prepares the reminders due and delivers the outstanding ones, saying what became of each.
+pub fn remind(catalogue: &Catalogue, streams: &mut Streams, reminders: &Reminders) -> Result<u8> {
+    let run = reminders.run(catalogue)?;
+    writeln!(
+        streams.out,
+        "{} reminders prepared; {} delivered or tried; reminders are {}",
+        run.prepared.len(),
+        run.delivered.len(),
+        reminders.mailer.describe()
+    )?;
+    let mut failed = false;
+    for reminder in &run.delivered {
+        let to = reminder.to.as_deref().unwrap_or("no address");
+        let what = match &reminder.delivery {
+            Delivery::Prepared => "prepared".to_string(),
+            Delivery::Sent { server, .. } => format!("sent via {server}"),
+            Delivery::Written { file, .. } => format!("written to the outbox as {file}"),
+            Delivery::Failed { error, .. } => {
+                failed = true;
+                format!("not delivered, tried again later: {error}")
+            }
+            Delivery::Undeliverable { reason } => format!("not sent: {reason}"),
+        };
+        writeln!(
+            streams.out,
+            "  {} ({} days before {}), to {to}: {what}",
+            reminder.id,
+            reminder.stage_days,
+            reminder.expires_at.format("%Y-%m-%d")
+        )?;
+    }
+    Ok(if failed { FAILURE } else { SUCCESS })
 }
 
 fn renew(catalogue: &Catalogue, streams: &mut Streams, ids: &[String]) -> Result<u8> {

@@ -30,6 +30,7 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use portal::catalogue::Catalogue;
+use portal::reminders::Reminders;
 
 use crate::cli::{self, Command, PasswordAccount, SearchArgs, Streams};
 
@@ -167,6 +168,8 @@ pub fn command_args(command: &Command) -> Result<Vec<String>> {
         }
         Command::Reindex => push("reindex"),
         Command::Purge => push("purge"),
+        // The running portal reminds with its own settings (`Runner`), whatever these say.
+        Command::Remind(_) => push("remind"),
         Command::Renew { ids } => {
             push("renew");
             push("--");
@@ -348,16 +351,19 @@ impl ControlSocket {
 pub struct Runner {
     catalogue: Arc<Catalogue>,
     data_dir: PathBuf,
+    /// The running portal's reminders: `remind` uses them, whatever the client's flags say.
+    reminders: Arc<Reminders>,
     /// Commands run one after the other, as they would from one terminal: two reindexes or
     /// imports never overlap. (The web keeps serving meanwhile.)
     turn: Mutex<()>,
 }
 
 impl Runner {
-    pub fn new(catalogue: Arc<Catalogue>, data_dir: PathBuf) -> Runner {
+    pub fn new(catalogue: Arc<Catalogue>, data_dir: PathBuf, reminders: Arc<Reminders>) -> Runner {
         Runner {
             catalogue,
             data_dir,
+            reminders,
             turn: Mutex::new(()),
         }
     }
@@ -400,7 +406,11 @@ impl Runner {
             err: &mut err,
             progress: false,
         };
-        let code = match cli::execute(command, &self.catalogue, &self.data_dir, &mut streams) {
+        let result = match command {
+            Command::Remind(_) => cli::remind(&self.catalogue, &mut streams, &self.reminders),
+            command => cli::execute(command, &self.catalogue, &self.data_dir, &mut streams),
+        };
+        let code = match result {
             Ok(code) => code,
             Err(error) => {
                 // Writing to a Vec cannot fail.

@@ -19,6 +19,10 @@ pub mod index;
 pub mod intake;
 /// Needs to offers and back, with reasons.
 pub mod matching;
+/// Reminders before expiry: which are due, their messages, their delivery (SMTP or outbox).
+pub mod reminders;
+/// Signed, expiring, single-use links that renew one submission.
+pub mod renewal;
 /// The intake pipeline (raw messages first) and the ISU's review queue.
 pub mod review;
 /// Keyword search, filters, facets, sorting, visibility at query time.

@@ -498,7 +498,26 @@ where
 
 /// The ids of published submissions whose expiry has passed at `now` (for the clean-up).
 pub fn expired_ids(index: &SearchIndex, now: DateTime<Utc>) -> Result<Vec<String>> {
+    published_expiring_ids(index, Bound::Unbounded, Bound::Included(now))
+}
+
+/// The ids of published submissions that expire after `now` and no later than `until`
+/// (for reminders and the ISU's "expiring soon" page).
+pub fn expiring_ids(
+    index: &SearchIndex,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<String>> {
+    published_expiring_ids(index, Bound::Excluded(now), Bound::Included(until))
+}
+
+fn published_expiring_ids(
+    index: &SearchIndex,
+    from: Bound<DateTime<Utc>>,
+    until: Bound<DateTime<Utc>>,
+) -> Result<Vec<String>> {
     let fields = index.fields();
+    let at = |t: DateTime<Utc>| Term::from_field_i64(fields.expires, t.timestamp());
     let query = BooleanQuery::new(vec![
         (
             Occur::Must,
@@ -506,10 +525,7 @@ pub fn expired_ids(index: &SearchIndex, now: DateTime<Utc>) -> Result<Vec<String
         ),
         (
             Occur::Must,
-            Box::new(RangeQuery::new(
-                Bound::Unbounded,
-                Bound::Included(Term::from_field_i64(fields.expires, now.timestamp())),
-            )),
+            Box::new(RangeQuery::new(from.map(at), until.map(at))),
         ),
     ]);
     let searcher = index.searcher();

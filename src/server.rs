@@ -13,18 +13,25 @@ use tokio::sync::watch;
 use tracing_subscriber::EnvFilter;
 
 use portal::access::{self, Account};
-use portal::catalogue::{Catalogue, Paths};
+use portal::catalogue::{Catalogue, Lifespans, Paths};
 use portal::clock::SystemClock;
 use portal::index::OpenOutcome;
+use portal::reminders::Reminders;
 use portal::web::{AppState, Config};
 
 use crate::cli::{self, LogFormat, ServeArgs};
 use crate::control::{self, ControlSocket, Runner};
 
 /// Runs the portal until Ctrl-C or SIGTERM.
-pub fn serve(paths: &Paths, args: ServeArgs) -> Result<ExitCode> {
+pub fn serve(paths: &Paths, lifespans: Lifespans, args: ServeArgs) -> Result<ExitCode> {
     start_logging(args.log_format);
-    let (catalogue, outcome) = Catalogue::open(paths, Arc::new(SystemClock))?;
+    // Settings first: a mistyped one stops the start before anything is opened.
+    let reminders = args
+        .mail
+        .reminders(&paths.data_dir, &format!("http://{}", args.addr))
+        .context("the reminder settings are not usable")?;
+    let (mut catalogue, outcome) = Catalogue::open(paths, Arc::new(SystemClock))?;
+    catalogue.set_lifespans(lifespans);
     if let OpenOutcome::Rebuilt { reason } = outcome
         && catalogue.store().read()?.count()? > 0
     {
@@ -52,6 +59,7 @@ pub fn serve(paths: &Paths, args: ServeArgs) -> Result<ExitCode> {
         .context("cannot start the async runtime")?;
     let ready = Ready {
         catalogue: Arc::new(catalogue),
+        reminders: Arc::new(reminders),
         web: listener,
         control: socket,
         member_password_shown: created
@@ -65,6 +73,7 @@ pub fn serve(paths: &Paths, args: ServeArgs) -> Result<ExitCode> {
 /// What `serve` prepares before the async runtime starts.
 struct Ready {
     catalogue: Arc<Catalogue>,
+    reminders: Arc<Reminders>,
     web: std::net::TcpListener,
     control: ControlSocket,
     /// Whether a new member password was just printed (the first start).
@@ -136,20 +145,32 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
              `portal set-password member` or `portal set-password admin NAME`"
         );
     }
-    tracing::info!(%address, isu_email = %args.isu_email, "listening");
+    let reminders = ready.reminders;
+    tracing::info!(
+        %address,
+        isu_email = %args.mail.isu_email,
+        reminders = %reminders.mailer.describe(),
+        "listening"
+    );
 
     let (stop, stopped) = watch::channel(false);
-    let runner = Arc::new(Runner::new(catalogue.clone(), data_dir.to_path_buf()));
+    let runner = Arc::new(Runner::new(
+        catalogue.clone(),
+        data_dir.to_path_buf(),
+        reminders.clone(),
+    ));
     let control = tokio::spawn(control::serve(ready.control, runner, stopped));
-    let clean_up = tokio::spawn(archive_expired_regularly(catalogue.clone()));
+    let clean_up = tokio::spawn(look_after_lifespans(catalogue.clone(), reminders.clone()));
 
     let state = AppState::new(
         catalogue,
         Config {
-            isu_email: args.isu_email,
+            isu_email: args.mail.isu_email.clone(),
             rotation_days: args.rotation_days,
             secure_cookies: args.secure_cookies,
             timeouts: Default::default(),
+            reminder_days: reminders.settings.days_before.clone(),
+            reminder_delivery: reminders.mailer.describe(),
         },
     );
     let app = portal::web::app(state);
@@ -192,25 +213,49 @@ fn shutdown_signal() -> Result<impl Future<Output = ()>> {
     })
 }
 
-/// How often the portal moves expired submissions to the archive. Members stop seeing them
-/// the second they expire whatever this is; it only tidies the index and the store.
+/// How often the portal archives expired submissions and sends the reminders due. Members
+/// stop seeing a submission the second it expires whatever this is; it only tidies up.
 const CLEAN_UP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// Archives expired submissions every minute, for as long as the portal runs.
-async fn archive_expired_regularly(catalogue: Arc<portal::catalogue::Catalogue>) {
+/// Every minute, for as long as the portal runs: archives what expired, then prepares the
+/// reminders due and delivers those outstanding.
+async fn look_after_lifespans(catalogue: Arc<Catalogue>, reminders: Arc<Reminders>) {
     let mut ticks = tokio::time::interval(CLEAN_UP_INTERVAL);
     loop {
         ticks.tick().await;
-        let catalogue = catalogue.clone();
-        let outcome =
-            tokio::task::spawn_blocking(move || catalogue.purge_expired("portal (expiry)")).await;
-        match outcome {
-            Ok(Ok(ids)) if !ids.is_empty() => {
+        let (catalogue, reminders) = (catalogue.clone(), reminders.clone());
+        let outcome = tokio::task::spawn_blocking(move || {
+            let archived = catalogue.purge_expired("portal (expiry)");
+            let reminded = reminders.run(&catalogue);
+            (archived, reminded)
+        })
+        .await;
+        let (archived, reminded) = match outcome {
+            Ok(both) => both,
+            Err(error) => {
+                tracing::error!(%error, "the expiry and reminder task failed");
+                continue;
+            }
+        };
+        match archived {
+            Ok(ids) if !ids.is_empty() => {
                 tracing::info!(count = ids.len(), "archived expired submissions")
             }
-            Ok(Ok(_)) => {}
-            Ok(Err(error)) => tracing::error!(%error, "archiving expired submissions failed"),
+            Ok(_) => {}
             Err(error) => tracing::error!(%error, "archiving expired submissions failed"),
+        }
+        match reminded {
+            Ok(run) => {
+                for reminder in &run.delivered {
+                    tracing::info!(
+                        id = %reminder.id,
+                        stage_days = reminder.stage_days,
+                        delivery = ?reminder.delivery,
+                        "reminder"
+                    );
+                }
+            }
+            Err(error) => tracing::error!(%error, "preparing or delivering reminders failed"),
         }
     }
 }

@@ -148,3 +148,50 @@ fn demo_output_is_deterministic_for_a_seed() {
     assert_eq!(stdout(&a), stdout(&b));
     assert_ne!(stdout(&a), stdout(&c));
 }
+
+#[test]
+fn remind_writes_the_due_reminders_to_the_outbox_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let loaded = portal(dir.path(), &["demo", "--load", "--count", "300"]);
+    assert!(loaded.status.success(), "{}", stderr(&loaded));
+    let outbox = dir.path().join("outbox");
+    let outbox_flag = format!("--outbox={}", outbox.display());
+
+    let first = portal(dir.path(), &["remind", &outbox_flag]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let prepared: usize = stdout(&first)
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        prepared > 0,
+        "demo content has some submissions expiring soon"
+    );
+    let files = std::fs::read_dir(&outbox).unwrap().count();
+    assert_eq!(files, prepared, "{}", stdout(&first));
+
+    let second = portal(dir.path(), &["remind", &outbox_flag]);
+    assert!(
+        stdout(&second).starts_with("0 reminders prepared"),
+        "{}",
+        stdout(&second)
+    );
+    assert_eq!(std::fs::read_dir(&outbox).unwrap().count(), files);
+}
+
+#[test]
+fn a_mistyped_lifespan_or_reminder_setting_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = portal(dir.path(), &["--lifespans", "need=0", "purge"]);
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("not a number of months"),
+        "{}",
+        stderr(&bad)
+    );
+    let bad = portal(dir.path(), &["remind", "--remind-days", "30,0"]);
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("0 is not"), "{}", stderr(&bad));
+}

@@ -43,6 +43,15 @@ const MESSAGES_RAW: TableDefinition<u64, &[u8]> = TableDefinition::new("messages
 const MESSAGES: TableDefinition<u64, &[u8]> = TableDefinition::new("messages");
 /// Message-ID or content hash → message number, so a message is stored once.
 const MESSAGE_KEYS: TableDefinition<&str, u64> = TableDefinition::new("message_keys");
+/// Every reminder prepared, as JSON, by (submission id, expiry as Unix time, days before).
+const REMINDERS: TableDefinition<(&str, i64, u32), &[u8]> = TableDefinition::new("reminders");
+/// The keys of reminders whose delivery is still to be done.
+const OUTSTANDING_REMINDERS: TableDefinition<(&str, i64, u32), ()> =
+    TableDefinition::new("outstanding_reminders");
+/// Renewal links already used, by their nonce: each works once.
+const USED_RENEWAL_LINKS: TableDefinition<&str, &[u8]> = TableDefinition::new("used_renewal_links");
+/// Secrets the portal makes for itself (the key that signs renewal links), by name.
+const SECRETS: TableDefinition<&str, &[u8]> = TableDefinition::new("secrets");
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +70,8 @@ pub enum StoreError {
         id: String,
         source: serde_json::Error,
     },
+    #[error("the system's random source failed: {0}")]
+    Random(String),
 }
 
 macro_rules! from_redb {
@@ -115,6 +126,10 @@ impl Store {
             txn.open_table(MESSAGES_RAW)?;
             txn.open_table(MESSAGES)?;
             txn.open_table(MESSAGE_KEYS)?;
+            txn.open_table(REMINDERS)?;
+            txn.open_table(OUTSTANDING_REMINDERS)?;
+            txn.open_table(USED_RENEWAL_LINKS)?;
+            txn.open_table(SECRETS)?;
         }
         txn.commit()?;
         Ok(Store { db })
@@ -379,6 +394,8 @@ fn decode(id: &str, bytes: &[u8]) -> Result<Submission> {
 mod access;
 mod audit;
 mod messages;
+mod reminders;
 pub use access::{LoginRecord, StoredCredential, StoredSession};
 pub use audit::{AuditEntry, AuditEvent};
 pub use messages::{MessageOutcome, MessageRecord};
+pub use reminders::{Delivery, ReminderRecord, UsedRenewalLink};

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use crate::access::{self, Account, Session};
 use crate::catalogue::{Catalogue, CatalogueError};
 use crate::codes;
+use crate::renewal::LinkError;
 use crate::search::{Audience, Filters, Place, SearchRequest, Sort};
 use crate::submission::{Area, Kind, Vocabulary};
 
@@ -67,7 +68,7 @@ impl AppError {
         AppError::new(StatusCode::FORBIDDEN, "Not allowed", message)
     }
 
-    fn internal(error: impl std::fmt::Display) -> Self {
+    pub(super) fn internal(error: impl std::fmt::Display) -> Self {
         tracing::error!(%error, "request failed");
         AppError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -81,8 +82,24 @@ impl From<CatalogueError> for AppError {
     fn from(error: CatalogueError) -> Self {
         match error {
             CatalogueError::NotFound(_) => AppError::not_found(),
+            CatalogueError::RenewalLink(link) => link.into(),
             other => AppError::internal(other),
         }
+    }
+}
+
+impl From<LinkError> for AppError {
+    fn from(error: LinkError) -> Self {
+        let (status, title) = match error {
+            LinkError::Malformed | LinkError::Forged => {
+                (StatusCode::NOT_FOUND, "Not a valid renewal link")
+            }
+            LinkError::Expired(_) | LinkError::AlreadyUsed(_) => {
+                (StatusCode::GONE, "This renewal link no longer works")
+            }
+            LinkError::NotRenewable { .. } => (StatusCode::CONFLICT, "Cannot be renewed"),
+        };
+        AppError::new(status, title, error.to_string())
     }
 }
 

@@ -6,6 +6,8 @@
 
 mod admin;
 mod handlers;
+mod lifespan;
+mod lifespan_pages;
 pub mod pages;
 pub mod params;
 mod review_pages;
@@ -37,6 +39,10 @@ pub struct Config {
     /// Mark cookies Secure and `__Host-` prefixed (set when served over TLS).
     pub secure_cookies: bool,
     pub timeouts: SessionTimeouts,
+    /// Days before expiry at which reminders are due, largest first (for the ISU's pages).
+    pub reminder_days: Vec<u32>,
+    /// How reminders are delivered, e.g. "written to the outbox folder …".
+    pub reminder_delivery: String,
 }
 
 impl Default for Config {
@@ -46,6 +52,8 @@ impl Default for Config {
             rotation_days: 90,
             secure_cookies: false,
             timeouts: SessionTimeouts::default(),
+            reminder_days: vec![30, 7],
+            reminder_delivery: "written to the outbox folder".to_string(),
         }
     }
 }
@@ -103,6 +111,11 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/submissions/{id}/reject", post(admin::reject_one))
         .route("/admin/submissions/{id}/renew", post(admin::renew_one))
         .route("/admin/archive", get(admin::archive))
+        .route("/admin/expiring", get(lifespan::expiring))
+        .route(
+            "/renew/{token}",
+            get(lifespan::renewal_link).post(lifespan::renew_by_link),
+        )
         .route(
             "/admin/submissions/{id}/edit",
             get(admin::edit_form).post(admin::edit_save),

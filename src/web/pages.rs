@@ -50,6 +50,7 @@ pub fn layout(title: &str, viewer: &Viewer, body: Markup) -> Markup {
                                 li { a href="/find-offers" { "Find offers for my country" } }
                                 @if viewer.is_admin() {
                                     li { a href="/admin/queue" { "Review queue" } }
+                                    li { a href="/admin/expiring" { "Expiring soon" } }
                                     li { a href="/admin/archive" { "Archive" } }
                                     li { a href="/admin" { "Administration" } }
                                 }

@@ -1,0 +1,617 @@
+//! Reminders before expiry: which are due, what they say, and their delivery.
+//!
+//! A set number of days before a published submission expires (by default 30 and 7), the
+//! portal prepares a reminder to its contact: the id, the valid-until date, what happens then,
+//! and how to renew, with a one-time renewal link (`crate::renewal`). Each reminder is
+//! prepared once, for one expiry and one stage, and stored whole before delivery, so a
+//! restart neither forgets nor repeats it; a renewal sets a new expiry, which gets reminders
+//! of its own. When a submission is published with less time left than a stage, only the
+//! nearest stage is sent.
+//!
+//! Delivery is over SMTP when a server is configured, or else as `.eml` files written to an
+//! outbox folder, for the ISU to send from its own mail client. A failed delivery is tried
+//! again on the next run.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use lettre::address::Envelope;
+use lettre::message::header::ContentType;
+use lettre::message::{Mailbox, Message};
+use lettre::{Address, SmtpTransport, Transport};
+
+use crate::catalogue::{Catalogue, CatalogueError};
+use crate::search;
+use crate::store::{AuditEntry, AuditEvent, Delivery, ReminderRecord, StoreError};
+use crate::submission::{Status, Submission, Vocabulary};
+
+/// Who reminders are recorded as made by, in the audit trail.
+const ACTOR: &str = "portal (reminders)";
+/// How long an SMTP exchange may take before the attempt counts as failed.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What can go wrong with reminders.
+#[derive(Debug, thiserror::Error)]
+pub enum ReminderError {
+    #[error(transparent)]
+    Catalogue(#[from] CatalogueError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Search(#[from] search::SearchError),
+    #[error(
+        "the SMTP address is not understood ({0}); write e.g. smtp://host:25, \
+         smtp://user:password@host:587?tls=required or smtps://user:password@host"
+    )]
+    SmtpUrl(String),
+    #[error("the ISU's e-mail address \"{0}\" is not a valid address to send reminders from")]
+    From(String),
+    #[error("reminder days must be between 1 and 365; {0} is not")]
+    Days(u32),
+}
+
+pub type Result<T, E = ReminderError> = std::result::Result<T, E>;
+
+/// What reminders say and when they are due.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReminderSettings {
+    /// Days before expiry at which a reminder is due, e.g. 30 and 7.
+    pub days_before: Vec<u32>,
+    /// The address members use to reach the portal; renewal links start with it.
+    pub public_url: String,
+    /// The ISU's address: reminders come from it, and replies go to it.
+    pub isu_email: String,
+    /// How long after the expiry a renewal link keeps working (renewing restores an archived
+    /// submission).
+    pub link_grace_days: u32,
+}
+
+impl Default for ReminderSettings {
+    fn default() -> Self {
+        ReminderSettings {
+            days_before: vec![30, 7],
+            public_url: "http://127.0.0.1:8080".into(),
+            isu_email: "isu@example.org".into(),
+            link_grace_days: 30,
+        }
+    }
+}
+
+impl ReminderSettings {
+    /// Checks the days (1 to 365) and puts them largest first, without repeats.
+    pub fn normalised(mut self) -> Result<ReminderSettings> {
+        if let Some(&bad) = self.days_before.iter().find(|d| !(1..=365).contains(*d)) {
+            return Err(ReminderError::Days(bad));
+        }
+        self.days_before.sort_unstable_by(|a, b| b.cmp(a));
+        self.days_before.dedup();
+        self.public_url = self.public_url.trim_end_matches('/').to_string();
+        Ok(self)
+    }
+
+    /// The stage a submission expiring at `expires_at` is in at `now`: the smallest number of
+    /// days before expiry that has been reached. `None` before the first stage or after expiry.
+    pub fn stage(&self, expires_at: DateTime<Utc>, now: DateTime<Utc>) -> Option<u32> {
+        if expires_at <= now {
+            return None;
+        }
+        let left = expires_at - now;
+        self.days_before
+            .iter()
+            .copied()
+            .filter(|&days| left <= TimeDelta::days(i64::from(days)))
+            .min()
+    }
+
+    fn furthest(&self) -> Option<u32> {
+        self.days_before.iter().copied().max()
+    }
+}
+
+/// How reminders leave the portal.
+pub enum Mailer {
+    /// `.eml` files in a folder, for the ISU to send.
+    Outbox(PathBuf),
+    /// An SMTP server.
+    Smtp {
+        transport: Box<SmtpTransport>,
+        /// The server, for people (never its password).
+        server: String,
+    },
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+impl Mailer {
+    /// An SMTP mailer from a URL such as `smtp://host:25`,
+    /// `smtp://user:password@host:587?tls=required` or `smtps://user:password@host`.
+    pub fn smtp(url: &str) -> Result<Mailer> {
+        let transport = SmtpTransport::from_url(url)
+            .map_err(|e| ReminderError::SmtpUrl(e.to_string()))?
+            .timeout(Some(SMTP_TIMEOUT))
+            .build();
+        Ok(Mailer::Smtp {
+            transport: Box::new(transport),
+            server: server_of(url),
+        })
+    }
+
+    /// How reminders are delivered, in a sentence's end: "sent over SMTP via …".
+    pub fn describe(&self) -> String {
+        match self {
+            Mailer::Outbox(dir) => format!("written to the outbox folder {}", dir.display()),
+            Mailer::Smtp { server, .. } => format!("sent over SMTP via {server}"),
+        }
+    }
+
+    fn deliver(&self, reminder: &ReminderRecord, now: DateTime<Utc>) -> Delivery {
+        let attempts = match reminder.delivery {
+            Delivery::Failed { attempts, .. } => attempts + 1,
+            _ => 1,
+        };
+        let failed = |error: String| Delivery::Failed {
+            at: now,
+            error,
+            attempts,
+        };
+        match self {
+            Mailer::Outbox(dir) => match write_to_outbox(dir, reminder) {
+                Ok(file) => Delivery::Written { at: now, file },
+                Err(error) => failed(format!("cannot write to {}: {error}", dir.display())),
+            },
+            Mailer::Smtp { transport, server } => {
+                let Some(envelope) = envelope(reminder) else {
+                    return Delivery::Undeliverable {
+                        reason: "no valid address to send it to".into(),
+                    };
+                };
+                match transport.send_raw(&envelope, reminder.message.as_bytes()) {
+                    Ok(_) => Delivery::Sent {
+                        at: now,
+                        server: server.clone(),
+                    },
+                    Err(error) => failed(error.to_string()),
+                }
+            }
+        }
+    }
+}
+
+/// The reminders' settings and their mailer: what `portal serve` runs every minute.
+#[derive(Debug)]
+pub struct Reminders {
+    pub settings: ReminderSettings,
+    pub mailer: Mailer,
+}
+
+impl Reminders {
+    /// Prepares what is due, then delivers every outstanding reminder.
+    pub fn run(&self, catalogue: &Catalogue) -> Result<Run> {
+        run(catalogue, &self.settings, &self.mailer)
+    }
+}
+
+/// What one run of the reminders did.
+#[derive(Debug, Default)]
+pub struct Run {
+    /// Reminders prepared in this run.
+    pub prepared: Vec<ReminderRecord>,
+    /// Deliveries attempted in this run (of reminders prepared now or earlier), as they ended.
+    pub delivered: Vec<ReminderRecord>,
+}
+
+/// Prepares what is due at the catalogue's "now", then delivers every outstanding reminder.
+pub fn run(catalogue: &Catalogue, settings: &ReminderSettings, mailer: &Mailer) -> Result<Run> {
+    let prepared = prepare_due(catalogue, settings)?;
+    let delivered = deliver_outstanding(catalogue, mailer)?;
+    Ok(Run {
+        prepared,
+        delivered,
+    })
+}
+
+/// Prepares and stores each reminder now due that has not been prepared before.
+pub fn prepare_due(
+    catalogue: &Catalogue,
+    settings: &ReminderSettings,
+) -> Result<Vec<ReminderRecord>> {
+    let Some(furthest) = settings.furthest() else {
+        return Ok(Vec::new());
+    };
+    let now = catalogue.now();
+    let until = now + TimeDelta::days(i64::from(furthest));
+    let candidates = search::expiring_ids(&catalogue.index(), now, until)?;
+    let mut prepared = Vec::new();
+    for id in candidates {
+        let due = {
+            let reader = catalogue.store().read()?;
+            match reader.get(&id)? {
+                Some(submission) => due_stage(settings, &submission, &reader.reminders(&id)?, now)
+                    .map(|stage| (submission, stage)),
+                None => None,
+            }
+        };
+        let Some((submission, stage)) = due else {
+            continue;
+        };
+        let record = compose(catalogue, settings, &submission, stage, now)?;
+        // Stored only if, inside the write, it is still due: never twice.
+        let stored = catalogue.store().write(|writer| -> Result<bool> {
+            let Some(current) = writer.get(&id)? else {
+                return Ok(false);
+            };
+            if current.timestamps.expires_at != submission.timestamps.expires_at
+                || due_stage(settings, &current, &writer.reminders(&id)?, now) != Some(stage)
+            {
+                return Ok(false);
+            }
+            writer.put_reminder(&record)?;
+            Ok(true)
+        })?;
+        if stored {
+            prepared.push(record);
+        }
+    }
+    Ok(prepared)
+}
+
+/// The stage of `submission` that is due at `now` and has no reminder yet (none of its own
+/// stage or a nearer one, for the same expiry).
+fn due_stage(
+    settings: &ReminderSettings,
+    submission: &Submission,
+    reminders: &[ReminderRecord],
+    now: DateTime<Utc>,
+) -> Option<u32> {
+    if submission.status != Status::Published {
+        return None;
+    }
+    let expires_at = submission.timestamps.expires_at?;
+    let stage = settings.stage(expires_at, now)?;
+    let done = reminders
+        .iter()
+        .any(|r| r.expires_at == expires_at && r.stage_days <= stage);
+    (!done).then_some(stage)
+}
+
+/// Hands every outstanding reminder to the mailer and records how it went.
+pub fn deliver_outstanding(catalogue: &Catalogue, mailer: &Mailer) -> Result<Vec<ReminderRecord>> {
+    let outstanding = catalogue.store().read()?.outstanding_reminders()?;
+    let mut delivered = Vec::with_capacity(outstanding.len());
+    for mut reminder in outstanding {
+        let now = catalogue.now();
+        reminder.delivery = match &reminder.to {
+            None => Delivery::Undeliverable {
+                reason: "the submission has no e-mail address".into(),
+            },
+            Some(_) => mailer.deliver(&reminder, now),
+        };
+        catalogue.store().write(|writer| -> Result<()> {
+            writer.put_reminder(&reminder)?;
+            if let Some(note) = audit_note(&reminder) {
+                writer.set_actor(ACTOR);
+                writer.put_audit_entry(
+                    &reminder.id,
+                    &AuditEntry {
+                        at: now,
+                        event: AuditEvent::Reminded,
+                        actor: ACTOR.to_string(),
+                        note: Some(note),
+                    },
+                )?;
+            }
+            Ok(())
+        })?;
+        delivered.push(reminder);
+    }
+    Ok(delivered)
+}
+
+/// What the audit trail says of a delivery that ended (nothing for one to be tried again).
+fn audit_note(reminder: &ReminderRecord) -> Option<String> {
+    let stage = format!("{} days before expiry", reminder.stage_days);
+    let to = reminder.to.as_deref().unwrap_or("nobody");
+    match &reminder.delivery {
+        Delivery::Sent { server, .. } => Some(format!("{stage}: sent to {to} via {server}")),
+        Delivery::Written { file, .. } => {
+            Some(format!("{stage}: to {to}, written to the outbox as {file}"))
+        }
+        Delivery::Undeliverable { reason } => Some(format!("{stage}: not sent, {reason}")),
+        Delivery::Prepared | Delivery::Failed { .. } => None,
+    }
+}
+
+/// The reminder for `submission` at `stage`: the whole message, with a fresh renewal link.
+fn compose(
+    catalogue: &Catalogue,
+    settings: &ReminderSettings,
+    submission: &Submission,
+    stage: u32,
+    now: DateTime<Utc>,
+) -> Result<ReminderRecord> {
+    let expires_at = submission
+        .timestamps
+        .expires_at
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
+    let link_valid_until = expires_at + TimeDelta::days(i64::from(settings.link_grace_days));
+    let token = catalogue
+        .link_key()?
+        .issue(&submission.id, link_valid_until)?;
+    let link = format!("{}/renew/{token}", settings.public_url);
+    let to = recipient(submission);
+    let subject = format!(
+        "Renew {} by {}: {}",
+        submission.id,
+        long_date(expires_at),
+        one_line(&submission.title, 80)
+    );
+    let text = reminder_text(catalogue, settings, submission, &link, link_valid_until);
+    let message = message_bytes(
+        settings,
+        submission,
+        to.as_ref(),
+        &subject,
+        text,
+        stage,
+        now,
+    )?;
+    Ok(ReminderRecord {
+        id: submission.id.clone(),
+        expires_at,
+        stage_days: stage,
+        prepared_at: now,
+        to: to.map(|(_, address)| address.to_string()),
+        subject,
+        message,
+        link_valid_until,
+        delivery: Delivery::Prepared,
+    })
+}
+
+/// Who a reminder goes to: the contact, or else whoever sent the submission.
+fn recipient(submission: &Submission) -> Option<(String, Address)> {
+    let contact = &submission.contact;
+    if let Ok(address) = contact.email.trim().parse::<Address>() {
+        return Some((contact.name.trim().to_string(), address));
+    }
+    let sender = submission.provenance.sender.as_deref()?;
+    let mailbox = sender.parse::<Mailbox>().ok()?;
+    Some((mailbox.name.unwrap_or_default(), mailbox.email))
+}
+
+fn reminder_text(
+    catalogue: &Catalogue,
+    settings: &ReminderSettings,
+    submission: &Submission,
+    link: &str,
+    link_valid_until: DateTime<Utc>,
+) -> String {
+    let expires_at = submission
+        .timestamps
+        .expires_at
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
+    let name = submission.contact.name.trim();
+    let greeting = if name.is_empty() {
+        "Dear colleague,".to_string()
+    } else {
+        format!("Dear {name},")
+    };
+    let months = catalogue.lifespans().months(submission.kind);
+    let id = &submission.id;
+    let isu = &settings.isu_email;
+    format!(
+        "{greeting}\n\
+         \n\
+         The {kind} \"{title}\" ({id}) on the Cooperation Portal of the Convention on Cluster\n\
+         Munitions is valid until {until}.\n\
+         \n\
+         If it is not renewed by then, it disappears from the portal's search on that day and\n\
+         is moved to the archive. Nothing is deleted: it can still be renewed afterwards.\n\
+         \n\
+         To keep it for another {months} months from the day you renew, open this link and\n\
+         confirm:\n\
+         \n\
+         {link}\n\
+         \n\
+         The link renews this one submission only. It works once, until {link_until}, and needs\n\
+         no password.\n\
+         \n\
+         You can also renew by e-mail: write to {isu} with the subject \"Renew: {id}\".\n\
+         To change what it says, send the corrected template with the subject \"Update: {id}\".\n\
+         If it is no longer current, you need do nothing, or ask the ISU to withdraw it.\n\
+         \n\
+         Implementation Support Unit\n\
+         Convention on Cluster Munitions\n",
+        kind = submission.kind.label().to_lowercase(),
+        title = one_line(&submission.title, 200),
+        until = long_date(expires_at),
+        link_until = long_date(link_valid_until),
+    )
+}
+
+fn message_bytes(
+    settings: &ReminderSettings,
+    submission: &Submission,
+    to: Option<&(String, Address)>,
+    subject: &str,
+    text: String,
+    stage: u32,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let from: Address = settings
+        .isu_email
+        .trim()
+        .parse()
+        .map_err(|_| ReminderError::From(settings.isu_email.clone()))?;
+    let domain = from.domain().to_string();
+    let mut builder = Message::builder()
+        .from(Mailbox::new(
+            Some("Cooperation Portal (ISU)".into()),
+            from.clone(),
+        ))
+        .reply_to(Mailbox::new(None, from.clone()))
+        .subject(subject)
+        .date(now.into())
+        .message_id(Some(format!(
+            "<reminder.{}.{}.{stage}d@{domain}>",
+            submission.id,
+            submission
+                .timestamps
+                .expires_at
+                .map_or(0, |t| t.timestamp())
+        )))
+        .header(ContentType::TEXT_PLAIN);
+    // A reminder without an address is kept for the record all the same, addressed to the
+    // ISU itself; it is never delivered.
+    builder = match to {
+        Some((name, address)) => {
+            let name = (!name.is_empty()).then(|| one_line(name, 100));
+            builder.to(Mailbox::new(name, address.clone()))
+        }
+        None => builder.to(Mailbox::new(None, from)),
+    };
+    let message = builder
+        .body(text)
+        .map_err(|_| ReminderError::From(settings.isu_email.clone()))?;
+    // The builder writes ASCII only (non-ASCII is encoded), so this is never lossy.
+    Ok(String::from_utf8_lossy(&message.formatted()).into_owned())
+}
+
+fn envelope(reminder: &ReminderRecord) -> Option<Envelope> {
+    let to: Address = reminder.to.as_deref()?.parse().ok()?;
+    let message = mail_parser::MessageParser::default().parse(reminder.message.as_bytes())?;
+    let from: Address = message.from()?.first()?.address()?.parse().ok()?;
+    Envelope::new(Some(from), vec![to]).ok()
+}
+
+/// Writes the reminder as `ID-YYYY-MM-DD-Nd.eml` (the expiry date and stage), whole or not at
+/// all. Returns the file's name.
+fn write_to_outbox(dir: &Path, reminder: &ReminderRecord) -> std::io::Result<String> {
+    std::os::unix::fs::DirBuilderExt::mode(fs::DirBuilder::new().recursive(true), 0o700)
+        .create(dir)?;
+    let name = format!(
+        "{}-{}-{}d.eml",
+        reminder.id,
+        reminder.expires_at.format("%Y-%m-%d"),
+        reminder.stage_days
+    );
+    let partial = dir.join(format!(".{name}.partial"));
+    let mut file = fs::File::create(&partial)?;
+    file.write_all(reminder.message.as_bytes())?;
+    file.sync_all()?;
+    fs::rename(&partial, dir.join(&name))?;
+    Ok(name)
+}
+
+/// The part of an SMTP URL that names the server, without credentials.
+fn server_of(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    host.split(['/', '?']).next().unwrap_or(host).to_string()
+}
+
+fn long_date(at: DateTime<Utc>) -> String {
+    at.format("%-d %B %Y").to_string()
+}
+
+/// `text` on one line, cut to `max` characters.
+fn one_line(text: &str, max: usize) -> String {
+    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() <= max {
+        return line;
+    }
+    let cut: String = line.chars().take(max.saturating_sub(1)).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// The submissions that expire within `days` from now, soonest first, each with the reminders
+/// of its current expiry (for the ISU's "expiring soon" page).
+pub fn expiring_soon(
+    catalogue: &Catalogue,
+    days: u32,
+) -> Result<Vec<(Submission, Vec<ReminderRecord>)>> {
+    let now = catalogue.now();
+    let ids = search::expiring_ids(
+        &catalogue.index(),
+        now,
+        now + TimeDelta::days(i64::from(days)),
+    )?;
+    let reader = catalogue.store().read()?;
+    let mut list = Vec::with_capacity(ids.len());
+    for id in ids {
+        let Some(submission) = reader.get(&id)? else {
+            continue;
+        };
+        let expires_at = submission.timestamps.expires_at;
+        let reminders = reader
+            .reminders(&id)?
+            .into_iter()
+            .filter(|r| Some(r.expires_at) == expires_at)
+            .collect();
+        list.push((submission, reminders));
+    }
+    list.sort_by_key(|(s, _)| (s.timestamps.expires_at, s.id.clone()));
+    Ok(list)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn settings() -> ReminderSettings {
+        ReminderSettings::default().normalised().unwrap()
+    }
+
+    #[test]
+    fn the_stage_is_the_nearest_reached() {
+        let expiry = Utc.with_ymd_and_hms(2027, 6, 30, 0, 0, 0).unwrap();
+        let days = |d: i64| expiry - TimeDelta::days(d);
+        let check = |now, expected| assert_eq!(settings().stage(expiry, now), expected);
+        check(days(31), None);
+        check(days(30) - TimeDelta::seconds(1), None);
+        check(days(30), Some(30));
+        check(days(8), Some(30));
+        check(days(7), Some(7));
+        check(expiry - TimeDelta::seconds(1), Some(7));
+        check(expiry, None);
+    }
+
+    #[test]
+    fn days_are_checked_and_ordered() {
+        let ordered = ReminderSettings {
+            days_before: vec![7, 30, 7, 1],
+            ..ReminderSettings::default()
+        }
+        .normalised()
+        .unwrap();
+        assert_eq!(ordered.days_before, vec![30, 7, 1]);
+        let bad = ReminderSettings {
+            days_before: vec![0],
+            ..ReminderSettings::default()
+        };
+        assert!(matches!(bad.normalised(), Err(ReminderError::Days(0))));
+    }
+
+    #[test]
+    fn the_server_is_named_without_its_password() {
+        assert_eq!(
+            server_of("smtps://isu:secret@mail.example.org:465"),
+            "mail.example.org:465"
+        );
+        assert_eq!(server_of("smtp://relay:25?tls=required"), "relay:25");
+    }
+
+    #[test]
+    fn long_titles_become_one_short_line() {
+        assert_eq!(one_line("a\n  b\tc", 10), "a b c");
+        assert_eq!(one_line("abcdefghijkl", 5), "abcd…");
+    }
+}

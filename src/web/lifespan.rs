@@ -1,0 +1,108 @@
+//! The routes of a submission's lifespan: the ISU's "expiring soon" page, and the renewal
+//! links that reminders carry (public: the link itself is the credential, for one renewal).
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::reminders;
+use crate::renewal::LinkError;
+use crate::submission::Status;
+
+use super::AppState;
+use super::handlers::{Admin, AppError, blocking};
+use super::lifespan_pages::{self, ExpiringView};
+use super::pages::Viewer;
+
+type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// How far ahead the "expiring soon" page looks unless told.
+const DEFAULT_EXPIRING_DAYS: u32 = 60;
+
+#[derive(Debug, Deserialize)]
+pub struct ExpiringQuery {
+    days: Option<String>,
+}
+
+pub async fn expiring(
+    State(state): State<AppState>,
+    Admin(session): Admin,
+    Query(query): Query<ExpiringQuery>,
+) -> Result<Response> {
+    let days = match query.days.as_deref().map(str::trim) {
+        None | Some("") => DEFAULT_EXPIRING_DAYS,
+        Some(text) => text
+            .parse::<u32>()
+            .ok()
+            .filter(|d| (1..=3650).contains(d))
+            .ok_or_else(|| {
+                AppError::bad_request(format!(
+                    "\"days\" must be a whole number from 1 to 3650; \"{text}\" is not"
+                ))
+            })?,
+    };
+    let (list, now) = blocking(&state, move |c| {
+        reminders::expiring_soon(c, days).map(|list| (list, c.now()))
+    })
+    .await?
+    .map_err(AppError::internal)?;
+    let config = &state.config;
+    Ok(lifespan_pages::expiring(
+        &list,
+        &ExpiringView {
+            days,
+            now,
+            reminder_days: &config.reminder_days,
+            delivery: &config.reminder_delivery,
+        },
+        &Viewer {
+            session: Some(&session),
+        },
+    )
+    .into_response())
+}
+
+/// Opening a renewal link shows what it renews; it changes nothing.
+pub async fn renewal_link(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response> {
+    let (claim, submission, used, months) = blocking(&state, move |c| {
+        c.inspect_renewal_link(&token).map(|(claim, s, used)| {
+            let months = c.lifespans().months(s.kind);
+            (claim, s, used, months)
+        })
+    })
+    .await??;
+    if let Some(used) = used {
+        return Err(LinkError::AlreadyUsed(used.used_at).into());
+    }
+    if !matches!(submission.status, Status::Published | Status::Expired) {
+        return Err(LinkError::NotRenewable {
+            id: submission.id,
+            status: crate::submission::Vocabulary::slug(submission.status).to_string(),
+        }
+        .into());
+    }
+    Ok(private(
+        lifespan_pages::renewal_confirm(&submission, months, claim.valid_until).into_response(),
+    ))
+}
+
+/// The button on that page: renews the one submission and uses the link up.
+pub async fn renew_by_link(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response> {
+    let renewed = blocking(&state, move |c| c.renew_with_link(&token)).await??;
+    Ok(private(lifespan_pages::renewed(&renewed).into_response()))
+}
+
+/// Pages behind a renewal link are for its holder only: never stored by caches.
+fn private(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}

@@ -1,0 +1,197 @@
+//! The pages of a submission's lifespan: the ISU's "expiring soon" page with the reminders
+//! sent or written, and the public pages of a renewal link. Pure rendering, like `pages`.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use maud::{Markup, html};
+
+use crate::store::{Delivery, ReminderRecord};
+use crate::submission::{Status, Submission, Vocabulary};
+
+use super::pages::{Viewer, layout};
+
+/// What the "expiring soon" page shows besides the list.
+pub struct ExpiringView<'a> {
+    pub days: u32,
+    pub now: DateTime<Utc>,
+    /// Days before expiry at which reminders are due, largest first.
+    pub reminder_days: &'a [u32],
+    /// How reminders are delivered, e.g. "written to the outbox folder …".
+    pub delivery: &'a str,
+}
+
+fn date(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d").to_string()
+}
+
+fn time(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// The ISU's list of what expires soon, with each reminder's delivery.
+pub fn expiring(
+    list: &[(Submission, Vec<ReminderRecord>)],
+    view: &ExpiringView,
+    viewer: &Viewer,
+) -> Markup {
+    let token = viewer.session.map_or("", |s| s.csrf_token.as_str());
+    let stages: Vec<String> = view.reminder_days.iter().map(|d| format!("{d}")).collect();
+    layout(
+        "Expiring soon",
+        viewer,
+        html! {
+            h1 { "Expiring soon (" (list.len()) ")" }
+            p {
+                "Published submissions that expire within " (view.days) " days. "
+                @if stages.is_empty() {
+                    "No reminders are configured."
+                } @else {
+                    "Reminders go to each submission's contact " (stages.join(" and ")) " days before expiry and are "
+                    (view.delivery) ". Each carries a link that renews that one submission, once."
+                }
+            }
+            form.inline method="get" action="/admin/expiring" {
+                label for="days" { "Expiring within (days)" }
+                input #days type="number" name="days" min="1" max="3650" value=(view.days);
+                button type="submit" { "Show" }
+            }
+            @if list.is_empty() {
+                p { "Nothing expires in that time." }
+            } @else {
+                table {
+                    thead { tr {
+                        th scope="col" { "Submission" }
+                        th scope="col" { "Valid until" }
+                        th scope="col" { "Reminders" }
+                        th scope="col" { "Renew" }
+                    } }
+                    tbody {
+                        @for (s, reminders) in list {
+                            tr {
+                                td { span.kind { (s.kind.label()) } " " a href={ "/submissions/" (s.id) } { (s.title) } br; span.muted { (s.id) " · " (s.submitter.organisation) } }
+                                td {
+                                    @if let Some(expires) = s.timestamps.expires_at {
+                                        (date(expires)) br;
+                                        span.muted { (days_left(expires, view.now)) }
+                                    }
+                                }
+                                td { (reminder_list(s, reminders, view)) }
+                                td {
+                                    form method="post" action={ "/admin/submissions/" (s.id) "/renew" } {
+                                        input type="hidden" name="csrf" value=(token);
+                                        button type="submit" aria-label={ "Renew " (s.id) } { "Renew" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn days_left(expires: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    match (expires - now).num_days() {
+        0 => "less than a day left".to_string(),
+        1 => "1 day left".to_string(),
+        n => format!("{n} days left"),
+    }
+}
+
+/// Each reminder of the current expiry, and the stages still to come.
+fn reminder_list(s: &Submission, reminders: &[ReminderRecord], view: &ExpiringView) -> Markup {
+    let expires = s.timestamps.expires_at;
+    let nearest_done = reminders.iter().map(|r| r.stage_days).min();
+    let upcoming: Vec<u32> = view
+        .reminder_days
+        .iter()
+        .copied()
+        .filter(|d| nearest_done.is_none_or(|done| *d < done))
+        .filter(|d| expires.is_some_and(|e| e - TimeDelta::days(i64::from(*d)) > view.now))
+        .collect();
+    html! {
+        ul.plain {
+            @for r in reminders {
+                li { (r.stage_days) " days before: " (delivery_text(r)) }
+            }
+            @for d in upcoming.iter().rev() {
+                @if let Some(e) = expires {
+                    li.muted { (d) " days before: due " (date(e - TimeDelta::days(i64::from(*d)))) }
+                }
+            }
+            @if reminders.is_empty() && upcoming.is_empty() {
+                li.muted { "none due" }
+            }
+        }
+    }
+}
+
+fn delivery_text(r: &ReminderRecord) -> String {
+    let to = r.to.as_deref().unwrap_or("no address");
+    match &r.delivery {
+        Delivery::Prepared => format!(
+            "prepared {} for {to}, not yet delivered",
+            time(r.prepared_at)
+        ),
+        Delivery::Sent { at, server } => format!("sent to {to} via {server}, {}", time(*at)),
+        Delivery::Written { at, file } => {
+            format!("for {to}, written to the outbox as {file}, {}", time(*at))
+        }
+        Delivery::Failed {
+            at,
+            error,
+            attempts,
+        } => format!(
+            "for {to}: delivery failed {attempts} time(s), last {}: {error}; tried again every minute",
+            time(*at)
+        ),
+        Delivery::Undeliverable { reason } => format!("not sent: {reason}"),
+    }
+}
+
+/// The page a renewal link opens: what it renews, and the button that does it. Opening the
+/// link changes nothing (mail scanners open links too); only the button does.
+pub fn renewal_confirm(s: &Submission, months: u32, valid_until_link: DateTime<Utc>) -> Markup {
+    let viewer = Viewer { session: None };
+    layout(
+        "Renew a submission",
+        &viewer,
+        html! {
+            h1 { "Renew " (s.id) }
+            dl {
+                dt { "Submission" } dd { span.kind { (s.kind.label()) } " " (s.title) }
+                dt { "Submitted by" } dd { (s.submitter.organisation) }
+                @if let Some(expires) = s.timestamps.expires_at {
+                    dt { @if s.status == Status::Expired { "Expired on" } @else { "Valid until" } }
+                    dd { (date(expires)) }
+                }
+            }
+            p {
+                "Renewing keeps it on the portal for " (months) " months from today"
+                @if s.status == Status::Expired { ", and brings it back from the archive" }
+                ". This link works once, until " (date(valid_until_link)) "."
+            }
+            form method="post" {
+                button type="submit" { "Renew for " (months) " months" }
+            }
+            p.muted { "To change the submission instead, e-mail the corrected template to the ISU." }
+        },
+    )
+}
+
+/// The page after a renewal by link.
+pub fn renewed(s: &Submission) -> Markup {
+    let viewer = Viewer { session: None };
+    layout(
+        "Renewed",
+        &viewer,
+        html! {
+            h1 { "Renewed" }
+            p {
+                (s.kind.label()) " " strong { (s.id) } " (“" (s.title) "”) is valid until "
+                strong { (s.timestamps.expires_at.map(date).unwrap_or_default()) } ". Thank you."
+            }
+            p { "You will get a reminder again before that date." }
+        },
+    )
+}
