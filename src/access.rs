@@ -17,7 +17,9 @@ use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 
 use crate::catalogue::Catalogue;
-use crate::store::{LoginRecord, StoreError, StoredCredential, StoredSession};
+use crate::store::{
+    LoginRecord, StoreError, StoredCredential, StoredSession, StoredToken, TokenPurpose,
+};
 
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -421,6 +423,59 @@ impl Throttle {
 fn wait_seconds(count: u32) -> i64 {
     let doublings = count.saturating_sub(FREE_FAILURES).min(20);
     (1i64 << doublings).min(MAX_WAIT_SECONDS)
+}
+
+/// Makes a token for `purpose` and returns it: the only time it is ever shown. The store keeps
+/// its SHA-256.
+pub fn issue_token(
+    catalogue: &Catalogue,
+    purpose: TokenPurpose,
+    label: &str,
+    created_by: &Account,
+) -> Result<String> {
+    let token = random_token()?;
+    let stored = StoredToken {
+        purpose,
+        label: label.trim().chars().take(200).collect(),
+        created_by: created_by.key(),
+        created_at: catalogue.now(),
+        revoked_at: None,
+        revoked_by: None,
+    };
+    catalogue
+        .store()
+        .write(|writer| writer.put_token(&session_key(&token), &stored))?;
+    Ok(token)
+}
+
+/// What a token may do, if it exists and has not been revoked.
+pub fn check_token(catalogue: &Catalogue, token: &str) -> Result<Option<StoredToken>> {
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    let stored = catalogue.store().read()?.token(&session_key(token))?;
+    Ok(stored.filter(|t| t.revoked_at.is_none()))
+}
+
+/// Revokes a token by its key (the SHA-256 shown on the admin page). False if there is none.
+pub fn revoke_token(catalogue: &Catalogue, key: &str, by: &Account) -> Result<bool> {
+    let now = catalogue.now();
+    catalogue.store().write(|writer| -> Result<bool> {
+        let Some(mut token) = writer.token(key)? else {
+            return Ok(false);
+        };
+        if token.revoked_at.is_none() {
+            token.revoked_at = Some(now);
+            token.revoked_by = Some(by.key());
+            writer.put_token(key, &token)?;
+        }
+        Ok(true)
+    })
+}
+
+/// Every token ever issued, newest first, by key.
+pub fn tokens(catalogue: &Catalogue) -> Result<Vec<(String, StoredToken)>> {
+    Ok(catalogue.store().read()?.tokens()?)
 }
 
 #[cfg(test)]

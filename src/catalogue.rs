@@ -625,6 +625,27 @@ impl Catalogue {
         )?)
     }
 
+    /// The ids of every hit of a search, ignoring its page, in its order (for exports).
+    pub fn search_ids(&self, request: &SearchRequest) -> Result<Vec<String>> {
+        Ok(search::all_ids(&self.index(), request, self.now())?)
+    }
+
+    /// The current versions of `ids` that members may see now, in the order given (missing
+    /// and no longer visible ones left out): one read snapshot for the batch.
+    pub fn visible_submissions(&self, ids: &[String]) -> Result<Vec<Submission>> {
+        let now = self.now();
+        let reader = self.store.read()?;
+        let mut found = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(s) = reader.get(id)?
+                && s.is_visible_to_members(now)
+            {
+                found.push(s);
+            }
+        }
+        Ok(found)
+    }
+
     /// The submissions that fit `id`, best first. Members' rules apply: an unpublished or
     /// expired subject has no matches shown.
     pub fn matches(&self, id: &str, limit: usize) -> Result<Vec<Match>> {

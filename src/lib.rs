@@ -13,6 +13,8 @@ pub mod clock;
 pub mod codes;
 /// Deterministic, plainly fictitious demo submissions.
 pub mod demo;
+/// What members take away: records with names beside codes, as CSV or JSON Lines.
+pub mod exports;
 /// tantivy: the disposable index, kept in step with the store.
 pub mod index;
 /// Parsing what arrives from outside: templates, e-mails, IATI files.

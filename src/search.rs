@@ -383,6 +383,42 @@ pub fn search(
     })
 }
 
+/// Every hit of `request`, ignoring its page, in its order: the ids only (for exports, which
+/// then read the records in batches).
+pub fn all_ids(
+    index: &SearchIndex,
+    request: &SearchRequest,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>> {
+    let searcher = index.searcher();
+    let fields = index.fields();
+    let text_query = text_query(index, &request.text);
+    let mut base = base_clauses(fields, request.audience, now, &*text_query);
+    base.extend(validity_clauses(fields, &request.filters, now));
+    let filters = filter_clauses(fields, &request.filters);
+    let main_query = and(base.iter().chain(filters.iter().map(|(_, q)| q)));
+    let total = searcher.search(&*main_query, &Count)?;
+    if total == 0 {
+        return Ok(Vec::new());
+    }
+    let (addresses, _, _) = top_docs(
+        &searcher,
+        &*main_query,
+        request,
+        !request.text.trim().is_empty(),
+        (total, 0),
+        FacetCollector::new(&[]),
+    )?;
+    let mut ids = Vec::with_capacity(addresses.len());
+    for (_, address) in addresses {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        if let Some(id) = doc.get_first(fields.id).and_then(|v| v.as_str()) {
+            ids.push(id.to_string());
+        }
+    }
+    Ok(ids)
+}
+
 fn make_snippet(generators: &[SnippetGenerator], submission: &Submission) -> Snippet {
     let text = if submission.summary.is_empty() {
         submission.description.clone()

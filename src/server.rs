@@ -171,6 +171,7 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
             timeouts: Default::default(),
             reminder_days: reminders.settings.days_before.clone(),
             reminder_delivery: reminders.mailer.describe(),
+            public_url: reminders.settings.public_url.clone(),
         },
     );
     let app = portal::web::app(state);

@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 use redb::{ReadableTable, ReadableTableMetadata};
 use serde::{Deserialize, Serialize};
 
-use super::{CREDENTIALS, LOGINS, Reader, Result, SESSIONS, Writer, decode_json, encode_json};
+use super::{
+    ACCESS_TOKENS, CREDENTIALS, LOGINS, Reader, Result, SESSIONS, Writer, decode_json, encode_json,
+};
 
 /// How many login attempts the log keeps; older ones are dropped.
 const LOGIN_LOG_LIMIT: u64 = 10_000;
@@ -39,7 +41,54 @@ pub struct LoginRecord {
     pub success: bool,
 }
 
+/// What a token lets its holder do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "purpose", rename_all = "kebab-case")]
+pub enum TokenPurpose {
+    /// Read the JSON API, as a member would.
+    Api,
+    /// Read one Atom feed: the search with this query string.
+    Feed { query: String },
+}
+
+/// An API or feed token, as stored (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredToken {
+    #[serde(flatten)]
+    pub purpose: TokenPurpose,
+    /// What it is for, in the words of whoever made it.
+    pub label: String,
+    /// `member` or `admin:NAME`.
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_by: Option<String>,
+}
+
 impl Reader {
+    pub fn token(&self, key: &str) -> Result<Option<StoredToken>> {
+        let table = self.txn.open_table(ACCESS_TOKENS)?;
+        let value = table.get(key)?;
+        value.map(|v| decode_json("token", v.value())).transpose()
+    }
+
+    /// Every token, with its key, newest first.
+    pub fn tokens(&self) -> Result<Vec<(String, StoredToken)>> {
+        let table = self.txn.open_table(ACCESS_TOKENS)?;
+        let mut all: Vec<(String, StoredToken)> = Vec::new();
+        for entry in table.range::<&str>(..)? {
+            let (key, value) = entry?;
+            all.push((
+                key.value().to_string(),
+                decode_json("token", value.value())?,
+            ));
+        }
+        all.sort_by_key(|(_, token)| std::cmp::Reverse(token.created_at));
+        Ok(all)
+    }
+
     pub fn credential(&self, account: &str) -> Result<Option<StoredCredential>> {
         let table = self.txn.open_table(CREDENTIALS)?;
         let value = table.get(account)?;
@@ -79,6 +128,19 @@ impl Reader {
 }
 
 impl Writer<'_> {
+    pub fn token(&self, key: &str) -> Result<Option<StoredToken>> {
+        let table = self.txn.open_table(ACCESS_TOKENS)?;
+        let value = table.get(key)?;
+        value.map(|v| decode_json("token", v.value())).transpose()
+    }
+
+    pub fn put_token(&mut self, key: &str, token: &StoredToken) -> Result<()> {
+        self.txn
+            .open_table(ACCESS_TOKENS)?
+            .insert(key, encode_json("token", token)?.as_slice())?;
+        Ok(())
+    }
+
     pub fn put_credential(&mut self, account: &str, credential: &StoredCredential) -> Result<()> {
         let bytes = encode_json(account, credential)?;
         self.txn

@@ -50,6 +50,9 @@ const OUTSTANDING_REMINDERS: TableDefinition<(&str, i64, u32), ()> =
     TableDefinition::new("outstanding_reminders");
 /// Renewal links already used, by their nonce: each works once.
 const USED_RENEWAL_LINKS: TableDefinition<&str, &[u8]> = TableDefinition::new("used_renewal_links");
+/// API tokens and feed tokens, by the SHA-256 of the token (the token itself is only ever
+/// shown once, to whoever made it).
+const ACCESS_TOKENS: TableDefinition<&str, &[u8]> = TableDefinition::new("access_tokens");
 /// Secrets the portal makes for itself (the key that signs renewal links), by name.
 const SECRETS: TableDefinition<&str, &[u8]> = TableDefinition::new("secrets");
 
@@ -130,6 +133,7 @@ impl Store {
             txn.open_table(OUTSTANDING_REMINDERS)?;
             txn.open_table(USED_RENEWAL_LINKS)?;
             txn.open_table(SECRETS)?;
+            txn.open_table(ACCESS_TOKENS)?;
         }
         txn.commit()?;
         Ok(Store { db })
@@ -395,7 +399,7 @@ mod access;
 mod audit;
 mod messages;
 mod reminders;
-pub use access::{LoginRecord, StoredCredential, StoredSession};
+pub use access::{LoginRecord, StoredCredential, StoredSession, StoredToken, TokenPurpose};
 pub use audit::{AuditEntry, AuditEvent};
 pub use messages::{MessageOutcome, MessageRecord};
 pub use reminders::{Delivery, ReminderRecord, UsedRenewalLink};

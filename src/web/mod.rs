@@ -5,12 +5,16 @@
 //! the blocking pool; nothing here touches redb or tantivy directly.
 
 mod admin;
+mod api;
+mod exports;
 mod handlers;
 mod lifespan;
 mod lifespan_pages;
+mod openapi;
 pub mod pages;
 pub mod params;
 mod review_pages;
+mod tokens;
 
 use std::sync::Arc;
 
@@ -43,6 +47,8 @@ pub struct Config {
     pub reminder_days: Vec<u32>,
     /// How reminders are delivered, e.g. "written to the outbox folder …".
     pub reminder_delivery: String,
+    /// The portal's address as members reach it, for links that leave it (feeds, examples).
+    pub public_url: String,
 }
 
 impl Default for Config {
@@ -54,6 +60,7 @@ impl Default for Config {
             timeouts: SessionTimeouts::default(),
             reminder_days: vec![30, 7],
             reminder_delivery: "written to the outbox folder".to_string(),
+            public_url: "http://127.0.0.1:8080".to_string(),
         }
     }
 }
@@ -98,6 +105,13 @@ pub fn app(state: AppState) -> Router {
         .route("/favicon.svg", get(handlers::favicon))
         .route("/favicon.ico", get(handlers::favicon))
         .route("/search", get(handlers::search))
+        .route("/api/search", get(api::search))
+        .route("/api/submissions/{id}", get(api::submission))
+        .route("/api/submissions/{id}/matches", get(api::matches))
+        .route("/api/openapi.json", get(api::openapi))
+        .route("/api/{*rest}", get(api::unknown))
+        .route("/search/export.csv", get(exports::csv))
+        .route("/search/export.jsonl", get(exports::json_lines))
         .route("/submissions/{id}", get(handlers::detail))
         .route("/find-offers", get(handlers::find_offers))
         .route("/admin", get(handlers::admin))
@@ -112,6 +126,10 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/submissions/{id}/renew", post(admin::renew_one))
         .route("/admin/archive", get(admin::archive))
         .route("/admin/expiring", get(lifespan::expiring))
+        .route("/admin/tokens", get(tokens::list).post(tokens::issue))
+        .route("/admin/tokens/{key}/revoke", post(tokens::revoke))
+        .route("/feeds", post(tokens::follow))
+        .route("/feeds/{token}", get(tokens::feed))
         .route(
             "/renew/{token}",
             get(lifespan::renewal_link).post(lifespan::renew_by_link),

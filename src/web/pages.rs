@@ -52,6 +52,7 @@ pub fn layout(title: &str, viewer: &Viewer, body: Markup) -> Markup {
                                     li { a href="/admin/queue" { "Review queue" } }
                                     li { a href="/admin/expiring" { "Expiring soon" } }
                                     li { a href="/admin/archive" { "Archive" } }
+                                    li { a href="/admin/tokens" { "API and feeds" } }
                                     li { a href="/admin" { "Administration" } }
                                 }
                             }
@@ -236,6 +237,19 @@ pub fn search(view: &SearchView, viewer: &Viewer) -> Markup {
                             }
                         }
                         (pager(params, results.total))
+                        p.downloads {
+                            "Download all " (thousands(results.total)) " results: "
+                            a href=(params.url_at("/search/export.csv")) download { "CSV" }
+                            " · "
+                            a href=(params.url_at("/search/export.jsonl")) download { "JSON Lines" }
+                        }
+                        @if let Some(session) = viewer.session {
+                            form.inline method="post" action="/feeds" {
+                                input type="hidden" name="csrf" value=(session.csrf_token);
+                                input type="hidden" name="query" value=(SearchParams { page: 1, ..params.clone() }.to_query());
+                                button type="submit" { "Follow this search as a feed" }
+                            }
+                        }
                     }
                 }
             }

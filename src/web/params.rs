@@ -173,6 +173,20 @@ impl SearchParams {
         serde_urlencoded::to_string(pairs).unwrap_or_default()
     }
 
+    /// The address of this search (all pages) at `path`, e.g. an export.
+    pub fn url_at(&self, path: &str) -> String {
+        let query = SearchParams {
+            page: 1,
+            ..self.clone()
+        }
+        .to_query();
+        if query.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}?{query}")
+        }
+    }
+
     /// `/search?…`
     pub fn url(&self) -> String {
         let query = self.to_query();

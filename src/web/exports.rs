@@ -1,0 +1,116 @@
+//! Downloads of a search, exactly as filtered: CSV and JSON Lines, streamed in batches as they
+//! are written, so a large export never sits whole in memory.
+
+use axum::body::{Body, Bytes};
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderValue, header};
+use axum::response::Response;
+
+use crate::exports::{self, MemberRecord};
+use crate::search::{MAX_PAGE_SIZE, SearchRequest};
+
+use super::AppState;
+use super::handlers::{AppError, Member, blocking};
+use super::params::SearchParams;
+
+type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// Records read from the store per batch.
+const BATCH: usize = 500;
+/// Bytes gathered before they are sent on.
+const CHUNK_BYTES: usize = 64 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Csv,
+    JsonLines,
+}
+
+pub async fn csv(
+    State(state): State<AppState>,
+    Member(_): Member,
+    RawQuery(query): RawQuery,
+) -> Result<Response> {
+    export(state, query, Format::Csv).await
+}
+
+pub async fn json_lines(
+    State(state): State<AppState>,
+    Member(_): Member,
+    RawQuery(query): RawQuery,
+) -> Result<Response> {
+    export(state, query, Format::JsonLines).await
+}
+
+async fn export(state: AppState, query: Option<String>, format: Format) -> Result<Response> {
+    let params = SearchParams::parse(query.as_deref().unwrap_or(""))
+        .map_err(|e| AppError::bad_request(e.0))?;
+    let mut request: SearchRequest = params
+        .to_request()
+        .map_err(|e| AppError::bad_request(e.0))?;
+    request.offset = 0;
+    request.limit = MAX_PAGE_SIZE;
+    // Which submissions, decided now (errors still get a page); their records follow as a
+    // stream.
+    let (ids, today) = blocking(&state, move |c| {
+        c.search_ids(&request)
+            .map(|ids| (ids, c.now().date_naive()))
+    })
+    .await??;
+
+    let (sender, receiver) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(4);
+    let catalogue = state.catalogue.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut buffer = String::new();
+        if format == Format::Csv {
+            buffer.push_str(&exports::csv_header());
+        }
+        for batch in ids.chunks(BATCH) {
+            let submissions = match catalogue.visible_submissions(batch) {
+                Ok(submissions) => submissions,
+                Err(error) => {
+                    tracing::error!(%error, "an export failed");
+                    let _ = sender.blocking_send(Err(std::io::Error::other("export failed")));
+                    return;
+                }
+            };
+            for submission in &submissions {
+                let record = MemberRecord::of(submission);
+                buffer.push_str(&match format {
+                    Format::Csv => exports::csv_line(&record),
+                    Format::JsonLines => exports::json_line(&record),
+                });
+            }
+            if buffer.len() >= CHUNK_BYTES {
+                let chunk = Bytes::from(std::mem::take(&mut buffer));
+                if sender.blocking_send(Ok(chunk)).is_err() {
+                    return; // The client went away.
+                }
+            }
+        }
+        if !buffer.is_empty() {
+            let _ = sender.blocking_send(Ok(Bytes::from(buffer)));
+        }
+    });
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|item| (item, receiver))
+    });
+
+    let (content_type, extension) = match format {
+        Format::Csv => ("text/csv; charset=utf-8; header=present", "csv"),
+        Format::JsonLines => ("application/jsonl; charset=utf-8", "jsonl"),
+    };
+    let mut response = Response::new(Body::from_stream(stream));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    let disposition =
+        format!("attachment; filename=\"cooperation-portal-search-{today}.{extension}\"");
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
+}

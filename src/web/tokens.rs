@@ -1,0 +1,406 @@
+//! Tokens: API tokens the ISU issues to scripts, and Atom feeds that follow a search through a
+//! secret URL (made by any member, revocable by the ISU). A token is shown once, when made;
+//! the store keeps only its SHA-256.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use maud::{Markup, html};
+
+use crate::access::{self, Session};
+use crate::search::Sort;
+use crate::store::{StoredToken, TokenPurpose};
+use crate::submission::{Submission, Vocabulary};
+
+use super::AppState;
+use super::handlers::{Admin, AppError, Member, blocking, check_csrf};
+use super::pages::{Viewer, layout};
+use super::params::SearchParams;
+
+type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// How many entries a feed carries.
+const FEED_ENTRIES: usize = 50;
+/// A renewal within this many days shows in a feed as a new entry.
+const FEED_RENEWED_DAYS: u32 = 60;
+
+fn form(body: &Bytes) -> Result<Vec<(String, String)>> {
+    serde_urlencoded::from_bytes(body).map_err(|_| {
+        AppError::bad_request("The form that was sent is malformed. Reload the page and try again.")
+    })
+}
+
+fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+fn checked(session: &Session, body: &Bytes) -> Result<Vec<(String, String)>> {
+    let pairs = form(body)?;
+    check_csrf(session, field(&pairs, "csrf"))?;
+    Ok(pairs)
+}
+
+/// `GET /admin/tokens`: every API and feed token, with revoke buttons and the issue form.
+pub async fn list(State(state): State<AppState>, Admin(session): Admin) -> Result<Response> {
+    let tokens = blocking(&state, access::tokens).await??;
+    Ok(tokens_page(&tokens, &session).into_response())
+}
+
+/// `POST /admin/tokens`: issues an API token and shows it, once.
+pub async fn issue(
+    State(state): State<AppState>,
+    Admin(session): Admin,
+    body: Bytes,
+) -> Result<Response> {
+    let pairs = checked(&session, &body)?;
+    let label = field(&pairs, "label").trim().to_string();
+    if label.is_empty() {
+        return Err(AppError::bad_request(
+            "Say what the token is for (e.g. \"UNMAS dashboard\"), so it can be recognised later.",
+        ));
+    }
+    let account = session.account.clone();
+    let token = blocking(&state, move |c| {
+        access::issue_token(c, TokenPurpose::Api, &label, &account)
+    })
+    .await??;
+    let base = &state.config.public_url;
+    Ok(layout(
+        "API token issued",
+        &Viewer {
+            session: Some(&session),
+        },
+        html! {
+            h1 { "API token issued" }
+            p.warning { "Copy it now: it is shown only this once. Whoever holds it can read everything members can read, until it is revoked." }
+            p { code.token { (token) } }
+            p { "Use it as a bearer token, e.g.:" }
+            pre { "curl -H \"Authorization: Bearer " (token) "\" \\\n  \"" (base) "/api/search?q=victim+assistance&country=LAO\"" }
+            p { "The API is described at " a href="/api/openapi.json" { "/api/openapi.json" } "." }
+            p { a href="/admin/tokens" { "Back to the tokens" } }
+        },
+    )
+    .into_response())
+}
+
+/// `POST /admin/tokens/{key}/revoke`
+pub async fn revoke(
+    State(state): State<AppState>,
+    Admin(session): Admin,
+    Path(key): Path<String>,
+    body: Bytes,
+) -> Result<Response> {
+    checked(&session, &body)?;
+    let account = session.account.clone();
+    let found = blocking(&state, move |c| access::revoke_token(c, &key, &account)).await??;
+    if !found {
+        return Err(AppError::not_found());
+    }
+    Ok(Redirect::to("/admin/tokens").into_response())
+}
+
+fn tokens_page(tokens: &[(String, StoredToken)], session: &Session) -> Markup {
+    layout(
+        "API and feed tokens",
+        &Viewer {
+            session: Some(session),
+        },
+        html! {
+            h1 { "API and feed tokens" }
+            p { "API tokens let scripts read the JSON API; feed addresses let feed readers follow a search. Both see only what members see. Revoking one stops it at once." }
+            form method="post" action="/admin/tokens" {
+                input type="hidden" name="csrf" value=(session.csrf_token);
+                label for="token-label" { "What the new API token is for" }
+                input #token-label type="text" name="label" required maxlength="200";
+                button type="submit" { "Issue an API token" }
+            }
+            @if tokens.is_empty() {
+                p { "No tokens yet." }
+            } @else {
+                table {
+                    caption { "Every token issued, newest first" }
+                    thead { tr {
+                        th scope="col" { "Token" }
+                        th scope="col" { "For" }
+                        th scope="col" { "Made" }
+                        th scope="col" { "State" }
+                    } }
+                    tbody {
+                        @for (key, token) in tokens {
+                            tr {
+                                td {
+                                    @match &token.purpose {
+                                        TokenPurpose::Api => "API",
+                                        TokenPurpose::Feed { query } => {
+                                            "Feed of "
+                                            a href={ "/search?" (query) } { "this search" }
+                                        }
+                                    }
+                                    br; span.muted { "key " (&key[..12.min(key.len())]) "…" }
+                                }
+                                td { (token.label) }
+                                td { (token.created_at.format("%Y-%m-%d")) " by " (token.created_by) }
+                                td {
+                                    @if let Some(at) = token.revoked_at {
+                                        "revoked " (at.format("%Y-%m-%d"))
+                                    } @else {
+                                        form method="post" action={ "/admin/tokens/" (key) "/revoke" } {
+                                            input type="hidden" name="csrf" value=(session.csrf_token);
+                                            button type="submit" aria-label={ "Revoke token " (&key[..12.min(key.len())]) } { "Revoke" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// `POST /feeds`: a member follows a search; shows the feed's secret address, once.
+pub async fn follow(
+    State(state): State<AppState>,
+    Member(session): Member,
+    body: Bytes,
+) -> Result<Response> {
+    let pairs = checked(&session, &body)?;
+    let query = field(&pairs, "query").to_string();
+    // The saved search must be one the search page accepts.
+    let params = SearchParams::parse(&query).map_err(|e| AppError::bad_request(e.0))?;
+    params
+        .to_request()
+        .map_err(|e| AppError::bad_request(e.0))?;
+    let query = SearchParams { page: 1, ..params }.to_query();
+    let label = match field(&pairs, "label").trim() {
+        "" => describe(&query),
+        label => label.to_string(),
+    };
+    let account = session.account.clone();
+    let token = blocking(&state, move |c| {
+        access::issue_token(c, TokenPurpose::Feed { query }, &label, &account)
+    })
+    .await??;
+    let url = format!("{}/feeds/{token}", state.config.public_url);
+    Ok(layout(
+        "Feed address",
+        &Viewer {
+            session: Some(&session),
+        },
+        html! {
+            h1 { "Follow this search in a feed reader" }
+            p { "Add this address to your feed reader (Atom). It lists submissions that match the search as they are published or renewed, and needs no password:" }
+            p { code.token { (url) } }
+            p.warning { "Keep it to yourself: anyone with the address can read the feed. It is shown only now. The ISU can revoke it." }
+            p { a href="/search" { "Back to the search" } }
+        },
+    )
+    .into_response())
+}
+
+fn describe(query: &str) -> String {
+    if query.is_empty() {
+        "Everything new".to_string()
+    } else {
+        format!("Search: {}", query.replace('&', ", ").replace('+', " "))
+    }
+}
+
+/// `GET /feeds/{token}`: the Atom feed of a followed search.
+pub async fn feed(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response> {
+    let token = token.trim_end_matches(".atom").to_string();
+    let stored = blocking(&state, move |c| access::check_token(c, &token)).await??;
+    let Some(StoredToken {
+        purpose: TokenPurpose::Feed { query },
+        label,
+        ..
+    }) = stored
+    else {
+        return Err(AppError::new(
+            StatusCode::NOT_FOUND,
+            "No such feed",
+            "This feed address is not valid or was revoked.",
+        ));
+    };
+    let params = SearchParams::parse(&query).map_err(|e| AppError::bad_request(e.0))?;
+    let mut request = params
+        .to_request()
+        .map_err(|e| AppError::bad_request(e.0))?;
+    request.sort = Sort::Newest;
+    request.offset = 0;
+    request.limit = FEED_ENTRIES;
+    let mut renewed = request.clone();
+    renewed.filters.renewed_within_days = Some(FEED_RENEWED_DAYS);
+    let (entries, now) = blocking(
+        &state,
+        move |c| -> Result<_, crate::catalogue::CatalogueError> {
+            let mut entries: Vec<Submission> = c
+                .search(&request)?
+                .hits
+                .into_iter()
+                .map(|h| h.submission)
+                .collect();
+            for hit in c.search(&renewed)?.hits {
+                if !entries.iter().any(|s| s.id == hit.submission.id) {
+                    entries.push(hit.submission);
+                }
+            }
+            entries.sort_by_key(|s| std::cmp::Reverse((event_time(s), s.id.clone())));
+            entries.truncate(FEED_ENTRIES);
+            Ok((entries, c.now()))
+        },
+    )
+    .await??;
+    let xml = atom(&state.config.public_url, &query, &label, &entries, now);
+    let mut response = xml.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/atom+xml; charset=utf-8"),
+    );
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=300"),
+    );
+    Ok(response)
+}
+
+/// When a submission last became news: its renewal, or else its publication.
+fn event_time(s: &Submission) -> DateTime<Utc> {
+    s.timestamps
+        .renewed_at
+        .or(s.timestamps.published_at)
+        .unwrap_or(s.timestamps.received_at)
+}
+
+fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 does not allow are left out.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            '\u{FFFE}' | '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// An Atom (RFC 4287) document.
+fn atom(
+    base: &str,
+    query: &str,
+    label: &str,
+    entries: &[Submission],
+    now: DateTime<Utc>,
+) -> String {
+    let updated = entries.iter().map(event_time).max().unwrap_or(now);
+    let search_url = if query.is_empty() {
+        format!("{base}/search")
+    } else {
+        format!("{base}/search?{query}")
+    };
+    let mut xml = String::new();
+    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    xml.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    xml.push_str(&format!(
+        "  <title>Cooperation Portal: {}</title>\n",
+        xml_escape(label)
+    ));
+    xml.push_str(&format!(
+        "  <id>{}</id>\n",
+        xml_escape(&format!("{base}/search?{query}#feed"))
+    ));
+    xml.push_str(&format!("  <updated>{}</updated>\n", rfc3339(updated)));
+    xml.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml_escape(&search_url)
+    ));
+    xml.push_str(
+        "  <author><name>Implementation Support Unit, Convention on Cluster Munitions</name></author>\n",
+    );
+    xml.push_str("  <generator>Cooperation Portal</generator>\n");
+    for s in entries {
+        let at = event_time(s);
+        let renewed = s.timestamps.renewed_at.is_some_and(|r| r == at);
+        let url = format!("{base}/submissions/{}", s.id);
+        xml.push_str("  <entry>\n");
+        xml.push_str(&format!(
+            "    <id>{}</id>\n",
+            xml_escape(&format!("{url}#{}", at.timestamp()))
+        ));
+        xml.push_str(&format!(
+            "    <title>{}{}: {}</title>\n",
+            if renewed { "Renewed " } else { "" },
+            xml_escape(s.kind.label()),
+            xml_escape(&s.title)
+        ));
+        xml.push_str(&format!("    <updated>{}</updated>\n", rfc3339(at)));
+        if let Some(published) = s.timestamps.published_at {
+            xml.push_str(&format!(
+                "    <published>{}</published>\n",
+                rfc3339(published)
+            ));
+        }
+        xml.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml_escape(&url)
+        ));
+        xml.push_str(&format!(
+            "    <author><name>{}</name></author>\n",
+            xml_escape(&s.submitter.organisation)
+        ));
+        xml.push_str(&format!(
+            "    <category term=\"{}\" label=\"{}\"/>\n",
+            s.kind.slug(),
+            xml_escape(s.kind.label())
+        ));
+        for area in &s.areas {
+            xml.push_str(&format!(
+                "    <category term=\"{}\" label=\"{}\"/>\n",
+                area.slug(),
+                xml_escape(area.label())
+            ));
+        }
+        let until = s
+            .timestamps
+            .expires_at
+            .map(|t| format!(" Valid until {}.", t.format("%-d %B %Y")))
+            .unwrap_or_default();
+        xml.push_str(&format!(
+            "    <summary type=\"text\">{}{}</summary>\n",
+            xml_escape(&s.summary),
+            xml_escape(&until)
+        ));
+        xml.push_str("  </entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_text_is_escaped_and_cleaned() {
+        assert_eq!(
+            xml_escape("<a href=\"x\">Tom & 'Jerry'</a>\u{1}"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; &apos;Jerry&apos;&lt;/a&gt;"
+        );
+    }
+}

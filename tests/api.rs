@@ -1,0 +1,706 @@
+//! The JSON API, exports and feeds: who may use them, responses checked against the OpenAPI
+//! document, exports that parse back to the same rows with formulas neutralised, Atom feeds
+//! that validate, and expired submissions absent from all of them.
+
+mod common;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use chrono::Duration;
+use common::{Fixture, need, offer};
+use http_body_util::BodyExt;
+use portal::access::{self, Account};
+use portal::exports::{CSV_COLUMNS, MemberRecord};
+use portal::store::TokenPurpose;
+use portal::web::{AppState, Config, app};
+use serde_json::Value;
+use tower::ServiceExt;
+
+const HOST: &str = "portal.test";
+const MEMBER_PASSWORD: &str = "a member password for tests";
+const ADMIN_PASSWORD: &str = "an admin password for tests";
+
+struct Portal {
+    fixture: Fixture,
+    router: Router,
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+impl Portal {
+    fn new() -> Portal {
+        let fixture = Fixture::new();
+        access::set_password(&fixture.catalogue, &Account::Member, MEMBER_PASSWORD).unwrap();
+        access::set_password(
+            &fixture.catalogue,
+            &Account::Admin("ada".into()),
+            ADMIN_PASSWORD,
+        )
+        .unwrap();
+        let router = app(AppState::new(fixture.catalogue.clone(), Config::default()));
+        Portal { fixture, router }
+    }
+
+    async fn send(&self, mut request: Request<Body>) -> Reply {
+        let address: SocketAddr = "127.0.0.1:40000".parse().unwrap();
+        request.extensions_mut().insert(ConnectInfo(address));
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8(bytes.to_vec()).expect("UTF-8"),
+        }
+    }
+
+    async fn get(&self, path: &str, auth: &[(header::HeaderName, String)]) -> Reply {
+        let mut request = Request::get(path).header(header::HOST, HOST);
+        for (name, value) in auth {
+            request = request.header(name, value);
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    async fn post(&self, path: &str, cookie: &str, form: &[(&str, &str)]) -> Reply {
+        let request = Request::post(path)
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, format!("http://{HOST}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, cookie)
+            .body(Body::from(serde_urlencoded::to_string(form).unwrap()))
+            .unwrap();
+        self.send(request).await
+    }
+
+    async fn login(&self, form: &[(&str, &str)]) -> String {
+        let request = Request::post("/login")
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, format!("http://{HOST}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(serde_urlencoded::to_string(form).unwrap()))
+            .unwrap();
+        let reply = self.send(request).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        let set = reply.headers.get(header::SET_COOKIE).unwrap();
+        set.to_str().unwrap().split(';').next().unwrap().to_string()
+    }
+
+    async fn member(&self) -> Vec<(header::HeaderName, String)> {
+        vec![(
+            header::COOKIE,
+            self.login(&[("password", MEMBER_PASSWORD)]).await,
+        )]
+    }
+
+    async fn admin_cookie(&self) -> String {
+        self.login(&[("admin", "ada"), ("password", ADMIN_PASSWORD)])
+            .await
+    }
+
+    /// The session's CSRF token, read from a page's log-out form.
+    async fn csrf(&self, cookie: &str) -> String {
+        let page = self
+            .get("/search", &[(header::COOKIE, cookie.to_string())])
+            .await
+            .body;
+        let start = page.find("name=\"csrf\" value=\"").unwrap() + 19;
+        page[start..start + page[start..].find('"').unwrap()].to_string()
+    }
+}
+
+fn bearer(token: &str) -> Vec<(header::HeaderName, String)> {
+    vec![(header::AUTHORIZATION, format!("Bearer {token}"))]
+}
+
+// ------------------------------------------------------------------------------------------
+// A checker for the subset of OpenAPI 3.0 schemas the document uses: $ref, type, nullable,
+// required, properties, additionalProperties: false, items, enum, minimum, maximum.
+
+fn resolve<'a>(document: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => {
+            let name = reference.rsplit('/').next().unwrap();
+            &document["components"]["schemas"][name]
+        }
+        None => schema,
+    }
+}
+
+fn check(document: &Value, schema: &Value, value: &Value, path: &str, errors: &mut Vec<String>) {
+    let schema = resolve(document, schema);
+    if value.is_null() {
+        if schema.get("nullable") != Some(&Value::Bool(true)) {
+            errors.push(format!("{path}: null where the schema does not allow it"));
+        }
+        return;
+    }
+    let kind = schema.get("type").and_then(Value::as_str);
+    let type_ok = match kind {
+        Some("object") => value.is_object(),
+        Some("array") => value.is_array(),
+        Some("string") => value.is_string(),
+        Some("number") => value.is_number(),
+        Some("integer") => value.is_u64() || value.is_i64(),
+        Some("boolean") => value.is_boolean(),
+        _ => true,
+    };
+    if !type_ok {
+        errors.push(format!("{path}: {value} is not of type {kind:?}"));
+        return;
+    }
+    if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
+        && !allowed.contains(value)
+    {
+        errors.push(format!("{path}: {value} is not one of {allowed:?}"));
+    }
+    if let (Some(min), Some(x)) = (
+        schema.get("minimum").and_then(Value::as_f64),
+        value.as_f64(),
+    ) && x < min
+    {
+        errors.push(format!("{path}: {x} < minimum {min}"));
+    }
+    if let (Some(max), Some(x)) = (
+        schema.get("maximum").and_then(Value::as_f64),
+        value.as_f64(),
+    ) && x > max
+    {
+        errors.push(format!("{path}: {x} > maximum {max}"));
+    }
+    if let Some(format) = schema.get("format").and_then(Value::as_str) {
+        let text = value.as_str().unwrap_or("");
+        let ok = match format {
+            "date" => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok(),
+            "date-time" => chrono::DateTime::parse_from_rfc3339(text).is_ok(),
+            _ => true,
+        };
+        if !ok {
+            errors.push(format!("{path}: {text:?} is not a {format}"));
+        }
+    }
+    if let Some(object) = value.as_object() {
+        let properties = schema.get("properties").and_then(Value::as_object);
+        for name in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let name = name.as_str().unwrap();
+            if !object.contains_key(name) {
+                errors.push(format!("{path}: required property {name} is missing"));
+            }
+        }
+        for (name, item) in object {
+            match properties.and_then(|p| p.get(name)) {
+                Some(property) => {
+                    check(document, property, item, &format!("{path}.{name}"), errors)
+                }
+                None if schema.get("additionalProperties") == Some(&Value::Bool(false)) => {
+                    errors.push(format!("{path}: property {name} is not in the document"))
+                }
+                None => {}
+            }
+        }
+    }
+    if let (Some(items), Some(array)) = (schema.get("items"), value.as_array()) {
+        for (i, item) in array.iter().enumerate() {
+            check(document, items, item, &format!("{path}[{i}]"), errors);
+        }
+    }
+}
+
+/// Checks a reply against the document's response schema for `path` (as templated there).
+fn conforms(document: &Value, path: &str, reply: &Reply) {
+    let operation = &document["paths"][path]["get"];
+    let status = reply.status.as_u16().to_string();
+    let response = &operation["responses"][&status];
+    assert!(
+        !response.is_null(),
+        "{path} answered {status}, which the document does not list"
+    );
+    let content_type = reply.headers[header::CONTENT_TYPE].to_str().unwrap();
+    assert!(
+        content_type.starts_with("application/json"),
+        "{content_type}"
+    );
+    let schema = &response["content"]["application/json"]["schema"];
+    let mut errors = Vec::new();
+    check(document, schema, &reply.json(), "$", &mut errors);
+    assert!(errors.is_empty(), "{path} {status}:\n{}", errors.join("\n"));
+}
+
+async fn openapi(portal: &Portal) -> Value {
+    let reply = portal.get("/api/openapi.json", &[]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let document = reply.json();
+    assert_eq!(document["openapi"], "3.0.3");
+    document
+}
+
+fn catalogue_with_content(portal: &Portal) -> (String, String) {
+    let mut lao = need("Clearance of submunitions in Xieng Khouang");
+    lao.summary = "Battle area clearance near schools".into();
+    let need_id = portal.fixture.add(lao);
+    let offer_id = portal
+        .fixture
+        .add(offer("Funding for clearance of submunitions"));
+    let mut other = need("Victim assistance in Battambang");
+    other.beneficiaries.countries = vec!["KHM".into()];
+    other.description = "Rehabilitation and psychosocial support for survivors.".into();
+    other.areas = vec![portal::submission::Area::VictimAssistance];
+    other.funding.as_mut().unwrap().currency = "EUR".into();
+    portal.fixture.add(other);
+    (need_id, offer_id)
+}
+
+#[tokio::test]
+async fn the_api_answers_members_and_tokens_only() {
+    let portal = Portal::new();
+    catalogue_with_content(&portal);
+    let document = openapi(&portal).await;
+
+    let anonymous = portal.get("/api/search", &[]).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(anonymous.json()["error"]["code"], "unauthorized");
+    conforms(&document, "/api/search", &anonymous);
+
+    let wrong = portal.get("/api/search", &bearer(&"0".repeat(64))).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.json()["error"]["code"], "invalid_token");
+
+    // An admin issues a token on the tokens page; a script uses it; the admin revokes it.
+    let admin = portal.admin_cookie().await;
+    let csrf = portal.csrf(&admin).await;
+    let issued = portal
+        .post(
+            "/admin/tokens",
+            &admin,
+            &[("csrf", &csrf), ("label", "dashboard")],
+        )
+        .await;
+    assert_eq!(issued.status, StatusCode::OK, "{}", issued.body);
+    let start = issued.body.find("<code class=\"token\">").unwrap() + 20;
+    let token = issued.body[start..start + 64].to_string();
+    let with_token = portal.get("/api/search?q=clearance", &bearer(&token)).await;
+    assert_eq!(with_token.status, StatusCode::OK, "{}", with_token.body);
+    conforms(&document, "/api/search", &with_token);
+
+    let tokens = access::tokens(&portal.fixture.catalogue).unwrap();
+    assert_eq!(tokens.len(), 1);
+    assert_eq!(tokens[0].1.purpose, TokenPurpose::Api);
+    let revoked = portal
+        .post(
+            &format!("/admin/tokens/{}/revoke", tokens[0].0),
+            &admin,
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER);
+    let after = portal.get("/api/search", &bearer(&token)).await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED);
+
+    // A member cannot issue tokens.
+    let member = portal.member().await;
+    let member_cookie = member[0].1.clone();
+    let member_csrf = portal.csrf(&member_cookie).await;
+    let refused = portal
+        .post(
+            "/admin/tokens",
+            &member_cookie,
+            &[("csrf", &member_csrf), ("label", "mine")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn every_response_matches_the_openapi_document() {
+    let portal = Portal::new();
+    let (need_id, offer_id) = catalogue_with_content(&portal);
+    let document = openapi(&portal).await;
+    let member = portal.member().await;
+
+    for query in [
+        "",
+        "?q=clearance",
+        "?q=clearance&country=LAO&area=clearance-and-risk-education&min_usd=1000",
+        "?kind=need&sort=amount&per_page=1&page=2",
+        "?q=%22no+such+words%22",
+    ] {
+        let reply = portal.get(&format!("/api/search{query}"), &member).await;
+        assert_eq!(reply.status, StatusCode::OK, "{query}: {}", reply.body);
+        conforms(&document, "/api/search", &reply);
+    }
+    let filtered = portal
+        .get("/api/search?q=clearance&country=LAO", &member)
+        .await
+        .json();
+    assert_eq!(filtered["total"], 2, "{filtered}");
+    let countries = &filtered["facets"]["country"];
+    assert!(
+        countries
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["code"] == "LAO" && c["name"].as_str().unwrap().contains("Lao")),
+        "names beside codes: {countries}"
+    );
+
+    for bad in ["?kind=nonsense", "?per_page=1000", "?min_usd=lots"] {
+        let reply = portal.get(&format!("/api/search{bad}"), &member).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(reply.json()["error"]["code"], "bad_request");
+        conforms(&document, "/api/search", &reply);
+    }
+
+    let detail = portal
+        .get(&format!("/api/submissions/{need_id}"), &member)
+        .await;
+    assert_eq!(detail.status, StatusCode::OK);
+    conforms(&document, "/api/submissions/{id}", &detail);
+    assert_eq!(detail.json()["id"], need_id.as_str());
+
+    let missing = portal.get("/api/submissions/NEED-1999-0001", &member).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    conforms(&document, "/api/submissions/{id}", &missing);
+
+    let matches = portal
+        .get(
+            &format!("/api/submissions/{need_id}/matches?limit=5"),
+            &member,
+        )
+        .await;
+    assert_eq!(matches.status, StatusCode::OK, "{}", matches.body);
+    conforms(&document, "/api/submissions/{id}/matches", &matches);
+    let found = matches.json();
+    assert!(
+        found["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["submission"]["id"] == offer_id.as_str()),
+        "{found}"
+    );
+
+    let unknown = portal.get("/api/nothing-here", &member).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(unknown.json()["error"]["code"], "not_found");
+}
+
+/// Parses RFC 4180 CSV: quoted cells with doubled quotes, CRLF line ends.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut cell = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                cell.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => cell.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut cell)),
+            (false, '\r') => {
+                assert_eq!(chars.next(), Some('\n'), "lines end in CRLF");
+                row.push(std::mem::take(&mut cell));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => cell.push(c),
+        }
+    }
+    assert!(
+        cell.is_empty() && row.is_empty(),
+        "the last line ends in CRLF"
+    );
+    rows
+}
+
+#[tokio::test]
+async fn exports_parse_back_to_the_searched_rows_with_formulas_neutralised() {
+    let portal = Portal::new();
+    catalogue_with_content(&portal);
+    let mut hostile = need("=HYPERLINK(\"http://evil.example\",\"click\")");
+    hostile.summary = "+1, \"quoted\"\nsecond line".into();
+    hostile.contact.name = "@SUM(A1:A9)".into();
+    let hostile_id = portal.fixture.add(hostile);
+    let member = portal.member().await;
+
+    let query = "q=clearance+OR+HYPERLINK&kind=need&sort=newest";
+    let api = portal
+        .get(&format!("/api/search?{query}&per_page=100"), &member)
+        .await
+        .json();
+    let expected_ids: Vec<&str> = api["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["submission"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(expected_ids.len(), 2, "{api}");
+
+    let csv = portal
+        .get(&format!("/search/export.csv?{query}"), &member)
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        csv.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let rows = parse_csv(&csv.body);
+    assert_eq!(rows[0], CSV_COLUMNS.map(String::from).to_vec());
+    let ids: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(ids, expected_ids, "the same rows, in the same order");
+    let column = |name: &str| CSV_COLUMNS.iter().position(|c| *c == name).unwrap();
+    let row = rows[1..].iter().find(|r| r[0] == hostile_id).unwrap();
+    assert_eq!(
+        row[column("title")],
+        "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    );
+    assert_eq!(row[column("summary")], "'+1, \"quoted\"\nsecond line");
+    assert_eq!(row[column("contact_name")], "'@SUM(A1:A9)");
+    assert_eq!(row[column("countries")], "LAO");
+    assert_eq!(
+        row[column("country_names")],
+        "Lao People's Democratic Republic"
+    );
+    assert_eq!(row[column("area_names")], "Clearance and risk education");
+    assert_eq!(row[column("usd")], "1000000");
+    assert!(!row[column("valid_until")].is_empty());
+
+    let jsonl = portal
+        .get(&format!("/search/export.jsonl?{query}"), &member)
+        .await;
+    assert_eq!(jsonl.status, StatusCode::OK);
+    let records: Vec<MemberRecord> = jsonl
+        .body
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let jsonl_ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(jsonl_ids, expected_ids);
+    let api_first: MemberRecord =
+        serde_json::from_value(api["hits"][0]["submission"].clone()).unwrap();
+    assert_eq!(records[0], api_first, "the same record as the API");
+
+    let anonymous = portal
+        .get(&format!("/search/export.csv?{query}"), &[])
+        .await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER, "members only");
+}
+
+#[tokio::test]
+async fn a_large_export_has_every_row() {
+    let portal = Portal::new();
+    let submissions: Vec<_> = (0..1_200)
+        .map(|i| need(&format!("Bulk need number {i}")))
+        .collect();
+    portal.fixture.import(submissions);
+    let member = portal.member().await;
+    let csv = portal.get("/search/export.csv?q=bulk", &member).await;
+    assert_eq!(parse_csv(&csv.body).len(), 1 + 1_200);
+}
+
+const ATOM: &str = "http://www.w3.org/2005/Atom";
+
+/// Checks the parts of RFC 4287 a feed reader relies on; returns the entries' titles.
+fn validate_atom(xml: &str) -> Vec<String> {
+    let document = roxmltree::Document::parse(xml).expect("well-formed XML");
+    let feed = document.root_element();
+    assert_eq!(feed.tag_name().namespace(), Some(ATOM));
+    assert_eq!(feed.tag_name().name(), "feed");
+    fn child<'a, 'input>(
+        node: roxmltree::Node<'a, 'input>,
+        name: &str,
+    ) -> Vec<roxmltree::Node<'a, 'input>> {
+        node.children()
+            .filter(|c| c.tag_name().name() == name && c.tag_name().namespace() == Some(ATOM))
+            .collect()
+    }
+    let is_time = |node: roxmltree::Node| {
+        chrono::DateTime::parse_from_rfc3339(node.text().unwrap_or("")).is_ok()
+    };
+    assert_eq!(child(feed, "id").len(), 1);
+    assert_eq!(child(feed, "title").len(), 1);
+    assert_eq!(child(feed, "updated").len(), 1);
+    assert!(is_time(child(feed, "updated")[0]));
+    let feed_has_author = !child(feed, "author").is_empty();
+    let mut titles = Vec::new();
+    let mut ids = std::collections::HashSet::new();
+    for entry in child(feed, "entry") {
+        assert_eq!(child(entry, "id").len(), 1);
+        assert!(ids.insert(child(entry, "id")[0].text().unwrap().to_string()));
+        assert_eq!(child(entry, "title").len(), 1);
+        assert_eq!(child(entry, "updated").len(), 1);
+        assert!(is_time(child(entry, "updated")[0]));
+        assert!(feed_has_author || !child(entry, "author").is_empty());
+        assert!(
+            child(entry, "link")
+                .iter()
+                .any(|l| l.attribute("rel") == Some("alternate"))
+        );
+        titles.push(child(entry, "title")[0].text().unwrap().to_string());
+    }
+    titles
+}
+
+#[tokio::test]
+async fn a_followed_search_is_an_atom_feed_with_a_secret_revocable_address() {
+    let portal = Portal::new();
+    let (need_id, _) = catalogue_with_content(&portal);
+    let member = portal.member().await;
+    let cookie = member[0].1.clone();
+    let csrf = portal.csrf(&cookie).await;
+    let made = portal
+        .post(
+            "/feeds",
+            &cookie,
+            &[("csrf", &csrf), ("query", "q=clearance&kind=need")],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let start = made.body.find("/feeds/").unwrap();
+    let path = made.body[start..start + 7 + 64].to_string();
+
+    // No session needed: the address is the credential.
+    let feed = portal.get(&path, &[]).await;
+    assert_eq!(feed.status, StatusCode::OK, "{}", feed.body);
+    assert!(
+        feed.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("application/atom+xml")
+    );
+    let titles = validate_atom(&feed.body);
+    assert_eq!(
+        titles,
+        vec!["Need: Clearance of submunitions in Xieng Khouang".to_string()]
+    );
+
+    // A renewal is news again.
+    portal.fixture.clock.advance(Duration::days(10));
+    portal.fixture.catalogue.renew(&need_id).unwrap();
+    let titles = validate_atom(&portal.get(&path, &[]).await.body);
+    assert_eq!(
+        titles,
+        vec!["Renewed Need: Clearance of submunitions in Xieng Khouang".to_string()]
+    );
+
+    // Revoked by the ISU: gone.
+    let key = access::tokens(&portal.fixture.catalogue).unwrap()[0]
+        .0
+        .clone();
+    access::revoke_token(
+        &portal.fixture.catalogue,
+        &key,
+        &Account::Admin("ada".into()),
+    )
+    .unwrap();
+    assert_eq!(portal.get(&path, &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        portal
+            .get(&format!("/feeds/{}", "a".repeat(64)), &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn an_expired_submission_is_absent_from_the_api_exports_and_feeds() {
+    let portal = Portal::new();
+    let (need_id, offer_id) = catalogue_with_content(&portal);
+    let member = portal.member().await;
+    let cookie = member[0].1.clone();
+    let csrf = portal.csrf(&cookie).await;
+    let made = portal
+        .post(
+            "/feeds",
+            &cookie,
+            &[("csrf", &csrf), ("query", "q=clearance")],
+        )
+        .await;
+    let start = made.body.find("/feeds/").unwrap();
+    let feed_path = made.body[start..start + 7 + 64].to_string();
+
+    let expiry = portal
+        .fixture
+        .catalogue
+        .get(&need_id)
+        .unwrap()
+        .timestamps
+        .expires_at
+        .unwrap();
+    // The offer is renewed, so it outlives the need.
+    portal.fixture.clock.set(expiry - Duration::days(1));
+    portal.fixture.catalogue.renew(&offer_id).unwrap();
+    portal.fixture.clock.set(expiry);
+    // No clean-up has run: the query-time check alone must hide it.
+    let member = portal.member().await;
+
+    let search = portal.get("/api/search?q=clearance", &member).await.json();
+    let ids: Vec<&str> = search["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["submission"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec![offer_id.as_str()]);
+    assert_eq!(
+        portal
+            .get(&format!("/api/submissions/{need_id}"), &member)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        portal
+            .get(&format!("/api/submissions/{need_id}/matches"), &member)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let offer_matches = portal
+        .get(&format!("/api/submissions/{offer_id}/matches"), &member)
+        .await;
+    assert!(
+        !offer_matches.body.contains(&need_id),
+        "{}",
+        offer_matches.body
+    );
+    let csv = portal.get("/search/export.csv?q=clearance", &member).await;
+    assert!(!csv.body.contains(&need_id));
+    let jsonl = portal.get("/search/export.jsonl", &member).await;
+    assert!(!jsonl.body.contains(&need_id));
+    let feed = portal.get(&feed_path, &[]).await;
+    validate_atom(&feed.body);
+    assert!(!feed.body.contains(&need_id), "{}", feed.body);
+}
