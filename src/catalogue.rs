@@ -691,6 +691,88 @@ impl Catalogue {
         }
     }
 
+    /// Writes a consistent copy of the store (one moment's state, while the portal keeps
+    /// running) to `dir`, which must be new or empty. The index is not copied: it is rebuilt
+    /// from the store on restore.
+    pub fn backup(&self, dir: &Path) -> Result<Backup> {
+        let io = |source| CatalogueError::DataDir {
+            path: dir.to_path_buf(),
+            source,
+        };
+        std::os::unix::fs::DirBuilderExt::mode(fs::DirBuilder::new().recursive(true), 0o700)
+            .create(dir)
+            .map_err(io)?;
+        if fs::read_dir(dir).map_err(io)?.next().is_some() {
+            return Err(io(std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "the backup folder is not empty; choose a new one",
+            )));
+        }
+        let partial = dir.join(format!("{DATABASE_FILE}.partial"));
+        let count = self.store.backup_to(&partial)?;
+        fs::rename(&partial, dir.join(DATABASE_FILE)).map_err(io)?;
+        let submissions = Store::open(&dir.join(DATABASE_FILE))?.read()?.count()?;
+        Ok(Backup {
+            file: dir.join(DATABASE_FILE),
+            tables: count.tables,
+            rows: count.rows,
+            seq: count.seq,
+            submissions,
+        })
+    }
+
+    /// Brings back a backup into `paths`' data folder, which no portal may be using. The
+    /// current database is kept beside it (`portal.redb.before-restore-…`), and the index is
+    /// set aside, to be rebuilt from the restored store on the next start.
+    pub fn restore(paths: &Paths, backup_dir: &Path, now: DateTime<Utc>) -> Result<Backup> {
+        let source = backup_dir.join(DATABASE_FILE);
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| CatalogueError::DataDir { path, source }
+        };
+        if !source.is_file() {
+            return Err(io(backup_dir)(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("no {DATABASE_FILE} in it: not a backup made by `portal backup`"),
+            )));
+        }
+        std::os::unix::fs::DirBuilderExt::mode(fs::DirBuilder::new().recursive(true), 0o700)
+            .create(&paths.data_dir)
+            .map_err(io(&paths.data_dir))?;
+        let _lock = lock_data_dir(&paths.data_dir)?;
+        let incoming = paths.data_dir.join(format!("{DATABASE_FILE}.restoring"));
+        fs::copy(&source, &incoming).map_err(io(&incoming))?;
+        // Check that it opens as a store before anything is replaced.
+        let (submissions, seq) = {
+            let store = Store::open(&incoming)?;
+            let reader = store.read()?;
+            (reader.count()?, reader.seq()?)
+        };
+        let current = paths.data_dir.join(DATABASE_FILE);
+        if current.exists() {
+            let kept = paths.data_dir.join(format!(
+                "{DATABASE_FILE}.before-restore-{}",
+                now.format("%Y%m%dT%H%M%SZ")
+            ));
+            fs::rename(&current, &kept).map_err(io(&current))?;
+        }
+        fs::rename(&incoming, &current).map_err(io(&current))?;
+        if paths.index_dir.exists() {
+            let aside = paths.index_dir.with_file_name(format!(
+                "index.before-restore-{}",
+                now.format("%Y%m%dT%H%M%SZ")
+            ));
+            fs::rename(&paths.index_dir, &aside).map_err(io(&paths.index_dir))?;
+        }
+        Ok(Backup {
+            file: current,
+            tables: 0,
+            rows: 0,
+            seq,
+            submissions,
+        })
+    }
+
     /// Rebuilds the index from scratch in a new folder and swaps it in.
     pub fn reindex(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
         let _gate = self.write_gate();
@@ -705,6 +787,17 @@ impl Catalogue {
         self.index().catch_up(&self.store)?;
         Ok(())
     }
+}
+
+/// What a backup or restore did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backup {
+    pub file: PathBuf,
+    pub tables: usize,
+    pub rows: u64,
+    /// The store's change sequence in the copy.
+    pub seq: u64,
+    pub submissions: u64,
 }
 
 enum Imported {

@@ -146,6 +146,20 @@ pub enum Command {
     },
     /// Rebuild the search index from the database into a new folder, then swap it in.
     Reindex,
+    /// Copy the database, consistently, into a new folder (also while the portal runs).
+    ///
+    /// The copy is one moment's state of every table: submissions with their versions and
+    /// audit trails, raw messages, passwords, sessions, tokens and reminders. The index is not
+    /// copied; `restore` rebuilds it.
+    Backup {
+        /// A new or empty folder.
+        dir: PathBuf,
+    },
+    /// Bring back a backup made by `portal backup` (stop the portal first).
+    ///
+    /// The current database is kept beside it as `portal.redb.before-restore-TIME`, and the
+    /// index is set aside and rebuilt from the restored database.
+    Restore { dir: PathBuf },
     /// Counts and sums over the catalogue.
     Stats {
         /// Print JSON instead of text.
@@ -344,6 +358,26 @@ pub fn run(args: Args) -> Result<ExitCode> {
     };
     match args.command {
         Command::Serve(serve_args) => server::serve(&paths, args.lifespans, serve_args),
+        Command::Restore { dir } => {
+            let restored =
+                Catalogue::restore(&paths, &dir, chrono::Utc::now()).map_err(|e| match e {
+                    CatalogueError::InUse(_) => anyhow::anyhow!(
+                        "{e}; stop the portal before restoring a backup into its data folder"
+                    ),
+                    other => other.into(),
+                })?;
+            // Open once, so the index is rebuilt now rather than at the next start.
+            let (catalogue, _) = Catalogue::open(&paths, Arc::new(SystemClock))?;
+            let visible = catalogue.search(&SearchRequest::default())?.total;
+            println!(
+                "restored {} submissions (change {}) from {}; the index was rebuilt ({} visible to members)",
+                restored.submissions,
+                restored.seq,
+                dir.display(),
+                visible
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Demo {
             count,
             seed,
@@ -392,6 +426,22 @@ pub fn execute(
             set_status(catalogue, streams, Status::parse(&status)?, &ids)
         }
         Command::Reindex => reindex(catalogue, streams),
+        Command::Backup { dir } => {
+            let backup = catalogue.backup(&dir)?;
+            writeln!(
+                streams.out,
+                "backed up {} submissions ({} rows in {} tables, change {}) to {}",
+                backup.submissions,
+                backup.rows,
+                backup.tables,
+                backup.seq,
+                backup.file.display()
+            )?;
+            Ok(SUCCESS)
+        }
+        Command::Restore { .. } => {
+            bail!("`portal restore` cannot run inside a running portal: stop it first")
+        }
         Command::Queue { json } => show_queue(catalogue, streams, json),
         Command::Purge => purge(catalogue, streams),
         Command::Remind(mail) => {

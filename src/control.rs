@@ -167,6 +167,16 @@ pub fn command_args(command: &Command) -> Result<Vec<String>> {
             ids.iter().for_each(|id| push(id));
         }
         Command::Reindex => push("reindex"),
+        Command::Backup { dir } => {
+            push("backup");
+            push("--");
+            push(&absolute_text(dir)?);
+        }
+        Command::Restore { .. } => {
+            bail!(
+                "stop the running portal first: a backup is restored into a data folder no portal uses"
+            )
+        }
         Command::Purge => push("purge"),
         // The running portal reminds with its own settings (`Runner`), whatever these say.
         Command::Remind(_) => push("remind"),

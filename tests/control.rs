@@ -377,3 +377,46 @@ fn when_another_process_holds_the_data_folder_and_no_portal_answers_the_error_is
         "is in use by another portal process",
     );
 }
+
+#[test]
+fn a_backup_taken_while_the_portal_runs_restores_to_the_same_answers() {
+    let folder = Folder::new();
+    let mut server = Server::start(&folder);
+    succeeds(folder.portal(&["demo", "--count", "80", "--out", "demo.jsonl"]));
+    succeeds(folder.portal(&["import", "--publish", "demo.jsonl"]));
+    let searches: [&[&str]; 3] = [
+        &["search", "--json", "--per-page", "100"],
+        &["search", "clearance", "--json"],
+        &["search", "--kind", "need", "--sort", "amount", "--json"],
+    ];
+    let before: Vec<String> = searches
+        .iter()
+        .map(|args| succeeds(folder.portal(args)))
+        .collect();
+
+    let backed_up = succeeds(folder.portal(&["backup", "backup-1"]));
+    assert!(
+        backed_up.contains("backed up 80 submissions"),
+        "{backed_up}"
+    );
+    assert!(folder.path("client").join("backup-1/portal.redb").exists());
+    fails_with(folder.portal(&["backup", "backup-1"]), "not empty");
+    fails_with(folder.portal(&["restore", "backup-1"]), "stop the portal");
+
+    // Changes after the backup…
+    let found: serde_json::Value = serde_json::from_str(&before[0]).unwrap();
+    let id = found["hits"][0]["submission"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    succeeds(folder.portal(&["set-status", "withdrawn", &id]));
+    assert_ne!(succeeds(folder.portal(searches[0])), before[0]);
+    assert_eq!(server.terminate().code(), Some(0), "{}", server.stderr());
+
+    // …are undone by the restore, and every search answers as before.
+    let restored = succeeds(folder.portal(&["restore", "backup-1"]));
+    assert!(restored.contains("restored 80 submissions"), "{restored}");
+    for (args, expected) in searches.iter().zip(&before) {
+        assert_eq!(&succeeds(folder.portal(args)), expected, "{args:?}");
+    }
+}

@@ -75,6 +75,8 @@ pub enum StoreError {
     },
     #[error("the system's random source failed: {0}")]
     Random(String),
+    #[error("table {0} is not known to the backup, which would lose it")]
+    UnknownTable(String),
 }
 
 macro_rules! from_redb {
@@ -397,9 +399,11 @@ fn decode(id: &str, bytes: &[u8]) -> Result<Submission> {
 
 mod access;
 mod audit;
+mod backup;
 mod messages;
 mod reminders;
 pub use access::{LoginRecord, StoredCredential, StoredSession, StoredToken, TokenPurpose};
 pub use audit::{AuditEntry, AuditEvent};
+pub use backup::BackupCount;
 pub use messages::{MessageOutcome, MessageRecord};
 pub use reminders::{Delivery, ReminderRecord, UsedRenewalLink};
