@@ -1,0 +1,420 @@
+//! Every page type of the portal is accessible and valid HTML: axe-core in a real headless
+//! Chromium (Debian's `chromium`) finds no violation, and the Nu HTML checker (`vnu.jar`, run
+//! with the machine's `java`) finds no error.
+//!
+//! This file builds a catalogue with demo content, a pending submission, an archived one and a
+//! message that needs attention, serves the real app on 127.0.0.1 and runs
+//! `tests/browser/a11y.mjs`, which logs in through the login form as each account, opens each
+//! page, runs axe and saves the HTML as served; then it runs the Nu checker on those files.
+//! Without Chromium, Node.js, Java or `npm ci` in tests/browser the test is skipped on a
+//! developer's machine and fails on CI. Set PORTAL_A11Y_KEEP=DIR to keep the saved pages.
+
+mod common;
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Fixture, need, offer, start_time};
+use portal::access::{self, Account};
+use portal::catalogue::{ExportRecord, ImportOptions, IncomingRecord};
+use portal::demo::{self, DemoOptions};
+use portal::review::{self, Arrival, Received};
+use portal::web::{AppState, Config, app};
+use serde_json::{Value, json};
+
+const MEMBER_PASSWORD: &str = "shared-access-password";
+const ADMIN_NAME: &str = "isu";
+const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+const CHROMIUM: &str = "/usr/bin/chromium";
+/// A safety net against a hung browser or checker, not a timed assertion.
+const SCRIPT_TIMEOUT: Duration = Duration::from_secs(240);
+const DEMO_RECORDS: usize = 400;
+const EXAMPLE: &str = include_str!("../data/templates/example-need.txt");
+
+/// The submissions and message the admin pages are checked with.
+struct Content {
+    need_id: String,
+    offer_id: String,
+    pending_id: String,
+    message_number: u64,
+}
+
+/// Demo content, a need with an offer that fits it, an archived need, a pending need, and a
+/// message whose amount cannot be read.
+fn catalogue_with_content(fixture: &Fixture) -> Content {
+    // Archived: published a year and a half ago, then purged.
+    fixture
+        .clock
+        .set(start_time() - chrono::Duration::days(540));
+    fixture.add(need("Survey of former battle areas in Savannakhet"));
+    fixture.clock.set(start_time());
+    fixture.catalogue.purge_expired("test").unwrap();
+
+    let records = demo::generate(&DemoOptions {
+        count: DEMO_RECORDS,
+        seed: 1,
+        now: start_time(),
+    })
+    .map(|submission| IncomingRecord {
+        location: "demo".into(),
+        record: Ok(ExportRecord {
+            submission,
+            previous_versions: Vec::new(),
+            audit: Vec::new(),
+        }),
+    });
+    let report = fixture
+        .catalogue
+        .import(records, ImportOptions { publish: false }, &mut |_| {})
+        .unwrap();
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+
+    let mut lao = need("Clearance of submunitions in Xieng Khouang");
+    lao.summary = "Battle area clearance around schools in Xieng Khouang province".into();
+    let need_id = fixture.add(lao);
+    let offer_id = fixture.add(offer("Funding for clearance of submunitions"));
+    let pending = fixture.import_with(
+        vec![need("Prosthetics workshop in Quang Tri")],
+        ImportOptions { publish: false },
+    );
+    let broken = EXAMPLE.replace("USD 1.2 million", "a lot");
+    let received = review::receive_message(
+        &fixture.catalogue,
+        broken.as_bytes(),
+        "broken.txt",
+        Arrival::Template,
+        ImportOptions::default(),
+    )
+    .unwrap();
+    let Received::Filed(record) = received else {
+        panic!("the broken template was taken for a duplicate");
+    };
+    Content {
+        need_id,
+        offer_id,
+        pending_id: pending.ids[0].clone(),
+        message_number: record.number,
+    }
+}
+
+/// Every page type, as the account that sees it, with the status it must answer. (The portal
+/// has no statistics page: `portal stats` is on the command line only.)
+fn pages(content: &Content) -> Vec<Value> {
+    let Content {
+        need_id,
+        offer_id,
+        pending_id,
+        message_number,
+    } = content;
+    let page = |name: &str, account: &str, path: &str, status: u16| json!({ "name": name, "account": account, "path": path, "status": status });
+    vec![
+        page("landing", "anonymous", "/", 200),
+        page("login", "anonymous", "/login?next=/search", 200),
+        page("not-found-anonymous", "anonymous", "/no-such-page", 404),
+        page("landing-member", "member", "/", 200),
+        page("search", "member", "/search", 200),
+        page(
+            "search-filtered",
+            "member",
+            "/search?q=clearance&kind=offer&area=clearance-and-risk-education&country=LAO&sort=newest",
+            200,
+        ),
+        page(
+            "search-no-results",
+            "member",
+            "/search?q=zzzqqqxxx&kind=need&expiring=30",
+            200,
+        ),
+        page(
+            "detail-need-with-matches",
+            "member",
+            &format!("/submissions/{need_id}"),
+            200,
+        ),
+        page(
+            "detail-offer-with-matches",
+            "member",
+            &format!("/submissions/{offer_id}"),
+            200,
+        ),
+        page("find-offers", "member", "/find-offers", 200),
+        page("find-offers-lao", "member", "/find-offers?country=LAO", 200),
+        page("not-found", "member", "/submissions/NEED-1999-0001", 404),
+        page("admin-review-queue", "admin", "/admin/queue", 200),
+        page("admin-archive", "admin", "/admin/archive", 200),
+        page("admin-login-log", "admin", "/admin", 200),
+        page(
+            "admin-detail-pending",
+            "admin",
+            &format!("/submissions/{pending_id}"),
+            200,
+        ),
+        page(
+            "admin-edit",
+            "admin",
+            &format!("/admin/submissions/{pending_id}/edit"),
+            200,
+        ),
+        page(
+            "admin-message",
+            "admin",
+            &format!("/admin/messages/{message_number}"),
+            200,
+        ),
+    ]
+}
+
+fn browser_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+fn vnu_jar() -> PathBuf {
+    browser_dir().join("node_modules/vnu-jar/build/dist/vnu.jar")
+}
+
+/// What is missing to run the test, if anything.
+fn missing_prerequisites() -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    if !Path::new(CHROMIUM).exists() {
+        missing.push("Chromium (apt-get install chromium)");
+    }
+    for module in ["playwright-core", "axe-core"] {
+        if !browser_dir().join("node_modules").join(module).exists() {
+            missing.push("axe-core and playwright-core (npm ci --prefix tests/browser)");
+            break;
+        }
+    }
+    if !vnu_jar().exists() {
+        missing.push("vnu-jar (npm ci --prefix tests/browser)");
+    }
+    if Command::new("node").arg("--version").output().is_err() {
+        missing.push("Node.js (apt-get install nodejs)");
+    }
+    if Command::new("java").arg("-version").output().is_err() {
+        missing.push("Java (apt-get install default-jre-headless)");
+    }
+    missing
+}
+
+/// Serves the app on 127.0.0.1 at a free port, in the background.
+async fn serve(state: AppState) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move {
+        axum::serve(listener, service).await.unwrap();
+    });
+    address
+}
+
+struct Run {
+    status: Option<ExitStatus>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn describe(&self, what: &str) -> String {
+        let how = match self.status {
+            Some(status) => format!("{what} failed ({status})"),
+            None => format!(
+                "{what} did not finish within {} s",
+                SCRIPT_TIMEOUT.as_secs()
+            ),
+        };
+        format!(
+            "{how}\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        )
+    }
+}
+
+/// Runs a command with its output in files, polling so that a hung one is killed.
+async fn run(command: &mut Command, output_dir: &Path, name: &str) -> Run {
+    let stdout_path = output_dir.join(format!("{name}.stdout"));
+    let stderr_path = output_dir.join(format!("{name}.stderr"));
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&stdout_path).unwrap())
+        .stderr(std::fs::File::create(&stderr_path).unwrap())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{name} does not start: {e}"));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if started.elapsed() > SCRIPT_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    Run {
+        status,
+        stdout: std::fs::read_to_string(&stdout_path).unwrap_or_default(),
+        stderr: std::fs::read_to_string(&stderr_path).unwrap_or_default(),
+    }
+}
+
+/// axe's violations, one paragraph per rule and page, each element on its own line; and any
+/// page on which axe did not run a single rule (an injection that silently failed).
+fn axe_failures(report: &Value) -> Vec<String> {
+    let mut failures = Vec::new();
+    for page in report.as_array().expect("axe.json is a list") {
+        if page["passed"].as_u64().unwrap_or(0) == 0 {
+            failures.push(format!(
+                "axe: no rule ran on page {} ({})",
+                page["page"].as_str().unwrap_or("?"),
+                page["path"].as_str().unwrap_or("?"),
+            ));
+        }
+        for violation in page["violations"].as_array().into_iter().flatten() {
+            let mut text = format!(
+                "axe: {} on page {} ({}) [{}]: {}",
+                violation["rule"].as_str().unwrap_or("?"),
+                page["page"].as_str().unwrap_or("?"),
+                page["path"].as_str().unwrap_or("?"),
+                violation["impact"].as_str().unwrap_or("?"),
+                violation["help"].as_str().unwrap_or(""),
+            );
+            for node in violation["nodes"].as_array().into_iter().flatten() {
+                let _ = write!(
+                    text,
+                    "\n    {}  {}\n      {}",
+                    node["target"].as_str().unwrap_or("?"),
+                    node["html"].as_str().unwrap_or(""),
+                    node["summary"]
+                        .as_str()
+                        .unwrap_or("")
+                        .replace('\n', "\n      "),
+                );
+            }
+            failures.push(text);
+        }
+    }
+    failures
+}
+
+/// The Nu checker's errors, one per line with page, line and the offending extract.
+fn vnu_failures(output: &str) -> Vec<String> {
+    let report: Value = serde_json::from_str(output.trim())
+        .unwrap_or_else(|e| panic!("the Nu checker's output is not JSON ({e}):\n{output}"));
+    report["messages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|m| m["type"] != "info")
+        .map(|m| {
+            let file = m["url"].as_str().unwrap_or("?");
+            let page = file.rsplit('/').next().unwrap_or(file);
+            format!(
+                "html: {} line {}: {}\n    {}",
+                page,
+                m["lastLine"].as_u64().unwrap_or(0),
+                m["message"].as_str().unwrap_or("?"),
+                m["extract"]
+                    .as_str()
+                    .unwrap_or("")
+                    .trim()
+                    .replace('\n', " "),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_type_passes_axe_and_the_nu_html_checker() {
+    let missing = missing_prerequisites();
+    if !missing.is_empty() {
+        let what = missing.join(", ");
+        if std::env::var_os("CI").is_some() {
+            panic!("the accessibility test needs {what}; .ci/run installs them");
+        }
+        // Written to stderr itself, not with eprintln!, which the test harness captures.
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: install chromium, java and run npm ci in tests/browser (missing: {what})"
+        );
+        return;
+    }
+
+    let fixture = Fixture::new();
+    let content = catalogue_with_content(&fixture);
+    access::set_password(&fixture.catalogue, &Account::Member, MEMBER_PASSWORD).unwrap();
+    let admin = Account::Admin(ADMIN_NAME.into());
+    access::set_password(&fixture.catalogue, &admin, ADMIN_PASSWORD).unwrap();
+    let address = serve(AppState::new(fixture.catalogue.clone(), Config::default())).await;
+
+    let output_dir = match std::env::var_os("PORTAL_A11Y_KEEP") {
+        Some(dir) => PathBuf::from(dir),
+        None => fixture.dir.path().join("pages"),
+    };
+    std::fs::create_dir_all(&output_dir).unwrap();
+    let pages = pages(&content);
+    let pages_file = fixture.dir.path().join("pages.json");
+    let plan = json!({
+        "accounts": {
+            "member": { "password": MEMBER_PASSWORD },
+            "admin": { "name": ADMIN_NAME, "password": ADMIN_PASSWORD },
+        },
+        "pages": pages,
+    });
+    std::fs::write(&pages_file, plan.to_string()).unwrap();
+
+    let script = run(
+        Command::new("node")
+            .arg(browser_dir().join("a11y.mjs"))
+            .arg(format!("http://{address}"))
+            .arg(&pages_file)
+            .arg(&output_dir),
+        fixture.dir.path(),
+        "a11y",
+    )
+    .await;
+    assert!(
+        script.status.is_some_and(|s| s.success()),
+        "{}",
+        script.describe("the browser script")
+    );
+    let axe_report: Value =
+        serde_json::from_str(&std::fs::read_to_string(output_dir.join("axe.json")).unwrap())
+            .unwrap();
+
+    let html_files: Vec<PathBuf> = pages
+        .iter()
+        .map(|p| output_dir.join(format!("{}.html", p["name"].as_str().unwrap())))
+        .collect();
+    let vnu = run(
+        Command::new("java")
+            .arg("-jar")
+            .arg(vnu_jar())
+            .args(["--errors-only", "--format", "json"])
+            .args(&html_files),
+        fixture.dir.path(),
+        "vnu",
+    )
+    .await;
+    // The checker exits 1 when it found errors; its JSON report is on standard error.
+    assert!(vnu.status.is_some(), "{}", vnu.describe("the Nu checker"));
+
+    let mut failures = axe_failures(&axe_report);
+    failures.extend(vnu_failures(&vnu.stderr));
+    assert!(
+        failures.is_empty(),
+        "{} problems on {} pages:\n\n{}",
+        failures.len(),
+        pages.len(),
+        failures.join("\n\n")
+    );
+    eprintln!(
+        "{}{} pages: no axe violation, no HTML error",
+        script.stdout,
+        pages.len()
+    );
+}
