@@ -41,6 +41,7 @@ struct Content {
     offer_id: String,
     pending_id: String,
     message_number: u64,
+    renewal_token: String,
 }
 
 /// Demo content, a need with an offer that fits it, an archived need, a pending need, and a
@@ -93,11 +94,44 @@ fn catalogue_with_content(fixture: &Fixture) -> Content {
     let Received::Filed(record) = received else {
         panic!("the broken template was taken for a duplicate");
     };
+    // Reminders written for what expires soon, a renewal link, an API token and a feed.
+    portal::reminders::run(
+        &fixture.catalogue,
+        &portal::reminders::ReminderSettings::default()
+            .normalised()
+            .unwrap(),
+        &portal::reminders::Mailer::Outbox(fixture.dir.path().join("outbox")),
+    )
+    .unwrap();
+    let renewal_token = fixture
+        .catalogue
+        .link_key()
+        .unwrap()
+        .issue(&need_id, start_time() + chrono::Duration::days(400))
+        .unwrap();
+    let admin = portal::access::Account::Admin("isu".into());
+    portal::access::issue_token(
+        &fixture.catalogue,
+        portal::store::TokenPurpose::Api,
+        "dashboard",
+        &admin,
+    )
+    .unwrap();
+    portal::access::issue_token(
+        &fixture.catalogue,
+        portal::store::TokenPurpose::Feed {
+            query: "q=clearance&country=LAO".into(),
+        },
+        "Search: clearance in Lao PDR",
+        &portal::access::Account::Member,
+    )
+    .unwrap();
     Content {
         need_id,
         offer_id,
         pending_id: pending.ids[0].clone(),
         message_number: record.number,
+        renewal_token,
     }
 }
 
@@ -109,6 +143,7 @@ fn pages(content: &Content) -> Vec<Value> {
         offer_id,
         pending_id,
         message_number,
+        renewal_token,
     } = content;
     let page = |name: &str, account: &str, path: &str, status: u16| json!({ "name": name, "account": account, "path": path, "status": status });
     vec![
@@ -146,6 +181,20 @@ fn pages(content: &Content) -> Vec<Value> {
         page("not-found", "member", "/submissions/NEED-1999-0001", 404),
         page("admin-review-queue", "admin", "/admin/queue", 200),
         page("admin-archive", "admin", "/admin/archive", 200),
+        page("admin-expiring", "admin", "/admin/expiring?days=400", 200),
+        page("admin-tokens", "admin", "/admin/tokens", 200),
+        page(
+            "renewal-link",
+            "anonymous",
+            &format!("/renew/{renewal_token}"),
+            200,
+        ),
+        page(
+            "renewal-link-invalid",
+            "anonymous",
+            "/renew/NEED-2026-0001.1.2.3",
+            404,
+        ),
         page("admin-login-log", "admin", "/admin", 200),
         page(
             "admin-detail-pending",
