@@ -149,7 +149,7 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
             isu_email: args.isu_email,
             rotation_days: args.rotation_days,
             secure_cookies: args.secure_cookies,
-            timeouts: Default::default(),
+            ..Config::default()
         },
     );
     let app = portal::web::app(state);

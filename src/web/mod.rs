@@ -37,6 +37,8 @@ pub struct Config {
     /// Mark cookies Secure and `__Host-` prefixed (set when served over TLS).
     pub secure_cookies: bool,
     pub timeouts: SessionTimeouts,
+    /// How long a request (reading its body included) may take before it is answered with 408.
+    pub request_timeout: std::time::Duration,
 }
 
 impl Default for Config {
@@ -46,6 +48,7 @@ impl Default for Config {
             rotation_days: 90,
             secure_cookies: false,
             timeouts: SessionTimeouts::default(),
+            request_timeout: REQUEST_TIMEOUT,
         }
     }
 }
@@ -76,11 +79,12 @@ impl AppState {
 
 /// The largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
-/// How long a request may take before it is answered with 408.
+/// How long a request may take before it is answered with 408, unless configured otherwise.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The whole web application.
 pub fn app(state: AppState) -> Router {
+    let request_timeout = state.config.request_timeout;
     Router::new()
         .route("/", get(handlers::landing))
         .route("/login", get(handlers::login_page).post(handlers::login))
@@ -120,7 +124,7 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
+            request_timeout,
         ))
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a request handler panicked");
