@@ -166,6 +166,10 @@ pub fn command_args(command: &Command) -> Result<Vec<String>> {
             ids.iter().for_each(|id| push(id));
         }
         Command::Reindex => push("reindex"),
+        Command::Check { json } => {
+            push("check");
+            flag(&mut push, "--json", *json);
+        }
         Command::Purge => push("purge"),
         Command::Renew { ids } => {
             push("renew");
