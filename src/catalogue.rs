@@ -800,6 +800,93 @@ pub struct Backup {
     pub submissions: u64,
 }
 
+/// How the index compares with the store, id by id (`portal check`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct IndexCheck {
+    /// The store's change sequence, and the one the index's last commit records.
+    pub store_seq: u64,
+    pub indexed_seq: u64,
+    /// Submissions in the store, and documents in the index.
+    pub stored: u64,
+    pub indexed: u64,
+    /// What members can find now, as the index says (every member query carries its rule).
+    pub visible: u64,
+    /// Ids the index should hold and does not.
+    pub missing: Vec<String>,
+    /// Ids the index holds and should not: unknown to the store, or archived.
+    pub unexpected: Vec<String>,
+    /// Ids indexed with another status or expiry than the store's.
+    pub stale: Vec<String>,
+    /// Ids indexed more than once.
+    pub duplicated: Vec<String>,
+}
+
+impl IndexCheck {
+    /// Whether the index holds exactly what the store says it should.
+    pub fn agrees(&self) -> bool {
+        self.store_seq == self.indexed_seq
+            && self.missing.is_empty()
+            && self.unexpected.is_empty()
+            && self.stale.is_empty()
+            && self.duplicated.is_empty()
+    }
+}
+
+impl Catalogue {
+    /// Compares every indexed document with the store: the same ids, each once, with the
+    /// status and expiry that decide what members see. Writes wait meanwhile, so a running
+    /// portal is checked between two changes, never in the middle of one.
+    pub fn check_index(&self) -> Result<IndexCheck> {
+        use std::collections::BTreeMap;
+        let _gate = self.write_gate();
+        let index = self.index();
+        let snapshot = self.store.read()?;
+        let mut check = IndexCheck {
+            store_seq: snapshot.seq()?,
+            indexed_seq: index.indexed_seq(),
+            ..IndexCheck::default()
+        };
+        let mut expected = BTreeMap::new();
+        snapshot.for_each(|s| {
+            check.stored += 1;
+            if crate::index::is_indexed(&s) {
+                let expires = s.timestamps.expires_at.map_or(i64::MAX, |t| t.timestamp());
+                expected.insert(s.id.clone(), (s.status.ordinal(), expires));
+            }
+        })?;
+        let now = self.now().timestamp();
+        let published = Status::Published.ordinal();
+        let mut seen = BTreeMap::new();
+        for entry in index.entries()? {
+            check.indexed += 1;
+            if entry.status == Some(published) && entry.expires.is_some_and(|e| e > now) {
+                check.visible += 1;
+            }
+            if seen.insert(entry.id.clone(), ()).is_some() {
+                check.duplicated.push(entry.id);
+                continue;
+            }
+            match expected.get(&entry.id) {
+                None => check.unexpected.push(entry.id),
+                Some((status, expires)) => {
+                    if entry.status != Some(*status) || entry.expires != Some(*expires) {
+                        check.stale.push(entry.id);
+                    }
+                }
+            }
+        }
+        check.missing = expected
+            .into_keys()
+            .filter(|id| !seen.contains_key(id))
+            .collect();
+        // The index lists its documents in no particular order.
+        check.unexpected.sort();
+        check.stale.sort();
+        check.duplicated.sort();
+        Ok(check)
+    }
+}
+
 enum Imported {
     Stored(String),
     Updated(String),

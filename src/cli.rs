@@ -160,6 +160,14 @@ pub enum Command {
     /// The current database is kept beside it as `portal.redb.before-restore-TIME`, and the
     /// index is set aside and rebuilt from the restored database.
     Restore { dir: PathBuf },
+    /// Check that the search index agrees with the database: the same ids, each once, with
+    /// the status and expiry that decide what members see. Exits non-zero on any difference
+    /// (`portal reindex` repairs it).
+    Check {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Counts and sums over the catalogue.
     Stats {
         /// Print JSON instead of text.
@@ -442,6 +450,7 @@ pub fn execute(
         Command::Restore { .. } => {
             bail!("`portal restore` cannot run inside a running portal: stop it first")
         }
+        Command::Check { json } => check(catalogue, streams, json),
         Command::Queue { json } => show_queue(catalogue, streams, json),
         Command::Purge => purge(catalogue, streams),
         Command::Remind(mail) => {
@@ -946,6 +955,53 @@ fn reindex(catalogue: &Catalogue, streams: &mut Streams) -> Result<u8> {
         started.elapsed().as_secs_f64()
     )?;
     Ok(SUCCESS)
+}
+
+fn check(catalogue: &Catalogue, streams: &mut Streams, json: bool) -> Result<u8> {
+    let check = catalogue.check_index()?;
+    if json {
+        writeln!(streams.out, "{}", serde_json::to_string_pretty(&check)?)?;
+    } else {
+        writeln!(
+            streams.out,
+            "database: {} submissions (change {}); index: {} documents (change {}); {} visible to members",
+            check.stored, check.store_seq, check.indexed, check.indexed_seq, check.visible
+        )?;
+        for (what, ids) in [
+            ("missing from the index", &check.missing),
+            ("in the index but not to be indexed", &check.unexpected),
+            ("indexed with another status or expiry", &check.stale),
+            ("indexed more than once", &check.duplicated),
+        ] {
+            if !ids.is_empty() {
+                let shown: Vec<&str> = ids.iter().take(20).map(String::as_str).collect();
+                let more = ids.len() - shown.len();
+                let more = if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                };
+                writeln!(
+                    streams.out,
+                    "{} {what}: {}{more}",
+                    ids.len(),
+                    shown.join(", ")
+                )?;
+            }
+        }
+    }
+    if check.agrees() {
+        if !json {
+            writeln!(streams.out, "the index agrees with the database")?;
+        }
+        Ok(SUCCESS)
+    } else {
+        writeln!(
+            streams.err,
+            "portal: the index disagrees with the database; `portal reindex` rebuilds it"
+        )?;
+        Ok(FAILURE)
+    }
 }
 
 fn show_stats(catalogue: &Catalogue, streams: &mut Streams, json: bool) -> Result<u8> {

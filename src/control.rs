@@ -177,6 +177,10 @@ pub fn command_args(command: &Command) -> Result<Vec<String>> {
                 "stop the running portal first: a backup is restored into a data folder no portal uses"
             )
         }
+        Command::Check { json } => {
+            push("check");
+            flag(&mut push, "--json", *json);
+        }
         Command::Purge => push("purge"),
         // The running portal reminds with its own settings (`Runner`), whatever these say.
         Command::Remind(_) => push("remind"),

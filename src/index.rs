@@ -11,9 +11,12 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
+use tantivy::collector::DocSetCollector;
 use tantivy::directory::MmapDirectory;
+use tantivy::query::AllQuery;
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
@@ -314,6 +317,30 @@ impl SearchIndex {
         Ok(changes.len())
     }
 
+    /// Every live document of the last commit, with the values that decide who sees it: for
+    /// checking the index against the store (`portal check`).
+    pub fn entries(&self) -> Result<Vec<IndexedEntry>> {
+        let searcher = self.searcher();
+        let addresses = searcher.search(&AllQuery, &DocSetCollector)?;
+        let mut entries = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+            let status = fast.u64("status")?.first(address.doc_id);
+            let expires = fast.i64(names::EXPIRES)?.first(address.doc_id);
+            entries.push(IndexedEntry {
+                id: doc
+                    .get_first(self.fields.id)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string(),
+                status,
+                expires,
+            });
+        }
+        Ok(entries)
+    }
+
     /// A searcher over the last commit; take a fresh one per request.
     pub fn searcher(&self) -> Searcher {
         self.reader.searcher()
@@ -339,6 +366,15 @@ impl SearchIndex {
     fn writer(&self) -> Result<MutexGuard<'_, IndexWriter>> {
         self.writer.lock().map_err(|_| IndexError::Poisoned)
     }
+}
+
+/// One indexed document: its id, and its status and expiry as the index holds them (`None`
+/// when the document lacks the value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexedEntry {
+    pub id: String,
+    pub status: Option<u64>,
+    pub expires: Option<i64>,
 }
 
 /// Whether a submission belongs in the index: archived ones (expired and moved out by the

@@ -195,3 +195,49 @@ fn a_mistyped_lifespan_or_reminder_setting_is_refused_by_name() {
     assert!(!bad.status.success());
     assert!(stderr(&bad).contains("0 is not"), "{}", stderr(&bad));
 }
+
+#[test]
+fn check_compares_the_index_with_the_database_and_fails_on_a_difference() {
+    let dir = tempfile::tempdir().unwrap();
+    portal(
+        dir.path(),
+        &["demo", "--load", "--count", "60", "--seed", "1"],
+    );
+    let check = portal(dir.path(), &["check"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+    assert!(
+        stdout(&check).contains("database: 60 submissions")
+            && stdout(&check).contains("the index agrees with the database"),
+        "{}",
+        stdout(&check)
+    );
+    let json = portal(dir.path(), &["check", "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(report["stored"], 60);
+    assert_eq!(report["store_seq"], report["indexed_seq"]);
+
+    // Another catalogue's index, at the same change sequence: opened as it is, and caught by
+    // the check.
+    let other = tempfile::tempdir().unwrap();
+    portal(
+        other.path(),
+        &["demo", "--load", "--count", "60", "--seed", "2"],
+    );
+    std::fs::remove_dir_all(dir.path().join("index")).unwrap();
+    std::fs::rename(other.path().join("index"), dir.path().join("index")).unwrap();
+    let check = portal(dir.path(), &["check"]);
+    assert!(!check.status.success());
+    assert!(
+        stdout(&check).contains("indexed with another status or expiry")
+            || stdout(&check).contains("missing from the index"),
+        "{}",
+        stdout(&check)
+    );
+    assert!(
+        stderr(&check).contains("portal reindex"),
+        "{}",
+        stderr(&check)
+    );
+    assert!(portal(dir.path(), &["reindex"]).status.success());
+    assert!(portal(dir.path(), &["check"]).status.success());
+}

@@ -62,6 +62,8 @@ fn stored(fixture: &Fixture) -> BTreeMap<String, u64> {
 
 fn assert_in_step(fixture: &Fixture) {
     assert_eq!(indexed(fixture), stored(fixture));
+    let check = fixture.catalogue.check_index().unwrap();
+    assert!(check.agrees(), "{check:?}");
 }
 
 /// A varied submission drawn from `rng`.
@@ -155,6 +157,11 @@ fn a_crash_between_store_commit_and_index_commit_is_caught_up_on_restart() {
         })
         .unwrap();
     assert_ne!(indexed(&fixture), stored(&fixture));
+    // `portal check` sees it too.
+    let check = fixture.catalogue.check_index().unwrap();
+    assert!(!check.agrees());
+    assert_eq!(check.missing, ["NEED-2026-0002"]);
+    assert_eq!(check.indexed_seq + 2, check.store_seq);
 
     let fixture = fixture.reopen();
     assert_in_step(&fixture);
@@ -172,6 +179,42 @@ fn a_crash_between_store_commit_and_index_commit_is_caught_up_on_restart() {
         .map(|h| h.submission.title.as_str())
         .collect();
     assert_eq!(titles, ["After the crash"]);
+}
+
+#[test]
+fn the_check_names_every_id_the_index_has_wrong() {
+    let fixture = Fixture::new();
+    let ids = fixture
+        .import((0..4).map(|i| need(&format!("Need {i}"))).collect())
+        .ids;
+    let check = fixture.catalogue.check_index().unwrap();
+    assert!(check.agrees(), "{check:?}");
+    assert_eq!((check.stored, check.indexed, check.visible), (4, 4, 4));
+    // Store changes the index never saw: a withdrawal, a renewal, an archived one.
+    fixture
+        .catalogue
+        .store()
+        .write(|writer| -> Result<(), portal::store::StoreError> {
+            for (id, status) in [(&ids[0], Status::Withdrawn), (&ids[2], Status::Expired)] {
+                let mut s = writer.get(id)?.unwrap();
+                s.status = status;
+                writer.put(&mut s)?;
+            }
+            let mut s = writer.get(&ids[1])?.unwrap();
+            s.timestamps.expires_at = Some(common::start_time() + Duration::days(900));
+            writer.put(&mut s)
+        })
+        .unwrap();
+    let check = fixture.catalogue.check_index().unwrap();
+    assert!(!check.agrees());
+    assert_eq!(check.stale, [ids[0].clone(), ids[1].clone()]);
+    assert_eq!(check.unexpected, [ids[2].clone()]);
+    assert!(check.missing.is_empty() && check.duplicated.is_empty());
+    assert_eq!(check.visible, 4, "what the index would show members");
+    let fixture = fixture.reopen();
+    let check = fixture.catalogue.check_index().unwrap();
+    assert!(check.agrees(), "{check:?}");
+    assert_eq!((check.stored, check.indexed, check.visible), (4, 3, 2));
 }
 
 #[test]

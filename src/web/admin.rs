@@ -3,7 +3,8 @@
 //! token.
 
 use axum::body::Bytes;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -31,7 +32,7 @@ pub async fn renew_one(
     State(state): State<AppState>,
     Admin(session): Admin,
     Path(id): Path<String>,
-    body: Bytes,
+    FormBody(body): FormBody,
 ) -> Result<Response> {
     checked_form(&session, &body)?;
     let actor = actor(&session);
@@ -56,6 +57,31 @@ pub async fn archive(State(state): State<AppState>, Admin(session): Admin) -> Re
         },
     )
     .into_response())
+}
+
+/// A form's body, read whole; one too large or cut short gets an error page.
+pub struct FormBody(Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for FormBody {
+    type Rejection = AppError;
+    async fn from_request(request: Request, state: &S) -> Result<Self> {
+        Bytes::from_request(request, state)
+            .await
+            .map(FormBody)
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "Too large",
+                        "What was sent is too large.",
+                    )
+                } else {
+                    AppError::bad_request(
+                        "The form could not be read. Reload the page and try again.",
+                    )
+                }
+            })
+    }
 }
 
 /// A form body as (name, value) pairs, keeping repeated names (checkbox lists).
@@ -111,7 +137,7 @@ fn back_to_queue(message: &str) -> Response {
 pub async fn publish_selected(
     State(state): State<AppState>,
     Admin(session): Admin,
-    body: Bytes,
+    FormBody(body): FormBody,
 ) -> Result<Response> {
     let pairs = checked_form(&session, &body)?;
     let ids: Vec<String> = pairs
@@ -140,7 +166,7 @@ pub async fn publish_one(
     State(state): State<AppState>,
     Admin(session): Admin,
     Path(id): Path<String>,
-    body: Bytes,
+    FormBody(body): FormBody,
 ) -> Result<Response> {
     checked_form(&session, &body)?;
     let actor = actor(&session);
@@ -152,7 +178,7 @@ pub async fn reject_one(
     State(state): State<AppState>,
     Admin(session): Admin,
     Path(id): Path<String>,
-    body: Bytes,
+    FormBody(body): FormBody,
 ) -> Result<Response> {
     let pairs = checked_form(&session, &body)?;
     let reason = field(&pairs, "reason").trim().to_string();
@@ -190,7 +216,7 @@ pub async fn edit_save(
     State(state): State<AppState>,
     Admin(session): Admin,
     Path(id): Path<String>,
-    body: Bytes,
+    FormBody(body): FormBody,
 ) -> Result<Response> {
     let pairs = checked_form(&session, &body)?;
     let text = field(&pairs, "text").to_string();
@@ -261,7 +287,7 @@ pub async fn retry(
     State(state): State<AppState>,
     Admin(session): Admin,
     Path(number): Path<u64>,
-    body: Bytes,
+    FormBody(body): FormBody,
 ) -> Result<Response> {
     let pairs = checked_form(&session, &body)?;
     let text = field(&pairs, "text").to_string();
@@ -292,7 +318,7 @@ pub async fn accept(
     State(state): State<AppState>,
     Admin(session): Admin,
     Path(number): Path<u64>,
-    body: Bytes,
+    FormBody(body): FormBody,
 ) -> Result<Response> {
     checked_form(&session, &body)?;
     let record = blocking(&state, move |c| review::accept_message(c, number)).await??;
@@ -306,7 +332,7 @@ pub async fn decline(
     State(state): State<AppState>,
     Admin(session): Admin,
     Path(number): Path<u64>,
-    body: Bytes,
+    FormBody(body): FormBody,
 ) -> Result<Response> {
     let pairs = checked_form(&session, &body)?;
     let reason = field(&pairs, "reason").trim().to_string();
@@ -327,8 +353,11 @@ pub async fn decline(
 pub async fn upload(
     State(state): State<AppState>,
     Admin(session): Admin,
-    mut multipart: Multipart,
+    multipart: std::result::Result<Multipart, MultipartRejection>,
 ) -> Result<Response> {
+    let mut multipart = multipart.map_err(|_| {
+        AppError::bad_request("The upload is malformed: send it from the upload form.")
+    })?;
     let mut csrf = String::new();
     let mut publish = false;
     let mut file: Option<(String, Vec<u8>)> = None;

@@ -121,6 +121,12 @@ impl From<FormRejection> for AppError {
         let status = rejection.status();
         if status == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::new(status, "Too large", "What was sent is too large.")
+        } else if status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+            AppError::new(
+                status,
+                "This form cannot be read",
+                "Forms are sent as application/x-www-form-urlencoded. Go back, reload the page and try again.",
+            )
         } else {
             AppError::new(
                 StatusCode::BAD_REQUEST,
@@ -305,13 +311,16 @@ impl FromRequestParts<AppState> for ClientAddress {
     }
 }
 
-/// Only a path on this site, never another site or a header injection.
+/// Only a path on this site, never another site or a header injection. Control characters
+/// and spaces are refused too: a real path has them percent-encoded, and some (NUL, DEL) cannot
+/// be put in a `Location` header at all.
 fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n)
             if n.starts_with('/')
                 && !n.starts_with("//")
-                && !n.contains(['\\', '\r', '\n'])
+                && !n.contains('\\')
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace())
                 && !n.starts_with("/login") =>
         {
             n.to_string()
@@ -464,6 +473,8 @@ pub async fn login(
 
 #[derive(Debug, Deserialize)]
 pub struct CsrfForm {
+    /// Missing is the same as wrong: refused by the CSRF check (403), like any forged token.
+    #[serde(default)]
     csrf: String,
 }
 
@@ -677,6 +688,7 @@ async fn admin_page(
 
 #[derive(Debug, Deserialize)]
 pub struct RotateForm {
+    #[serde(default)]
     csrf: String,
     password: String,
     confirm: String,

@@ -49,6 +49,8 @@ pub struct Config {
     pub reminder_delivery: String,
     /// The portal's address as members reach it, for links that leave it (feeds, examples).
     pub public_url: String,
+    /// How long a request (reading its body included) may take before it is answered with 408.
+    pub request_timeout: std::time::Duration,
 }
 
 impl Default for Config {
@@ -61,6 +63,7 @@ impl Default for Config {
             reminder_days: vec![30, 7],
             reminder_delivery: "written to the outbox folder".to_string(),
             public_url: "http://127.0.0.1:8080".to_string(),
+            request_timeout: REQUEST_TIMEOUT,
         }
     }
 }
@@ -91,11 +94,12 @@ impl AppState {
 
 /// The largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
-/// How long a request may take before it is answered with 408.
+/// How long a request may take before it is answered with 408, unless configured otherwise.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The whole web application.
 pub fn app(state: AppState) -> Router {
+    let request_timeout = state.config.request_timeout;
     Router::new()
         .route("/", get(handlers::landing))
         .route("/login", get(handlers::login_page).post(handlers::login))
@@ -151,7 +155,7 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
+            request_timeout,
         ))
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a request handler panicked");

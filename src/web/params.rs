@@ -10,6 +10,12 @@ use crate::submission::{Area, Assistance, Kind, SubmitterType, Vocabulary};
 pub const PAGE_SIZE: usize = 20;
 /// The longest keyword text accepted.
 pub const MAX_QUERY_CHARS: usize = 500;
+/// The most filter values (kinds, countries, areas …) one search takes. Every filter link on
+/// the page repeats the whole search, so without a bound a long address would make a page
+/// hundreds of times its size.
+pub const MAX_FILTER_VALUES: usize = 40;
+/// The longest filter value accepted (the longest country name is about 50 characters).
+pub const MAX_VALUE_CHARS: usize = 100;
 
 /// A search as the URL says it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -49,6 +55,15 @@ impl SearchParams {
             if value.is_empty() {
                 continue;
             }
+            let listed = matches!(
+                key.as_str(),
+                "kind" | "country" | "area" | "assistance" | "submitter"
+            );
+            if listed && value.chars().count() > MAX_VALUE_CHARS {
+                return Err(BadParam(format!(
+                    "A filter value is too long: at most {MAX_VALUE_CHARS} characters, please."
+                )));
+            }
             match key.as_str() {
                 "q" => params.q = value,
                 "kind" => params.kind.push(value),
@@ -70,6 +85,16 @@ impl SearchParams {
                 }
                 _ => {}
             }
+        }
+        let values = params.kind.len()
+            + params.country.len()
+            + params.area.len()
+            + params.assistance.len()
+            + params.submitter.len();
+        if values > MAX_FILTER_VALUES {
+            return Err(BadParam(format!(
+                "The search has too many filters: at most {MAX_FILTER_VALUES} values, please."
+            )));
         }
         if params.q.chars().count() > MAX_QUERY_CHARS {
             return Err(BadParam(format!(
