@@ -5,11 +5,14 @@
 //! the blocking pool; nothing here touches redb or tantivy directly.
 
 mod admin;
+mod charts;
 mod handlers;
 mod lifespan;
 mod lifespan_pages;
 pub mod pages;
 pub mod params;
+mod report_pages;
+mod reports;
 mod review_pages;
 
 use std::sync::Arc;
@@ -100,6 +103,9 @@ pub fn app(state: AppState) -> Router {
         .route("/search", get(handlers::search))
         .route("/submissions/{id}", get(handlers::detail))
         .route("/find-offers", get(handlers::find_offers))
+        .route("/statistics", get(reports::statistics))
+        .route("/compendium", get(reports::compendium))
+        .route("/countries/{code}", get(reports::country))
         .route("/admin", get(handlers::admin))
         .route(
             "/admin/member-password",
