@@ -121,16 +121,35 @@ pub fn matches(
 #[derive(Debug, Clone)]
 pub struct NeedFit {
     areas: Vec<crate::submission::Area>,
-    /// The `place` values a counterpart must carry one of; `None` when the need is global.
+    /// The `place` values (sorted) a counterpart must carry one of; `None` when the need is
+    /// global.
     places: Option<Vec<u64>>,
     /// The smallest amount a counterpart naming one must name.
     smallest_usd: Option<f64>,
 }
 
+/// An offer or funding source, with its `place` values worked out once for many needs.
+#[derive(Debug, Clone)]
+pub struct Counterpart<'a> {
+    pub submission: &'a Submission,
+    places: Vec<u64>,
+}
+
+impl<'a> Counterpart<'a> {
+    pub fn new(submission: &'a Submission) -> Counterpart<'a> {
+        Counterpart {
+            submission,
+            places: index::places(submission),
+        }
+    }
+}
+
 impl NeedFit {
     /// The test for `need` (a need; anything else fits nothing).
     pub fn new(need: &Submission) -> NeedFit {
-        let places = counterpart_places(need);
+        let mut places = counterpart_places(need);
+        places.sort_unstable();
+        places.dedup();
         NeedFit {
             areas: if need.kind == Kind::Need {
                 need.areas.clone()
@@ -147,24 +166,28 @@ impl NeedFit {
 
     /// Whether `candidate`, an offer or a funding source, fits the need as [`matches`] would
     /// find it (sharing at least one area of work).
-    pub fn fits(&self, candidate: &Submission) -> bool {
+    pub fn fits(&self, candidate: &Counterpart) -> bool {
         self.areas.iter().any(|a| self.fits_in(*a, candidate))
     }
 
     /// Whether `candidate` fits the need through `area`: both name it, and place and amount fit.
-    pub fn fits_in(&self, area: crate::submission::Area, candidate: &Submission) -> bool {
-        matches!(candidate.kind, Kind::Offer | Kind::FundingSource)
+    pub fn fits_in(&self, area: crate::submission::Area, candidate: &Counterpart) -> bool {
+        let submission = candidate.submission;
+        matches!(submission.kind, Kind::Offer | Kind::FundingSource)
             && self.areas.contains(&area)
-            && candidate.areas.contains(&area)
+            && submission.areas.contains(&area)
             && self.place_and_amount_fit(candidate)
     }
 
-    fn place_and_amount_fit(&self, candidate: &Submission) -> bool {
+    fn place_and_amount_fit(&self, candidate: &Counterpart) -> bool {
         let place_fits = match &self.places {
             None => true,
-            Some(wanted) => index::places(candidate).iter().any(|p| wanted.contains(p)),
+            Some(wanted) => candidate
+                .places
+                .iter()
+                .any(|p| wanted.binary_search(p).is_ok()),
         };
-        let amount_fits = match (self.smallest_usd, candidate.usd()) {
+        let amount_fits = match (self.smallest_usd, candidate.submission.usd()) {
             (Some(smallest), Some(offered)) => offered >= smallest,
             _ => true,
         };

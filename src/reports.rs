@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use crate::codes;
-use crate::matching::NeedFit;
+use crate::matching::{Counterpart, NeedFit};
 use crate::store::{Result, Store};
 use crate::submission::{Area, Kind, Submission, Vocabulary};
 
@@ -173,9 +173,10 @@ pub fn country_report(store: &Store, alpha3: &str, now: DateTime<Utc>) -> Result
     let fits: Vec<(&Submission, NeedFit)> =
         report.needs.iter().map(|n| (n, NeedFit::new(n))).collect();
     for candidate in counterparts {
+        let counterpart = Counterpart::new(&candidate);
         let needs: Vec<String> = fits
             .iter()
-            .filter(|(_, fit)| fit.fits(&candidate))
+            .filter(|(_, fit)| fit.fits(&counterpart))
             .map(|(need, _)| need.id.clone())
             .collect();
         if !needs.is_empty() {

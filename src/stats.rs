@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike, Utc};
 use serde::Serialize;
 
-use crate::matching::NeedFit;
+use crate::matching::{Counterpart, NeedFit};
 use crate::store::{Result, Store};
 use crate::submission::{Area, Kind, Status, Submission, Vocabulary};
 
@@ -142,12 +142,13 @@ pub fn compute(store: &Store, now: DateTime<Utc>) -> Result<Stats> {
 /// Needs with a fitting counterpart, overall and by area. Counterparts are grouped by area
 /// first, and the search for one need stops at the first fit, so this stays cheap.
 fn count_matches(stats: &mut Stats, needs: &[Submission], counterparts: &[Submission]) {
-    let by_area: Vec<Vec<&Submission>> = Area::ALL
+    let counterparts: Vec<Counterpart> = counterparts.iter().map(Counterpart::new).collect();
+    let by_area: Vec<Vec<&Counterpart>> = Area::ALL
         .iter()
         .map(|area| {
             counterparts
                 .iter()
-                .filter(|c| c.areas.contains(area))
+                .filter(|c| c.submission.areas.contains(area))
                 .collect()
         })
         .collect();

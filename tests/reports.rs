@@ -561,3 +561,25 @@ async fn a_country_name_redirects_to_its_code_and_an_unknown_one_is_not_found() 
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn a_country_page_lists_at_most_a_hundred_offers_but_counts_them_all() {
+    let portal = Portal::new();
+    let fixture = &portal.fixture;
+    fixture.add(need_for(
+        "Lao need",
+        &["LAO"],
+        Area::ClearanceAndRiskEducation,
+        100_000.0,
+    ));
+    fixture.import(
+        (0..101)
+            .map(|i| offer(&format!("Global offer {i}")))
+            .collect(),
+    );
+    let page = portal.page("/countries/LAO").await;
+    assert!(page.contains("<dt>Offers and funding sources that fit them</dt><dd>101</dd>"));
+    assert!(page.contains("The 100 that fit the most needs are listed here"));
+    assert_eq!(page.matches("Fits 1 of the country").count(), 100);
+    assert!(page.contains("href=\"/find-offers?country=LAO\""));
+}

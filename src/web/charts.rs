@@ -55,14 +55,14 @@ pub fn usd(value: f64) -> String {
 }
 
 const WIDTH: f64 = 720.0;
-const LABEL_WIDTH: f64 = 230.0;
-const VALUE_ROOM: f64 = 110.0;
+const LABEL_WIDTH: f64 = 250.0;
+const VALUE_ROOM: f64 = 100.0;
 const BAR_AREA: f64 = WIDTH - LABEL_WIDTH - VALUE_ROOM - 8.0;
 const BAR_HEIGHT: f64 = 16.0;
 const ROW_GAP: f64 = 10.0;
 const LEGEND_HEIGHT: f64 = 26.0;
 /// Longer labels are cut short in the drawing; the bar's title and the table have them whole.
-const LABEL_CHARS: usize = 32;
+const LABEL_CHARS: usize = 30;
 /// Colours with at least 3:1 contrast on white, told apart by the legend and the table too.
 const COLOURS: [&str; 4] = ["#0b4f8a", "#b35500", "#3f7a2a", "#6b4c9a"];
 const INK: &str = "#1b1f24";

@@ -366,17 +366,21 @@ pub fn country(country: &codes::Country, report: &CountryReport, viewer: &Viewer
             @if report.offers.is_empty() {
                 p { "None at the moment." }
             } @else {
+                @if report.offers.len() > LISTED_OFFERS {
+                    p {
+                        "The " (LISTED_OFFERS) " that fit the most needs are listed here; "
+                        a href={ "/find-offers?country=" (country.alpha3) } { "see every offer and funding source open to " (country.name) } "."
+                    }
+                }
                 ol.hits {
-                    @for fitting in &report.offers {
+                    @for fitting in report.offers.iter().take(LISTED_OFFERS) {
                         li.hit {
                             (item_heading(&fitting.submission))
                             (item_meta(&fitting.submission))
-                            p.meta {
-                                "Fits " (fitting.needs.len()) " of the country's needs: "
-                                @for (i, id) in fitting.needs.iter().enumerate() {
-                                    @if i > 0 { ", " }
-                                    a href={ "/submissions/" (id) } { (id) }
-                                }
+                            @if fitting.needs.len() <= LISTED_NEEDS {
+                                p.meta { "Fits " (fitting.needs.len()) " of the country's needs: " (need_links(&fitting.needs)) }
+                            } @else {
+                                p.meta { "Fits " (fitting.needs.len()) " of the country's needs" }
                             }
                         }
                     }
@@ -390,6 +394,21 @@ pub fn country(country: &codes::Country, report: &CountryReport, viewer: &Viewer
             }
         },
     )
+}
+
+/// An offer fitting up to this many of the country's needs lists them; beyond, only the count.
+const LISTED_NEEDS: usize = 5;
+/// The country page lists at most this many fitting offers and funding sources (those fitting
+/// the most needs); the count above covers them all.
+const LISTED_OFFERS: usize = 100;
+
+fn need_links(ids: &[String]) -> Markup {
+    html! {
+        @for (i, id) in ids.iter().enumerate() {
+            @if i > 0 { ", " }
+            a href={ "/submissions/" (id) } { (id) }
+        }
+    }
 }
 
 fn item(s: &Submission) -> Markup {
