@@ -16,7 +16,9 @@ use crate::clock::Clock;
 use crate::index::{IndexError, OpenOutcome, SearchIndex};
 use crate::matching::{self, Match};
 use crate::renewal::{Claim, LinkError, LinkKey};
+use crate::reports::{self, Compendium, CountryReport};
 use crate::search::{self, SearchError, SearchRequest, SearchResults};
+use crate::stats::{self, Stats};
 use crate::store::{AuditEntry, Store, StoreError, UsedRenewalLink, Writer};
 use crate::submission::{Invalid, Kind, Status, Submission, Vocabulary};
 
@@ -657,6 +659,21 @@ impl Catalogue {
             self.now(),
             limit,
         )?)
+    }
+
+    /// Counts and sums as members see the catalogue now.
+    pub fn stats(&self) -> Result<Stats> {
+        Ok(stats::compute(&self.store, self.now())?)
+    }
+
+    /// Every current need, by country and area of work.
+    pub fn compendium(&self) -> Result<Compendium> {
+        Ok(reports::compendium(&self.store, self.now())?)
+    }
+
+    /// A country's current needs, what fits them, and its ongoing projects.
+    pub fn country_report(&self, alpha3: &str) -> Result<CountryReport> {
+        Ok(reports::country_report(&self.store, alpha3, self.now())?)
     }
 
     /// Writes every submission, with its earlier versions, as JSON Lines. Returns how many.

@@ -1032,6 +1032,46 @@ fn show_stats(catalogue: &Catalogue, streams: &mut Streams, json: bool) -> Resul
             usd_text(balance.offered)
         )?;
     }
+    writeln!(
+        out,
+        "Needs with at least one fitting offer or funding source: {} of {}",
+        stats.needs_with_match,
+        stats.visible_by_kind.get("need").copied().unwrap_or(0)
+    )?;
+    for (area, matched) in &stats.matched_needs_by_area {
+        writeln!(
+            out,
+            "  {}: {} of {}",
+            stats::area_label(area),
+            matched.with_match,
+            matched.needs
+        )?;
+    }
+    writeln!(
+        out,
+        "By country (needs / offers and funding sources naming it; {} more open to every country):",
+        stats.offers_global
+    )?;
+    let countries: std::collections::BTreeSet<&String> = stats
+        .needs_by_country
+        .keys()
+        .chain(stats.offers_by_country.keys())
+        .collect();
+    for country in countries {
+        writeln!(
+            out,
+            "  {country}: {} / {}",
+            stats.needs_by_country.get(country).copied().unwrap_or(0),
+            stats.offers_by_country.get(country).copied().unwrap_or(0)
+        )?;
+    }
+    writeln!(out, "Published, by quarter (visible now):")?;
+    if stats.published_earlier > 0 {
+        writeln!(out, "  earlier: {}", stats.published_earlier)?;
+    }
+    for (quarter, n) in &stats.published_by_quarter {
+        writeln!(out, "  {quarter}: {n}")?;
+    }
     Ok(SUCCESS)
 }
 

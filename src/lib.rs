@@ -25,6 +25,8 @@ pub mod matching;
 pub mod reminders;
 /// Signed, expiring, single-use links that renew one submission.
 pub mod renewal;
+/// Reports over current needs: the compendium, a country's needs and what fits them.
+pub mod reports;
 /// The intake pipeline (raw messages first) and the ISU's review queue.
 pub mod review;
 /// Keyword search, filters, facets, sorting, visibility at query time.

@@ -114,6 +114,87 @@ pub fn matches(
     Ok(found)
 }
 
+/// The filters of [`matches`] for one need, without the ranking, computed in memory: for
+/// counting matches over the whole catalogue (statistics, country pages) with one read of the
+/// store instead of one index query per need. Visibility is the caller's business; kinds and
+/// areas are checked by [`NeedFit::fits`].
+#[derive(Debug, Clone)]
+pub struct NeedFit {
+    areas: Vec<crate::submission::Area>,
+    /// The `place` values (sorted) a counterpart must carry one of; `None` when the need is
+    /// global.
+    places: Option<Vec<u64>>,
+    /// The smallest amount a counterpart naming one must name.
+    smallest_usd: Option<f64>,
+}
+
+/// An offer or funding source, with its `place` values worked out once for many needs.
+#[derive(Debug, Clone)]
+pub struct Counterpart<'a> {
+    pub submission: &'a Submission,
+    places: Vec<u64>,
+}
+
+impl<'a> Counterpart<'a> {
+    pub fn new(submission: &'a Submission) -> Counterpart<'a> {
+        Counterpart {
+            submission,
+            places: index::places(submission),
+        }
+    }
+}
+
+impl NeedFit {
+    /// The test for `need` (a need; anything else fits nothing).
+    pub fn new(need: &Submission) -> NeedFit {
+        let mut places = counterpart_places(need);
+        places.sort_unstable();
+        places.dedup();
+        NeedFit {
+            areas: if need.kind == Kind::Need {
+                need.areas.clone()
+            } else {
+                Vec::new()
+            },
+            places: (!places.is_empty()).then_some(places),
+            smallest_usd: need
+                .usd()
+                .filter(|usd| *usd > 0.0)
+                .map(|usd| usd * SMALLEST_USEFUL_SHARE),
+        }
+    }
+
+    /// Whether `candidate`, an offer or a funding source, fits the need as [`matches`] would
+    /// find it (sharing at least one area of work).
+    pub fn fits(&self, candidate: &Counterpart) -> bool {
+        self.areas.iter().any(|a| self.fits_in(*a, candidate))
+    }
+
+    /// Whether `candidate` fits the need through `area`: both name it, and place and amount fit.
+    pub fn fits_in(&self, area: crate::submission::Area, candidate: &Counterpart) -> bool {
+        let submission = candidate.submission;
+        matches!(submission.kind, Kind::Offer | Kind::FundingSource)
+            && self.areas.contains(&area)
+            && submission.areas.contains(&area)
+            && self.place_and_amount_fit(candidate)
+    }
+
+    fn place_and_amount_fit(&self, candidate: &Counterpart) -> bool {
+        let place_fits = match &self.places {
+            None => true,
+            Some(wanted) => candidate
+                .places
+                .iter()
+                .any(|p| wanted.binary_search(p).is_ok()),
+        };
+        let amount_fits = match (self.smallest_usd, candidate.submission.usd()) {
+            (Some(smallest), Some(offered)) => offered >= smallest,
+            _ => true,
+        };
+        place_fits && amount_fits
+    }
+}
+
 /// The `place` values a counterpart may carry to fit `subject`.
 fn counterpart_places(subject: &Submission) -> Vec<u64> {
     let beneficiaries = &subject.beneficiaries;

@@ -135,8 +135,7 @@ fn catalogue_with_content(fixture: &Fixture) -> Content {
     }
 }
 
-/// Every page type, as the account that sees it, with the status it must answer. (The portal
-/// has no statistics page: `portal stats` is on the command line only.)
+/// Every page type, as the account that sees it, with the status it must answer.
 fn pages(content: &Content) -> Vec<Value> {
     let Content {
         need_id,
@@ -177,6 +176,9 @@ fn pages(content: &Content) -> Vec<Value> {
             200,
         ),
         page("find-offers", "member", "/find-offers", 200),
+        page("statistics", "member", "/statistics", 200),
+        page("compendium", "member", "/compendium", 200),
+        page("country-lao", "member", "/countries/LAO", 200),
         page("find-offers-lao", "member", "/find-offers?country=LAO", 200),
         page("not-found", "member", "/submissions/NEED-1999-0001", 404),
         page("admin-review-queue", "admin", "/admin/queue", 200),

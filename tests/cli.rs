@@ -64,6 +64,17 @@ fn demo_content_loads_and_is_searchable_and_matchable() {
     let stats = portal(dir.path(), &["stats", "--json"]);
     let stats: serde_json::Value = serde_json::from_str(&stdout(&stats)).unwrap();
     assert_eq!(stats["total"], 300);
+    assert_eq!(stats["published_by_quarter"].as_object().unwrap().len(), 12);
+    let needs = stats["visible_by_kind"]["need"].as_u64().unwrap();
+    let matched = stats["needs_with_match"].as_u64().unwrap();
+    assert!(matched > 0 && matched <= needs, "{matched} of {needs}");
+    let text = stdout(&portal(dir.path(), &["stats"]));
+    assert!(
+        text.contains(&format!(
+            "Needs with at least one fitting offer or funding source: {matched} of {needs}"
+        )),
+        "{text}"
+    );
 }
 
 #[test]

@@ -6,6 +6,7 @@
 
 mod admin;
 mod api;
+mod charts;
 mod exports;
 mod handlers;
 mod lifespan;
@@ -13,6 +14,8 @@ mod lifespan_pages;
 mod openapi;
 pub mod pages;
 pub mod params;
+mod report_pages;
+mod reports;
 mod review_pages;
 mod tokens;
 
@@ -118,6 +121,9 @@ pub fn app(state: AppState) -> Router {
         .route("/search/export.jsonl", get(exports::json_lines))
         .route("/submissions/{id}", get(handlers::detail))
         .route("/find-offers", get(handlers::find_offers))
+        .route("/statistics", get(reports::statistics))
+        .route("/compendium", get(reports::compendium))
+        .route("/countries/{code}", get(reports::country))
         .route("/admin", get(handlers::admin))
         .route(
             "/admin/member-password",

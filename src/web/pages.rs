@@ -48,6 +48,7 @@ pub fn layout(title: &str, viewer: &Viewer, body: Markup) -> Markup {
                             ul {
                                 li { a href="/search" { "Search" } }
                                 li { a href="/find-offers" { "Find offers for my country" } }
+                                li { a href="/statistics" { "Statistics" } }
                                 @if viewer.is_admin() {
                                     li { a href="/admin/queue" { "Review queue" } }
                                     li { a href="/admin/expiring" { "Expiring soon" } }
@@ -517,7 +518,32 @@ pub fn places_text(s: &Submission) -> String {
     parts.join(", ")
 }
 
-fn date(t: DateTime<Utc>) -> String {
+/// Like [`places_text`], with each country linked to its country page.
+pub fn places_links(s: &Submission) -> Markup {
+    let b = &s.beneficiaries;
+    let regions: Vec<String> = b
+        .regions
+        .iter()
+        .map(|r| codes::region(r).map_or(r.clone(), |r| r.name.to_string()))
+        .collect();
+    let mut first = true;
+    html! {
+        @for code in &b.countries {
+            @if !std::mem::take(&mut first) { ", " }
+            a href={ "/countries/" (code) } { (codes::country(code).map_or(code.as_str(), |c| c.name)) }
+        }
+        @for region in &regions {
+            @if !std::mem::take(&mut first) { ", " }
+            (region)
+        }
+        @if b.global {
+            @if !std::mem::take(&mut first) { ", " }
+            "Every country (global)"
+        }
+    }
+}
+
+pub(super) fn date(t: DateTime<Utc>) -> String {
     t.format("%-d %B %Y").to_string()
 }
 
@@ -548,8 +574,8 @@ pub fn detail(
             dl.fields {
                 dt { "Submitted by" } dd { (s.submitter.organisation) }
                 dt { "Submitter type" } dd { (s.submitter.kind.label())
-                    @if let Some(c) = &s.submitter.country { " — " (codes::country(c).map_or(c.as_str(), |c| c.name)) } }
-                dt { "Countries concerned" } dd { (places_text(s)) }
+                    @if let Some(c) = &s.submitter.country { " — " a href={ "/countries/" (c) } { (codes::country(c).map_or(c.as_str(), |c| c.name)) } } }
+                dt { "Countries concerned" } dd { (places_links(s)) }
                 dt { "Areas of work" } dd { (s.areas.iter().map(|a| a.label()).collect::<Vec<_>>().join("; ")) }
                 @if !s.dac_sectors.is_empty() {
                     dt { "DAC sectors" }
@@ -630,7 +656,7 @@ fn link_markup(link: &str) -> Markup {
     }
 }
 
-fn period_text(s: &Submission) -> String {
+pub(super) fn period_text(s: &Submission) -> String {
     match (s.period.start, s.period.end) {
         (Some(a), Some(b)) => format!("{} – {}", a.format("%B %Y"), b.format("%B %Y")),
         (Some(a), None) => format!("From {}", a.format("%B %Y")),

@@ -1,0 +1,74 @@
+//! The handlers of the members' report pages: statistics, the compendium, a country's page.
+//! Each reads the store once, on the blocking pool.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::codes;
+
+use super::AppState;
+use super::handlers::{AppError, Member, blocking};
+use super::pages::Viewer;
+use super::report_pages;
+
+pub async fn statistics(
+    State(state): State<AppState>,
+    Member(session): Member,
+) -> Result<Response, AppError> {
+    let (stats, now) = blocking(&state, |c| c.stats().map(|s| (s, c.now()))).await??;
+    let viewer = Viewer {
+        session: Some(&session),
+    };
+    Ok(report_pages::statistics(&stats, now, &viewer).into_response())
+}
+
+pub async fn compendium(
+    State(state): State<AppState>,
+    Member(session): Member,
+) -> Result<Response, AppError> {
+    let (compendium, now) = blocking(&state, |c| c.compendium().map(|s| (s, c.now()))).await??;
+    let viewer = Viewer {
+        session: Some(&session),
+    };
+    Ok(report_pages::compendium(&compendium, now, &viewer).into_response())
+}
+
+/// `/countries/LAO`; a name or another code (`Laos`, `la`) is sent to the canonical address.
+pub async fn country(
+    State(state): State<AppState>,
+    Member(session): Member,
+    Path(text): Path<String>,
+) -> Result<Response, AppError> {
+    let found = (text.len() <= 100).then(|| codes::country(&text)).flatten();
+    let Some(country) = found else {
+        return Err(unknown_country(&text));
+    };
+    if country.alpha3 != text {
+        return Ok(Redirect::permanent(&format!("/countries/{}", country.alpha3)).into_response());
+    }
+    let code = country.alpha3;
+    let report = blocking(&state, move |c| c.country_report(code)).await??;
+    let viewer = Viewer {
+        session: Some(&session),
+    };
+    Ok(report_pages::country(country, &report, &viewer).into_response())
+}
+
+fn unknown_country(text: &str) -> AppError {
+    let shown: String = text.chars().take(100).collect();
+    let suggestions = codes::suggest_countries(&shown);
+    let hint = if suggestions.is_empty() {
+        String::new()
+    } else {
+        format!(" Did you mean {}?", suggestions.join(", "))
+    };
+    AppError::new(
+        StatusCode::NOT_FOUND,
+        "Unknown country",
+        format!(
+            "No country or territory is called \"{shown}\". Use its ISO 3166-1 alpha-3 code \
+             (e.g. LAO) or its English name.{hint}"
+        ),
+    )
+}
