@@ -60,7 +60,7 @@ pub async fn archive(State(state): State<AppState>, Admin(session): Admin) -> Re
 }
 
 /// A form's body, read whole; one too large or cut short gets an error page.
-pub struct FormBody(Bytes);
+pub struct FormBody(pub(super) Bytes);
 
 impl<S: Send + Sync> FromRequest<S> for FormBody {
     type Rejection = AppError;
@@ -85,20 +85,23 @@ impl<S: Send + Sync> FromRequest<S> for FormBody {
 }
 
 /// A form body as (name, value) pairs, keeping repeated names (checkbox lists).
-fn form_pairs(body: &Bytes) -> Result<Vec<(String, String)>> {
+pub(super) fn form_pairs(body: &Bytes) -> Result<Vec<(String, String)>> {
     serde_urlencoded::from_bytes(body).map_err(|_| {
         AppError::bad_request("The form that was sent is malformed. Reload the page and try again.")
     })
 }
 
-fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+pub(super) fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
     pairs
         .iter()
         .find(|(k, _)| k == name)
         .map_or("", |(_, v)| v.as_str())
 }
 
-fn checked_form(session: &crate::access::Session, body: &Bytes) -> Result<Vec<(String, String)>> {
+pub(super) fn checked_form(
+    session: &crate::access::Session,
+    body: &Bytes,
+) -> Result<Vec<(String, String)>> {
     let pairs = form_pairs(body)?;
     check_csrf(session, field(&pairs, "csrf"))?;
     Ok(pairs)

@@ -2,7 +2,6 @@
 //! secret URL (made by any member, revocable by the ISU). A token is shown once, when made;
 //! the store keeps only its SHA-256.
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,7 +14,8 @@ use crate::store::{StoredToken, TokenPurpose};
 use crate::submission::{Submission, Vocabulary};
 
 use super::AppState;
-use super::handlers::{Admin, AppError, Member, blocking, check_csrf};
+use super::admin::{FormBody, checked_form as checked, field};
+use super::handlers::{Admin, AppError, Member, blocking};
 use super::pages::{Viewer, layout};
 use super::params::SearchParams;
 
@@ -25,25 +25,6 @@ type Result<T, E = AppError> = std::result::Result<T, E>;
 const FEED_ENTRIES: usize = 50;
 /// A renewal within this many days shows in a feed as a new entry.
 const FEED_RENEWED_DAYS: u32 = 60;
-
-fn form(body: &Bytes) -> Result<Vec<(String, String)>> {
-    serde_urlencoded::from_bytes(body).map_err(|_| {
-        AppError::bad_request("The form that was sent is malformed. Reload the page and try again.")
-    })
-}
-
-fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
-}
-
-fn checked(session: &Session, body: &Bytes) -> Result<Vec<(String, String)>> {
-    let pairs = form(body)?;
-    check_csrf(session, field(&pairs, "csrf"))?;
-    Ok(pairs)
-}
 
 /// `GET /admin/tokens`: every API and feed token, with revoke buttons and the issue form.
 pub async fn list(State(state): State<AppState>, Admin(session): Admin) -> Result<Response> {
@@ -55,7 +36,7 @@ pub async fn list(State(state): State<AppState>, Admin(session): Admin) -> Resul
 pub async fn issue(
     State(state): State<AppState>,
     Admin(session): Admin,
-    body: Bytes,
+    FormBody(body): FormBody,
 ) -> Result<Response> {
     let pairs = checked(&session, &body)?;
     let label = field(&pairs, "label").trim().to_string();
@@ -93,7 +74,7 @@ pub async fn revoke(
     State(state): State<AppState>,
     Admin(session): Admin,
     Path(key): Path<String>,
-    body: Bytes,
+    FormBody(body): FormBody,
 ) -> Result<Response> {
     checked(&session, &body)?;
     let account = session.account.clone();
@@ -168,7 +149,7 @@ fn tokens_page(tokens: &[(String, StoredToken)], session: &Session) -> Markup {
 pub async fn follow(
     State(state): State<AppState>,
     Member(session): Member,
-    body: Bytes,
+    FormBody(body): FormBody,
 ) -> Result<Response> {
     let pairs = checked(&session, &body)?;
     let query = field(&pairs, "query").to_string();
