@@ -572,23 +572,23 @@ fn validate_atom(xml: &str) -> Vec<String> {
     titles
 }
 
+/// A member follows the search `query`; returns the feed's secret path shown to them.
+async fn follow(portal: &Portal, query: &str) -> String {
+    let cookie = portal.member().await[0].1.clone();
+    let csrf = portal.csrf(&cookie).await;
+    let made = portal
+        .post("/feeds", &cookie, &[("csrf", &csrf), ("query", query)])
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let start = made.body.find("/feeds/").unwrap();
+    made.body[start..start + 7 + 64].to_string()
+}
+
 #[tokio::test]
 async fn a_followed_search_is_an_atom_feed_with_a_secret_revocable_address() {
     let portal = Portal::new();
     let (need_id, _) = catalogue_with_content(&portal);
-    let member = portal.member().await;
-    let cookie = member[0].1.clone();
-    let csrf = portal.csrf(&cookie).await;
-    let made = portal
-        .post(
-            "/feeds",
-            &cookie,
-            &[("csrf", &csrf), ("query", "q=clearance&kind=need")],
-        )
-        .await;
-    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
-    let start = made.body.find("/feeds/").unwrap();
-    let path = made.body[start..start + 7 + 64].to_string();
+    let path = follow(&portal, "q=clearance&kind=need").await;
 
     // No session needed: the address is the credential.
     let feed = portal.get(&path, &[]).await;
@@ -638,18 +638,7 @@ async fn a_followed_search_is_an_atom_feed_with_a_secret_revocable_address() {
 async fn an_expired_submission_is_absent_from_the_api_exports_and_feeds() {
     let portal = Portal::new();
     let (need_id, offer_id) = catalogue_with_content(&portal);
-    let member = portal.member().await;
-    let cookie = member[0].1.clone();
-    let csrf = portal.csrf(&cookie).await;
-    let made = portal
-        .post(
-            "/feeds",
-            &cookie,
-            &[("csrf", &csrf), ("query", "q=clearance")],
-        )
-        .await;
-    let start = made.body.find("/feeds/").unwrap();
-    let feed_path = made.body[start..start + 7 + 64].to_string();
+    let feed_path = follow(&portal, "q=clearance").await;
 
     let expiry = portal
         .fixture
