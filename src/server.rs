@@ -2,7 +2,6 @@
 //! data folder. Glue only: the pages are `portal::web`, the commands `cli` and `control`.
 
 use std::io::{self, IsTerminal};
-use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -175,12 +174,7 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
         },
     );
     let app = portal::web::app(state);
-    let served = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await;
+    portal::web::serve(listener, app, portal::web::HEADER_READ_TIMEOUT, shutdown).await;
 
     // The web has stopped (normally on a signal); close the control channel too, after the
     // commands already running.
@@ -193,7 +187,6 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
         }
         Err(error) => tracing::error!(%error, "the control channel failed"),
     }
-    served.context("the web server failed")?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -84,10 +84,12 @@ fn missing_prerequisites() -> Vec<&'static str> {
 async fn serve(state: AppState) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    tokio::spawn(async move {
-        axum::serve(listener, service).await.unwrap();
-    });
+    tokio::spawn(portal::web::serve(
+        listener,
+        app(state),
+        portal::web::HEADER_READ_TIMEOUT,
+        std::future::pending(),
+    ));
     address
 }
 

@@ -13,7 +13,7 @@ use portal::access::{self, Account};
 use portal::catalogue::ImportOptions;
 use portal::search::{Audience, SearchRequest};
 use portal::web::params::{MAX_FILTER_VALUES, MAX_VALUE_CHARS};
-use portal::web::{AppState, CONTENT_SECURITY_POLICY, Config, MAX_BODY_BYTES, app};
+use portal::web::{AppState, CONTENT_SECURITY_POLICY, Config, MAX_BODY_BYTES, app, serve};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -24,6 +24,8 @@ const HOST: &str = "portal.test";
 const READ_LIMIT: Duration = Duration::from_secs(10);
 /// The request time-out of the portal under test, short so the slow-body test is quick.
 const REQUEST_TIMEOUT: Duration = Duration::from_millis(400);
+/// The header-read time-out of the portal under test, short so the slow-header test is quick.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_millis(600);
 const SCRIPT: &str = "<script>alert(1)</script>";
 const ESCAPED_SCRIPT: &str = "&lt;script&gt;alert(1)&lt;/script&gt;";
 
@@ -116,9 +118,13 @@ impl Portal {
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
-        let service = app(AppState::new(catalogue.clone(), config))
-            .into_make_service_with_connect_info::<SocketAddr>();
-        tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
+        let router = app(AppState::new(catalogue.clone(), config));
+        tokio::spawn(serve(
+            listener,
+            router,
+            HEADER_READ_TIMEOUT,
+            std::future::pending(),
+        ));
         Portal {
             fixture,
             address,
@@ -358,6 +364,46 @@ async fn bodies_over_the_limit_get_413_and_change_nothing() {
     chunked.push_str("0\r\n\r\n");
     let reply = portal.raw(chunked.as_bytes()).await.expect("an answer");
     assert_eq!(reply.status, 413);
+    assert_eq!(portal.snapshot(), before);
+    portal.still_serves().await;
+}
+
+#[tokio::test]
+async fn headers_sent_a_byte_at_a_time_are_cut_off_by_the_header_time_out() {
+    let portal = Portal::start().await;
+    let before = portal.snapshot();
+    let stream = TcpStream::connect(portal.address).await.unwrap();
+    let (mut reader, mut writer) = stream.into_split();
+    // Slowloris: the request line, then one more header byte every 100 ms, never the blank
+    // line. Each byte arrives well within any read time-out; only a limit on the whole head
+    // ends it.
+    let dribble = tokio::spawn(async move {
+        let start = format!("GET /search HTTP/1.1\r\nHost: {HOST}\r\n");
+        if writer.write_all(start.as_bytes()).await.is_err() {
+            return 0;
+        }
+        let mut sent = 0;
+        for byte in b"X-Slow: ".iter().chain(b"a".repeat(1_000).iter()) {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            if writer.write_all(&[*byte]).await.is_err() {
+                break;
+            }
+            sent += 1;
+        }
+        sent
+    });
+    let mut received = Vec::new();
+    let read = tokio::time::timeout(READ_LIMIT, reader.read_to_end(&mut received)).await;
+    assert!(
+        read.is_ok(),
+        "the server kept the dribbling connection open"
+    );
+    // hyper answers 408 or just closes; either way no page was served.
+    if let Some(reply) = parse(&received) {
+        assert_eq!(reply.status, 408, "{}", reply.body);
+    }
+    let sent = dribble.await.unwrap();
+    assert!(sent < 1_000, "every header byte was accepted");
     assert_eq!(portal.snapshot(), before);
     portal.still_serves().await;
 }

@@ -11,6 +11,7 @@ mod exports;
 mod handlers;
 mod lifespan;
 mod lifespan_pages;
+mod listen;
 mod openapi;
 pub mod pages;
 pub mod params;
@@ -32,6 +33,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 
 pub use handlers::AppError;
+pub use listen::{HEADER_READ_TIMEOUT, serve};
 
 use crate::access::{SessionTimeouts, Throttle};
 use crate::catalogue::Catalogue;
