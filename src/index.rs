@@ -24,6 +24,8 @@ use tantivy::tokenizer::{
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
+pub mod table;
+
 use crate::codes;
 use crate::store::{Store, StoreError};
 use crate::submission::{Status, Submission, Vocabulary, parse_id};
@@ -91,6 +93,8 @@ pub struct Fields {
 /// Field names, as used with fast-field collectors.
 pub mod names {
     pub const KIND: &str = "kind";
+    pub const STATUS: &str = "status";
+    pub const RENEWED: &str = "renewed";
     pub const PLACE: &str = "place";
     pub const AREA: &str = "area";
     pub const ASSISTANCE: &str = "assistance";
@@ -116,7 +120,7 @@ fn schema() -> (Schema, Fields) {
         description: builder.add_text_field("description", text.clone()),
         submitter: builder.add_text_field("submitter", text),
         kind: builder.add_u64_field(names::KIND, code()),
-        status: builder.add_u64_field("status", code()),
+        status: builder.add_u64_field(names::STATUS, code()),
         place: builder.add_u64_field(names::PLACE, code()),
         area: builder.add_u64_field(names::AREA, code()),
         assistance: builder.add_u64_field(names::ASSISTANCE, code()),
@@ -126,7 +130,7 @@ fn schema() -> (Schema, Fields) {
         published: builder.add_i64_field(names::PUBLISHED, FAST),
         expires: builder.add_i64_field(names::EXPIRES, code()),
         updated: builder.add_i64_field("updated", FAST),
-        renewed: builder.add_i64_field("renewed", INDEXED | FAST),
+        renewed: builder.add_i64_field(names::RENEWED, INDEXED | FAST),
         serial: builder.add_u64_field(names::SERIAL, FAST),
     };
     (builder.build(), fields)
@@ -170,6 +174,7 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
+    tables: table::Tables,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -280,6 +285,7 @@ impl SearchIndex {
             reader,
             writer: Mutex::new(writer),
             fields,
+            tables: table::Tables::default(),
         })
     }
 
@@ -314,6 +320,8 @@ impl SearchIndex {
         }
         commit(&mut writer, store_seq)?;
         self.reader.reload()?;
+        drop(writer);
+        self.warm()?;
         Ok(changes.len())
     }
 
@@ -344,6 +352,22 @@ impl SearchIndex {
     /// A searcher over the last commit; take a fresh one per request.
     pub fn searcher(&self) -> Searcher {
         self.reader.searcher()
+    }
+
+    /// The value table of each of `searcher`'s segments, in segment order (built for
+    /// segments seen for the first time).
+    pub fn tables(
+        &self,
+        searcher: &Searcher,
+    ) -> tantivy::Result<Vec<std::sync::Arc<table::SegmentTable>>> {
+        self.tables.for_searcher(searcher)
+    }
+
+    /// Builds the value tables of the current segments now, so the first search after an
+    /// open or a commit does not wait for them.
+    pub fn warm(&self) -> Result<()> {
+        self.tables(&self.searcher())?;
+        Ok(())
     }
 
     pub fn fields(&self) -> &Fields {

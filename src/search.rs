@@ -5,25 +5,24 @@
 //! whether or not any clean-up has run: every member query carries that condition. This module
 //! reads the index and, for the hits it returns, the store; it never writes.
 
-use std::collections::HashSet;
+mod page;
+
 use std::ops::Bound;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
-use tantivy::collector::{Collector, Count, SegmentCollector, SortKeyComputer, TopDocs};
-use tantivy::columnar::Column;
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::codes::{self, Country, Region};
-use crate::index::{Fields, GLOBAL_PLACE, REGION_BASE, SearchIndex, names, region_place};
+use crate::index::{Fields, GLOBAL_PLACE, SearchIndex, region_place};
 use crate::store::{Store, StoreError};
 use crate::submission::{Area, Assistance, Kind, Status, Submission, SubmitterType, Vocabulary};
+use page::{Page, PageCollector, Plan, Ranking};
 
 /// The most hits one page may hold.
 pub const MAX_PAGE_SIZE: usize = 100;
@@ -224,7 +223,15 @@ impl FundingBand {
         }
     }
 
-    fn of(usd: Option<f64>) -> FundingBand {
+    /// Position in `ALL`.
+    pub fn position(self) -> usize {
+        FundingBand::ALL
+            .iter()
+            .position(|b| *b == self)
+            .unwrap_or(FundingBand::ALL.len() - 1)
+    }
+
+    pub fn of(usd: Option<f64>) -> FundingBand {
         match usd {
             None => FundingBand::NotStated,
             Some(x) if x < 100_000.0 => FundingBand::Under100k,
@@ -312,60 +319,30 @@ pub fn search(
 ) -> Result<SearchResults> {
     let searcher = index.searcher();
     let fields = index.fields();
-    let text_query = text_query(index, &request.text);
-    let mut base = base_clauses(fields, request.audience, now, &*text_query);
-    // Validity filters have no facet of their own: they narrow every count.
-    base.extend(validity_clauses(fields, &request.filters, now));
-    let filters = filter_clauses(fields, &request.filters);
-
-    let main_query = and(base.iter().chain(filters.iter().map(|(_, q)| q)));
     let limit = request.limit.clamp(1, MAX_PAGE_SIZE);
     let offset = request.offset.min(MAX_OFFSET);
-
-    // Dimensions without an active filter are counted over the main query's hits; each
-    // dimension with one is counted by a query that leaves out just its own filter.
-    let active: HashSet<Dimension> = filters.iter().map(|(d, _)| *d).collect();
-    let passive: Vec<Dimension> = Dimension::ALL
-        .into_iter()
-        .filter(|d| !active.contains(d))
-        .collect();
-    let (addresses, total, mut counts) = top_docs(
-        &searcher,
-        &*main_query,
-        request,
-        !request.text.trim().is_empty(),
-        (limit, offset),
-        FacetCollector::new(&passive),
-    )?;
-    for dimension in &active {
-        let others = and(base.iter().chain(
-            filters
-                .iter()
-                .filter(|(d, _)| d != dimension)
-                .map(|(_, q)| q),
-        ));
-        let dimension_counts = searcher.search(&*others, &FacetCollector::new(&[*dimension]))?;
-        counts.absorb(dimension_counts);
-    }
+    let (page, text_query) = run_plan(index, &searcher, request, now, offset + limit)?;
 
     // One generator per text field: a generator only knows the words that occur in its own
     // field, and the snippet text (summary and description) may match through either.
-    let snippets: Vec<SnippetGenerator> = [fields.description, fields.summary, fields.title]
-        .into_iter()
-        .filter_map(|field| SnippetGenerator::create(&searcher, &*text_query, field).ok())
-        .map(|mut generator| {
-            generator.set_max_num_chars(200);
-            generator
-        })
-        .collect();
+    let snippets: Vec<SnippetGenerator> = match &text_query {
+        Some(query) => [fields.description, fields.summary, fields.title]
+            .into_iter()
+            .filter_map(|field| SnippetGenerator::create(&searcher, &**query, field).ok())
+            .map(|mut generator| {
+                generator.set_max_num_chars(200);
+                generator
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     let snapshot = store.read()?;
-    let mut hits = Vec::with_capacity(addresses.len());
-    for (score, address) in addresses {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let Some(id) = doc.get_first(fields.id).and_then(|v| v.as_str()) else {
+    let mut hits = Vec::with_capacity(limit);
+    for (score, address) in page.best.into_iter().skip(offset) {
+        let Some(id) = stored_id(&searcher, fields, address)? else {
             continue;
         };
-        let Some(submission) = snapshot.get(id)? else {
+        let Some(submission) = snapshot.get(&id)? else {
             continue;
         };
         let snippet = make_snippet(&snippets, &submission);
@@ -376,10 +353,10 @@ pub fn search(
         });
     }
     Ok(SearchResults {
-        total,
+        total: page.total,
         offset,
         hits,
-        facets: counts.into_facets(),
+        facets: page.counts.into_facets(),
     })
 }
 
@@ -391,32 +368,46 @@ pub fn all_ids(
     now: DateTime<Utc>,
 ) -> Result<Vec<String>> {
     let searcher = index.searcher();
-    let fields = index.fields();
-    let text_query = text_query(index, &request.text);
-    let mut base = base_clauses(fields, request.audience, now, &*text_query);
-    base.extend(validity_clauses(fields, &request.filters, now));
-    let filters = filter_clauses(fields, &request.filters);
-    let main_query = and(base.iter().chain(filters.iter().map(|(_, q)| q)));
-    let total = searcher.search(&*main_query, &Count)?;
-    if total == 0 {
-        return Ok(Vec::new());
-    }
-    let (addresses, _, _) = top_docs(
-        &searcher,
-        &*main_query,
-        request,
-        !request.text.trim().is_empty(),
-        (total, 0),
-        FacetCollector::new(&[]),
-    )?;
-    let mut ids = Vec::with_capacity(addresses.len());
-    for (_, address) in addresses {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        if let Some(id) = doc.get_first(fields.id).and_then(|v| v.as_str()) {
-            ids.push(id.to_string());
+    let (page, _) = run_plan(index, &searcher, request, now, usize::MAX)?;
+    let mut ids = Vec::with_capacity(page.best.len());
+    for (_, address) in page.best {
+        if let Some(id) = stored_id(&searcher, index.fields(), address)? {
+            ids.push(id);
         }
     }
     Ok(ids)
+}
+
+/// One pass over what the keywords match (everything when there are none): the total, the
+/// facet counts and the best `want` hits in order. Also gives the keyword query, if any, for
+/// snippets.
+fn run_plan(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    request: &SearchRequest,
+    now: DateTime<Utc>,
+    want: usize,
+) -> Result<(Page, Option<Box<dyn Query>>)> {
+    let has_keywords = !request.text.trim().is_empty();
+    let ranking = Ranking::new(request.sort, has_keywords);
+    let plan = Plan::new(&request.filters, request.audience, ranking, now);
+    let collector = PageCollector::new(plan, index.tables(searcher)?, want);
+    if has_keywords {
+        let query = text_query(index, &request.text);
+        let page = searcher.search(&*query, &collector)?;
+        Ok((page, Some(query)))
+    } else {
+        Ok((collector.scan(searcher.segment_readers())?, None))
+    }
+}
+
+/// The submission id of an indexed document.
+fn stored_id(searcher: &Searcher, fields: &Fields, address: DocAddress) -> Result<Option<String>> {
+    let doc: TantivyDocument = searcher.doc(address)?;
+    Ok(doc
+        .get_first(fields.id)
+        .and_then(|v| v.as_str())
+        .map(str::to_string))
 }
 
 fn make_snippet(generators: &[SnippetGenerator], submission: &Submission) -> Snippet {
@@ -450,86 +441,6 @@ fn make_snippet(generators: &[SnippetGenerator], submission: &Submission) -> Sni
         fragment,
         highlighted: Vec::new(),
     }
-}
-
-type Page = (Vec<(f32, DocAddress)>, u64, FacetCounts);
-
-fn top_docs(
-    searcher: &Searcher,
-    query: &dyn Query,
-    request: &SearchRequest,
-    has_keywords: bool,
-    (limit, offset): (usize, usize),
-    facets: FacetCollector,
-) -> Result<Page> {
-    let top = TopDocs::with_limit(limit).and_offset(offset);
-    // Ties are broken by the submission's serial number, so pages are stable.
-    let serial = (
-        SortByStaticFastValue::<u64>::for_field(names::SERIAL),
-        Order::Asc,
-    );
-    let by = |field: &str| SortByStaticFastValue::<i64>::for_field(field);
-    match request.sort {
-        Sort::Relevance if has_keywords => collect_page(
-            searcher,
-            query,
-            top,
-            ((SortBySimilarityScore, Order::Desc), serial),
-            facets,
-            |(score, _)| *score,
-        ),
-        Sort::Relevance | Sort::Newest => collect_page(
-            searcher,
-            query,
-            top,
-            ((by(names::PUBLISHED), Order::Desc), serial),
-            facets,
-            |_| 0.0,
-        ),
-        Sort::ExpiringSoonest => collect_page(
-            searcher,
-            query,
-            top,
-            ((by(names::EXPIRES), Order::Asc), serial),
-            facets,
-            |_| 0.0,
-        ),
-        Sort::LargestAmount => collect_page(
-            searcher,
-            query,
-            top,
-            (
-                (
-                    SortByStaticFastValue::<f64>::for_field(names::USD),
-                    Order::Desc,
-                ),
-                serial,
-            ),
-            facets,
-            |_| 0.0,
-        ),
-    }
-}
-
-/// Collects one page sorted by `key`, the total count and the facet counts in one pass.
-fn collect_page<S>(
-    searcher: &Searcher,
-    query: &dyn Query,
-    top: TopDocs,
-    key: S,
-    facets: FacetCollector,
-    score_of: impl Fn(&S::SortKey) -> f32,
-) -> Result<Page>
-where
-    S: SortKeyComputer + Send + 'static,
-    S::SortKey: 'static + Clone + Send + Sync + std::fmt::Debug,
-{
-    let (docs, count, counts) = searcher.search(query, &(top.order_by(key), Count, facets))?;
-    let docs = docs
-        .into_iter()
-        .map(|(key, address)| (score_of(&key), address))
-        .collect();
-    Ok((docs, count as u64, counts))
 }
 
 /// The ids of published submissions whose expiry has passed at `now` (for the clean-up).
@@ -600,20 +511,6 @@ pub fn text_query(index: &SearchIndex, text: &str) -> Box<dyn Query> {
     query
 }
 
-/// The clauses every search carries: the keywords and, for members, visibility.
-fn base_clauses(
-    fields: &Fields,
-    audience: Audience,
-    now: DateTime<Utc>,
-    text_query: &dyn Query,
-) -> Vec<Box<dyn Query>> {
-    let mut clauses = vec![text_query.box_clone()];
-    if audience == Audience::Members {
-        clauses.extend(visibility_clauses(fields, now));
-    }
-    clauses
-}
-
 /// Published, and not past `expires_at` at `now`.
 pub fn visibility_clauses(fields: &Fields, now: DateTime<Utc>) -> Vec<Box<dyn Query>> {
     vec![
@@ -623,99 +520,6 @@ pub fn visibility_clauses(fields: &Fields, now: DateTime<Utc>) -> Vec<Box<dyn Qu
             Bound::Unbounded,
         )),
     ]
-}
-
-/// A filter dimension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Dimension {
-    Kind,
-    Place,
-    Area,
-    Assistance,
-    SubmitterType,
-    Funding,
-}
-
-impl Dimension {
-    const ALL: [Dimension; 6] = [
-        Dimension::Kind,
-        Dimension::Place,
-        Dimension::Area,
-        Dimension::Assistance,
-        Dimension::SubmitterType,
-        Dimension::Funding,
-    ];
-}
-
-fn filter_clauses(fields: &Fields, filters: &Filters) -> Vec<(Dimension, Box<dyn Query>)> {
-    let mut clauses = Vec::new();
-    let mut any_of = |dimension, field, values: Vec<u64>| {
-        if !values.is_empty() {
-            clauses.push((dimension, any_term(field, values)));
-        }
-    };
-    any_of(
-        Dimension::Kind,
-        fields.kind,
-        filters.kinds.iter().map(|k| k.ordinal()).collect(),
-    );
-    any_of(
-        Dimension::Place,
-        fields.place,
-        filters
-            .places
-            .iter()
-            .flat_map(Place::covering_values)
-            .collect(),
-    );
-    any_of(
-        Dimension::Area,
-        fields.area,
-        filters.areas.iter().map(|a| a.ordinal()).collect(),
-    );
-    any_of(
-        Dimension::Assistance,
-        fields.assistance,
-        filters.assistance.iter().map(|a| a.ordinal()).collect(),
-    );
-    any_of(
-        Dimension::SubmitterType,
-        fields.submitter_type,
-        filters
-            .submitter_types
-            .iter()
-            .map(|s| s.ordinal())
-            .collect(),
-    );
-    if let Some(range) = usd_range(fields.usd, filters.min_usd, filters.max_usd) {
-        clauses.push((Dimension::Funding, range));
-    }
-    clauses
-}
-
-/// The "expiring within N days" and "renewed within N days" filters.
-fn validity_clauses(fields: &Fields, filters: &Filters, now: DateTime<Utc>) -> Vec<Box<dyn Query>> {
-    let days = |n: u32| chrono::Duration::days(i64::from(n));
-    let mut clauses: Vec<Box<dyn Query>> = Vec::new();
-    if let Some(n) = filters.expiring_within_days {
-        clauses.push(Box::new(RangeQuery::new(
-            Bound::Excluded(Term::from_field_i64(fields.expires, now.timestamp())),
-            Bound::Included(Term::from_field_i64(
-                fields.expires,
-                (now + days(n)).timestamp(),
-            )),
-        )));
-    }
-    if let Some(n) = filters.renewed_within_days {
-        clauses.push(Box::new(RangeQuery::new(
-            Bound::Included(Term::from_field_i64(
-                fields.renewed,
-                (now - days(n)).timestamp(),
-            )),
-            Bound::Included(Term::from_field_i64(fields.renewed, now.timestamp())),
-        )));
-    }
-    clauses
 }
 
 /// Submissions whose USD amount is within `[min, max]`.
@@ -766,200 +570,4 @@ pub fn and<'a>(clauses: impl Iterator<Item = &'a Box<dyn Query>>) -> Box<dyn Que
         })
         .collect();
     Box::new(BooleanQuery::new(clauses))
-}
-
-/// Counts of values per dimension, gathered while collecting hits.
-#[derive(Debug, Clone, Default)]
-struct FacetCounts {
-    kind: Vec<u64>,
-    place: Vec<u64>,
-    global: u64,
-    area: Vec<u64>,
-    assistance: Vec<u64>,
-    submitter_type: Vec<u64>,
-    funding: Vec<u64>,
-    counted: Vec<Dimension>,
-}
-
-impl FacetCounts {
-    fn new(dimensions: &[Dimension]) -> Self {
-        FacetCounts {
-            kind: vec![0; Kind::ALL.len()],
-            place: vec![0; codes::countries().len()],
-            global: 0,
-            area: vec![0; Area::ALL.len()],
-            assistance: vec![0; Assistance::ALL.len()],
-            submitter_type: vec![0; SubmitterType::ALL.len()],
-            funding: vec![0; FundingBand::ALL.len()],
-            counted: dimensions.to_vec(),
-        }
-    }
-
-    fn add(&mut self, other: &FacetCounts) {
-        let sum = |a: &mut Vec<u64>, b: &Vec<u64>| {
-            for (x, y) in a.iter_mut().zip(b) {
-                *x += y;
-            }
-        };
-        sum(&mut self.kind, &other.kind);
-        sum(&mut self.place, &other.place);
-        sum(&mut self.area, &other.area);
-        sum(&mut self.assistance, &other.assistance);
-        sum(&mut self.submitter_type, &other.submitter_type);
-        sum(&mut self.funding, &other.funding);
-        self.global += other.global;
-    }
-
-    /// Takes over the dimensions `other` counted.
-    fn absorb(&mut self, other: FacetCounts) {
-        for dimension in &other.counted {
-            match dimension {
-                Dimension::Kind => self.kind = other.kind.clone(),
-                Dimension::Place => {
-                    self.place = other.place.clone();
-                    self.global = other.global;
-                }
-                Dimension::Area => self.area = other.area.clone(),
-                Dimension::Assistance => self.assistance = other.assistance.clone(),
-                Dimension::SubmitterType => self.submitter_type = other.submitter_type.clone(),
-                Dimension::Funding => self.funding = other.funding.clone(),
-            }
-        }
-    }
-
-    fn into_facets(self) -> Facets {
-        fn pairs<T: Vocabulary>(counts: &[u64]) -> Vec<(T, u64)> {
-            T::ALL.iter().copied().zip(counts.iter().copied()).collect()
-        }
-        let countries = codes::countries();
-        let mut country: Vec<(String, u64)> = self
-            .place
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| **n > 0)
-            .map(|(i, n)| (countries[i].alpha3.to_string(), *n))
-            .collect();
-        country.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        Facets {
-            kind: pairs(&self.kind),
-            country,
-            global: self.global,
-            area: pairs(&self.area),
-            assistance: pairs(&self.assistance),
-            submitter_type: pairs(&self.submitter_type),
-            funding: FundingBand::ALL
-                .into_iter()
-                .zip(self.funding.iter().copied())
-                .collect(),
-        }
-    }
-}
-
-/// Counts facet values over the matching documents from fast fields.
-#[derive(Debug, Clone)]
-struct FacetCollector {
-    dimensions: Vec<Dimension>,
-}
-
-impl FacetCollector {
-    fn new(dimensions: &[Dimension]) -> Self {
-        FacetCollector {
-            dimensions: dimensions.to_vec(),
-        }
-    }
-}
-
-struct FacetSegmentCollector {
-    counts: FacetCounts,
-    kind: Option<Column<u64>>,
-    place: Option<Column<u64>>,
-    area: Option<Column<u64>>,
-    assistance: Option<Column<u64>>,
-    submitter_type: Option<Column<u64>>,
-    usd: Option<Column<f64>>,
-}
-
-impl Collector for FacetCollector {
-    type Fruit = FacetCounts;
-    type Child = FacetSegmentCollector;
-
-    fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
-        let fast = segment.fast_fields();
-        let wants = |d: Dimension| self.dimensions.contains(&d);
-        let column = |d: Dimension, name: &str| -> tantivy::Result<Option<Column<u64>>> {
-            if wants(d) {
-                fast.u64(name).map(Some)
-            } else {
-                Ok(None)
-            }
-        };
-        Ok(FacetSegmentCollector {
-            counts: FacetCounts::new(&self.dimensions),
-            kind: column(Dimension::Kind, names::KIND)?,
-            place: column(Dimension::Place, names::PLACE)?,
-            area: column(Dimension::Area, names::AREA)?,
-            assistance: column(Dimension::Assistance, names::ASSISTANCE)?,
-            submitter_type: column(Dimension::SubmitterType, names::SUBMITTER_TYPE)?,
-            usd: if wants(Dimension::Funding) {
-                Some(fast.f64(names::USD)?)
-            } else {
-                None
-            },
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<FacetCounts>) -> tantivy::Result<FacetCounts> {
-        let mut total = FacetCounts::new(&self.dimensions);
-        for fruit in &fruits {
-            total.add(fruit);
-        }
-        Ok(total)
-    }
-}
-
-fn count_values(column: &Option<Column<u64>>, doc: DocId, counts: &mut [u64]) {
-    if let Some(column) = column {
-        for value in column.values_for_doc(doc) {
-            if let Some(slot) = usize::try_from(value).ok().and_then(|i| counts.get_mut(i)) {
-                *slot += 1;
-            }
-        }
-    }
-}
-
-impl SegmentCollector for FacetSegmentCollector {
-    type Fruit = FacetCounts;
-
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        let counts = &mut self.counts;
-        count_values(&self.kind, doc, &mut counts.kind);
-        count_values(&self.area, doc, &mut counts.area);
-        count_values(&self.assistance, doc, &mut counts.assistance);
-        count_values(&self.submitter_type, doc, &mut counts.submitter_type);
-        if let Some(place) = &self.place {
-            for value in place.values_for_doc(doc) {
-                if value == GLOBAL_PLACE {
-                    counts.global += 1;
-                } else if value < REGION_BASE
-                    && let Some(slot) = counts.place.get_mut(value as usize)
-                {
-                    *slot += 1;
-                }
-            }
-        }
-        if let Some(usd) = &self.usd {
-            let band = FundingBand::of(usd.first(doc));
-            if let Some(i) = FundingBand::ALL.iter().position(|b| *b == band) {
-                counts.funding[i] += 1;
-            }
-        }
-    }
-
-    fn harvest(self) -> FacetCounts {
-        self.counts
-    }
 }

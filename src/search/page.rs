@@ -1,0 +1,573 @@
+//! One pass over the documents that match the keywords: visibility, filters, facet counts,
+//! the total and the best hits of the page, all from the in-memory rows of `index::table`.
+//!
+//! Facets follow the usual "multi-select" rule: a dimension with an active filter is counted
+//! as if its own filter were off (so its counts say what choosing another value would give),
+//! every other dimension over the hits. A document that fails exactly one dimension's filter
+//! therefore counts in that dimension only; one that fails none counts everywhere and is a hit.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::{DocAddress, DocId, Score, SegmentReader};
+
+use super::{Audience, Facets, Filters, FundingBand, Place, Sort};
+use crate::codes;
+use crate::index::table::{NEVER, Row, SegmentTable};
+use crate::index::{GLOBAL_PLACE, REGION_BASE};
+use crate::submission::{Area, Assistance, Kind, Status, SubmitterType, Vocabulary};
+
+/// Filter dimensions, as bit positions in a document's set of failed filters.
+const KIND: u8 = 1 << 0;
+const PLACE: u8 = 1 << 1;
+const AREA: u8 = 1 << 2;
+const ASSISTANCE: u8 = 1 << 3;
+const SUBMITTER_TYPE: u8 = 1 << 4;
+const FUNDING: u8 = 1 << 5;
+
+/// A search's conditions, compiled for checking rows.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Members: only published rows whose expiry is after this (Unix seconds).
+    visible_after: Option<i64>,
+    /// `(after, until]`: the "expiring within N days" filter.
+    expires_within: Option<(i64, i64)>,
+    /// `[from, until]`: the "renewed within N days" filter.
+    renewed_within: Option<(i64, i64)>,
+    kinds: u8,
+    /// One bit per place value; empty when there is no place filter.
+    places: Vec<u64>,
+    areas: u8,
+    assistance: u8,
+    submitter_types: u8,
+    usd: Option<(f64, f64)>,
+    /// Which dimensions have a filter.
+    active: u8,
+    ranking: Ranking,
+}
+
+/// What orders the hits; the greater key first, ties broken by the smaller serial.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ranking {
+    Score,
+    Newest,
+    ExpiringSoonest,
+    LargestAmount,
+}
+
+impl Ranking {
+    pub fn new(sort: Sort, has_keywords: bool) -> Ranking {
+        match sort {
+            Sort::Relevance if has_keywords => Ranking::Score,
+            Sort::Relevance | Sort::Newest => Ranking::Newest,
+            Sort::ExpiringSoonest => Ranking::ExpiringSoonest,
+            Sort::LargestAmount => Ranking::LargestAmount,
+        }
+    }
+
+    pub fn needs_score(self) -> bool {
+        self == Ranking::Score
+    }
+
+    fn key(self, row: &Row, score: Score) -> u64 {
+        match self {
+            Ranking::Score => u64::from(ordered_f32(score)),
+            Ranking::Newest => ordered_i64(row.published),
+            Ranking::ExpiringSoonest => !ordered_i64(row.expires),
+            // No amount sorts after every amount.
+            Ranking::LargestAmount if row.usd.is_nan() => 0,
+            Ranking::LargestAmount => ordered_f64(row.usd).max(1),
+        }
+    }
+}
+
+/// Order-preserving maps to unsigned integers.
+fn ordered_i64(value: i64) -> u64 {
+    (value as u64) ^ (1 << 63)
+}
+
+fn ordered_f64(value: f64) -> u64 {
+    let bits = value.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
+}
+
+fn ordered_f32(value: f32) -> u32 {
+    let bits = value.to_bits();
+    if bits >> 31 == 1 {
+        !bits
+    } else {
+        bits | (1 << 31)
+    }
+}
+
+impl Plan {
+    pub fn new(
+        filters: &Filters,
+        audience: Audience,
+        ranking: Ranking,
+        now: DateTime<Utc>,
+    ) -> Plan {
+        let now_s = now.timestamp();
+        let day = 86_400_i64;
+        let mut places = Vec::new();
+        let covered: Vec<u64> = filters
+            .places
+            .iter()
+            .flat_map(Place::covering_values)
+            .collect();
+        if !covered.is_empty() {
+            places = vec![0u64; (GLOBAL_PLACE as usize) / 64 + 1];
+            for value in covered {
+                if let Some(word) = places.get_mut(value as usize / 64) {
+                    *word |= 1 << (value % 64);
+                }
+            }
+        }
+        let usd = match (filters.min_usd, filters.max_usd) {
+            (None, None) => None,
+            (min, max) => Some((
+                min.unwrap_or(f64::NEG_INFINITY),
+                max.unwrap_or(f64::INFINITY),
+            )),
+        };
+        let mut plan = Plan {
+            visible_after: (audience == Audience::Members).then_some(now_s),
+            expires_within: filters
+                .expiring_within_days
+                .map(|n| (now_s, now_s + i64::from(n) * day)),
+            renewed_within: filters
+                .renewed_within_days
+                .map(|n| (now_s - i64::from(n) * day, now_s)),
+            kinds: mask(&filters.kinds),
+            places,
+            areas: mask(&filters.areas),
+            assistance: mask(&filters.assistance),
+            submitter_types: mask(&filters.submitter_types),
+            usd,
+            active: 0,
+            ranking,
+        };
+        for (dimension, on) in [
+            (KIND, plan.kinds != 0),
+            (PLACE, !plan.places.is_empty()),
+            (AREA, plan.areas != 0),
+            (ASSISTANCE, plan.assistance != 0),
+            (SUBMITTER_TYPE, plan.submitter_types != 0),
+            (FUNDING, plan.usd.is_some()),
+        ] {
+            if on {
+                plan.active |= dimension;
+            }
+        }
+        plan
+    }
+
+    /// Whether the row may be seen at all and passes the validity filters, which narrow
+    /// every count.
+    #[inline]
+    fn admits(&self, row: &Row) -> bool {
+        if let Some(now) = self.visible_after
+            && (row.status != Status::Published.ordinal() as u8 || row.expires <= now)
+        {
+            return false;
+        }
+        if let Some((after, until)) = self.expires_within
+            && !(row.expires > after && row.expires <= until)
+        {
+            return false;
+        }
+        if let Some((from, until)) = self.renewed_within
+            && (row.renewed == NEVER || row.renewed < from || row.renewed > until)
+        {
+            return false;
+        }
+        true
+    }
+
+    /// The dimensions whose filter the row fails.
+    #[inline]
+    fn failures(&self, row: &Row, places: &[u16]) -> u8 {
+        if self.active == 0 {
+            return 0;
+        }
+        let mut failed = 0;
+        if self.kinds != 0 && !has_bit(self.kinds, row.kind) {
+            failed |= KIND;
+        }
+        if self.areas != 0 && self.areas & row.areas == 0 {
+            failed |= AREA;
+        }
+        if self.assistance != 0 && self.assistance & row.assistance == 0 {
+            failed |= ASSISTANCE;
+        }
+        if self.submitter_types != 0 && !has_bit(self.submitter_types, row.submitter_type) {
+            failed |= SUBMITTER_TYPE;
+        }
+        if let Some((min, max)) = self.usd
+            && !(row.usd >= min && row.usd <= max)
+        {
+            failed |= FUNDING;
+        }
+        if !self.places.is_empty()
+            && !places.iter().any(|p| {
+                self.places
+                    .get(usize::from(*p) / 64)
+                    .is_some_and(|word| word & (1 << (p % 64)) != 0)
+            })
+        {
+            failed |= PLACE;
+        }
+        failed
+    }
+}
+
+fn mask<T: Vocabulary>(values: &[T]) -> u8 {
+    values
+        .iter()
+        .map(|v| v.ordinal())
+        .filter(|o| *o < 8)
+        .fold(0, |acc, o| acc | (1 << o))
+}
+
+fn has_bit(mask: u8, ordinal: u8) -> bool {
+    ordinal < 8 && mask & (1 << ordinal) != 0
+}
+
+/// Counts of values per dimension.
+#[derive(Debug, Clone)]
+pub struct FacetCounts {
+    kind: [u64; 8],
+    place: Vec<u64>,
+    global: u64,
+    area: [u64; 8],
+    assistance: [u64; 8],
+    submitter_type: [u64; 8],
+    funding: [u64; 8],
+}
+
+impl FacetCounts {
+    fn new() -> Self {
+        FacetCounts {
+            kind: [0; 8],
+            place: vec![0; codes::countries().len()],
+            global: 0,
+            area: [0; 8],
+            assistance: [0; 8],
+            submitter_type: [0; 8],
+            funding: [0; 8],
+        }
+    }
+
+    /// Counts the row in the dimensions of `dimensions`.
+    #[inline]
+    fn count(&mut self, dimensions: u8, row: &Row, places: &[u16]) {
+        if dimensions & KIND != 0 {
+            bump(&mut self.kind, row.kind);
+        }
+        if dimensions & SUBMITTER_TYPE != 0 {
+            bump(&mut self.submitter_type, row.submitter_type);
+        }
+        if dimensions & FUNDING != 0 {
+            bump(&mut self.funding, row.band);
+        }
+        if dimensions & AREA != 0 {
+            add_bits(&mut self.area, row.areas);
+        }
+        if dimensions & ASSISTANCE != 0 {
+            add_bits(&mut self.assistance, row.assistance);
+        }
+        if dimensions & PLACE != 0 {
+            for &place in places {
+                if u64::from(place) == GLOBAL_PLACE {
+                    self.global += 1;
+                } else if u64::from(place) < REGION_BASE
+                    && let Some(slot) = self.place.get_mut(usize::from(place))
+                {
+                    *slot += 1;
+                }
+            }
+        }
+    }
+
+    fn add(&mut self, other: &FacetCounts) {
+        fn sum(a: &mut [u64], b: &[u64]) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        sum(&mut self.kind, &other.kind);
+        sum(&mut self.place, &other.place);
+        sum(&mut self.area, &other.area);
+        sum(&mut self.assistance, &other.assistance);
+        sum(&mut self.submitter_type, &other.submitter_type);
+        sum(&mut self.funding, &other.funding);
+        self.global += other.global;
+    }
+
+    pub fn into_facets(self) -> Facets {
+        fn pairs<T: Vocabulary>(counts: &[u64]) -> Vec<(T, u64)> {
+            T::ALL.iter().copied().zip(counts.iter().copied()).collect()
+        }
+        let countries = codes::countries();
+        let mut country: Vec<(String, u64)> = self
+            .place
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, n)| (countries[i].alpha3.to_string(), *n))
+            .collect();
+        country.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Facets {
+            kind: pairs::<Kind>(&self.kind),
+            country,
+            global: self.global,
+            area: pairs::<Area>(&self.area),
+            assistance: pairs::<Assistance>(&self.assistance),
+            submitter_type: pairs::<SubmitterType>(&self.submitter_type),
+            funding: FundingBand::ALL
+                .into_iter()
+                .zip(self.funding.iter().copied())
+                .collect(),
+        }
+    }
+}
+
+#[inline]
+fn bump(counts: &mut [u64; 8], ordinal: u8) {
+    if let Some(slot) = counts.get_mut(usize::from(ordinal)) {
+        *slot += 1;
+    }
+}
+
+#[inline]
+fn add_bits(counts: &mut [u64; 8], mut bits: u8) {
+    while bits != 0 {
+        let i = bits.trailing_zeros() as usize;
+        counts[i] += 1;
+        bits &= bits - 1;
+    }
+}
+
+/// A candidate hit: greater `key` first, then smaller `serial`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Candidate {
+    key: u64,
+    serial: Reverse<u64>,
+    segment: u32,
+    doc: DocId,
+}
+
+/// The best `want` candidates seen so far.
+#[derive(Debug)]
+struct Best {
+    want: usize,
+    /// A min-heap: the worst kept candidate on top.
+    heap: BinaryHeap<Reverse<Candidate>>,
+}
+
+impl Best {
+    fn new(want: usize) -> Best {
+        Best {
+            want,
+            heap: BinaryHeap::with_capacity(want.min(4096) + 1),
+        }
+    }
+
+    #[inline]
+    fn offer(&mut self, candidate: Candidate) {
+        if self.heap.len() < self.want {
+            self.heap.push(Reverse(candidate));
+        } else if let Some(mut worst) = self.heap.peek_mut()
+            && candidate > worst.0
+        {
+            *worst = Reverse(candidate);
+        }
+    }
+}
+
+/// What one pass yields.
+#[derive(Debug)]
+pub struct Page {
+    /// How many documents pass every condition.
+    pub total: u64,
+    pub counts: FacetCounts,
+    /// The best hits, best first, with their scores (0 when not ranked by score).
+    pub best: Vec<(Score, DocAddress)>,
+}
+
+/// What one segment yields.
+#[derive(Debug)]
+pub struct SegmentPage {
+    total: u64,
+    counts: FacetCounts,
+    best: Best,
+}
+
+/// The collector: runs the plan over the documents a keyword query matches.
+pub struct PageCollector {
+    plan: Arc<Plan>,
+    tables: Arc<[Arc<SegmentTable>]>,
+    want: usize,
+}
+
+impl PageCollector {
+    pub fn new(plan: Plan, tables: Vec<Arc<SegmentTable>>, want: usize) -> PageCollector {
+        PageCollector {
+            plan: Arc::new(plan),
+            tables: tables.into(),
+            want,
+        }
+    }
+
+    /// Runs the plan over every live document, for a search without keywords.
+    pub fn scan(&self, segments: &[SegmentReader]) -> tantivy::Result<Page> {
+        let mut fruits = Vec::with_capacity(segments.len());
+        for (ord, segment) in segments.iter().enumerate() {
+            let mut collector = self.for_segment(ord as u32, segment)?;
+            match segment.alive_bitset() {
+                Some(alive) => {
+                    for doc in alive.iter_alive() {
+                        collector.collect(doc, 0.0);
+                    }
+                }
+                None => {
+                    for doc in 0..segment.max_doc() {
+                        collector.collect(doc, 0.0);
+                    }
+                }
+            }
+            fruits.push(collector.harvest());
+        }
+        self.merge_fruits(fruits)
+    }
+}
+
+pub struct PageSegmentCollector {
+    plan: Arc<Plan>,
+    table: Arc<SegmentTable>,
+    segment: u32,
+    total: u64,
+    counts: FacetCounts,
+    best: Best,
+}
+
+impl Collector for PageCollector {
+    type Fruit = Page;
+    type Child = PageSegmentCollector;
+
+    fn for_segment(
+        &self,
+        segment_ord: u32,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<PageSegmentCollector> {
+        let table = self
+            .tables
+            .get(segment_ord as usize)
+            .filter(|t| t.rows.len() == segment.max_doc() as usize)
+            .cloned()
+            .ok_or_else(|| {
+                tantivy::TantivyError::InternalError(format!(
+                    "no value table for segment {segment_ord}"
+                ))
+            })?;
+        Ok(PageSegmentCollector {
+            plan: self.plan.clone(),
+            table,
+            segment: segment_ord,
+            total: 0,
+            counts: FacetCounts::new(),
+            best: Best::new(self.want),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.plan.ranking.needs_score()
+    }
+
+    fn merge_fruits(&self, fruits: Vec<SegmentPage>) -> tantivy::Result<Page> {
+        let mut total = 0;
+        let mut counts = FacetCounts::new();
+        let mut best = Best::new(self.want);
+        for fruit in fruits {
+            total += fruit.total;
+            counts.add(&fruit.counts);
+            for Reverse(candidate) in fruit.best.heap {
+                best.offer(candidate);
+            }
+        }
+        Ok(Page {
+            total,
+            counts,
+            best: ranked(best, self.plan.ranking),
+        })
+    }
+}
+
+/// Best first, with the score where the ranking is by score.
+fn ranked(best: Best, ranking: Ranking) -> Vec<(Score, DocAddress)> {
+    let mut candidates: Vec<Candidate> = best.heap.into_iter().map(|r| r.0).collect();
+    candidates.sort_unstable_by(|a, b| b.cmp(a));
+    candidates
+        .into_iter()
+        .map(|c| {
+            let score = if ranking == Ranking::Score {
+                f32::from_bits(unordered_f32(c.key as u32))
+            } else {
+                0.0
+            };
+            (score, DocAddress::new(c.segment, c.doc))
+        })
+        .collect()
+}
+
+fn unordered_f32(bits: u32) -> u32 {
+    if bits >> 31 == 1 {
+        bits & !(1 << 31)
+    } else {
+        !bits
+    }
+}
+
+impl SegmentCollector for PageSegmentCollector {
+    type Fruit = SegmentPage;
+
+    #[inline]
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let Some(row) = self.table.rows.get(doc as usize) else {
+            return;
+        };
+        let plan = &*self.plan;
+        if !plan.admits(row) {
+            return;
+        }
+        let places = self.table.places_of(row);
+        let failed = plan.failures(row, places);
+        if failed == 0 {
+            self.total += 1;
+            self.counts.count(u8::MAX, row, places);
+            self.best.offer(Candidate {
+                key: plan.ranking.key(row, score),
+                serial: Reverse(self.table.serials[doc as usize]),
+                segment: self.segment,
+                doc,
+            });
+        } else if failed.is_power_of_two() {
+            self.counts.count(failed, row, places);
+        }
+    }
+
+    fn harvest(self) -> SegmentPage {
+        SegmentPage {
+            total: self.total,
+            counts: self.counts,
+            best: self.best,
+        }
+    }
+}
