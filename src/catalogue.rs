@@ -289,6 +289,10 @@ impl Catalogue {
         progress: &mut dyn FnMut(u64),
     ) -> Result<ImportReport> {
         let _gate = self.write_gate();
+        let index = self.index();
+        // Each batch goes to the index as soon as the store has it, so indexing (on tantivy's
+        // thread) overlaps with storing the next batch; nothing is searchable before `finish`.
+        let mut bulk = index.bulk(&self.store)?;
         let mut report = ImportReport::default();
         let mut batch = Vec::with_capacity(IMPORT_BATCH);
         let mut done = 0u64;
@@ -296,28 +300,32 @@ impl Catalogue {
             batch.push(record);
             if batch.len() == IMPORT_BATCH {
                 done += batch.len() as u64;
-                self.import_batch(std::mem::take(&mut batch), options, &mut report)?;
+                let stored = self.import_batch(std::mem::take(&mut batch), options, &mut report)?;
+                bulk.add(&stored)?;
                 progress(done);
             }
         }
         done += batch.len() as u64;
-        self.import_batch(batch, options, &mut report)?;
+        let stored = self.import_batch(batch, options, &mut report)?;
+        bulk.add(&stored)?;
         progress(done);
-        self.index().catch_up(&self.store)?;
+        bulk.finish(&self.store)?;
         Ok(report)
     }
 
+    /// Stores one batch in one transaction; returns what it stored or updated.
     fn import_batch(
         &self,
         batch: Vec<IncomingRecord>,
         options: ImportOptions,
         report: &mut ImportReport,
-    ) -> Result<()> {
+    ) -> Result<Vec<Submission>> {
         if batch.is_empty() {
-            return Ok(());
+            return Ok(Vec::new());
         }
         let now = self.now();
-        self.store.write(|writer| -> Result<()> {
+        self.store.write(|writer| -> Result<Vec<Submission>> {
+            let mut stored = Vec::with_capacity(batch.len());
             for incoming in batch {
                 let record = match incoming.record {
                     Ok(record) => record,
@@ -327,19 +335,21 @@ impl Catalogue {
                     }
                 };
                 match self.import_one(writer, record, options, now) {
-                    Ok(Imported::Stored(id)) => {
+                    Ok(Imported::Stored(submission)) => {
                         report.stored += 1;
-                        report.ids.push(id);
+                        report.ids.push(submission.id.clone());
+                        stored.push(*submission);
                     }
-                    Ok(Imported::Updated(id)) => {
+                    Ok(Imported::Updated(submission)) => {
                         report.updated += 1;
-                        report.ids.push(id);
+                        report.ids.push(submission.id.clone());
+                        stored.push(*submission);
                     }
                     Ok(Imported::Duplicate) => report.duplicates += 1,
                     Err(Rejected(error)) => report.rejected.push((incoming.location, error)),
                 }
             }
-            Ok(())
+            Ok(stored)
         })
     }
 
@@ -404,7 +414,7 @@ impl Catalogue {
                 }
                 submission.timestamps.updated_at = now;
                 writer.put(&mut submission).map_err(store_failure)?;
-                Ok(Imported::Updated(submission.id))
+                Ok(Imported::Updated(Box::new(submission)))
             }
             None => {
                 if submission.id.is_empty() {
@@ -425,7 +435,7 @@ impl Catalogue {
                         .put_restored(&mut submission, &audit)
                         .map_err(store_failure)?;
                 }
-                Ok(Imported::Stored(submission.id))
+                Ok(Imported::Stored(Box::new(submission)))
             }
         }
     }
@@ -905,8 +915,8 @@ impl Catalogue {
 }
 
 enum Imported {
-    Stored(String),
-    Updated(String),
+    Stored(Box<Submission>),
+    Updated(Box<Submission>),
     Duplicate,
 }
 

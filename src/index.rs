@@ -325,6 +325,19 @@ impl SearchIndex {
         Ok(changes.len())
     }
 
+    /// Starts a bulk load: the index catches up with `store` first, then holds its writer until
+    /// [`Bulk::finish`]. The caller must let nothing else write to the store meanwhile (the
+    /// catalogue's write gate), so that the sequence `finish` records covers exactly what was
+    /// added.
+    pub fn bulk(&self, store: &Store) -> Result<Bulk<'_>> {
+        self.catch_up(store)?;
+        Ok(Bulk {
+            index: self,
+            writer: self.writer()?,
+            finished: false,
+        })
+    }
+
     /// Every live document of the last commit, with the values that decide who sees it: for
     /// checking the index against the store (`portal check`).
     pub fn entries(&self) -> Result<Vec<IndexedEntry>> {
@@ -389,6 +402,50 @@ impl SearchIndex {
 
     fn writer(&self) -> Result<MutexGuard<'_, IndexWriter>> {
         self.writer.lock().map_err(|_| IndexError::Poisoned)
+    }
+}
+
+/// A bulk load in progress: submissions are added as the store commits them (indexing runs on
+/// tantivy's thread meanwhile), and become searchable at [`Bulk::finish`]. Dropped unfinished,
+/// it discards what it added; the next catch-up indexes those changes from the store.
+pub struct Bulk<'a> {
+    index: &'a SearchIndex,
+    writer: MutexGuard<'a, IndexWriter>,
+    finished: bool,
+}
+
+impl Bulk<'_> {
+    /// Adds (or replaces) the documents of submissions the store has just committed.
+    pub fn add(&mut self, submissions: &[Submission]) -> Result<()> {
+        let fields = &self.index.fields;
+        for submission in submissions {
+            self.writer
+                .delete_term(Term::from_field_text(fields.id, &submission.id));
+            if is_indexed(submission) {
+                self.writer.add_document(document(fields, submission))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Commits, recording the store's sequence, and makes the load searchable.
+    pub fn finish(mut self, store: &Store) -> Result<()> {
+        let seq = store.read()?.seq()?;
+        commit(&mut self.writer, seq)?;
+        self.finished = true;
+        self.index.reader.reload()?;
+        let index = self.index;
+        drop(self);
+        index.warm()
+    }
+}
+
+impl Drop for Bulk<'_> {
+    fn drop(&mut self) {
+        if !self.finished {
+            // Keeps uncommitted documents out of whatever commit comes next.
+            let _ = self.writer.rollback();
+        }
     }
 }
 
