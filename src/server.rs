@@ -159,6 +159,14 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
         reminders.clone(),
     ));
     let control = tokio::spawn(control::serve(ready.control, runner, stopped));
+    // The search tables are built on first use; build them now, while the portal already
+    // answers, so the first search does not wait for them.
+    let warming = catalogue.index();
+    tokio::task::spawn_blocking(move || {
+        if let Err(error) = warming.warm() {
+            tracing::warn!(%error, "could not prepare the search tables ahead");
+        }
+    });
     let clean_up = tokio::spawn(look_after_lifespans(catalogue.clone(), reminders.clone()));
 
     let state = AppState::new(
