@@ -268,7 +268,9 @@ impl SearchIndex {
 
     fn open_folder(root: &Path, folder: &Path) -> Result<SearchIndex> {
         let directory = MmapDirectory::open(folder).map_err(tantivy::TantivyError::from)?;
-        let index = Index::open(directory)?;
+        let mut index = Index::open(directory)?;
+        // Segments are searched in parallel, one thread per core.
+        index.set_default_multithread_executor()?;
         let (expected, fields) = schema();
         if index.schema() != expected {
             return Err(tantivy::TantivyError::SchemaError("schema differs".into()).into());

@@ -397,7 +397,7 @@ fn run_plan(
         let page = searcher.search(&*query, &collector)?;
         Ok((page, Some(query)))
     } else {
-        Ok((collector.scan(searcher.segment_readers())?, None))
+        Ok((collector.scan(searcher)?, None))
     }
 }
 

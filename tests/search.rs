@@ -391,3 +391,45 @@ fn members_never_see_unpublished_or_expired_submissions() {
         .unwrap();
     assert_eq!(admins.total, 3);
 }
+
+#[test]
+fn submissions_with_many_places_are_found_and_counted_by_each() {
+    // More places than a search row holds inline: the rest are kept beside the rows.
+    let fixture = Fixture::new();
+    let mut wide = need("Regional clearance programme");
+    wide.beneficiaries.countries = ["LAO", "KHM", "VNM", "IRQ", "SYR", "UKR", "COL", "BIH"]
+        .map(String::from)
+        .to_vec();
+    wide.beneficiaries.regions = vec!["035".into()];
+    let narrow = need("Lao need");
+    fixture.import(vec![wide, narrow]);
+
+    for (country, expected) in [
+        ("LAO", vec!["Lao need", "Regional clearance programme"]),
+        ("COL", vec!["Regional clearance programme"]),
+        ("BIH", vec!["Regional clearance programme"]),
+        ("AFG", vec![]),
+    ] {
+        let results = search(
+            &fixture,
+            "",
+            Filters {
+                places: vec![place(country)],
+                ..Filters::default()
+            },
+        );
+        assert_eq!(titles(&results), expected, "{country}");
+    }
+    let facets = search(&fixture, "", Filters::default()).facets;
+    let count = |code: &str| {
+        facets
+            .country
+            .iter()
+            .find(|(c, _)| c == code)
+            .map_or(0, |(_, n)| *n)
+    };
+    assert_eq!(count("LAO"), 2);
+    for code in ["KHM", "VNM", "IRQ", "SYR", "UKR", "COL", "BIH"] {
+        assert_eq!(count(code), 1, "{code}");
+    }
+}

@@ -22,8 +22,13 @@ pub const NO_AMOUNT: f64 = f64::NAN;
 /// `renewed` of a row never renewed.
 pub const NEVER: i64 = i64::MIN;
 
-/// One document's values.
+/// How many place values a row holds itself; more go to [`SegmentTable::spilled`].
+const INLINE_PLACES: usize = 5;
+
+/// One document's values, in one cache line: a search that meets the document reads one line
+/// of memory, whatever it filters, counts or sorts by.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[repr(C, align(64))]
 pub struct Row {
     /// Unix seconds; `i64::MAX` when it never expires.
     pub expires: i64,
@@ -33,9 +38,13 @@ pub struct Row {
     pub renewed: i64,
     /// The amount in USD, or [`NO_AMOUNT`].
     pub usd: f64,
-    /// Where this row's places start in [`SegmentTable::places`].
-    pub places_start: u32,
-    pub places_len: u16,
+    /// A number unique to each submission (`index::serial`), to break ties in sorted pages.
+    pub serial: u64,
+    /// The place values (country ordinals, regions, `GLOBAL_PLACE`) when they fit here.
+    inline_places: [u16; INLINE_PLACES],
+    /// Where the place values start in `spilled` when they do not fit inline.
+    spilled_at: u32,
+    places_len: u16,
     pub status: u8,
     pub kind: u8,
     pub submitter_type: u8,
@@ -47,15 +56,14 @@ pub struct Row {
     pub band: u8,
 }
 
+const _: () = assert!(size_of::<Row>() == 64, "a row is one cache line");
+
 /// The rows of one segment, indexed by document id.
 #[derive(Debug)]
 pub struct SegmentTable {
     pub rows: Vec<Row>,
-    /// Every row's place values (country ordinals, regions, `GLOBAL_PLACE`), one after the
-    /// other.
-    pub places: Vec<u16>,
-    /// A number unique to each submission (`index::serial`), to break ties in sorted pages.
-    pub serials: Vec<u64>,
+    /// The place values of rows with more than fit inline, one row's after the other.
+    spilled: Vec<u16>,
 }
 
 impl SegmentTable {
@@ -74,25 +82,34 @@ impl SegmentTable {
         let renewed = fast.i64(names::RENEWED)?;
         let serial = fast.u64(names::SERIAL)?;
 
-        let max_doc = segment.max_doc() as usize;
-        let mut rows = Vec::with_capacity(max_doc);
-        let mut places = Vec::with_capacity(max_doc * 2);
-        let mut serials = Vec::with_capacity(max_doc);
+        let mut rows = Vec::with_capacity(segment.max_doc() as usize);
+        let mut spilled = Vec::new();
+        let mut places: Vec<u16> = Vec::new();
         for doc in 0..segment.max_doc() {
-            let places_start = places.len() as u32;
+            places.clear();
             places.extend(
                 place
                     .values_for_doc(doc)
                     .filter_map(|value| u16::try_from(value).ok()),
             );
+            let mut inline_places = [0; INLINE_PLACES];
+            let mut spilled_at = 0;
+            if places.len() <= INLINE_PLACES {
+                inline_places[..places.len()].copy_from_slice(&places);
+            } else {
+                spilled_at = spilled.len() as u32;
+                spilled.extend_from_slice(&places);
+            }
             let amount = usd.first(doc);
             rows.push(Row {
                 expires: expires.first(doc).unwrap_or(i64::MAX),
                 published: published.first(doc).unwrap_or(0),
                 renewed: renewed.first(doc).unwrap_or(NEVER),
                 usd: amount.unwrap_or(NO_AMOUNT),
-                places_start,
-                places_len: (places.len() - places_start as usize) as u16,
+                serial: serial.first(doc).unwrap_or(u64::MAX),
+                inline_places,
+                spilled_at,
+                places_len: places.len().min(usize::from(u16::MAX)) as u16,
                 status: small(&status, doc),
                 kind: small(&kind, doc),
                 submitter_type: small(&submitter_type, doc),
@@ -100,26 +117,25 @@ impl SegmentTable {
                 assistance: bits(&assistance, doc),
                 band: FundingBand::of(amount).position() as u8,
             });
-            serials.push(serial.first(doc).unwrap_or(u64::MAX));
         }
-        Ok(SegmentTable {
-            rows,
-            places,
-            serials,
-        })
+        Ok(SegmentTable { rows, spilled })
     }
 
-    /// The place values of document `doc`.
-    pub fn places_of(&self, row: &Row) -> &[u16] {
-        let start = row.places_start as usize;
-        &self.places[start..start + usize::from(row.places_len)]
+    /// The place values of a row.
+    #[inline]
+    pub fn places_of<'a>(&'a self, row: &'a Row) -> &'a [u16] {
+        let len = usize::from(row.places_len);
+        if len <= INLINE_PLACES {
+            &row.inline_places[..len]
+        } else {
+            let start = row.spilled_at as usize;
+            &self.spilled[start..start + len]
+        }
     }
 
     /// Bytes held, roughly.
     pub fn heap_size(&self) -> usize {
-        self.rows.capacity() * size_of::<Row>()
-            + self.places.capacity() * size_of::<u16>()
-            + self.serials.capacity() * size_of::<u64>()
+        self.rows.capacity() * size_of::<Row>() + self.spilled.capacity() * size_of::<u16>()
     }
 }
 

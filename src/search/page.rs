@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::{DocAddress, DocId, Score, SegmentReader};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader};
 
 use super::{Audience, Facets, Filters, FundingBand, Place, Sort};
 use crate::codes;
@@ -426,25 +426,29 @@ impl PageCollector {
         }
     }
 
-    /// Runs the plan over every live document, for a search without keywords.
-    pub fn scan(&self, segments: &[SegmentReader]) -> tantivy::Result<Page> {
-        let mut fruits = Vec::with_capacity(segments.len());
-        for (ord, segment) in segments.iter().enumerate() {
-            let mut collector = self.for_segment(ord as u32, segment)?;
-            match segment.alive_bitset() {
-                Some(alive) => {
-                    for doc in alive.iter_alive() {
-                        collector.collect(doc, 0.0);
+    /// Runs the plan over every live document, for a search without keywords; segments in
+    /// parallel on the index's search threads.
+    pub fn scan(&self, searcher: &Searcher) -> tantivy::Result<Page> {
+        let segments = searcher.segment_readers();
+        let fruits = searcher.index().search_executor().map(
+            |(ord, segment): (usize, &SegmentReader)| {
+                let mut collector = self.for_segment(ord as u32, segment)?;
+                match segment.alive_bitset() {
+                    Some(alive) => {
+                        for doc in alive.iter_alive() {
+                            collector.collect(doc, 0.0);
+                        }
+                    }
+                    None => {
+                        for doc in 0..segment.max_doc() {
+                            collector.collect(doc, 0.0);
+                        }
                     }
                 }
-                None => {
-                    for doc in 0..segment.max_doc() {
-                        collector.collect(doc, 0.0);
-                    }
-                }
-            }
-            fruits.push(collector.harvest());
-        }
+                Ok(collector.harvest())
+            },
+            segments.iter().enumerate(),
+        )?;
         self.merge_fruits(fruits)
     }
 }
@@ -554,7 +558,7 @@ impl SegmentCollector for PageSegmentCollector {
             self.counts.count(u8::MAX, row, places);
             self.best.offer(Candidate {
                 key: plan.ranking.key(row, score),
-                serial: Reverse(self.table.serials[doc as usize]),
+                serial: Reverse(row.serial),
                 segment: self.segment,
                 doc,
             });
