@@ -10,6 +10,10 @@
 # shellcheck shell=bash
 : "${me:?set me before sourcing}" "${work:?set work before sourcing}"
 
+# A command that fails unexpectedly (set -e) names itself, in functions and subshells too.
+set -o errtrace
+trap 'echo "$me: FAILED: line $LINENO: \"$BASH_COMMAND\" exited with status $?" >&2' ERR
+
 fail() {
   echo "$me: FAILED: $*" >&2
   exit 1
