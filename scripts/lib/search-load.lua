@@ -1,0 +1,131 @@
+-- wrk script for scripts/load-test and scripts/soak-test: logged-in member searches, rotating
+-- through several thousand different search pages (keywords, filters, sorts, pages).
+--
+-- Environment:
+--   PORTAL_COOKIE       the member session cookie, NAME=VALUE
+--   PORTAL_WRK_RESULT   a file to write the figures to, one `name value` a line
+-- Each response that is not 2xx is counted here (wrk's own "Non-2xx" line counts 3xx too, so a
+-- lost session's redirect to the login page would not show as an error there).
+
+local keywords = {
+  "", "clearance", "prosthetics", "victim assistance", "\"risk education\"",
+  "survey OR demining", "stockpile -training", "IMSMA", "rehabilitation", "equipment",
+  "land release", "trainers", "Article 7 reporting", "cluster munition remnants",
+}
+local filters = {
+  "", "kind=need", "kind=offer", "kind=project", "kind=funding-source",
+  "country=LAO", "country=Asia", "country=IRQ", "country=035", "country=Lao%20PDR",
+  "area=victim-assistance", "area=clearance-and-risk-education",
+  "area=stockpile-destruction", "assistance=financial", "assistance=training",
+  "submitter=ngo", "submitter=state-party", "min_usd=100000",
+  "min_usd=50000&max_usd=2000000", "expiring=30", "renewed=30",
+  "kind=need&country=LAO&area=clearance-and-risk-education",
+  "kind=offer&assistance=equipment&country=Africa",
+  "kind=funding-source&assistance=financial&min_usd=250000",
+}
+local sorts = { "", "newest", "expiring", "amount" }
+-- A page past the last is a 404 (by design), so later pages only of broad searches; with at
+-- least 2,000 demo submissions, each of these has the pages asked for.
+local broad = { "", "kind=need", "kind=offer", "kind=project", "kind=funding-source" }
+
+local function encode(text)
+  return (text:gsub("[^%w%-%._~]", function(c)
+    return string.format("%%%02X", string.byte(c))
+  end))
+end
+
+local paths = {}
+for _, q in ipairs(keywords) do
+  for _, f in ipairs(filters) do
+    for _, s in ipairs(sorts) do
+      local parts = {}
+      if q ~= "" then parts[#parts + 1] = "q=" .. encode(q) end
+      if f ~= "" then parts[#parts + 1] = f end
+      if s ~= "" then parts[#parts + 1] = "sort=" .. s end
+      paths[#paths + 1] = "/search?" .. table.concat(parts, "&")
+    end
+  end
+end
+for _, f in ipairs(broad) do
+  for _, s in ipairs(sorts) do
+    for p = 2, (f == "" and 10 or 5) do
+      paths[#paths + 1] = "/search?" .. f .. (f == "" and "" or "&")
+        .. (s == "" and "" or "sort=" .. s .. "&") .. "page=" .. p
+    end
+  end
+end
+
+local cookie = os.getenv("PORTAL_COOKIE")
+if not cookie or cookie == "" then
+  error("PORTAL_COOKIE is not set")
+end
+wrk.headers["Cookie"] = cookie
+
+-- Per thread (each has its own Lua state): where it is in the list, and what it counted.
+local threads = {}
+local counter = 1
+
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+  threads[#threads + 1] = thread
+end
+
+local position, stride
+non2xx = 0
+first_bad = ""
+
+function init(args)
+  -- Each thread walks the list from its own place with a stride prime to its length.
+  position = (id * 7919) % #paths
+  stride = 1543
+  while #paths % stride == 0 do stride = stride + 2 end
+end
+
+function request()
+  position = (position + stride) % #paths
+  return wrk.format("GET", paths[position + 1])
+end
+
+function response(status, headers, body)
+  if status < 200 or status > 299 then
+    non2xx = non2xx + 1
+    if first_bad == "" then
+      -- The path last asked for on this thread: with several connections a thread, not
+      -- necessarily this response's.
+      first_bad = status .. " (last path asked: " .. paths[position + 1] .. ")"
+    end
+  end
+end
+
+function done(summary, latency, requests)
+  local bad, example = 0, ""
+  for _, thread in ipairs(threads) do
+    bad = bad + thread:get("non2xx")
+    if example == "" then example = thread:get("first_bad") end
+  end
+  local errors = summary.errors
+  local seconds = summary.duration / 1e6
+  local lines = {
+    "paths " .. #paths,
+    "requests " .. summary.requests,
+    "seconds " .. string.format("%.2f", seconds),
+    "rps " .. string.format("%.0f", summary.requests / seconds),
+    "non2xx " .. bad,
+    "first_non2xx " .. (example == "" and "-" or example),
+    "connect_errors " .. errors.connect,
+    "read_errors " .. errors.read,
+    "write_errors " .. errors.write,
+    "timeouts " .. errors.timeout,
+    "p50_ms " .. string.format("%.2f", latency:percentile(50) / 1000),
+    "p90_ms " .. string.format("%.2f", latency:percentile(90) / 1000),
+    "p99_ms " .. string.format("%.2f", latency:percentile(99) / 1000),
+    "max_ms " .. string.format("%.2f", latency.max / 1000),
+  }
+  local out = os.getenv("PORTAL_WRK_RESULT")
+  local file = out and io.open(out, "w")
+  for _, line in ipairs(lines) do
+    if file then file:write(line, "\n") else io.write(line, "\n") end
+  end
+  if file then file:close() end
+end
