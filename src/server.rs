@@ -54,6 +54,9 @@ pub fn serve(paths: &Paths, lifespans: Lifespans, args: ServeArgs) -> Result<Exi
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // Catalogue calls run on the blocking pool. Two cores gain nothing from hundreds of
+        // threads, and every thread lets the allocator keep memory of its own.
+        .max_blocking_threads(BLOCKING_THREADS)
         .build()
         .context("cannot start the async runtime")?;
     let ready = Ready {
@@ -68,6 +71,9 @@ pub fn serve(paths: &Paths, lifespans: Lifespans, args: ServeArgs) -> Result<Exi
     runtime.block_on(run(ready, &paths.data_dir, args))?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// The most threads that run catalogue calls at once; more requests wait their turn.
+const BLOCKING_THREADS: usize = 16;
 
 /// What `serve` prepares before the async runtime starts.
 struct Ready {

@@ -106,6 +106,10 @@ impl From<redb::DatabaseError> for StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// redb's page cache. Its default (1 GiB) would let a long-running portal grow towards that
+/// much memory as imports touch pages; the operating system's file cache keeps the rest warm.
+const CACHE_BYTES: usize = 64 * 1024 * 1024;
+
 /// The database.
 #[derive(Debug)]
 pub struct Store {
@@ -115,7 +119,9 @@ pub struct Store {
 impl Store {
     /// Opens the database file, creating it and its tables if needed.
     pub fn open(path: &Path) -> Result<Store> {
-        let db = Database::create(path)?;
+        let db = Database::builder()
+            .set_cache_size(CACHE_BYTES)
+            .create(path)?;
         let txn = db.begin_write()?;
         {
             txn.open_table(SUBMISSIONS)?;
