@@ -1,16 +1,20 @@
-//! In-process search benchmarks over demo content: `cargo bench --bench search`.
-//! The corpus size comes from PORTAL_BENCH_SIZE (default 10000).
+//! In-process benchmarks over the benchmark corpus (`portal::corpus`):
+//! `cargo bench --bench search`. The corpus size comes from PORTAL_BENCH_SIZE (default 10000).
+//!
+//! - `search-N/<class>`: each iteration runs the next query of the class (they rotate), through
+//!   `Catalogue::search` (or `Catalogue::matches` for matching);
+//! - `import-N/json-lines`: the corpus as JSON Lines into a fresh store and index, as
+//!   `portal import` reads it (throughput in submissions/s).
 
 use std::hint::black_box;
+use std::io::Write;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use portal::catalogue::{Catalogue, ExportRecord, ImportOptions, IncomingRecord, Paths};
 use portal::clock::ManualClock;
-use portal::demo::{self, DemoOptions};
-use portal::search::{Filters, Place, SearchRequest, Sort};
-use portal::submission::{Area, Kind};
+use portal::corpus::{self, BenchQuery, CorpusOptions, QueryClass};
 
 fn corpus_size() -> usize {
     std::env::var("PORTAL_BENCH_SIZE")
@@ -19,123 +23,106 @@ fn corpus_size() -> usize {
         .unwrap_or(10_000)
 }
 
-fn load(size: usize) -> (tempfile::TempDir, Catalogue) {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let now = chrono::DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z")
-        .expect("fixed date")
-        .to_utc();
-    let paths = Paths {
-        data_dir: dir.path().join("data"),
-        index_dir: dir.path().join("index"),
-    };
-    let (catalogue, _) =
-        Catalogue::open(&paths, Arc::new(ManualClock::new(now))).expect("catalogue opens");
-    let options = DemoOptions {
-        count: size,
+/// The corpus as JSON Lines, the exchange format `portal import` reads.
+fn json_lines(size: usize) -> Vec<String> {
+    let options = CorpusOptions {
+        size,
         seed: 1,
-        now,
+        now: corpus::default_now(),
     };
-    let records = demo::generate(&options).map(|submission| IncomingRecord {
-        location: String::new(),
-        record: Ok(ExportRecord {
-            submission,
-            previous_versions: Vec::new(),
-            audit: Vec::new(),
-        }),
+    corpus::generate(&options)
+        .map(|s| serde_json::to_string(&s).expect("a submission serialises"))
+        .collect()
+}
+
+fn open(dir: &std::path::Path) -> Catalogue {
+    let paths = Paths {
+        data_dir: dir.join("data"),
+        index_dir: dir.join("index"),
+    };
+    let clock = Arc::new(ManualClock::new(corpus::default_now()));
+    Catalogue::open(&paths, clock).expect("catalogue opens").0
+}
+
+/// Imports the lines as `portal import` would; returns the ids in corpus order.
+fn import(catalogue: &Catalogue, lines: &[String]) -> Vec<String> {
+    let records = lines.iter().enumerate().map(|(i, line)| IncomingRecord {
+        location: format!("line {}", i + 1),
+        record: serde_json::from_str::<ExportRecord>(line).map_err(|e| e.to_string()),
     });
-    let started = Instant::now();
     let report = catalogue
         .import(records, ImportOptions::default(), &mut |_| {})
         .expect("import");
-    let seconds = started.elapsed().as_secs_f64();
-    eprintln!(
-        "imported {} submissions in {seconds:.2} s ({:.0}/s)",
-        report.stored,
-        report.stored as f64 / seconds
-    );
-    (dir, catalogue)
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    report.ids
 }
 
 fn searches(c: &mut Criterion) {
     let size = corpus_size();
-    let (_dir, catalogue) = load(size);
+    let lines = json_lines(size);
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let catalogue = open(dir.path());
+    let started = Instant::now();
+    let ids = import(&catalogue, &lines);
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!(
+        "imported {} submissions in {seconds:.2} s ({:.0}/s)",
+        ids.len(),
+        ids.len() as f64 / seconds
+    );
+    let queries = corpus::queries(1, corpus::default_now());
     let mut group = c.benchmark_group(format!("search-{size}"));
-    let cases = [
-        (
-            "keyword top-20",
-            SearchRequest {
-                text: "prosthetic rehabilitation".into(),
-                ..SearchRequest::default()
-            },
-        ),
-        (
-            "keyword + country + area + usd",
-            SearchRequest {
-                text: "clearance".into(),
-                filters: Filters {
-                    places: vec![Place::parse("LAO").expect("known country")],
-                    areas: vec![Area::ClearanceAndRiskEducation],
-                    min_usd: Some(100_000.0),
-                    max_usd: Some(5_000_000.0),
-                    ..Filters::default()
-                },
-                ..SearchRequest::default()
-            },
-        ),
-        (
-            "browse one kind",
-            SearchRequest {
-                filters: Filters {
-                    kinds: vec![Kind::Offer],
-                    ..Filters::default()
-                },
-                ..SearchRequest::default()
-            },
-        ),
-        (
-            "phrase",
-            SearchRequest {
-                text: "\"risk education\"".into(),
-                ..SearchRequest::default()
-            },
-        ),
-        (
-            "keyword sorted by date",
-            SearchRequest {
-                text: "survey".into(),
-                sort: Sort::Newest,
-                ..SearchRequest::default()
-            },
-        ),
-        (
-            "deep page (offset 1000)",
-            SearchRequest {
-                offset: 1000,
-                ..SearchRequest::default()
-            },
-        ),
-    ];
-    for (name, request) in cases {
-        group.bench_function(name, |b| {
-            b.iter(|| black_box(catalogue.search(&request).expect("search")))
+    for class in QueryClass::ALL {
+        let of_class: Vec<&BenchQuery> = queries.iter().filter(|q| q.class == class).collect();
+        let requests: Vec<_> = of_class.iter().map(|q| q.request()).collect();
+        let mut next = 0usize;
+        group.bench_function(class.label(), |b| {
+            b.iter(|| {
+                let i = next % of_class.len();
+                next += 1;
+                match of_class[i].need {
+                    Some(need) => {
+                        black_box(catalogue.matches(&ids[need], 10).expect("matches"));
+                    }
+                    None => {
+                        black_box(catalogue.search(&requests[i]).expect("search"));
+                    }
+                }
+            })
         });
     }
-    let need_id = catalogue
-        .search(&SearchRequest {
-            filters: Filters {
-                kinds: vec![Kind::Need],
-                ..Filters::default()
-            },
-            limit: 1,
-            ..SearchRequest::default()
+    group.finish();
+}
+
+fn imports(c: &mut Criterion) {
+    let size = corpus_size();
+    let lines = json_lines(size);
+    // Read from a file, as an import does.
+    let file = tempfile::NamedTempFile::new().expect("temporary file");
+    {
+        let mut out = std::io::BufWriter::new(file.as_file());
+        for line in &lines {
+            writeln!(out, "{line}").expect("write");
+        }
+    }
+    let mut group = c.benchmark_group(format!("import-{size}"));
+    group.throughput(Throughput::Elements(size as u64));
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(30));
+    group.bench_function("json-lines", |b| {
+        b.iter_custom(|iterations| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iterations {
+                let dir = tempfile::tempdir().expect("temporary folder");
+                let catalogue = open(dir.path());
+                let started = Instant::now();
+                let text = std::fs::read_to_string(file.path()).expect("read");
+                let lines: Vec<String> = text.lines().map(str::to_string).collect();
+                black_box(import(&catalogue, &lines));
+                total += started.elapsed();
+            }
+            total
         })
-        .expect("search")
-        .hits[0]
-        .submission
-        .id
-        .clone();
-    group.bench_function("matching for one need", |b| {
-        b.iter(|| black_box(catalogue.matches(&need_id, 10).expect("matches")))
     });
     group.finish();
 }
@@ -143,6 +130,6 @@ fn searches(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(50);
-    targets = searches
+    targets = searches, imports
 }
 criterion_main!(benches);

@@ -17,6 +17,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use portal::access::{self, Account};
 use portal::catalogue::{Catalogue, CatalogueError, ImportOptions, Lifespans, Paths};
 use portal::clock::SystemClock;
+use portal::corpus::{self, CorpusOptions};
 use portal::demo::{self, DemoOptions};
 use portal::index::OpenOutcome;
 use portal::matching::{amount_text, usd_text};
@@ -187,6 +188,17 @@ pub enum Command {
         /// Import them into the catalogue (as published) instead of writing them out.
         #[arg(long)]
         load: bool,
+    },
+    /// Write the benchmark corpus as JSON Lines (to standard output or --out): fictitious
+    /// submissions with Zipf-distributed texts over the field's own words, for `portal import`.
+    Corpus {
+        #[arg(long, default_value_t = 100_000)]
+        size: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Set or rotate a password (read from standard input), ending the sessions that used the
     /// old one.
@@ -392,6 +404,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
             out,
             load: false,
         } => with_local_streams(|streams| write_demo(streams, count, seed, out.as_deref())),
+        Command::Corpus { size, seed, out } => {
+            with_local_streams(|streams| write_corpus(streams, size, seed, out.as_deref()))
+        }
         command => match Catalogue::open(&paths, Arc::new(SystemClock)) {
             Ok((mut catalogue, outcome)) => {
                 catalogue.set_lifespans(args.lifespans);
@@ -465,6 +480,7 @@ pub fn execute(
             out,
             load: false,
         } => write_demo(streams, count, seed, out.as_deref()),
+        Command::Corpus { size, seed, out } => write_corpus(streams, size, seed, out.as_deref()),
         Command::Demo {
             count,
             seed,
@@ -1081,6 +1097,25 @@ fn write_demo(streams: &mut Streams, count: usize, seed: u64, out: Option<&Path>
         seed,
         now: start_of_today(),
     };
+    write_json_lines(streams, demo::generate(&options), out)
+}
+
+/// The benchmark corpus, generated for its fixed date (`corpus::default_now`) so that every
+/// benchmark sees the same records.
+fn write_corpus(streams: &mut Streams, size: usize, seed: u64, out: Option<&Path>) -> Result<u8> {
+    let options = CorpusOptions {
+        size,
+        seed,
+        now: corpus::default_now(),
+    };
+    write_json_lines(streams, corpus::generate(&options), out)
+}
+
+fn write_json_lines(
+    streams: &mut Streams,
+    submissions: impl Iterator<Item = Submission>,
+    out: Option<&Path>,
+) -> Result<u8> {
     let mut file;
     let writer: &mut dyn Write = match out {
         Some(path) => {
@@ -1091,7 +1126,7 @@ fn write_demo(streams: &mut Streams, count: usize, seed: u64, out: Option<&Path>
         }
         None => &mut *streams.out,
     };
-    for submission in demo::generate(&options) {
+    for submission in submissions {
         serde_json::to_writer(&mut *writer, &submission)?;
         writer.write_all(b"\n")?;
     }

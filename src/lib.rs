@@ -11,6 +11,8 @@ pub mod catalogue;
 pub mod clock;
 /// Code lists: countries and regions, currencies and exchange rates, DAC sectors.
 pub mod codes;
+/// The benchmark corpus (Zipf texts over the field's own words, at any size) and its queries.
+pub mod corpus;
 /// Deterministic, plainly fictitious demo submissions.
 pub mod demo;
 /// What members take away: records with names beside codes, as CSV or JSON Lines.

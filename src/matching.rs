@@ -270,7 +270,7 @@ fn significant_words(subject: &Submission) -> Vec<String> {
 
 /// Each significant stem with the word as first written (`submunit` → `submunitions`), so
 /// reasons show people words, not stems.
-fn words_with_originals(subject: &Submission) -> Vec<(String, String)> {
+pub fn words_with_originals(subject: &Submission) -> Vec<(String, String)> {
     let mut analyzer = index::analyzer();
     let text = format!("{} {}", subject.title, subject.summary);
     let mut stream = analyzer.token_stream(&text);
