@@ -21,7 +21,9 @@ use tantivy::schema::{
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{
+    Executor, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
 
 mod stems;
 pub mod table;
@@ -39,6 +41,14 @@ const CURRENT: &str = "CURRENT";
 const WRITER_HEAP: usize = 64 * 1024 * 1024;
 /// Heap for a full rebuild.
 const REBUILD_HEAP: usize = 256 * 1024 * 1024;
+
+/// From how many documents a search uses every core.
+const PARALLEL_FROM_DOCS: u64 = 100_000;
+
+/// One search thread per core.
+fn search_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
 
 /// The `place` value that stands for "every country".
 pub const GLOBAL_PLACE: u64 = 9_999;
@@ -175,6 +185,9 @@ pub struct SearchIndex {
     writer: Mutex<IndexWriter>,
     fields: Fields,
     tables: table::Tables,
+    /// Searches segments on every core, for large indexes.
+    parallel: Executor,
+    serial: Executor,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -268,9 +281,7 @@ impl SearchIndex {
 
     fn open_folder(root: &Path, folder: &Path) -> Result<SearchIndex> {
         let directory = MmapDirectory::open(folder).map_err(tantivy::TantivyError::from)?;
-        let mut index = Index::open(directory)?;
-        // Segments are searched in parallel, one thread per core.
-        index.set_default_multithread_executor()?;
+        let index = Index::open(directory)?;
         let (expected, fields) = schema();
         if index.schema() != expected {
             return Err(tantivy::TantivyError::SchemaError("schema differs".into()).into());
@@ -288,6 +299,8 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             fields,
             tables: table::Tables::default(),
+            parallel: Executor::multi_thread(search_threads(), "portal-search-")?,
+            serial: Executor::single_thread(),
         })
     }
 
@@ -376,6 +389,18 @@ impl SearchIndex {
         searcher: &Searcher,
     ) -> tantivy::Result<Vec<std::sync::Arc<table::SegmentTable>>> {
         self.tables.for_searcher(searcher)
+    }
+
+    /// Where to search `searcher`'s segments: on every core when there are several segments
+    /// and enough documents to repay handing work to other threads; on the caller's thread
+    /// otherwise (a catalogue of a few thousand submissions answers faster without the
+    /// hand-over, and its one segment could not be split anyway).
+    pub fn executor(&self, searcher: &Searcher) -> &Executor {
+        if searcher.segment_readers().len() > 1 && searcher.num_docs() >= PARALLEL_FROM_DOCS {
+            &self.parallel
+        } else {
+            &self.serial
+        }
     }
 
     /// Builds the value tables of the current segments now, so the first search after an

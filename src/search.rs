@@ -12,7 +12,8 @@ use std::ops::Bound;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, QueryParser, RangeQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -392,12 +393,18 @@ fn run_plan(
     let ranking = Ranking::new(request.sort, has_keywords);
     let plan = Plan::new(&request.filters, request.audience, ranking, now);
     let collector = PageCollector::new(plan, index.tables(searcher)?, want);
+    let executor = index.executor(searcher);
     if has_keywords {
         let query = text_query(index, &request.text);
-        let page = searcher.search(&*query, &collector)?;
+        let scoring = if ranking.needs_score() {
+            EnableScoring::enabled_from_searcher(searcher)
+        } else {
+            EnableScoring::disabled_from_searcher(searcher)
+        };
+        let page = searcher.search_with_executor(&*query, &collector, executor, scoring)?;
         Ok((page, Some(query)))
     } else {
-        Ok((collector.scan(searcher)?, None))
+        Ok((collector.scan(searcher, executor)?, None))
     }
 }
 

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader};
+use tantivy::{DocAddress, DocId, Executor, Score, Searcher, SegmentReader};
 
 use super::{Audience, Facets, Filters, FundingBand, Place, Sort};
 use crate::codes;
@@ -426,11 +426,11 @@ impl PageCollector {
         }
     }
 
-    /// Runs the plan over every live document, for a search without keywords; segments in
-    /// parallel on the index's search threads.
-    pub fn scan(&self, searcher: &Searcher) -> tantivy::Result<Page> {
+    /// Runs the plan over every live document, for a search without keywords; segments on
+    /// `executor`.
+    pub fn scan(&self, searcher: &Searcher, executor: &Executor) -> tantivy::Result<Page> {
         let segments = searcher.segment_readers();
-        let fruits = searcher.index().search_executor().map(
+        let fruits = executor.map(
             |(ord, segment): (usize, &SegmentReader)| {
                 let mut collector = self.for_segment(ord as u32, segment)?;
                 match segment.alive_bitset() {
