@@ -132,11 +132,6 @@ impl SegmentTable {
             &self.spilled[start..start + len]
         }
     }
-
-    /// Bytes held, roughly.
-    pub fn heap_size(&self) -> usize {
-        self.rows.capacity() * size_of::<Row>() + self.spilled.capacity() * size_of::<u16>()
-    }
 }
 
 /// A vocabulary ordinal as a byte (`u8::MAX` when absent or out of range).
