@@ -13,7 +13,6 @@ mod common;
 
 use std::fmt::Write as _;
 use std::io::Write;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -23,7 +22,7 @@ use portal::access::{self, Account};
 use portal::catalogue::{ExportRecord, ImportOptions, IncomingRecord};
 use portal::demo::{self, DemoOptions};
 use portal::review::{self, Arrival, Received};
-use portal::web::{AppState, Config, app};
+use portal::web::{AppState, Config};
 use serde_json::{Value, json};
 
 const MEMBER_PASSWORD: &str = "shared-access-password";
@@ -251,19 +250,6 @@ fn missing_prerequisites() -> Vec<&'static str> {
     missing
 }
 
-/// Serves the app on 127.0.0.1 at a free port, in the background.
-async fn serve(state: AppState) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(portal::web::serve(
-        listener,
-        app(state),
-        portal::web::HEADER_READ_TIMEOUT,
-        std::future::pending(),
-    ));
-    address
-}
-
 struct Run {
     status: Option<ExitStatus>,
     stdout: String,
@@ -402,7 +388,7 @@ async fn every_page_type_passes_axe_and_the_nu_html_checker() {
     access::set_password(&fixture.catalogue, &Account::Member, MEMBER_PASSWORD).unwrap();
     let admin = Account::Admin(ADMIN_NAME.into());
     access::set_password(&fixture.catalogue, &admin, ADMIN_PASSWORD).unwrap();
-    let address = serve(AppState::new(fixture.catalogue.clone(), Config::default())).await;
+    let address = common::serve(AppState::new(fixture.catalogue.clone(), Config::default())).await;
 
     let output_dir = match std::env::var_os("PORTAL_A11Y_KEEP") {
         Some(dir) => PathBuf::from(dir),

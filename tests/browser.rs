@@ -9,7 +9,6 @@
 mod common;
 
 use std::io::Write;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -18,7 +17,7 @@ use common::{Fixture, need, offer, start_time};
 use portal::access::{self, Account};
 use portal::catalogue::{ExportRecord, ImportOptions, IncomingRecord};
 use portal::demo::{self, DemoOptions};
-use portal::web::{AppState, Config, app};
+use portal::web::{AppState, Config};
 
 const MEMBER_PASSWORD: &str = "shared-access-password";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -80,19 +79,6 @@ fn missing_prerequisites() -> Vec<&'static str> {
     missing
 }
 
-/// Serves the app on 127.0.0.1 at a free port, in the background.
-async fn serve(state: AppState) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(portal::web::serve(
-        listener,
-        app(state),
-        portal::web::HEADER_READ_TIMEOUT,
-        std::future::pending(),
-    ));
-    address
-}
-
 struct ScriptRun {
     status: Option<ExitStatus>,
     stdout: String,
@@ -149,7 +135,7 @@ async fn a_member_logs_in_searches_opens_a_submission_and_follows_a_match_in_chr
     let fixture = Fixture::new();
     let known = catalogue_with_demo_content(&fixture);
     access::set_password(&fixture.catalogue, &Account::Member, MEMBER_PASSWORD).unwrap();
-    let address = serve(AppState::new(fixture.catalogue.clone(), Config::default())).await;
+    let address = common::serve(AppState::new(fixture.catalogue.clone(), Config::default())).await;
 
     let started = Instant::now();
     let run = run_script(

@@ -171,3 +171,16 @@ pub fn offer(title: &str) -> Submission {
     s.how_to_apply = "Send a concept note.".into();
     s
 }
+
+/// Serves the whole app on 127.0.0.1 at a free port, in the background, as `portal serve` does.
+pub async fn serve(state: portal::web::AppState) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(portal::web::serve(
+        listener,
+        portal::web::app(state),
+        portal::web::HEADER_READ_TIMEOUT,
+        std::future::pending(),
+    ));
+    address
+}
