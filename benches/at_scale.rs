@@ -17,6 +17,10 @@ use portal::demo::{self, DemoOptions};
 use portal::search::{Filters, Place, SearchRequest, Sort};
 use portal::submission::{Area, Kind};
 
+/// The product's allocator, so that the figures are the product's.
+#[global_allocator]
+static ALLOCATOR: portal::Allocator = portal::Allocator {};
+
 fn main() {
     // cargo bench passes `--bench`; the rest are ours.
     let args: Vec<String> = std::env::args()

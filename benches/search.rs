@@ -16,6 +16,10 @@ use portal::catalogue::{Catalogue, ExportRecord, ImportOptions, IncomingRecord, 
 use portal::clock::ManualClock;
 use portal::corpus::{self, BenchQuery, CorpusOptions, QueryClass};
 
+/// The product's allocator, so that the figures are the product's.
+#[global_allocator]
+static ALLOCATOR: portal::Allocator = portal::Allocator {};
+
 fn corpus_size() -> usize {
     std::env::var("PORTAL_BENCH_SIZE")
         .ok()

@@ -637,6 +637,11 @@ impl Catalogue {
         )?)
     }
 
+    /// The page of a search as ids, with the exact count: no records, facets or snippets.
+    pub fn search_id_page(&self, request: &SearchRequest) -> Result<search::IdPage> {
+        Ok(search::id_page(&self.index(), request, self.now())?)
+    }
+
     /// The ids of every hit of a search, ignoring its page, in its order (for exports).
     pub fn search_ids(&self, request: &SearchRequest) -> Result<Vec<String>> {
         Ok(search::all_ids(&self.index(), request, self.now())?)

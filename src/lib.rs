@@ -41,3 +41,9 @@ pub mod store;
 pub mod submission;
 /// The members' portal on the web (axum + maud).
 pub mod web;
+
+/// The allocator of the `portal` binary (and of the benchmarks, so that they measure what runs):
+/// under a long-running `serve` with imports, glibc's per-thread arenas kept freed memory and
+/// the resident size grew (found by `scripts/soak-test`); mimalloc hands freed pages back. Not
+/// set here for every user of the library: the fuzz targets need the sanitiser's allocator.
+pub type Allocator = mimalloc::MiMalloc;

@@ -8,11 +8,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// mimalloc instead of the system allocator: under a long-running `serve` with imports, glibc's
-/// per-thread arenas kept freed memory and the resident size grew (found by
-/// `scripts/soak-test`); mimalloc hands freed pages back.
+/// mimalloc instead of the system allocator (see `portal::Allocator`).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: portal::Allocator = portal::Allocator {};
 
 fn main() -> ExitCode {
     let args = cli::Args::parse();

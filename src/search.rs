@@ -17,7 +17,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
 
 use crate::codes::{self, Country, Region};
 use crate::index::{Fields, GLOBAL_PLACE, SearchIndex, region_place};
@@ -322,7 +322,7 @@ pub fn search(
     let fields = index.fields();
     let limit = request.limit.clamp(1, MAX_PAGE_SIZE);
     let offset = request.offset.min(MAX_OFFSET);
-    let (page, text_query) = run_plan(index, &searcher, request, now, offset + limit)?;
+    let (page, text_query) = run_plan(index, &searcher, request, now, offset + limit, true)?;
 
     // One generator per text field: a generator only knows the words that occur in its own
     // field, and the snippet text (summary and description) may match through either.
@@ -361,6 +361,30 @@ pub fn search(
     })
 }
 
+/// A page of hits as ids, with the exact count: what a caller needs that reads no records,
+/// facets or snippets.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IdPage {
+    /// How many submissions match in all.
+    pub total: u64,
+    pub offset: usize,
+    pub ids: Vec<String>,
+}
+
+/// The page of `request` as ids, with the total; no facets are counted.
+pub fn id_page(index: &SearchIndex, request: &SearchRequest, now: DateTime<Utc>) -> Result<IdPage> {
+    let searcher = index.searcher();
+    let limit = request.limit.clamp(1, MAX_PAGE_SIZE);
+    let offset = request.offset.min(MAX_OFFSET);
+    let (page, _) = run_plan(index, &searcher, request, now, offset + limit, false)?;
+    let best = page.best.into_iter().skip(offset);
+    Ok(IdPage {
+        total: page.total,
+        offset,
+        ids: stored_ids(&searcher, index.fields(), best)?,
+    })
+}
+
 /// Every hit of `request`, ignoring its page, in its order: the ids only (for exports, which
 /// then read the records in batches).
 pub fn all_ids(
@@ -369,10 +393,19 @@ pub fn all_ids(
     now: DateTime<Utc>,
 ) -> Result<Vec<String>> {
     let searcher = index.searcher();
-    let (page, _) = run_plan(index, &searcher, request, now, usize::MAX)?;
-    let mut ids = Vec::with_capacity(page.best.len());
-    for (_, address) in page.best {
-        if let Some(id) = stored_id(&searcher, index.fields(), address)? {
+    let (page, _) = run_plan(index, &searcher, request, now, usize::MAX, false)?;
+    stored_ids(&searcher, index.fields(), page.best)
+}
+
+fn stored_ids(
+    searcher: &Searcher,
+    fields: &Fields,
+    hits: impl IntoIterator<Item = (Score, DocAddress)>,
+) -> Result<Vec<String>> {
+    let hits = hits.into_iter();
+    let mut ids = Vec::with_capacity(hits.size_hint().0);
+    for (_, address) in hits {
+        if let Some(id) = stored_id(searcher, fields, address)? {
             ids.push(id);
         }
     }
@@ -380,18 +413,22 @@ pub fn all_ids(
 }
 
 /// One pass over what the keywords match (everything when there are none): the total, the
-/// facet counts and the best `want` hits in order. Also gives the keyword query, if any, for
-/// snippets.
+/// facet counts (when `facets`) and the best `want` hits in order. Also gives the keyword
+/// query, if any, for snippets.
 fn run_plan(
     index: &SearchIndex,
     searcher: &Searcher,
     request: &SearchRequest,
     now: DateTime<Utc>,
     want: usize,
+    facets: bool,
 ) -> Result<(Page, Option<Box<dyn Query>>)> {
     let has_keywords = !request.text.trim().is_empty();
     let ranking = Ranking::new(request.sort, has_keywords);
-    let plan = Plan::new(&request.filters, request.audience, ranking, now);
+    let mut plan = Plan::new(&request.filters, request.audience, ranking, now);
+    if !facets {
+        plan = plan.without_facets();
+    }
     let collector = PageCollector::new(plan, index.tables(searcher)?, want);
     let executor = index.executor(searcher);
     if has_keywords {

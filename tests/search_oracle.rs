@@ -377,6 +377,10 @@ fn random_searches_agree_with_a_plain_pass_over_the_store() {
         } else {
             assert_eq!(page, expected_page, "{context}");
         }
+        // The lean page (ids and count, no facets) is the same page.
+        let lean = fixture.catalogue.search_id_page(&request).unwrap();
+        assert_eq!(lean.total, got.total, "{context}");
+        assert_eq!(lean.ids, page, "{context}");
         if got.total > 0 {
             nonempty += 1;
         }

@@ -47,6 +47,8 @@ pub struct Plan {
     /// Which dimensions have a filter.
     active: u8,
     ranking: Ranking,
+    /// Whether to count the facets (a page of ids or an export needs none).
+    facets: bool,
 }
 
 /// What orders the hits; the greater key first, ties broken by the smaller serial.
@@ -153,6 +155,7 @@ impl Plan {
             usd,
             active: 0,
             ranking,
+            facets: true,
         };
         for (dimension, on) in [
             (KIND, plan.kinds != 0),
@@ -167,6 +170,12 @@ impl Plan {
             }
         }
         plan
+    }
+
+    /// The same plan without facet counts: only the total and the hits.
+    pub fn without_facets(mut self) -> Plan {
+        self.facets = false;
+        self
     }
 
     /// Whether the row may be seen at all and passes the validity filters, which narrow
@@ -555,14 +564,16 @@ impl SegmentCollector for PageSegmentCollector {
         let failed = plan.failures(row, places);
         if failed == 0 {
             self.total += 1;
-            self.counts.count(u8::MAX, row, places);
+            if plan.facets {
+                self.counts.count(u8::MAX, row, places);
+            }
             self.best.offer(Candidate {
                 key: plan.ranking.key(row, score),
                 serial: Reverse(row.serial),
                 segment: self.segment,
                 doc,
             });
-        } else if failed.is_power_of_two() {
+        } else if plan.facets && failed.is_power_of_two() {
             self.counts.count(failed, row, places);
         }
     }

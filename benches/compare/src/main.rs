@@ -26,6 +26,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::plan::Plan;
 
+/// The product's allocator, so that the figures are the product's.
+#[global_allocator]
+static ALLOCATOR: portal::Allocator = portal::Allocator {};
+
 /// What one query returned: the exact count (when asked for) and how many hits the page held.
 #[derive(Debug, Clone, Copy)]
 pub struct Outcome {
