@@ -20,31 +20,37 @@ use crate::search::FundingBand;
 /// `usd` of a row that names no amount.
 pub const NO_AMOUNT: f64 = f64::NAN;
 /// `renewed` of a row never renewed.
-pub const NEVER: i64 = i64::MIN;
+pub const NEVER: u32 = 0;
+/// `expires` of a row that never expires.
+pub const NO_EXPIRY: u32 = u32::MAX;
 
 /// How many place values a row holds itself; more go to [`SegmentTable::spilled`].
-const INLINE_PLACES: usize = 5;
+const INLINE_PLACES: usize = 2;
 
-/// One document's values, in one cache line: a search that meets the document reads one line
-/// of memory, whatever it filters, counts or sorts by.
+/// A time as a row holds it: Unix seconds, kept within 1970 to 2106 (searches compare times
+/// within that span; outside it, times are held at its ends).
+pub fn row_time(seconds: i64) -> u32 {
+    seconds.clamp(1, i64::from(NO_EXPIRY) - 1) as u32
+}
+
+/// One document's values, in half a cache line: a search that meets the document reads 32
+/// bytes, whatever it filters, counts or sorts by, and a pass over neighbouring documents
+/// reads two per line. (What only breaks ties, the serial, is kept beside the rows.)
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[repr(C, align(64))]
+#[repr(C, align(32))]
 pub struct Row {
-    /// Unix seconds; `i64::MAX` when it never expires.
-    pub expires: i64,
-    /// Unix seconds of publication (or receipt, when never published).
-    pub published: i64,
-    /// Unix seconds of the last renewal, or [`NEVER`].
-    pub renewed: i64,
     /// The amount in USD, or [`NO_AMOUNT`].
     pub usd: f64,
-    /// A number unique to each submission (`index::serial`), to break ties in sorted pages.
-    pub serial: u64,
-    /// The place values (country ordinals, regions, `GLOBAL_PLACE`) when they fit here.
-    inline_places: [u16; INLINE_PLACES],
-    /// Where the place values start in `spilled` when they do not fit inline.
-    spilled_at: u32,
-    places_len: u16,
+    /// [`row_time`] of the expiry; [`NO_EXPIRY`] when it never expires.
+    pub expires: u32,
+    /// [`row_time`] of publication (or receipt, when never published).
+    pub published: u32,
+    /// [`row_time`] of the last renewal, or [`NEVER`].
+    pub renewed: u32,
+    /// The place values (country ordinals, regions, `GLOBAL_PLACE`) when they fit here;
+    /// otherwise where they start in `spilled`, as two halves of a `u32`.
+    places: [u16; INLINE_PLACES],
+    places_len: u8,
     pub status: u8,
     pub kind: u8,
     pub submitter_type: u8,
@@ -56,12 +62,15 @@ pub struct Row {
     pub band: u8,
 }
 
-const _: () = assert!(size_of::<Row>() == 64, "a row is one cache line");
+const _: () = assert!(size_of::<Row>() == 32, "a row is half a cache line");
 
 /// The rows of one segment, indexed by document id.
 #[derive(Debug)]
 pub struct SegmentTable {
     pub rows: Vec<Row>,
+    /// Each document's number unique to its submission (`index::serial`), to break ties in
+    /// sorted pages: read only for documents that may enter a page.
+    pub serials: Vec<u64>,
     /// The place values of rows with more than fit inline, one row's after the other.
     spilled: Vec<u16>,
 }
@@ -83,6 +92,7 @@ impl SegmentTable {
         let serial = fast.u64(names::SERIAL)?;
 
         let mut rows = Vec::with_capacity(segment.max_doc() as usize);
+        let mut serials = Vec::with_capacity(segment.max_doc() as usize);
         let mut spilled = Vec::new();
         let mut places: Vec<u16> = Vec::new();
         for doc in 0..segment.max_doc() {
@@ -92,24 +102,29 @@ impl SegmentTable {
                     .values_for_doc(doc)
                     .filter_map(|value| u16::try_from(value).ok()),
             );
-            let mut inline_places = [0; INLINE_PLACES];
-            let mut spilled_at = 0;
+            places.truncate(usize::from(u8::MAX));
+            let mut inline = [0; INLINE_PLACES];
             if places.len() <= INLINE_PLACES {
-                inline_places[..places.len()].copy_from_slice(&places);
+                inline[..places.len()].copy_from_slice(&places);
             } else {
-                spilled_at = spilled.len() as u32;
+                let at = spilled.len() as u32;
+                inline = [(at >> 16) as u16, at as u16];
                 spilled.extend_from_slice(&places);
             }
             let amount = usd.first(doc);
             rows.push(Row {
-                expires: expires.first(doc).unwrap_or(i64::MAX),
-                published: published.first(doc).unwrap_or(0),
-                renewed: renewed.first(doc).unwrap_or(NEVER),
                 usd: amount.unwrap_or(NO_AMOUNT),
-                serial: serial.first(doc).unwrap_or(u64::MAX),
-                inline_places,
-                spilled_at,
-                places_len: places.len().min(usize::from(u16::MAX)) as u16,
+                expires: expires.first(doc).map_or(NO_EXPIRY, |t| {
+                    if t == i64::MAX {
+                        NO_EXPIRY
+                    } else {
+                        row_time(t)
+                    }
+                }),
+                published: row_time(published.first(doc).unwrap_or(0)),
+                renewed: renewed.first(doc).map_or(NEVER, row_time),
+                places: inline,
+                places_len: places.len() as u8,
                 status: small(&status, doc),
                 kind: small(&kind, doc),
                 submitter_type: small(&submitter_type, doc),
@@ -117,8 +132,13 @@ impl SegmentTable {
                 assistance: bits(&assistance, doc),
                 band: FundingBand::of(amount).position() as u8,
             });
+            serials.push(serial.first(doc).unwrap_or(u64::MAX));
         }
-        Ok(SegmentTable { rows, spilled })
+        Ok(SegmentTable {
+            rows,
+            serials,
+            spilled,
+        })
     }
 
     /// The place values of a row.
@@ -126,9 +146,9 @@ impl SegmentTable {
     pub fn places_of<'a>(&'a self, row: &'a Row) -> &'a [u16] {
         let len = usize::from(row.places_len);
         if len <= INLINE_PLACES {
-            &row.inline_places[..len]
+            &row.places[..len]
         } else {
-            let start = row.spilled_at as usize;
+            let start = (usize::from(row.places[0]) << 16) | usize::from(row.places[1]);
             &self.spilled[start..start + len]
         }
     }

@@ -16,7 +16,7 @@ use tantivy::{DocAddress, DocId, Executor, Score, Searcher, SegmentReader};
 
 use super::{Audience, Facets, Filters, FundingBand, Place, Sort};
 use crate::codes;
-use crate::index::table::{NEVER, Row, SegmentTable};
+use crate::index::table::{NEVER, Row, SegmentTable, row_time};
 use crate::index::{GLOBAL_PLACE, REGION_BASE};
 use crate::submission::{Area, Assistance, Kind, Status, SubmitterType, Vocabulary};
 
@@ -31,12 +31,12 @@ const FUNDING: u8 = 1 << 5;
 /// A search's conditions, compiled for checking rows.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    /// Members: only published rows whose expiry is after this (Unix seconds).
-    visible_after: Option<i64>,
+    /// Members: only published rows whose expiry is after this (a `row_time`).
+    visible_after: Option<u32>,
     /// `(after, until]`: the "expiring within N days" filter.
-    expires_within: Option<(i64, i64)>,
+    expires_within: Option<(u32, u32)>,
     /// `[from, until]`: the "renewed within N days" filter.
-    renewed_within: Option<(i64, i64)>,
+    renewed_within: Option<(u32, u32)>,
     kinds: u8,
     /// One bit per place value; empty when there is no place filter.
     places: Vec<u64>,
@@ -77,8 +77,8 @@ impl Ranking {
     fn key(self, row: &Row, score: Score) -> u64 {
         match self {
             Ranking::Score => u64::from(ordered_f32(score)),
-            Ranking::Newest => ordered_i64(row.published),
-            Ranking::ExpiringSoonest => !ordered_i64(row.expires),
+            Ranking::Newest => u64::from(row.published),
+            Ranking::ExpiringSoonest => !u64::from(row.expires),
             // No amount sorts after every amount.
             Ranking::LargestAmount if row.usd.is_nan() => 0,
             Ranking::LargestAmount => ordered_f64(row.usd).max(1),
@@ -87,10 +87,6 @@ impl Ranking {
 }
 
 /// Order-preserving maps to unsigned integers.
-fn ordered_i64(value: i64) -> u64 {
-    (value as u64) ^ (1 << 63)
-}
-
 fn ordered_f64(value: f64) -> u64 {
     let bits = value.to_bits();
     if bits >> 63 == 1 {
@@ -140,13 +136,13 @@ impl Plan {
             )),
         };
         let mut plan = Plan {
-            visible_after: (audience == Audience::Members).then_some(now_s),
+            visible_after: (audience == Audience::Members).then_some(row_time(now_s)),
             expires_within: filters
                 .expiring_within_days
-                .map(|n| (now_s, now_s + i64::from(n) * day)),
+                .map(|n| (row_time(now_s), row_time(now_s + i64::from(n) * day))),
             renewed_within: filters
                 .renewed_within_days
-                .map(|n| (now_s - i64::from(n) * day, now_s)),
+                .map(|n| (row_time(now_s - i64::from(n) * day), row_time(now_s))),
             kinds: mask(&filters.kinds),
             places,
             areas: mask(&filters.areas),
@@ -249,14 +245,16 @@ fn has_bit(mask: u8, ordinal: u8) -> bool {
     ordinal < 8 && mask & (1 << ordinal) != 0
 }
 
-/// Counts of values per dimension.
+/// Counts of values per dimension. Areas and kinds of assistance, of which a row may have
+/// several, are counted by their set of bits (one increment per row) and spread over the
+/// values at the end.
 #[derive(Debug, Clone)]
 pub struct FacetCounts {
     kind: [u64; 8],
     place: Vec<u64>,
     global: u64,
-    area: [u64; 8],
-    assistance: [u64; 8],
+    area_sets: Box<[u64; 256]>,
+    assistance_sets: Box<[u64; 256]>,
     submitter_type: [u64; 8],
     funding: [u64; 8],
 }
@@ -267,8 +265,8 @@ impl FacetCounts {
             kind: [0; 8],
             place: vec![0; codes::countries().len()],
             global: 0,
-            area: [0; 8],
-            assistance: [0; 8],
+            area_sets: Box::new([0; 256]),
+            assistance_sets: Box::new([0; 256]),
             submitter_type: [0; 8],
             funding: [0; 8],
         }
@@ -287,10 +285,10 @@ impl FacetCounts {
             bump(&mut self.funding, row.band);
         }
         if dimensions & AREA != 0 {
-            add_bits(&mut self.area, row.areas);
+            self.area_sets[usize::from(row.areas)] += 1;
         }
         if dimensions & ASSISTANCE != 0 {
-            add_bits(&mut self.assistance, row.assistance);
+            self.assistance_sets[usize::from(row.assistance)] += 1;
         }
         if dimensions & PLACE != 0 {
             for &place in places {
@@ -313,8 +311,8 @@ impl FacetCounts {
         }
         sum(&mut self.kind, &other.kind);
         sum(&mut self.place, &other.place);
-        sum(&mut self.area, &other.area);
-        sum(&mut self.assistance, &other.assistance);
+        sum(&mut self.area_sets[..], &other.area_sets[..]);
+        sum(&mut self.assistance_sets[..], &other.assistance_sets[..]);
         sum(&mut self.submitter_type, &other.submitter_type);
         sum(&mut self.funding, &other.funding);
         self.global += other.global;
@@ -337,8 +335,8 @@ impl FacetCounts {
             kind: pairs::<Kind>(&self.kind),
             country,
             global: self.global,
-            area: pairs::<Area>(&self.area),
-            assistance: pairs::<Assistance>(&self.assistance),
+            area: pairs::<Area>(&spread(&self.area_sets)),
+            assistance: pairs::<Assistance>(&spread(&self.assistance_sets)),
             submitter_type: pairs::<SubmitterType>(&self.submitter_type),
             funding: FundingBand::ALL
                 .into_iter()
@@ -355,13 +353,17 @@ fn bump(counts: &mut [u64; 8], ordinal: u8) {
     }
 }
 
-#[inline]
-fn add_bits(counts: &mut [u64; 8], mut bits: u8) {
-    while bits != 0 {
-        let i = bits.trailing_zeros() as usize;
-        counts[i] += 1;
-        bits &= bits - 1;
+/// Counts per set of bits to counts per bit.
+fn spread(sets: &[u64; 256]) -> [u64; 8] {
+    let mut counts = [0; 8];
+    for (bits, n) in sets.iter().enumerate() {
+        for (i, count) in counts.iter_mut().enumerate() {
+            if bits & (1 << i) != 0 {
+                *count += n;
+            }
+        }
     }
+    counts
 }
 
 /// A candidate hit: greater `key` first, then smaller `serial`.
@@ -387,6 +389,12 @@ impl Best {
             want,
             heap: BinaryHeap::with_capacity(want.min(4096) + 1),
         }
+    }
+
+    /// Whether a candidate with `key` could enter (before its tie-break is read).
+    #[inline]
+    fn may_take(&self, key: u64) -> bool {
+        self.heap.len() < self.want || self.heap.peek().is_some_and(|worst| key >= worst.0.key)
     }
 
     #[inline]
@@ -442,16 +450,12 @@ impl PageCollector {
         let fruits = executor.map(
             |(ord, segment): (usize, &SegmentReader)| {
                 let mut collector = self.for_segment(ord as u32, segment)?;
-                match segment.alive_bitset() {
-                    Some(alive) => {
-                        for doc in alive.iter_alive() {
-                            collector.collect(doc, 0.0);
-                        }
-                    }
-                    None => {
-                        for doc in 0..segment.max_doc() {
-                            collector.collect(doc, 0.0);
-                        }
+                // Newest documents last in a segment, as they mostly are, would each push the
+                // page's worst hit out when sorting by date: from the end, they come first.
+                let alive = segment.alive_bitset();
+                for doc in (0..segment.max_doc()).rev() {
+                    if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                        collector.collect(doc, 0.0);
                     }
                 }
                 Ok(collector.harvest())
@@ -567,12 +571,16 @@ impl SegmentCollector for PageSegmentCollector {
             if plan.facets {
                 self.counts.count(u8::MAX, row, places);
             }
-            self.best.offer(Candidate {
-                key: plan.ranking.key(row, score),
-                serial: Reverse(row.serial),
-                segment: self.segment,
-                doc,
-            });
+            let key = plan.ranking.key(row, score);
+            if self.best.may_take(key) {
+                let serial = self.table.serials.get(doc as usize).copied();
+                self.best.offer(Candidate {
+                    key,
+                    serial: Reverse(serial.unwrap_or(u64::MAX)),
+                    segment: self.segment,
+                    doc,
+                });
+            }
         } else if plan.facets && failed.is_power_of_two() {
             self.counts.count(failed, row, places);
         }
