@@ -433,3 +433,37 @@ fn submissions_with_many_places_are_found_and_counted_by_each() {
         assert_eq!(count(code), 1, "{code}");
     }
 }
+
+#[test]
+fn a_submission_naming_every_country_and_region_keeps_them_all() {
+    // Over 255 places (countries, regions, global): more than fit a byte.
+    let fixture = Fixture::new();
+    let mut everywhere = need("Every country named");
+    everywhere.beneficiaries.countries = portal::codes::countries()
+        .iter()
+        .map(|c| c.alpha3.to_string())
+        .collect();
+    everywhere.beneficiaries.regions = portal::codes::regions()
+        .iter()
+        .map(|r| r.code.to_string())
+        .collect();
+    everywhere.beneficiaries.global = true;
+    let report = fixture.import(vec![everywhere]);
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    let last = portal::codes::countries().last().unwrap().alpha3;
+    let results = search(
+        &fixture,
+        "",
+        Filters {
+            places: vec![place(last)],
+            ..Filters::default()
+        },
+    );
+    assert_eq!(titles(&results), vec!["Every country named"], "{last}");
+    let counted = results.facets.country.iter().find(|(c, _)| c == last);
+    assert_eq!(counted.map(|(_, n)| *n), Some(1), "{last}");
+    assert_eq!(
+        results.facets.global, 1,
+        "the global mark, the last place value"
+    );
+}

@@ -26,6 +26,8 @@ pub const NO_EXPIRY: u32 = u32::MAX;
 
 /// How many place values a row holds itself; more go to [`SegmentTable::spilled`].
 const INLINE_PLACES: usize = 2;
+/// `places_len` of a row whose places are spilled.
+const SPILLED: u8 = u8::MAX;
 
 /// A time as a row holds it: Unix seconds, kept within 1970 to 2106 (searches compare times
 /// within that span; outside it, times are held at its ends).
@@ -48,8 +50,9 @@ pub struct Row {
     /// [`row_time`] of the last renewal, or [`NEVER`].
     pub renewed: u32,
     /// The place values (country ordinals, regions, `GLOBAL_PLACE`) when they fit here;
-    /// otherwise where they start in `spilled`, as two halves of a `u32`.
+    /// otherwise where their count and then they start in `spilled`, as two halves of a `u32`.
     places: [u16; INLINE_PLACES],
+    /// How many are inline, or [`SPILLED`].
     places_len: u8,
     pub status: u8,
     pub kind: u8,
@@ -71,7 +74,8 @@ pub struct SegmentTable {
     /// Each document's number unique to its submission (`index::serial`), to break ties in
     /// sorted pages: read only for documents that may enter a page.
     pub serials: Vec<u64>,
-    /// The place values of rows with more than fit inline, one row's after the other.
+    /// The place values of rows with more than fit inline, each row's count and then its
+    /// values, one row's after the other.
     spilled: Vec<u16>,
 }
 
@@ -102,15 +106,19 @@ impl SegmentTable {
                     .values_for_doc(doc)
                     .filter_map(|value| u16::try_from(value).ok()),
             );
-            places.truncate(usize::from(u8::MAX));
+            places.truncate(usize::from(u16::MAX));
             let mut inline = [0; INLINE_PLACES];
-            if places.len() <= INLINE_PLACES {
+            let places_len = if places.len() <= INLINE_PLACES {
                 inline[..places.len()].copy_from_slice(&places);
+                places.len() as u8
             } else {
+                // Spilled: the count first, then the values.
                 let at = spilled.len() as u32;
                 inline = [(at >> 16) as u16, at as u16];
+                spilled.push(places.len() as u16);
                 spilled.extend_from_slice(&places);
-            }
+                SPILLED
+            };
             let amount = usd.first(doc);
             rows.push(Row {
                 usd: amount.unwrap_or(NO_AMOUNT),
@@ -124,7 +132,7 @@ impl SegmentTable {
                 published: row_time(published.first(doc).unwrap_or(0)),
                 renewed: renewed.first(doc).map_or(NEVER, row_time),
                 places: inline,
-                places_len: places.len() as u8,
+                places_len,
                 status: small(&status, doc),
                 kind: small(&kind, doc),
                 submitter_type: small(&submitter_type, doc),
@@ -144,12 +152,12 @@ impl SegmentTable {
     /// The place values of a row.
     #[inline]
     pub fn places_of<'a>(&'a self, row: &'a Row) -> &'a [u16] {
-        let len = usize::from(row.places_len);
-        if len <= INLINE_PLACES {
-            &row.places[..len]
+        if row.places_len != SPILLED {
+            &row.places[..usize::from(row.places_len)]
         } else {
-            let start = (usize::from(row.places[0]) << 16) | usize::from(row.places[1]);
-            &self.spilled[start..start + len]
+            let at = (usize::from(row.places[0]) << 16) | usize::from(row.places[1]);
+            let len = usize::from(self.spilled[at]);
+            &self.spilled[at + 1..at + 1 + len]
         }
     }
 }
