@@ -122,13 +122,10 @@ impl SegmentTable {
             let amount = usd.first(doc);
             rows.push(Row {
                 usd: amount.unwrap_or(NO_AMOUNT),
-                expires: expires.first(doc).map_or(NO_EXPIRY, |t| {
-                    if t == i64::MAX {
-                        NO_EXPIRY
-                    } else {
-                        row_time(t)
-                    }
-                }),
+                expires: expires
+                    .first(doc)
+                    .filter(|t| *t != i64::MAX)
+                    .map_or(NO_EXPIRY, row_time),
                 published: row_time(published.first(doc).unwrap_or(0)),
                 renewed: renewed.first(doc).map_or(NEVER, row_time),
                 places: inline,
