@@ -17,6 +17,7 @@ use crate::index::{IndexError, OpenOutcome, SearchIndex};
 use crate::matching::{self, Match};
 use crate::renewal::{Claim, LinkError, LinkKey};
 use crate::reports::{self, Compendium, CountryReport};
+use crate::search::cache::{self, ResultCache};
 use crate::search::{self, SearchError, SearchRequest, SearchResults};
 use crate::stats::{self, Stats};
 use crate::store::{AuditEntry, Store, StoreError, UsedRenewalLink, Writer};
@@ -195,8 +196,13 @@ pub struct Catalogue {
     write_gate: Mutex<()>,
     /// The key of renewal links, read from the store (or made) on first use.
     link_key: OnceLock<LinkKey>,
+    /// Recent pages of results for [`Catalogue::search_cached`].
+    results: ResultCache,
     _lock: File,
 }
+
+/// The default budget of [`Catalogue::search_cached`]'s pages.
+pub const SEARCH_CACHE_BYTES: usize = 128 * 1024 * 1024;
 
 impl Catalogue {
     /// Opens the data folder (taking its lock), the store and the index; the index is caught
@@ -226,6 +232,7 @@ impl Catalogue {
                 paths: paths.clone(),
                 write_gate: Mutex::new(()),
                 link_key: OnceLock::new(),
+                results: ResultCache::new(SEARCH_CACHE_BYTES),
                 _lock: lock,
             },
             outcome,
@@ -250,6 +257,12 @@ impl Catalogue {
 
     pub fn lifespans(&self) -> Lifespans {
         self.lifespans
+    }
+
+    /// How many bytes of recent result pages [`Catalogue::search_cached`] may keep; 0 keeps
+    /// none.
+    pub fn set_search_cache_bytes(&mut self, bytes: usize) {
+        self.results = ResultCache::new(bytes);
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -654,6 +667,37 @@ impl Catalogue {
             request,
             self.now(),
         )?)
+    }
+
+    /// Searches, as [`Catalogue::search`], answering from a recent page of the same search
+    /// while it still holds (nothing written since, and none of its submissions expired).
+    pub fn search_cached(&self, request: &SearchRequest) -> Result<Arc<SearchResults>> {
+        let index = self.index();
+        // The searcher first: the snapshot is then never older than it (see `cache::Tag`).
+        let searcher = index.searcher();
+        let snapshot = self.store.read()?;
+        let (index_id, generation) = index.generation(&searcher);
+        let tag = cache::Tag {
+            index: index_id,
+            generation,
+            seq: snapshot.seq()?,
+        };
+        let now = self.now();
+        if let Some(results) = self.results.get(tag, request, now.timestamp()) {
+            return Ok(results);
+        }
+        let answer = search::search_in(&index, &searcher, &snapshot, request, now)?;
+        let results = Arc::new(answer.results);
+        if let Some(holds_until) = answer.holds_until {
+            self.results.put(
+                tag,
+                request,
+                Arc::clone(&results),
+                now.timestamp(),
+                holds_until,
+            );
+        }
+        Ok(results)
     }
 
     /// The page of a search as ids, with the exact count: no records, facets or snippets.

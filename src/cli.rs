@@ -243,6 +243,11 @@ pub struct ServeArgs {
     /// catalogue is empty.
     #[arg(long, value_name = "N")]
     pub demo: Option<usize>,
+    /// MiB of recent search result pages kept in memory for the search pages and the API;
+    /// a page is answered from memory until something is written or one of its submissions
+    /// expires. 0 keeps none.
+    #[arg(long, env = "PORTAL_SEARCH_CACHE_MIB", default_value_t = 128)]
+    pub search_cache_mib: usize,
     /// How log lines (on standard error) are written; `RUST_LOG` chooses which, default
     /// `info`.
     #[arg(long, env = "PORTAL_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]

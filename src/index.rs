@@ -8,6 +8,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
@@ -188,7 +189,12 @@ pub struct SearchIndex {
     /// Searches segments on every core, for large indexes.
     parallel: Executor,
     serial: Executor,
+    /// Unique to this opening of an index in this process (a reindex opens a new one).
+    instance: u64,
 }
+
+/// The next [`SearchIndex::instance`].
+static NEXT_INSTANCE: AtomicU64 = AtomicU64::new(1);
 
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -301,6 +307,7 @@ impl SearchIndex {
             tables: table::Tables::default(),
             parallel: Executor::multi_thread(search_threads(), "portal-search-")?,
             serial: Executor::single_thread(),
+            instance: NEXT_INSTANCE.fetch_add(1, Ordering::Relaxed),
         })
     }
 
@@ -375,6 +382,12 @@ impl SearchIndex {
             });
         }
         Ok(entries)
+    }
+
+    /// Which index this is, and which of its commits `searcher` sees: equal pairs, equal
+    /// documents.
+    pub fn generation(&self, searcher: &Searcher) -> (u64, u64) {
+        (self.instance, searcher.generation().generation_id())
     }
 
     /// A searcher over the last commit; take a fresh one per request.

@@ -5,6 +5,7 @@
 //! whether or not any clean-up has run: every member query carries that condition. This module
 //! reads the index and, for the hits it returns, the store; it never writes.
 
+pub mod cache;
 mod page;
 
 use std::ops::Bound;
@@ -21,7 +22,7 @@ use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
 
 use crate::codes::{self, Country, Region};
 use crate::index::{Fields, GLOBAL_PLACE, SearchIndex, region_place};
-use crate::store::{Store, StoreError};
+use crate::store::{Reader, Store, StoreError};
 use crate::submission::{Area, Assistance, Kind, Status, Submission, SubmitterType, Vocabulary};
 use page::{Page, PageCollector, Plan, Ranking};
 
@@ -319,17 +320,39 @@ pub fn search(
     now: DateTime<Utc>,
 ) -> Result<SearchResults> {
     let searcher = index.searcher();
+    let snapshot = store.read()?;
+    Ok(search_in(index, &searcher, &snapshot, request, now)?.results)
+}
+
+/// A page of results, and how long it stays right if nothing is written meanwhile.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub results: SearchResults,
+    /// The unix second from which the same search may give another page, because a submission
+    /// it counted expires then; `None` when the search moves with the clock on its own (the
+    /// "expiring within" and "renewed within" filters).
+    pub holds_until: Option<i64>,
+}
+
+/// [`search`] over a given searcher and store snapshot.
+pub fn search_in(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    snapshot: &Reader,
+    request: &SearchRequest,
+    now: DateTime<Utc>,
+) -> Result<Answer> {
     let fields = index.fields();
     let limit = request.limit.clamp(1, MAX_PAGE_SIZE);
     let offset = request.offset.min(MAX_OFFSET);
-    let (page, text_query) = run_plan(index, &searcher, request, now, offset + limit, true)?;
+    let (page, text_query) = run_plan(index, searcher, request, now, offset + limit, true)?;
 
     // One generator per text field: a generator only knows the words that occur in its own
     // field, and the snippet text (summary and description) may match through either.
     let snippets: Vec<SnippetGenerator> = match &text_query {
         Some(query) => [fields.description, fields.summary, fields.title]
             .into_iter()
-            .filter_map(|field| SnippetGenerator::create(&searcher, &**query, field).ok())
+            .filter_map(|field| SnippetGenerator::create(searcher, &**query, field).ok())
             .map(|mut generator| {
                 generator.set_max_num_chars(200);
                 generator
@@ -337,10 +360,9 @@ pub fn search(
             .collect(),
         None => Vec::new(),
     };
-    let snapshot = store.read()?;
     let mut hits = Vec::with_capacity(limit);
     for (score, address) in page.best.into_iter().skip(offset) {
-        let Some(id) = stored_id(&searcher, fields, address)? else {
+        let Some(id) = stored_id(searcher, fields, address)? else {
             continue;
         };
         let Some(submission) = snapshot.get(&id)? else {
@@ -353,11 +375,22 @@ pub fn search(
             snippet,
         });
     }
-    Ok(SearchResults {
-        total: page.total,
-        offset,
-        hits,
-        facets: page.counts.into_facets(),
+    let moves_with_clock = request.filters.expiring_within_days.is_some()
+        || request.filters.renewed_within_days.is_some();
+    let holds_until = match request.audience {
+        _ if moves_with_clock => None,
+        // Members stop seeing a submission at its expiry, which the pass noted.
+        Audience::Members => Some(i64::from(page.earliest_expiry)),
+        Audience::Admins => Some(i64::MAX),
+    };
+    Ok(Answer {
+        results: SearchResults {
+            total: page.total,
+            offset,
+            hits,
+            facets: page.counts.into_facets(),
+        },
+        holds_until,
     })
 }
 

@@ -31,6 +31,7 @@ pub fn serve(paths: &Paths, lifespans: Lifespans, args: ServeArgs) -> Result<Exi
         .context("the reminder settings are not usable")?;
     let (mut catalogue, outcome) = Catalogue::open(paths, Arc::new(SystemClock))?;
     catalogue.set_lifespans(lifespans);
+    catalogue.set_search_cache_bytes(args.search_cache_mib.saturating_mul(1024 * 1024));
     if let OpenOutcome::Rebuilt { reason } = outcome
         && catalogue.store().read()?.count()? > 0
     {
@@ -229,7 +230,7 @@ const CLEAN_UP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60
 /// reminders due and delivers those outstanding.
 async fn look_after_lifespans(catalogue: Arc<Catalogue>, reminders: Arc<Reminders>) {
     let mut ticks = tokio::time::interval(CLEAN_UP_INTERVAL);
-    loop {
+    for round in 0u64.. {
         ticks.tick().await;
         let (catalogue, reminders) = (catalogue.clone(), reminders.clone());
         let outcome = tokio::task::spawn_blocking(move || {
@@ -264,6 +265,10 @@ async fn look_after_lifespans(catalogue: Arc<Catalogue>, reminders: Arc<Reminder
                 }
             }
             Err(error) => tracing::error!(%error, "preparing or delivering reminders failed"),
+        }
+        if round == 0 {
+            // What expired or fell due while the portal was stopped is dealt with.
+            tracing::info!("expiries and reminders up to date");
         }
     }
 }

@@ -409,3 +409,60 @@ fn exports_list_every_hit_in_the_page_order() {
         assert_eq!(ids, want.order, "{request:?}");
     }
 }
+
+#[test]
+fn kept_pages_equal_fresh_searches_as_the_clock_passes_expiries_and_writes_arrive() {
+    let fixture = fixture();
+    let catalogue = &fixture.catalogue;
+    let mut rng = ChaCha8Rng::seed_from_u64(13);
+    let requests: Vec<SearchRequest> = (0..80).map(|_| random_request(&mut rng)).collect();
+    let browse = SearchRequest::default();
+    let ids: Vec<String> = all_stored(&fixture).into_iter().map(|s| s.id).collect();
+    let mut kept = 0;
+    let mut totals_moved_by_the_clock = 0;
+    let mut last_total = catalogue.search(&browse).unwrap().total;
+    for step in 0..16 {
+        let wrote = step % 2 == 1;
+        if wrote {
+            // A write: an edit, a withdrawal and a renewal.
+            let id = &ids[step * 7];
+            catalogue
+                .edit(id, |s| {
+                    s.title = format!("Changed at step {step}: clearance")
+                })
+                .unwrap();
+            catalogue
+                .set_status(&ids[step * 11 + 1], Status::Withdrawn)
+                .unwrap();
+            if catalogue.get(&ids[step * 13 + 2]).unwrap().status == Status::Published {
+                catalogue.renew(&ids[step * 13 + 2]).unwrap();
+            }
+        } else {
+            // Only the clock: submissions expire, nothing is written.
+            fixture.clock.advance(chrono::Duration::days(23));
+        }
+        for request in requests.iter().chain([&browse]) {
+            let context = format!("step {step}: {request:?}");
+            let first = catalogue.search_cached(request).unwrap();
+            let again = catalogue.search_cached(request).unwrap();
+            let fresh = catalogue.search(request).unwrap();
+            assert_eq!(*first, fresh, "{context}");
+            assert_eq!(*again, fresh, "{context}");
+            if std::sync::Arc::ptr_eq(&first, &again) {
+                kept += 1;
+            }
+        }
+        let total = catalogue.search(&browse).unwrap().total;
+        if !wrote && total != last_total {
+            totals_moved_by_the_clock += 1;
+        }
+        last_total = total;
+    }
+    // The pages were kept (the second search of each answered from memory), and the clock
+    // alone changed what members see, so a kept page that outlived an expiry would have failed.
+    assert!(kept > 16 * 60, "only {kept} pages were kept");
+    assert!(
+        totals_moved_by_the_clock >= 4,
+        "expiries changed the catalogue at only {totals_moved_by_the_clock} steps"
+    );
+}

@@ -89,6 +89,19 @@ start_serve() {
   serve_url=${line#listening on }
 }
 
+# wait_up_to_date: waits until the server has dealt with what expired or fell due before it
+# started (its first round of archiving and reminders), so that a measurement sees it settled.
+wait_up_to_date() {
+  local waited=0 limit=$((${SERVE_START_SECONDS:-600} * 10))
+  until grep -q 'expiries and reminders up to date' "$work/serve.err"; do
+    kill -0 "$serve_pid" 2>/dev/null ||
+      fail "portal serve stopped while starting: $(tail -n 5 "$work/serve.err")"
+    waited=$((waited + 1))
+    [ "$waited" -lt "$limit" ] || fail "portal serve did not catch up within $((limit / 10)) s"
+    sleep 0.1
+  done
+}
+
 # stop_serve [SIGNAL]: stops the server (TERM by default, and waits for it); KILL kills it.
 stop_serve() {
   local signal=${1:-TERM}

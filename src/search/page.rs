@@ -16,7 +16,7 @@ use tantivy::{DocAddress, DocId, Executor, Score, Searcher, SegmentReader};
 
 use super::{Audience, Facets, Filters, FundingBand, Place, Sort};
 use crate::codes;
-use crate::index::table::{NEVER, Row, SegmentTable, row_time};
+use crate::index::table::{NEVER, NO_EXPIRY, Row, SegmentTable, row_time};
 use crate::index::{GLOBAL_PLACE, REGION_BASE};
 use crate::submission::{Area, Assistance, Kind, Status, SubmitterType, Vocabulary};
 
@@ -417,6 +417,9 @@ pub struct Page {
     pub counts: FacetCounts,
     /// The best hits, best first, with their scores (0 when not ranked by score).
     pub best: Vec<(Score, DocAddress)>,
+    /// The earliest expiry ([`row_time`]) among the documents the plan admitted: until then,
+    /// with nothing written, the same search gives the same page.
+    pub earliest_expiry: u32,
 }
 
 /// What one segment yields.
@@ -425,6 +428,7 @@ pub struct SegmentPage {
     total: u64,
     counts: FacetCounts,
     best: Best,
+    earliest_expiry: u32,
 }
 
 /// The collector: runs the plan over the documents a keyword query matches.
@@ -473,6 +477,7 @@ pub struct PageSegmentCollector {
     total: u64,
     counts: FacetCounts,
     best: Best,
+    earliest_expiry: u32,
 }
 
 impl Collector for PageCollector {
@@ -501,6 +506,7 @@ impl Collector for PageCollector {
             total: 0,
             counts: FacetCounts::new(),
             best: Best::new(self.want),
+            earliest_expiry: NO_EXPIRY,
         })
     }
 
@@ -512,8 +518,10 @@ impl Collector for PageCollector {
         let mut total = 0;
         let mut counts = FacetCounts::new();
         let mut best = Best::new(self.want);
+        let mut earliest_expiry = NO_EXPIRY;
         for fruit in fruits {
             total += fruit.total;
+            earliest_expiry = earliest_expiry.min(fruit.earliest_expiry);
             counts.add(&fruit.counts);
             for Reverse(candidate) in fruit.best.heap {
                 best.offer(candidate);
@@ -523,6 +531,7 @@ impl Collector for PageCollector {
             total,
             counts,
             best: ranked(best, self.plan.ranking),
+            earliest_expiry,
         })
     }
 }
@@ -564,6 +573,7 @@ impl SegmentCollector for PageSegmentCollector {
         if !plan.admits(row) {
             return;
         }
+        self.earliest_expiry = self.earliest_expiry.min(row.expires);
         let places = self.table.places_of(row);
         let failed = plan.failures(row, places);
         if failed == 0 {
@@ -591,6 +601,7 @@ impl SegmentCollector for PageSegmentCollector {
             total: self.total,
             counts: self.counts,
             best: self.best,
+            earliest_expiry: self.earliest_expiry,
         }
     }
 }

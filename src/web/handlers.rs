@@ -513,7 +513,7 @@ pub async fn search(
     let request = params
         .to_request()
         .map_err(|e| AppError::bad_request(e.0))?;
-    let results = blocking(&state, move |c| c.search(&request)).await??;
+    let results = blocking(&state, move |c| c.search_cached(&request)).await??;
     if params.page > 1 && results.hits.is_empty() {
         return Err(AppError::new(
             StatusCode::NOT_FOUND,
@@ -614,7 +614,7 @@ pub async fn find_offers(
             audience: Audience::Members,
             ..SearchRequest::default()
         };
-        let results = blocking(&state, move |c| c.search(&request)).await??;
+        let results = blocking(&state, move |c| c.search_cached(&request)).await??;
         for a in Area::ALL {
             if area.is_some_and(|chosen| chosen != *a) {
                 continue;
