@@ -58,34 +58,75 @@ pub struct CachedStemmerStream<'a, T> {
     stemmer: &'a mut TextAnalyzer,
 }
 
+/// The stem of `word`, from the shared memory or, the first time, from the stemmer.
+fn stem(stemmer: &mut TextAnalyzer, word: &str) -> Box<str> {
+    let cache = remembered();
+    {
+        let known = cache.read().unwrap_or_else(|e| e.into_inner());
+        if let Some(stem) = known.get(word) {
+            return stem.clone();
+        }
+    }
+    let stem: Box<str> = {
+        let mut stream = stemmer.token_stream(word);
+        if stream.advance() {
+            stream.token().text.as_str().into()
+        } else {
+            word.into()
+        }
+    };
+    let mut known = cache.write().unwrap_or_else(|e| e.into_inner());
+    if known.len() < MAX_REMEMBERED {
+        known.insert(word.to_string(), stem.clone());
+    }
+    stem
+}
+
+/// Each thread's recent words, one per slot: most tokens are among a few thousand frequent
+/// words, found here without taking the shared memory's lock (which the indexing threads
+/// would otherwise take for every token).
+const RECENT_SLOTS: usize = 4_096;
+
+type Recent = Vec<Option<(Box<str>, Box<str>)>>;
+
+thread_local! {
+    static RECENT: std::cell::RefCell<Recent> =
+        std::cell::RefCell::new(vec![None; RECENT_SLOTS]);
+}
+
+/// A word's slot among [`RECENT_SLOTS`] (FNV-1a: words are short and no one chooses them to
+/// collide on purpose, and a collision only costs a lookup in the shared memory).
+fn slot_of(word: &str) -> usize {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in word.bytes() {
+        hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
+    }
+    hash as usize % RECENT_SLOTS
+}
+
 impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
     fn advance(&mut self) -> bool {
         if !self.tail.advance() {
             return false;
         }
         let token = self.tail.token_mut();
-        let cache = remembered();
-        {
-            let known = cache.read().unwrap_or_else(|e| e.into_inner());
-            if let Some(stem) = known.get(&token.text) {
+        let slot = slot_of(&token.text);
+        let recent = RECENT.with_borrow(|recent| match &recent[slot] {
+            Some((word, stem)) if **word == *token.text => {
                 token.text.clear();
                 token.text.push_str(stem);
-                return true;
+                true
             }
+            _ => false,
+        });
+        if recent {
+            return true;
         }
-        let stem = {
-            let mut stream = self.stemmer.token_stream(&token.text);
-            if stream.advance() {
-                stream.token().text.clone()
-            } else {
-                token.text.clone()
-            }
-        };
-        let mut known = cache.write().unwrap_or_else(|e| e.into_inner());
-        if known.len() < MAX_REMEMBERED {
-            known.insert(std::mem::take(&mut token.text), stem.as_str().into());
-        }
-        token.text = stem;
+        let word: Box<str> = token.text.as_str().into();
+        let stem = stem(self.stemmer, &word);
+        token.text.clear();
+        token.text.push_str(&stem);
+        RECENT.with_borrow_mut(|recent| recent[slot] = Some((word, stem)));
         true
     }
 
@@ -130,5 +171,25 @@ mod tests {
         // The second time every word comes from memory.
         assert_eq!(tokens(&mut cached, text), expected);
         assert!(expected.contains(&"rehabilit".to_string()), "{expected:?}");
+    }
+
+    #[test]
+    fn words_that_share_a_recent_slot_keep_their_own_stems() {
+        // Two words of the same slot, found by trying: each evicts the other in turn.
+        let first = "surveying".to_string();
+        let second = (0..100_000)
+            .map(|n| format!("survey{n}ing"))
+            .find(|w| slot_of(w) == slot_of(&first))
+            .expect("a colliding word");
+        let mut plain = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(Stemmer::new(Language::English))
+            .build();
+        let mut cached = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(CachedStemmer)
+            .build();
+        let text = format!("{first} {second} {first} {second} {second} {first}");
+        assert_eq!(tokens(&mut cached, &text), tokens(&mut plain, &text));
     }
 }
