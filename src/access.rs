@@ -305,15 +305,13 @@ pub fn session(
         return Ok(None);
     };
     let now = catalogue.now();
-    let ended =
-        now - stored.last_seen >= timeouts.idle || now - stored.created_at >= timeouts.absolute;
-    if ended {
+    if has_ended(&stored, now, timeouts) {
         catalogue
             .store()
             .write(|writer| writer.remove_session(&key))?;
         return Ok(None);
     }
-    if now - stored.last_seen >= Duration::seconds(TOUCH_INTERVAL_SECONDS) {
+    if needs_touch(&stored, now) {
         catalogue.store().write(|writer| -> Result<()> {
             if let Some(mut current) = writer.session(&key)? {
                 current.last_seen = now;
@@ -322,14 +320,42 @@ pub fn session(
             Ok(())
         })?;
     }
-    let Some(account) = Account::from_key(&stored.account) else {
-        return Ok(None);
+    Ok(live(id, stored))
+}
+
+/// [`session`] when it can be answered by reading alone (no session, or a live one seen
+/// recently); `None` when answering means writing (removing an ended session, or noting that
+/// it was seen), which [`session`] does.
+pub fn session_by_reading(
+    catalogue: &Catalogue,
+    id: &str,
+    timeouts: SessionTimeouts,
+) -> Result<Option<Option<Session>>> {
+    let Some(stored) = catalogue.store().read()?.session(&session_key(id))? else {
+        return Ok(Some(None));
     };
-    Ok(Some(Session {
+    let now = catalogue.now();
+    if has_ended(&stored, now, timeouts) || needs_touch(&stored, now) {
+        return Ok(None);
+    }
+    Ok(Some(live(id, stored)))
+}
+
+fn has_ended(stored: &StoredSession, now: DateTime<Utc>, timeouts: SessionTimeouts) -> bool {
+    now - stored.last_seen >= timeouts.idle || now - stored.created_at >= timeouts.absolute
+}
+
+fn needs_touch(stored: &StoredSession, now: DateTime<Utc>) -> bool {
+    now - stored.last_seen >= Duration::seconds(TOUCH_INTERVAL_SECONDS)
+}
+
+fn live(id: &str, stored: StoredSession) -> Option<Session> {
+    let account = Account::from_key(&stored.account)?;
+    Some(Session {
         id: id.to_string(),
         account,
         csrf_token: stored.csrf_token,
-    }))
+    })
 }
 
 /// Ends a session.

@@ -201,6 +201,14 @@ pub struct Catalogue {
     _lock: File,
 }
 
+/// What one search reads, and the tag of that state.
+struct SearchState {
+    index: Arc<SearchIndex>,
+    searcher: tantivy::Searcher,
+    snapshot: crate::store::Reader,
+    tag: cache::Tag,
+}
+
 /// The default budget of [`Catalogue::search_cached`]'s pages.
 pub const SEARCH_CACHE_BYTES: usize = 128 * 1024 * 1024;
 
@@ -672,6 +680,34 @@ impl Catalogue {
     /// Searches, as [`Catalogue::search`], answering from a recent page of the same search
     /// while it still holds (nothing written since, and none of its submissions expired).
     pub fn search_cached(&self, request: &SearchRequest) -> Result<Arc<SearchResults>> {
+        let state = self.search_state()?;
+        let now = self.now();
+        if let Some(results) = self.results.get(state.tag, request, now.timestamp()) {
+            return Ok(results);
+        }
+        let answer =
+            search::search_in(&state.index, &state.searcher, &state.snapshot, request, now)?;
+        let results = Arc::new(answer.results);
+        if let Some(holds_until) = answer.holds_until {
+            let at = now.timestamp();
+            self.results
+                .put(state.tag, request, Arc::clone(&results), at, holds_until);
+        }
+        Ok(results)
+    }
+
+    /// The recent page of `request` that [`Catalogue::search_cached`] would answer with, if
+    /// it holds one: no search, only lookups in memory (the store's sequence is one read).
+    pub fn kept_page(&self, request: &SearchRequest) -> Result<Option<Arc<SearchResults>>> {
+        if !self.results.is_on() {
+            return Ok(None);
+        }
+        let state = self.search_state()?;
+        Ok(self.results.get(state.tag, request, self.now().timestamp()))
+    }
+
+    /// The index, searcher and store snapshot a search reads, with their tag.
+    fn search_state(&self) -> Result<SearchState> {
         let index = self.index();
         // The searcher first: the snapshot is then never older than it (see `cache::Tag`).
         let searcher = index.searcher();
@@ -682,22 +718,12 @@ impl Catalogue {
             generation,
             seq: snapshot.seq()?,
         };
-        let now = self.now();
-        if let Some(results) = self.results.get(tag, request, now.timestamp()) {
-            return Ok(results);
-        }
-        let answer = search::search_in(&index, &searcher, &snapshot, request, now)?;
-        let results = Arc::new(answer.results);
-        if let Some(holds_until) = answer.holds_until {
-            self.results.put(
-                tag,
-                request,
-                Arc::clone(&results),
-                now.timestamp(),
-                holds_until,
-            );
-        }
-        Ok(results)
+        Ok(SearchState {
+            index,
+            searcher,
+            snapshot,
+            tag,
+        })
     }
 
     /// The page of a search as ids, with the exact count: no records, facets or snippets.

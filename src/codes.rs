@@ -71,6 +71,10 @@ pub fn countries() -> &'static [Country] {
 /// word order ("Congo, Democratic Republic" = "Democratic Republic of the Congo").
 pub fn country(text: &str) -> Option<&'static Country> {
     let table = &*COUNTRIES;
+    // The codes stored in submissions, looked up for every page that shows them: at once.
+    if let Some(&index) = table.by_alpha3.get(text) {
+        return table.list.get(index);
+    }
     let words = words(text);
     if words.is_empty() {
         return None;

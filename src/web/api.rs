@@ -244,7 +244,7 @@ pub async fn search(
             crate::search::MAX_OFFSET
         )));
     }
-    let results = blocking(&state, move |c| c.search_cached(&request)).await??;
+    let results = super::handlers::search_page(&state, request).await?;
     let facets = &results.facets;
     let body = SearchBody {
         total: results.total,

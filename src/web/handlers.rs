@@ -2,6 +2,7 @@
 //! render a page. One function per route.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::{ConnectInfo, FromRequestParts, Path, RawQuery, State};
@@ -16,7 +17,7 @@ use crate::access::{self, Account, Session};
 use crate::catalogue::{Catalogue, CatalogueError};
 use crate::codes;
 use crate::renewal::LinkError;
-use crate::search::{Audience, Filters, Place, SearchRequest, Sort};
+use crate::search::{Audience, Filters, Place, SearchRequest, SearchResults, Sort};
 use crate::submission::{Area, Kind, Vocabulary};
 
 use super::AppState;
@@ -193,7 +194,24 @@ async fn current_session(parts: &Parts, state: &AppState) -> Result<Option<Sessi
         return Ok(None);
     };
     let timeouts = state.config.timeouts;
+    // Mostly a read of an in-memory page of the store, done here; a session that must be
+    // written (seen after a while, or ended) goes to the blocking pool.
+    if let Some(answer) = access::session_by_reading(&state.catalogue, &id, timeouts)? {
+        return Ok(answer);
+    }
     Ok(blocking(state, move |c| access::session(c, &id, timeouts)).await??)
+}
+
+/// The page of `request`: from memory when a recent one still holds (looked up here, which
+/// takes microseconds), else searched on the blocking pool.
+pub(super) async fn search_page(
+    state: &AppState,
+    request: SearchRequest,
+) -> Result<Arc<SearchResults>> {
+    if let Some(results) = state.catalogue.kept_page(&request)? {
+        return Ok(results);
+    }
+    Ok(blocking(state, move |c| c.search_cached(&request)).await??)
 }
 
 /// The session, if the browser has a live one.
@@ -513,7 +531,7 @@ pub async fn search(
     let request = params
         .to_request()
         .map_err(|e| AppError::bad_request(e.0))?;
-    let results = blocking(&state, move |c| c.search_cached(&request)).await??;
+    let results = search_page(&state, request).await?;
     if params.page > 1 && results.hits.is_empty() {
         return Err(AppError::new(
             StatusCode::NOT_FOUND,
@@ -614,7 +632,7 @@ pub async fn find_offers(
             audience: Audience::Members,
             ..SearchRequest::default()
         };
-        let results = blocking(&state, move |c| c.search_cached(&request)).await??;
+        let results = search_page(&state, request).await?;
         for a in Area::ALL {
             if area.is_some_and(|chosen| chosen != *a) {
                 continue;
