@@ -7,6 +7,7 @@
 use std::fs::{self, File, TryLockError};
 use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 
 use chrono::{DateTime, Datelike, Months, Utc};
@@ -198,6 +199,8 @@ pub struct Catalogue {
     link_key: OnceLock<LinkKey>,
     /// Recent pages of results for [`Catalogue::search_cached`].
     results: ResultCache,
+    /// Set when the portal stops: long background work ends at its next batch.
+    stopping: AtomicBool,
     _lock: File,
 }
 
@@ -241,6 +244,7 @@ impl Catalogue {
                 write_gate: Mutex::new(()),
                 link_key: OnceLock::new(),
                 results: ResultCache::new(SEARCH_CACHE_BYTES),
+                stopping: AtomicBool::new(false),
                 _lock: lock,
             },
             outcome,
@@ -617,6 +621,9 @@ impl Catalogue {
     /// Moves every published submission past its expiry to the archive (status `expired`):
     /// out of the index, kept in the store, restorable. Members stopped seeing them the second
     /// they expired; this only tidies up. Returns the ids archived.
+    ///
+    /// After [`Catalogue::stop_background_work`], it stops between batches: what it archived
+    /// so far is returned, the rest waits for the next run.
     pub fn purge_expired(&self, actor: &str) -> Result<Vec<String>> {
         let now = self.now();
         let due = search::expired_ids(&self.index(), now)?;
@@ -624,6 +631,9 @@ impl Catalogue {
         // In batches, each one transaction and one index commit: a backlog of many thousands
         // (a catalogue restored after months) is archived in seconds, not one commit apiece.
         for batch in due.chunks(PURGE_BATCH) {
+            if self.is_stopping() {
+                break;
+            }
             let _gate = self.write_gate();
             let done = self.store.write(|writer| -> Result<Vec<String>> {
                 writer.set_actor(actor);
@@ -648,6 +658,17 @@ impl Catalogue {
             archived.extend(done);
         }
         Ok(archived)
+    }
+
+    /// Asks long background work (archiving a backlog, preparing and delivering reminders)
+    /// to stop at its next batch or reminder, because the portal is stopping.
+    pub fn stop_background_work(&self) {
+        self.stopping.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether [`Catalogue::stop_background_work`] was called.
+    pub fn is_stopping(&self) -> bool {
+        self.stopping.load(Ordering::Relaxed)
     }
 
     /// The archive: expired submissions, newest expiry first.

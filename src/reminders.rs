@@ -230,6 +230,10 @@ pub fn prepare_due(
     let candidates = search::expiring_ids(&catalogue.index(), now, until)?;
     let mut prepared = Vec::new();
     for id in candidates {
+        // A stopping portal prepares the rest at its next start.
+        if catalogue.is_stopping() {
+            break;
+        }
         let due = {
             let reader = catalogue.store().read()?;
             match reader.get(&id)? {
@@ -286,6 +290,10 @@ pub fn deliver_outstanding(catalogue: &Catalogue, mailer: &Mailer) -> Result<Vec
     let outstanding = catalogue.store().read()?.outstanding_reminders()?;
     let mut delivered = Vec::with_capacity(outstanding.len());
     for mut reminder in outstanding {
+        // A stopping portal delivers the rest at its next start: they stay outstanding.
+        if catalogue.is_stopping() {
+            break;
+        }
         let now = catalogue.now();
         reminder.delivery = match &reminder.to {
             None => Delivery::Undeliverable {

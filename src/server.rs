@@ -175,6 +175,7 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
         }
     });
     let clean_up = tokio::spawn(look_after_lifespans(catalogue.clone(), reminders.clone()));
+    let stopping = catalogue.clone();
 
     let state = AppState::new(
         catalogue,
@@ -192,7 +193,9 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
     portal::web::serve(listener, app, portal::web::HEADER_READ_TIMEOUT, shutdown).await;
 
     // The web has stopped (normally on a signal); close the control channel too, after the
-    // commands already running.
+    // commands already running. Archiving and reminders stop after their current batch or
+    // reminder (the rest waits for the next start; members never see what expired).
+    stopping.stop_background_work();
     clean_up.abort();
     let _ = stop.send(true);
     match control.await {

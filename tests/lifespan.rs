@@ -80,6 +80,20 @@ fn expired_submissions_vanish_at_once_and_are_archived_not_destroyed() {
 }
 
 #[test]
+fn a_stopping_portal_leaves_the_rest_of_an_archive_run_for_the_next_start() {
+    let fixture = Fixture::new();
+    fixture.import((0..3).map(|n| need(&format!("Expiring {n}"))).collect());
+    fixture.clock.advance(Duration::days(400));
+    fixture.catalogue.stop_background_work();
+    assert!(fixture.catalogue.purge_expired("test").unwrap().is_empty());
+    // Members do not see them meanwhile.
+    let visible = fixture.catalogue.search(&SearchRequest::default()).unwrap();
+    assert_eq!(visible.total, 0);
+    let fixture = fixture.reopen();
+    assert_eq!(fixture.catalogue.purge_expired("test").unwrap().len(), 3);
+}
+
+#[test]
 fn renewal_before_expiry_extends_from_the_renewal_date() {
     let fixture = Fixture::new();
     let id = fixture.add(need("Renewed early"));

@@ -630,3 +630,32 @@ fn lifespans_are_configurable_per_kind() {
         Some(common::start_time() + chrono::Months::new(6))
     );
 }
+
+#[test]
+fn a_stopping_portal_leaves_reminders_outstanding_for_the_next_start() {
+    let fixture = Fixture::new();
+    let first = fixture.add(need("Clearance in Xieng Khouang"));
+    fixture.add(need("Risk education in Savannakhet"));
+    fixture
+        .clock
+        .set(expiry(&fixture, &first) - Duration::days(30));
+    let mailer = outbox(&fixture);
+    assert_eq!(
+        reminders::prepare_due(&fixture.catalogue, &settings())
+            .unwrap()
+            .len(),
+        2
+    );
+    fixture.catalogue.stop_background_work();
+    assert!(
+        reminders::deliver_outstanding(&fixture.catalogue, &mailer)
+            .unwrap()
+            .is_empty()
+    );
+    assert!(outbox_files(&fixture).is_empty());
+
+    let fixture = fixture.reopen();
+    let delivered = reminders::deliver_outstanding(&fixture.catalogue, &mailer).unwrap();
+    assert_eq!(delivered.len(), 2);
+    assert_eq!(outbox_files(&fixture).len(), 2);
+}
