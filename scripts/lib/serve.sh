@@ -76,28 +76,26 @@ start_serve() {
   "$PORTAL_BIN" --data-dir "$data" --index-dir "$data.index" serve --addr 127.0.0.1:0 "$@" \
     >"$work/serve.out" 2>>"$work/serve.err" &
   serve_pid=$!
-  local waited=0 limit=$((${SERVE_START_SECONDS:-600} * 10)) line
-  while :; do
-    line=$(grep -m 1 -o 'listening on http://127\.0\.0\.1:[0-9]*' "$work/serve.out" || true)
-    [ -n "$line" ] && break
-    kill -0 "$serve_pid" 2>/dev/null ||
-      fail "portal serve stopped while starting: $(tail -n 5 "$work/serve.err")"
-    waited=$((waited + 1))
-    [ "$waited" -lt "$limit" ] || fail "portal serve did not listen within $((limit / 10)) s"
-    sleep 0.1
-  done
-  serve_url=${line#listening on }
+  wait_for_line "$work/serve.out" 'listening on http://127\.0\.0\.1:[0-9]*' "listen"
+  serve_url=$(grep -m 1 -o 'listening on http://127\.0\.0\.1:[0-9]*' "$work/serve.out")
+  serve_url=${serve_url#listening on }
 }
 
 # wait_up_to_date: waits until the server has dealt with what expired or fell due before it
 # started (its first round of archiving and reminders), so that a measurement sees it settled.
 wait_up_to_date() {
+  wait_for_line "$work/serve.err" 'expiries and reminders up to date' "catch up"
+}
+
+# wait_for_line FILE PATTERN WHAT: waits until the server writes a line matching PATTERN to
+# FILE; fails if it stops first, or after SERVE_START_SECONDS (600) with "did not WHAT".
+wait_for_line() {
   local waited=0 limit=$((${SERVE_START_SECONDS:-600} * 10))
-  until grep -q 'expiries and reminders up to date' "$work/serve.err"; do
+  until grep -q -- "$2" "$1"; do
     kill -0 "$serve_pid" 2>/dev/null ||
       fail "portal serve stopped while starting: $(tail -n 5 "$work/serve.err")"
     waited=$((waited + 1))
-    [ "$waited" -lt "$limit" ] || fail "portal serve did not catch up within $((limit / 10)) s"
+    [ "$waited" -lt "$limit" ] || fail "portal serve did not $3 within $((limit / 10)) s"
     sleep 0.1
   done
 }

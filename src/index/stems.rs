@@ -154,18 +154,24 @@ mod tests {
         out
     }
 
+    /// The stemmer alone, and with its memory, after the same tokenizer and lower-casing.
+    fn analyzers() -> (TextAnalyzer, TextAnalyzer) {
+        let plain = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(Stemmer::new(Language::English))
+            .build();
+        let cached = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(CachedStemmer)
+            .build();
+        (plain, cached)
+    }
+
     #[test]
     fn stems_exactly_as_the_stemmer_does_on_first_and_later_sight() {
         let text = "Rehabilitation centres rehabilitating survivors; happy surveys, \
                     surveyed and surveying: clearance cleared clearing, rehabilitation again";
-        let mut plain = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(LowerCaser)
-            .filter(Stemmer::new(Language::English))
-            .build();
-        let mut cached = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(LowerCaser)
-            .filter(CachedStemmer)
-            .build();
+        let (mut plain, mut cached) = analyzers();
         let expected = tokens(&mut plain, text);
         assert_eq!(tokens(&mut cached, text), expected);
         // The second time every word comes from memory.
@@ -181,14 +187,7 @@ mod tests {
             .map(|n| format!("survey{n}ing"))
             .find(|w| slot_of(w) == slot_of(&first))
             .expect("a colliding word");
-        let mut plain = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(LowerCaser)
-            .filter(Stemmer::new(Language::English))
-            .build();
-        let mut cached = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(LowerCaser)
-            .filter(CachedStemmer)
-            .build();
+        let (mut plain, mut cached) = analyzers();
         let text = format!("{first} {second} {first} {second} {second} {first}");
         assert_eq!(tokens(&mut cached, &text), tokens(&mut plain, &text));
     }
