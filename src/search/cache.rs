@@ -71,13 +71,13 @@ impl ResultCache {
         if !self.is_on() {
             return None;
         }
+        let key = key(request);
         let mut pages = self.lock();
         if pages.tag != tag {
             return None;
         }
         pages.uses += 1;
         let uses = pages.uses;
-        let key = key(request);
         let entry = pages.entries.get_mut(&key)?;
         if entry.computed_at <= now && now < entry.holds_until {
             entry.last_used = uses;
@@ -104,6 +104,7 @@ impl ResultCache {
         if !self.is_on() || holds_until <= now || bytes > self.budget / 4 {
             return;
         }
+        let key = key(request);
         let mut pages = self.lock();
         if tag < pages.tag {
             return;
@@ -122,7 +123,7 @@ impl ResultCache {
             last_used: pages.uses,
         };
         pages.bytes += bytes;
-        if let Some(replaced) = pages.entries.insert(key(request), entry) {
+        if let Some(replaced) = pages.entries.insert(key, entry) {
             pages.bytes -= replaced.bytes;
         }
         if pages.bytes > self.budget {
