@@ -1,11 +1,12 @@
 //! Search timings at large sizes, on a catalogue kept between runs (loading a million
 //! submissions takes minutes, so it is loaded once):
 //!
-//!     cargo bench --bench at_scale -- FOLDER [SIZE] [ROUNDS]
+//!     cargo bench --bench at_scale -- FOLDER [SIZE] [ROUNDS] [CLASS]
 //!
 //! The first run fills FOLDER with SIZE demo submissions (default 1,000,000), all published
 //! at once; later runs reopen it. Each query class then runs ROUNDS times (default 30) and its
-//! p50 and p99 are printed, with the time to open the catalogue and the process's peak memory.
+//! p50 and p99 are printed, with the time to open the catalogue and the process's peak memory. CLASS, when
+//! given, runs only the classes whose name contains it (for profiling one).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -28,7 +29,7 @@ fn main() {
         .filter(|a| a != "--bench")
         .collect();
     let Some(folder) = args.first().map(PathBuf::from) else {
-        eprintln!("usage: cargo bench --bench at_scale -- FOLDER [SIZE] [ROUNDS]");
+        eprintln!("usage: cargo bench --bench at_scale -- FOLDER [SIZE] [ROUNDS] [CLASS]");
         return;
     };
     let size: usize = args
@@ -36,6 +37,7 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000_000);
     let rounds: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(30);
+    let only = args.get(3).cloned().unwrap_or_default();
     let now = chrono::DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z")
         .expect("fixed date")
         .to_utc();
@@ -79,7 +81,7 @@ fn main() {
         "search tables: {:.1} ms",
         started.elapsed().as_secs_f64() * 1e3
     );
-    for (name, request) in cases() {
+    for (name, request) in cases().into_iter().filter(|(name, _)| name.contains(&only)) {
         let mut times = Vec::with_capacity(rounds);
         let mut total = 0;
         for _ in 0..rounds {

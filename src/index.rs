@@ -35,7 +35,7 @@ use crate::submission::{Status, Submission, Vocabulary, parse_id};
 
 /// Bump when the schema or the meaning of an indexed value changes: an index built with another
 /// version is rebuilt on open.
-const SCHEMA_VERSION: u32 = 2;
+const SCHEMA_VERSION: u32 = 3;
 const TOKENIZER: &str = "portal_en";
 const CURRENT: &str = "CURRENT";
 /// Heap for the long-lived writer of a running portal.
@@ -75,10 +75,13 @@ pub type Result<T, E = IndexError> = std::result::Result<T, E>;
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
     pub id: Field,
+    /// The title on its own, for `title:` searches.
     pub title: Field,
-    pub summary: Field,
-    pub description: Field,
-    pub submitter: Field,
+    /// Every text a keyword may match (title, summary, description, the submitter's name) in
+    /// one field, each value apart from the next so that no phrase spans two: a word is one
+    /// list of postings, not one per field. The title is in it twice, so that its words count
+    /// for more in the ranking at no cost to a search.
+    pub text: Field,
     pub kind: Field,
     pub status: Field,
     /// Countries (ordinal in the code list), regions (`REGION_BASE + M49`) and `GLOBAL_PLACE`.
@@ -127,9 +130,7 @@ fn schema() -> (Schema, Fields) {
     let fields = Fields {
         id: builder.add_text_field("id", STRING | STORED),
         title: builder.add_text_field("title", text.clone()),
-        summary: builder.add_text_field("summary", text.clone()),
-        description: builder.add_text_field("description", text.clone()),
-        submitter: builder.add_text_field("submitter", text),
+        text: builder.add_text_field("text", text),
         kind: builder.add_u64_field(names::KIND, code()),
         status: builder.add_u64_field(names::STATUS, code()),
         place: builder.add_u64_field(names::PLACE, code()),
@@ -509,9 +510,15 @@ pub fn document(fields: &Fields, submission: &Submission) -> TantivyDocument {
     let mut doc = TantivyDocument::new();
     doc.add_text(fields.id, &submission.id);
     doc.add_text(fields.title, &submission.title);
-    doc.add_text(fields.summary, &submission.summary);
-    doc.add_text(fields.description, &submission.description);
-    doc.add_text(fields.submitter, &submission.submitter.organisation);
+    for text in [
+        &submission.title,
+        &submission.title,
+        &submission.summary,
+        &submission.description,
+        &submission.submitter.organisation,
+    ] {
+        doc.add_text(fields.text, text);
+    }
     doc.add_u64(fields.kind, submission.kind.ordinal());
     doc.add_u64(fields.status, submission.status.ordinal());
     for place in places(submission) {

@@ -77,15 +77,13 @@ pub fn matches(
         .collect();
     let words = significant_words(subject);
     for word in &words {
-        for field in [fields.title, fields.summary, fields.description] {
-            clauses.push((
-                Occur::Should,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(field, word),
-                    IndexRecordOption::WithFreqs,
-                )),
-            ));
-        }
+        clauses.push((
+            Occur::Should,
+            Box::new(TermQuery::new(
+                Term::from_field_text(fields.text, word),
+                IndexRecordOption::WithFreqs,
+            )),
+        ));
     }
     let query = BooleanQuery::new(clauses);
     let searcher = index.searcher();

@@ -347,18 +347,9 @@ pub fn search_in(
     let offset = request.offset.min(MAX_OFFSET);
     let (page, text_query) = run_plan(index, searcher, request, now, offset + limit, true)?;
 
-    // One generator per text field: a generator only knows the words that occur in its own
-    // field, and the snippet text (summary and description) may match through either.
-    let snippets: Vec<SnippetGenerator> = match &text_query {
-        Some(query) => [fields.description, fields.summary, fields.title]
-            .into_iter()
-            .filter_map(|field| SnippetGenerator::create(searcher, &**query, field).ok())
-            .map(|mut generator| {
-                generator.set_max_num_chars(200);
-                generator
-            })
-            .collect(),
-        None => Vec::new(),
+    let snippets = match &text_query {
+        Some(query) => snippet_generator(index, searcher, &**query),
+        None => None,
     };
     let mut hits = Vec::with_capacity(limit);
     for (score, address) in page.best.into_iter().skip(offset) {
@@ -368,7 +359,7 @@ pub fn search_in(
         let Some(submission) = snapshot.get(&id)? else {
             continue;
         };
-        let snippet = make_snippet(&snippets, &submission);
+        let snippet = make_snippet(snippets.as_ref(), &submission);
         hits.push(Hit {
             submission,
             score,
@@ -487,13 +478,49 @@ fn stored_id(searcher: &Searcher, fields: &Fields, address: DocAddress) -> Resul
         .map(str::to_string))
 }
 
-fn make_snippet(generators: &[SnippetGenerator], submission: &Submission) -> Snippet {
+/// What marks the words of `query` in a snippet, over the `text` field: its words, from
+/// whichever text field they were asked of (`title:` included).
+fn snippet_generator(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    query: &dyn Query,
+) -> Option<SnippetGenerator> {
+    let fields = index.fields();
+    let words: Vec<(Occur, Box<dyn Query>)> = words_of(fields, query)
+        .into_iter()
+        .map(|word| {
+            let term = Term::from_field_text(fields.text, &word);
+            let query = TermQuery::new(term, IndexRecordOption::Basic);
+            (Occur::Should, Box::new(query) as Box<dyn Query>)
+        })
+        .collect();
+    let mut generator =
+        SnippetGenerator::create(searcher, &BooleanQuery::new(words), fields.text).ok()?;
+    generator.set_max_num_chars(200);
+    Some(generator)
+}
+
+/// The words (analysed terms) a query asks of the text fields, once each.
+fn words_of(fields: &Fields, query: &dyn Query) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    query.query_terms(&mut |term, _| {
+        if (term.field() == fields.text || term.field() == fields.title)
+            && let Some(word) = term.value().as_str()
+            && !words.iter().any(|w| w == word)
+        {
+            words.push(word.to_string());
+        }
+    });
+    words
+}
+
+fn make_snippet(generator: Option<&SnippetGenerator>, submission: &Submission) -> Snippet {
     let text = if submission.summary.is_empty() {
         submission.description.clone()
     } else {
         format!("{}\n{}", submission.summary, submission.description)
     };
-    for generator in generators {
+    if let Some(generator) = generator {
         let snippet = generator.snippet(&text);
         if !snippet.is_empty() {
             // Mark text cut off at either end, shifting the highlights past the mark.
@@ -565,25 +592,15 @@ fn published_expiring_ids(
     Ok(ids)
 }
 
-/// The keyword query, parsed leniently: malformed syntax never fails a search.
+/// The keyword query, parsed leniently: malformed syntax never fails a search. Words are
+/// looked for in every text field at once (the `text` field); `title:` asks the title alone.
 pub fn text_query(index: &SearchIndex, text: &str) -> Box<dyn Query> {
     if text.trim().is_empty() {
         return Box::new(AllQuery);
     }
     let fields = index.fields();
-    let mut parser = QueryParser::for_index(
-        index.tantivy(),
-        vec![
-            fields.title,
-            fields.summary,
-            fields.description,
-            fields.submitter,
-        ],
-    );
+    let mut parser = QueryParser::for_index(index.tantivy(), vec![fields.text]);
     parser.set_conjunction_by_default();
-    parser.set_field_boost(fields.title, 3.0);
-    parser.set_field_boost(fields.summary, 1.5);
-    parser.set_field_boost(fields.submitter, 1.5);
     let (query, _errors) = parser.parse_query_lenient(text);
     query
 }

@@ -98,6 +98,58 @@ fn phrases_and_boolean_operators_work() {
 }
 
 #[test]
+fn keywords_reach_every_text_field_but_phrases_stay_within_one() {
+    let fixture = Fixture::new();
+    let mut a = need("Mine risk");
+    a.summary = "Education for returnees.".into();
+    a.description = "Marking of hazardous areas.".into();
+    let mut b = need("Survey of hazardous areas");
+    b.description = "Mine risk education in the border districts.".into();
+    b.submitter.organisation = "Humanity Survey Group".into();
+    fixture.import(vec![a, b]);
+    // The title of one and the summary of the other: no phrase across two fields.
+    check(
+        &fixture,
+        "\"risk education\"",
+        &["Survey of hazardous areas"],
+    );
+    // Words in any field, the submitter's name included.
+    check(&fixture, "returnees marking", &["Mine risk"]);
+    check(&fixture, "humanity", &["Survey of hazardous areas"]);
+    // `title:` asks the title alone, and its word is still marked in the snippet.
+    check(&fixture, "title:survey", &["Survey of hazardous areas"]);
+    let results = search(&fixture, "title:hazardous", Filters::default());
+    assert_eq!(titles(&results), ["Survey of hazardous areas"]);
+    assert!(
+        results.hits[0]
+            .snippet
+            .to_html()
+            .contains("<b>hazardous</b>")
+    );
+}
+
+#[test]
+fn words_in_the_title_rank_first() {
+    let fixture = Fixture::new();
+    // The word once in each, in a short text and in a title with a long text.
+    let mut a = need("Clearance");
+    a.description = "Prosthetics are out of scope.".into();
+    let mut b = need("Prosthetics for survivors");
+    b.description = "Technical survey, marking and fencing of the workshops, the storage \
+        sites and the roads that lead to them, in the four northern provinces, with the \
+        communities and the local authorities, over three years."
+        .into();
+    fixture.import(vec![a, b]);
+    let results = search(&fixture, "prosthetics", Filters::default());
+    let ranked: Vec<&str> = results
+        .hits
+        .iter()
+        .map(|h| h.submission.title.as_str())
+        .collect();
+    assert_eq!(ranked, ["Prosthetics for survivors", "Clearance"]);
+}
+
+#[test]
 fn malformed_queries_never_fail() {
     let fixture = keyword_fixture();
     for text in [
