@@ -31,7 +31,7 @@ pub mod table;
 
 use crate::codes;
 use crate::store::{Store, StoreError};
-use crate::submission::{Status, Submission, Vocabulary, parse_id};
+use crate::submission::{Kind, Status, Submission, Vocabulary, format_id, parse_id};
 
 /// Bump when the schema or the meaning of an indexed value changes: an index built with another
 /// version is rebuilt on open.
@@ -553,14 +553,24 @@ pub fn document(fields: &Fields, submission: &Submission) -> TantivyDocument {
     doc
 }
 
-/// A number unique to each well-formed id: kind, year and number packed together.
+/// A number unique to each id in the portal's own form (`NEED-2026-0042`): kind, year and
+/// number packed together, so that [`id_of_serial`] gives the id back without reading the
+/// document. `u64::MAX` for any other id.
 pub fn serial(id: &str) -> u64 {
     match parse_id(id) {
-        Some((kind, year, number)) => {
+        Some((kind, year, number)) if format_id(kind, year, number) == id => {
             (kind.ordinal() << 56) | (u64::from(year.unsigned_abs()) << 32) | u64::from(number)
         }
-        None => u64::MAX,
+        _ => u64::MAX,
     }
+}
+
+/// The id a [`serial`] was made from; `None` for `u64::MAX` (an id of another form).
+pub fn id_of_serial(serial: u64) -> Option<String> {
+    let kind = *Kind::ALL.get(usize::try_from(serial >> 56).ok()?)?;
+    let year = i32::try_from((serial >> 32) & 0xFF_FFFF).ok()?;
+    let number = serial as u32;
+    Some(format_id(kind, year, number))
 }
 
 /// The `place` values of a submission: its countries, its regions and whether it is global.
@@ -650,4 +660,26 @@ fn folder_size(folder: &Path) -> u64 {
                 .sum()
         })
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_serial_gives_back_the_id_it_was_made_from() {
+        for id in [
+            "NEED-2026-0042",
+            "FUND-1999-123456",
+            "PROJECT-9999-0000",
+            "OFFER-2027-4294967295",
+        ] {
+            assert_eq!(id_of_serial(serial(id)).as_deref(), Some(id), "{id}");
+        }
+        // Ids of another form have no serial of their own: they are read from the document.
+        for id in ["NEED-2026-00042", "NEED-2026-42", "need-2026-0042", "X"] {
+            assert_eq!(serial(id), u64::MAX, "{id}");
+        }
+        assert_eq!(id_of_serial(u64::MAX), None);
+    }
 }

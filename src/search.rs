@@ -18,13 +18,13 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::codes::{self, Country, Region};
-use crate::index::{Fields, GLOBAL_PLACE, SearchIndex, region_place};
+use crate::index::{Fields, GLOBAL_PLACE, SearchIndex, id_of_serial, region_place};
 use crate::store::{Reader, Store, StoreError};
 use crate::submission::{Area, Assistance, Kind, Status, Submission, SubmitterType, Vocabulary};
-use page::{Page, PageCollector, Plan, Ranking};
+use page::{Page, PageCollector, PageHit, Plan, Ranking};
 
 /// The most hits one page may hold.
 pub const MAX_PAGE_SIZE: usize = 100;
@@ -352,8 +352,8 @@ pub fn search_in(
         None => None,
     };
     let mut hits = Vec::with_capacity(limit);
-    for (score, address) in page.best.into_iter().skip(offset) {
-        let Some(id) = stored_id(searcher, fields, address)? else {
+    for hit in page.best.into_iter().skip(offset) {
+        let Some(id) = hit_id(searcher, fields, &hit)? else {
             continue;
         };
         let Some(submission) = snapshot.get(&id)? else {
@@ -362,7 +362,7 @@ pub fn search_in(
         let snippet = make_snippet(snippets.as_ref(), &submission);
         hits.push(Hit {
             submission,
-            score,
+            score: hit.score,
             snippet,
         });
     }
@@ -424,16 +424,24 @@ pub fn all_ids(
 fn stored_ids(
     searcher: &Searcher,
     fields: &Fields,
-    hits: impl IntoIterator<Item = (Score, DocAddress)>,
+    hits: impl IntoIterator<Item = PageHit>,
 ) -> Result<Vec<String>> {
     let hits = hits.into_iter();
     let mut ids = Vec::with_capacity(hits.size_hint().0);
-    for (_, address) in hits {
-        if let Some(id) = stored_id(searcher, fields, address)? {
+    for hit in hits {
+        if let Some(id) = hit_id(searcher, fields, &hit)? {
             ids.push(id);
         }
     }
     Ok(ids)
+}
+
+/// A hit's submission id: from its serial, or, for an id of another form, its document.
+fn hit_id(searcher: &Searcher, fields: &Fields, hit: &PageHit) -> Result<Option<String>> {
+    match id_of_serial(hit.serial) {
+        Some(id) => Ok(Some(id)),
+        None => stored_id(searcher, fields, hit.address),
+    }
 }
 
 /// One pass over what the keywords match (everything when there are none): the total, the

@@ -409,14 +409,24 @@ impl Best {
     }
 }
 
+/// One of the best hits.
+#[derive(Debug, Clone, Copy)]
+pub struct PageHit {
+    /// 0 when not ranked by score.
+    pub score: Score,
+    pub address: DocAddress,
+    /// Its `index::serial`, from which its id follows (`u64::MAX`: read it from the document).
+    pub serial: u64,
+}
+
 /// What one pass yields.
 #[derive(Debug)]
 pub struct Page {
     /// How many documents pass every condition.
     pub total: u64,
     pub counts: FacetCounts,
-    /// The best hits, best first, with their scores (0 when not ranked by score).
-    pub best: Vec<(Score, DocAddress)>,
+    /// The best hits, best first.
+    pub best: Vec<PageHit>,
     /// The earliest expiry ([`row_time`]) among the documents the plan admitted: until then,
     /// with nothing written, the same search gives the same page.
     pub earliest_expiry: u32,
@@ -537,18 +547,19 @@ impl Collector for PageCollector {
 }
 
 /// Best first, with the score where the ranking is by score.
-fn ranked(best: Best, ranking: Ranking) -> Vec<(Score, DocAddress)> {
+fn ranked(best: Best, ranking: Ranking) -> Vec<PageHit> {
     let mut candidates: Vec<Candidate> = best.heap.into_iter().map(|r| r.0).collect();
     candidates.sort_unstable_by(|a, b| b.cmp(a));
     candidates
         .into_iter()
-        .map(|c| {
-            let score = if ranking == Ranking::Score {
+        .map(|c| PageHit {
+            score: if ranking == Ranking::Score {
                 f32::from_bits(unordered_f32(c.key as u32))
             } else {
                 0.0
-            };
-            (score, DocAddress::new(c.segment, c.doc))
+            },
+            address: DocAddress::new(c.segment, c.doc),
+            serial: c.serial.0,
         })
         .collect()
 }
