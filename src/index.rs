@@ -43,8 +43,8 @@ const WRITER_HEAP: usize = 64 * 1024 * 1024;
 /// Heap for a full rebuild.
 const REBUILD_HEAP: usize = 256 * 1024 * 1024;
 
-/// From how many documents a search uses every core.
-const PARALLEL_FROM_DOCS: u64 = 100_000;
+/// From how many documents a pass goes over a search uses every core.
+const PARALLEL_FROM_DOCS: u64 = 10_000;
 
 /// One search thread per core.
 fn search_threads() -> usize {
@@ -192,6 +192,8 @@ pub struct SearchIndex {
     serial: Executor,
     /// Unique to this opening of an index in this process (a reindex opens a new one).
     instance: u64,
+    /// From how many documents a pass goes over it uses every core ([`PARALLEL_FROM_DOCS`]).
+    parallel_from_docs: AtomicU64,
 }
 
 /// The next [`SearchIndex::instance`].
@@ -309,6 +311,7 @@ impl SearchIndex {
             parallel: Executor::multi_thread(search_threads(), "portal-search-")?,
             serial: Executor::single_thread(),
             instance: NEXT_INSTANCE.fetch_add(1, Ordering::Relaxed),
+            parallel_from_docs: AtomicU64::new(PARALLEL_FROM_DOCS),
         })
     }
 
@@ -405,16 +408,24 @@ impl SearchIndex {
         self.tables.for_searcher(searcher)
     }
 
-    /// Where to search `searcher`'s segments: on every core when there are several segments
-    /// and enough documents to repay handing work to other threads; on the caller's thread
-    /// otherwise (a catalogue of a few thousand submissions answers faster without the
-    /// hand-over, and its one segment could not be split anyway).
-    pub fn executor(&self, searcher: &Searcher) -> &Executor {
-        if searcher.segment_readers().len() > 1 && searcher.num_docs() >= PARALLEL_FROM_DOCS {
+    /// Where to search `searcher`'s segments for a pass over about `docs` documents: on every
+    /// core when there are several segments and enough documents to repay handing work to
+    /// other threads (waking them costs about as much as passing over a few thousand
+    /// documents); on the caller's thread otherwise (a catalogue of a few thousand
+    /// submissions, or a rare word in a large one, answers faster without the hand-over).
+    pub fn executor(&self, searcher: &Searcher, docs: u64) -> &Executor {
+        let from = self.parallel_from_docs.load(Ordering::Relaxed);
+        if searcher.segment_readers().len() > 1 && docs >= from {
             &self.parallel
         } else {
             &self.serial
         }
+    }
+
+    /// Sets from how many documents a pass uses every core (0: always, with several
+    /// segments), so that tests can check that both ways give the same results.
+    pub fn set_parallel_from_docs(&self, docs: u64) {
+        self.parallel_from_docs.store(docs, Ordering::Relaxed);
     }
 
     /// Builds the value tables of the current segments now, so the first search after an

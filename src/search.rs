@@ -462,9 +462,9 @@ fn run_plan(
         plan = plan.without_facets();
     }
     let collector = PageCollector::new(plan, index.tables(searcher)?, want);
-    let executor = index.executor(searcher);
     if has_keywords {
         let query = text_query(index, &request.text);
+        let executor = index.executor(searcher, largest_doc_freq(searcher, &*query)?);
         let scoring = if ranking.needs_score() {
             EnableScoring::enabled_from_searcher(searcher)
         } else {
@@ -473,8 +473,21 @@ fn run_plan(
         let page = searcher.search_with_executor(&*query, &collector, executor, scoring)?;
         Ok((page, Some(query)))
     } else {
+        let executor = index.executor(searcher, searcher.num_docs());
         Ok((collector.scan(searcher, executor)?, None))
     }
+}
+
+/// How many documents hold the most frequent word of `query`: a bound on how many the pass
+/// meets (a conjunction meets fewer, a disjunction up to the sum).
+fn largest_doc_freq(searcher: &Searcher, query: &dyn Query) -> Result<u64> {
+    let mut terms = Vec::new();
+    query.query_terms(&mut |term, _| terms.push(term.clone()));
+    let mut largest = 0;
+    for term in &terms {
+        largest = largest.max(searcher.doc_freq(term)?);
+    }
+    Ok(largest)
 }
 
 /// The submission id of an indexed document.

@@ -381,6 +381,12 @@ fn random_searches_agree_with_a_plain_pass_over_the_store() {
         let lean = fixture.catalogue.search_id_page(&request).unwrap();
         assert_eq!(lean.total, got.total, "{context}");
         assert_eq!(lean.ids, page, "{context}");
+        // The segments searched on every core give the same page as on one thread.
+        let index = fixture.catalogue.index();
+        index.set_parallel_from_docs(0);
+        let parallel = fixture.catalogue.search(&request);
+        index.set_parallel_from_docs(u64::MAX);
+        assert_eq!(parallel.unwrap(), got, "{context}");
         if got.total > 0 {
             nonempty += 1;
         }
