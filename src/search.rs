@@ -405,7 +405,7 @@ pub fn id_page(index: &SearchIndex, request: &SearchRequest, now: DateTime<Utc>)
     Ok(IdPage {
         total: page.total,
         offset,
-        ids: stored_ids(&searcher, index.fields(), best)?,
+        ids: hit_ids(&searcher, index.fields(), best)?,
     })
 }
 
@@ -418,10 +418,10 @@ pub fn all_ids(
 ) -> Result<Vec<String>> {
     let searcher = index.searcher();
     let (page, _) = run_plan(index, &searcher, request, now, usize::MAX, false)?;
-    stored_ids(&searcher, index.fields(), page.best)
+    hit_ids(&searcher, index.fields(), page.best)
 }
 
-fn stored_ids(
+fn hit_ids(
     searcher: &Searcher,
     fields: &Fields,
     hits: impl IntoIterator<Item = PageHit>,
@@ -483,11 +483,9 @@ fn run_plan(
 fn largest_doc_freq(searcher: &Searcher, query: &dyn Query) -> Result<u64> {
     let mut terms = Vec::new();
     query.query_terms(&mut |term, _| terms.push(term.clone()));
-    let mut largest = 0;
-    for term in &terms {
-        largest = largest.max(searcher.doc_freq(term)?);
-    }
-    Ok(largest)
+    terms
+        .iter()
+        .try_fold(0, |largest, term| Ok(largest.max(searcher.doc_freq(term)?)))
 }
 
 /// The submission id of an indexed document.
