@@ -5,8 +5,8 @@
 //!
 //! The first run fills FOLDER with SIZE demo submissions (default 1,000,000), all published
 //! at once; later runs reopen it. Each query class then runs ROUNDS times (default 30) and its
-//! p50 and p99 are printed, with the time to open the catalogue and the process's peak memory. CLASS, when
-//! given, runs only the classes whose name contains it (for profiling one).
+//! p50 and p99 are printed, with the time to open the catalogue and the process's peak memory.
+//! CLASS, when given, runs only the classes whose name contains it (for profiling one).
 
 use std::path::PathBuf;
 use std::sync::Arc;
