@@ -470,7 +470,8 @@ fn run_plan(
         } else {
             EnableScoring::disabled_from_searcher(searcher)
         };
-        let page = searcher.search_with_executor(&*query, &collector, executor, scoring)?;
+        let weight = query.weight(scoring)?;
+        let page = collector.run(searcher, &*weight, executor)?;
         Ok((page, Some(query)))
     } else {
         let executor = index.executor(searcher, searcher.num_docs());

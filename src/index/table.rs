@@ -17,9 +17,9 @@ use tantivy::{DocId, Searcher, SegmentReader};
 use super::names;
 use crate::search::FundingBand;
 
-/// `usd` of a row that names no amount.
+/// The amount of a document that names none.
 pub const NO_AMOUNT: f64 = f64::NAN;
-/// `renewed` of a row never renewed.
+/// The renewal time of a document never renewed.
 pub const NEVER: u32 = 0;
 /// `expires` of a row that never expires.
 pub const NO_EXPIRY: u32 = u32::MAX;
@@ -35,20 +35,15 @@ pub fn row_time(seconds: i64) -> u32 {
     seconds.clamp(1, i64::from(NO_EXPIRY) - 1) as u32
 }
 
-/// One document's values, in half a cache line: a search that meets the document reads 32
-/// bytes, whatever it filters, counts or sorts by, and a pass over neighbouring documents
-/// reads two per line. (What only breaks ties, the serial, is kept beside the rows.)
+/// What every search reads of one document, in a quarter of a cache line: a search that
+/// meets the document reads these 16 bytes, and a pass over neighbouring documents reads four
+/// per line. What only some searches need (the amount, publication and renewal times, the
+/// tie-breaking serial) is kept beside the rows, one column each.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[repr(C, align(32))]
+#[repr(C, align(16))]
 pub struct Row {
-    /// The amount in USD, or [`NO_AMOUNT`].
-    pub usd: f64,
     /// [`row_time`] of the expiry; [`NO_EXPIRY`] when it never expires.
     pub expires: u32,
-    /// [`row_time`] of publication (or receipt, when never published).
-    pub published: u32,
-    /// [`row_time`] of the last renewal, or [`NEVER`].
-    pub renewed: u32,
     /// The place values (country ordinals, regions, `GLOBAL_PLACE`) when they fit here;
     /// otherwise where their count and then they start in `spilled`, as two halves of a `u32`.
     places: [u16; INLINE_PLACES],
@@ -65,7 +60,7 @@ pub struct Row {
     pub band: u8,
 }
 
-const _: () = assert!(size_of::<Row>() == 32, "a row is half a cache line");
+const _: () = assert!(size_of::<Row>() == 16, "a row is a quarter of a cache line");
 
 /// The rows of one segment, indexed by document id.
 #[derive(Debug)]
@@ -74,6 +69,12 @@ pub struct SegmentTable {
     /// Each document's number unique to its submission (`index::serial`), to break ties in
     /// sorted pages: read only for documents that may enter a page.
     pub serials: Vec<u64>,
+    /// The amount in USD, or [`NO_AMOUNT`]: for the amount filter and sort.
+    pub usd: Vec<f64>,
+    /// [`row_time`] of publication (or receipt, when never published): for the date sort.
+    pub published: Vec<u32>,
+    /// [`row_time`] of the last renewal, or [`NEVER`]: for the "renewed within" filter.
+    pub renewed: Vec<u32>,
     /// The place values of rows with more than fit inline, each row's count and then its
     /// values, one row's after the other.
     spilled: Vec<u16>,
@@ -95,8 +96,12 @@ impl SegmentTable {
         let renewed = fast.i64(names::RENEWED)?;
         let serial = fast.u64(names::SERIAL)?;
 
-        let mut rows = Vec::with_capacity(segment.max_doc() as usize);
-        let mut serials = Vec::with_capacity(segment.max_doc() as usize);
+        let docs = segment.max_doc() as usize;
+        let mut rows = Vec::with_capacity(docs);
+        let mut serials = Vec::with_capacity(docs);
+        let mut usds = Vec::with_capacity(docs);
+        let mut publications = Vec::with_capacity(docs);
+        let mut renewals = Vec::with_capacity(docs);
         let mut spilled = Vec::new();
         let mut places: Vec<u16> = Vec::new();
         for doc in 0..segment.max_doc() {
@@ -121,13 +126,10 @@ impl SegmentTable {
             };
             let amount = usd.first(doc);
             rows.push(Row {
-                usd: amount.unwrap_or(NO_AMOUNT),
                 expires: expires
                     .first(doc)
                     .filter(|t| *t != i64::MAX)
                     .map_or(NO_EXPIRY, row_time),
-                published: row_time(published.first(doc).unwrap_or(0)),
-                renewed: renewed.first(doc).map_or(NEVER, row_time),
                 places: inline,
                 places_len,
                 status: small(&status, doc),
@@ -138,10 +140,16 @@ impl SegmentTable {
                 band: FundingBand::of(amount).position() as u8,
             });
             serials.push(serial.first(doc).unwrap_or(u64::MAX));
+            usds.push(amount.unwrap_or(NO_AMOUNT));
+            publications.push(row_time(published.first(doc).unwrap_or(0)));
+            renewals.push(renewed.first(doc).map_or(NEVER, row_time));
         }
         Ok(SegmentTable {
             rows,
             serials,
+            usd: usds,
+            published: publications,
+            renewed: renewals,
             spilled,
         })
     }

@@ -11,7 +11,7 @@ use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::query::Weight;
 use tantivy::{DocAddress, DocId, Executor, Score, Searcher, SegmentReader};
 
 use super::{Audience, Facets, Filters, FundingBand, Place, Sort};
@@ -74,14 +74,29 @@ impl Ranking {
         self == Ranking::Score
     }
 
-    fn key(self, row: &Row, score: Score) -> u64 {
+    /// The key of document `doc` (whose row is `row`); `score` is called only when ranking by
+    /// score.
+    #[inline]
+    fn key(
+        self,
+        table: &SegmentTable,
+        doc: usize,
+        row: &Row,
+        score: impl FnOnce() -> Score,
+    ) -> u64 {
         match self {
-            Ranking::Score => u64::from(ordered_f32(score)),
-            Ranking::Newest => u64::from(row.published),
+            Ranking::Score => u64::from(ordered_f32(score())),
+            Ranking::Newest => u64::from(table.published[doc]),
             Ranking::ExpiringSoonest => !u64::from(row.expires),
-            // No amount sorts after every amount.
-            Ranking::LargestAmount if row.usd.is_nan() => 0,
-            Ranking::LargestAmount => ordered_f64(row.usd).max(1),
+            Ranking::LargestAmount => {
+                let usd = table.usd[doc];
+                // No amount sorts after every amount.
+                if usd.is_nan() {
+                    0
+                } else {
+                    ordered_f64(usd).max(1)
+                }
+            }
         }
     }
 }
@@ -174,10 +189,10 @@ impl Plan {
         self
     }
 
-    /// Whether the row may be seen at all and passes the validity filters, which narrow
-    /// every count.
+    /// Whether document `doc` (whose row is `row`) may be seen at all and passes the validity
+    /// filters, which narrow every count.
     #[inline]
-    fn admits(&self, row: &Row) -> bool {
+    fn admits(&self, table: &SegmentTable, doc: usize, row: &Row) -> bool {
         if let Some(now) = self.visible_after
             && (row.status != Status::Published.ordinal() as u8 || row.expires <= now)
         {
@@ -188,17 +203,18 @@ impl Plan {
         {
             return false;
         }
-        if let Some((from, until)) = self.renewed_within
-            && (row.renewed == NEVER || row.renewed < from || row.renewed > until)
-        {
-            return false;
+        if let Some((from, until)) = self.renewed_within {
+            let renewed = table.renewed[doc];
+            if renewed == NEVER || renewed < from || renewed > until {
+                return false;
+            }
         }
         true
     }
 
-    /// The dimensions whose filter the row fails.
+    /// The dimensions whose filter document `doc` fails (`row` and `places` are its own).
     #[inline]
-    fn failures(&self, row: &Row, places: &[u16]) -> u8 {
+    fn failures(&self, table: &SegmentTable, doc: usize, row: &Row, places: &[u16]) -> u8 {
         if self.active == 0 {
             return 0;
         }
@@ -215,10 +231,11 @@ impl Plan {
         if self.submitter_types != 0 && !has_bit(self.submitter_types, row.submitter_type) {
             failed |= SUBMITTER_TYPE;
         }
-        if let Some((min, max)) = self.usd
-            && !(row.usd >= min && row.usd <= max)
-        {
-            failed |= FUNDING;
+        if let Some((min, max)) = self.usd {
+            let usd = table.usd[doc];
+            if !(usd >= min && usd <= max) {
+                failed |= FUNDING;
+            }
         }
         if !self.places.is_empty()
             && !places.iter().any(|p| {
@@ -441,7 +458,7 @@ pub struct SegmentPage {
     earliest_expiry: u32,
 }
 
-/// The collector: runs the plan over the documents a keyword query matches.
+/// Runs a plan over the documents of a searcher's segments.
 pub struct PageCollector {
     plan: Arc<Plan>,
     tables: Arc<[Arc<SegmentTable>]>,
@@ -457,6 +474,43 @@ impl PageCollector {
         }
     }
 
+    /// Runs the plan over every live document `weight` matches; segments on `executor`.
+    /// Ranked by score, tantivy's own loop scores each document (a loop here, scoring only
+    /// the documents that pass the plan, was slower: it calls the scorer through a pointer);
+    /// otherwise the documents come a block at a time, unscored.
+    pub fn run(
+        &self,
+        searcher: &Searcher,
+        weight: &dyn Weight,
+        executor: &Executor,
+    ) -> tantivy::Result<Page> {
+        let segments = searcher.segment_readers();
+        let fruits = executor.map(
+            |(ord, segment): (usize, &SegmentReader)| {
+                let mut collector = self.for_segment(ord as u32, segment)?;
+                let alive = segment.alive_bitset();
+                if self.plan.ranking.needs_score() {
+                    weight.for_each(segment, &mut |doc, score| {
+                        if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                            collector.meet(doc, || score);
+                        }
+                    })?;
+                } else {
+                    weight.for_each_no_score(segment, &mut |docs| {
+                        for &doc in docs {
+                            if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                                collector.meet(doc, || 0.0);
+                            }
+                        }
+                    })?;
+                }
+                Ok(collector.harvest())
+            },
+            segments.iter().enumerate(),
+        )?;
+        Ok(self.merge(fruits))
+    }
+
     /// Runs the plan over every live document, for a search without keywords; segments on
     /// `executor`.
     pub fn scan(&self, searcher: &Searcher, executor: &Executor) -> tantivy::Result<Page> {
@@ -469,30 +523,15 @@ impl PageCollector {
                 let alive = segment.alive_bitset();
                 for doc in (0..segment.max_doc()).rev() {
                     if alive.is_none_or(|alive| alive.is_alive(doc)) {
-                        collector.collect(doc, 0.0);
+                        collector.meet(doc, || 0.0);
                     }
                 }
                 Ok(collector.harvest())
             },
             segments.iter().enumerate(),
         )?;
-        self.merge_fruits(fruits)
+        Ok(self.merge(fruits))
     }
-}
-
-pub struct PageSegmentCollector {
-    plan: Arc<Plan>,
-    table: Arc<SegmentTable>,
-    segment: u32,
-    total: u64,
-    counts: FacetCounts,
-    best: Best,
-    earliest_expiry: u32,
-}
-
-impl Collector for PageCollector {
-    type Fruit = Page;
-    type Child = PageSegmentCollector;
 
     fn for_segment(
         &self,
@@ -520,11 +559,7 @@ impl Collector for PageCollector {
         })
     }
 
-    fn requires_scoring(&self) -> bool {
-        self.plan.ranking.needs_score()
-    }
-
-    fn merge_fruits(&self, fruits: Vec<SegmentPage>) -> tantivy::Result<Page> {
+    fn merge(&self, fruits: Vec<SegmentPage>) -> Page {
         let mut total = 0;
         let mut counts = FacetCounts::new();
         let mut best = Best::new(self.want);
@@ -537,13 +572,24 @@ impl Collector for PageCollector {
                 best.offer(candidate);
             }
         }
-        Ok(Page {
+        Page {
             total,
             counts,
             best: ranked(best, self.plan.ranking),
             earliest_expiry,
-        })
+        }
     }
+}
+
+/// The plan's pass over one segment.
+struct PageSegmentCollector {
+    plan: Arc<Plan>,
+    table: Arc<SegmentTable>,
+    segment: u32,
+    total: u64,
+    counts: FacetCounts,
+    best: Best,
+    earliest_expiry: u32,
 }
 
 /// Best first, with the score where the ranking is by score.
@@ -572,29 +618,30 @@ fn unordered_f32(bits: u32) -> u32 {
     }
 }
 
-impl SegmentCollector for PageSegmentCollector {
-    type Fruit = SegmentPage;
-
+impl PageSegmentCollector {
+    /// Checks one document against the plan: counts it, and offers it to the page.
     #[inline]
-    fn collect(&mut self, doc: DocId, score: Score) {
-        let Some(row) = self.table.rows.get(doc as usize) else {
+    fn meet(&mut self, doc: DocId, score: impl FnOnce() -> Score) {
+        let table = &*self.table;
+        let at = doc as usize;
+        let Some(row) = table.rows.get(at) else {
             return;
         };
         let plan = &*self.plan;
-        if !plan.admits(row) {
+        if !plan.admits(table, at, row) {
             return;
         }
         self.earliest_expiry = self.earliest_expiry.min(row.expires);
-        let places = self.table.places_of(row);
-        let failed = plan.failures(row, places);
+        let places = table.places_of(row);
+        let failed = plan.failures(table, at, row, places);
         if failed == 0 {
             self.total += 1;
             if plan.facets {
                 self.counts.count(u8::MAX, row, places);
             }
-            let key = plan.ranking.key(row, score);
+            let key = plan.ranking.key(table, at, row, score);
             if self.best.may_take(key) {
-                let serial = self.table.serials.get(doc as usize).copied();
+                let serial = table.serials.get(at).copied();
                 self.best.offer(Candidate {
                     key,
                     serial: Reverse(serial.unwrap_or(u64::MAX)),
