@@ -74,18 +74,11 @@ impl Ranking {
         self == Ranking::Score
     }
 
-    /// The key of document `doc` (whose row is `row`); `score` is called only when ranking by
-    /// score.
+    /// The key of document `doc` (whose row is `row` and whose score is `score`).
     #[inline]
-    fn key(
-        self,
-        table: &SegmentTable,
-        doc: usize,
-        row: &Row,
-        score: impl FnOnce() -> Score,
-    ) -> u64 {
+    fn key(self, table: &SegmentTable, doc: usize, row: &Row, score: Score) -> u64 {
         match self {
-            Ranking::Score => u64::from(ordered_f32(score())),
+            Ranking::Score => u64::from(ordered_f32(score)),
             Ranking::Newest => u64::from(table.published[doc]),
             Ranking::ExpiringSoonest => !u64::from(row.expires),
             Ranking::LargestAmount => {
@@ -492,14 +485,14 @@ impl PageCollector {
                 if self.plan.ranking.needs_score() {
                     weight.for_each(segment, &mut |doc, score| {
                         if alive.is_none_or(|alive| alive.is_alive(doc)) {
-                            collector.meet(doc, || score);
+                            collector.meet(doc, score);
                         }
                     })?;
                 } else {
                     weight.for_each_no_score(segment, &mut |docs| {
                         for &doc in docs {
                             if alive.is_none_or(|alive| alive.is_alive(doc)) {
-                                collector.meet(doc, || 0.0);
+                                collector.meet(doc, 0.0);
                             }
                         }
                     })?;
@@ -523,7 +516,7 @@ impl PageCollector {
                 let alive = segment.alive_bitset();
                 for doc in (0..segment.max_doc()).rev() {
                     if alive.is_none_or(|alive| alive.is_alive(doc)) {
-                        collector.meet(doc, || 0.0);
+                        collector.meet(doc, 0.0);
                     }
                 }
                 Ok(collector.harvest())
@@ -621,7 +614,7 @@ fn unordered_f32(bits: u32) -> u32 {
 impl PageSegmentCollector {
     /// Checks one document against the plan: counts it, and offers it to the page.
     #[inline]
-    fn meet(&mut self, doc: DocId, score: impl FnOnce() -> Score) {
+    fn meet(&mut self, doc: DocId, score: Score) {
         let table = &*self.table;
         let at = doc as usize;
         let Some(row) = table.rows.get(at) else {
