@@ -530,7 +530,7 @@ impl PageCollector {
         &self,
         segment_ord: u32,
         segment: &SegmentReader,
-    ) -> tantivy::Result<PageSegmentCollector> {
+    ) -> tantivy::Result<SegmentPass> {
         let table = self
             .tables
             .get(segment_ord as usize)
@@ -541,7 +541,7 @@ impl PageCollector {
                     "no value table for segment {segment_ord}"
                 ))
             })?;
-        Ok(PageSegmentCollector {
+        Ok(SegmentPass {
             plan: self.plan.clone(),
             table,
             segment: segment_ord,
@@ -575,7 +575,7 @@ impl PageCollector {
 }
 
 /// The plan's pass over one segment.
-struct PageSegmentCollector {
+struct SegmentPass {
     plan: Arc<Plan>,
     table: Arc<SegmentTable>,
     segment: u32,
@@ -611,7 +611,7 @@ fn unordered_f32(bits: u32) -> u32 {
     }
 }
 
-impl PageSegmentCollector {
+impl SegmentPass {
     /// Checks one document against the plan: counts it, and offers it to the page.
     #[inline]
     fn meet(&mut self, doc: DocId, score: Score) {
