@@ -52,7 +52,7 @@ fn open(dir: &std::path::Path) -> Catalogue {
 fn import(catalogue: &Catalogue, lines: &[String]) -> Vec<String> {
     let records = lines.iter().enumerate().map(|(i, line)| IncomingRecord {
         location: format!("line {}", i + 1),
-        record: serde_json::from_str::<ExportRecord>(line).map_err(|e| e.to_string()),
+        record: ExportRecord::from_json(line).map_err(|e| e.to_string()),
     });
     let report = catalogue
         .import(records, ImportOptions::default(), &mut |_| {})

@@ -476,6 +476,15 @@ impl Bulk<'_> {
         Ok(())
     }
 
+    /// Adds the documents of submissions new to the store, which have none to replace.
+    pub fn add_new(&mut self, submissions: &[Submission]) -> Result<()> {
+        let fields = &self.index.fields;
+        for submission in submissions.iter().filter(|s| is_indexed(s)) {
+            self.writer.add_document(document(fields, submission))?;
+        }
+        Ok(())
+    }
+
     /// Commits, recording the store's sequence, and makes the load searchable.
     pub fn finish(mut self, store: &Store) -> Result<()> {
         let seq = store.read()?.seq()?;

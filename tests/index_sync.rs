@@ -472,3 +472,27 @@ fn facet_counts_equal_a_brute_force_count_over_the_store() {
         );
     }
 }
+
+#[test]
+fn an_import_that_adds_and_then_updates_a_submission_indexes_only_its_last_version() {
+    let fixture = Fixture::new();
+    let mut first = need("Quokka words");
+    first.id = "NEED-2026-0999".into();
+    let mut second = first.clone();
+    second.title = "Wombat words".into();
+    second.summary = "Wombat words: summary.".into();
+    let report = fixture.import(vec![first, offer("Another"), second]);
+    assert_eq!((report.stored, report.updated), (2, 1), "{report:?}");
+    assert_in_step(&fixture);
+    let titles = |words: &str| -> Vec<String> {
+        let request = SearchRequest {
+            text: words.into(),
+            audience: Audience::Admins,
+            ..Default::default()
+        };
+        let page = fixture.catalogue.search(&request).unwrap();
+        page.hits.into_iter().map(|hit| hit.submission.title).collect()
+    };
+    assert_eq!(titles("wombat"), ["Wombat words"]);
+    assert!(titles("quokka").is_empty());
+}

@@ -45,7 +45,7 @@ impl PortalEngine {
             location: format!("line {}", i + 1),
             record: line
                 .map_err(|e| e.to_string())
-                .and_then(|l| serde_json::from_str::<ExportRecord>(&l).map_err(|e| e.to_string())),
+                .and_then(|l| ExportRecord::from_json(&l).map_err(|e| e.to_string())),
         });
         let report = self
             .catalogue
