@@ -491,7 +491,10 @@ fn an_import_that_adds_and_then_updates_a_submission_indexes_only_its_last_versi
             ..Default::default()
         };
         let page = fixture.catalogue.search(&request).unwrap();
-        page.hits.into_iter().map(|hit| hit.submission.title).collect()
+        page.hits
+            .into_iter()
+            .map(|hit| hit.submission.title)
+            .collect()
     };
     assert_eq!(titles("wombat"), ["Wombat words"]);
     assert!(titles("quokka").is_empty());
