@@ -195,9 +195,9 @@ struct History {
 
 impl ExportRecord {
     /// Reads one line of JSON Lines. The submission is read straight from the line, and its
-    /// history in a second reading that skips everything else: serde's `flatten` would first
-    /// copy every value of the line into a buffer, which made reading the costliest step of an
-    /// import.
+    /// history in a second reading that skips everything else. serde's `flatten` would first
+    /// copy every value of the line into a buffer, and its errors would point at the end of
+    /// the line instead of at the wrong value.
     pub fn from_json(line: &str) -> serde_json::Result<ExportRecord> {
         let submission = serde_json::from_str::<Submission>(line)?;
         let History {
