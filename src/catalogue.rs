@@ -1141,13 +1141,26 @@ pub fn read_json_lines<R: std::io::BufRead>(
     input: R,
 ) -> impl Iterator<Item = IncomingRecord> {
     let source = source.to_string();
-    input.lines().enumerate().filter_map(move |(number, line)| {
-        let location = format!("{source} line {}", number + 1);
-        let record = match line {
-            Err(error) => Err(format!("cannot be read: {error}")),
-            Ok(line) if line.trim().is_empty() => return None,
-            Ok(line) => ExportRecord::from_json(&line).map_err(|e| e.to_string()),
-        };
-        Some(IncomingRecord { location, record })
+    let mut lines = input.lines().enumerate();
+    let mut broken = false;
+    std::iter::from_fn(move || {
+        loop {
+            if broken {
+                return None;
+            }
+            let (number, line) = lines.next()?;
+            let location = format!("{source} line {}", number + 1);
+            let record = match line {
+                Err(error) => {
+                    // Bytes that are not UTF-8 spoil their line only; any other error ends the
+                    // reading, which could otherwise fail the same way for ever.
+                    broken = error.kind() != std::io::ErrorKind::InvalidData;
+                    Err(format!("cannot be read: {error}"))
+                }
+                Ok(line) if line.trim().is_empty() => continue,
+                Ok(line) => ExportRecord::from_json(&line).map_err(|e| e.to_string()),
+            };
+            return Some(IncomingRecord { location, record });
+        }
     })
 }

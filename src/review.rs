@@ -6,7 +6,8 @@
 //! one (waiting for an admin), or "needs attention" with its errors (waiting for an admin to
 //! correct the text and retry). IATI files and JSON Lines go straight to the catalogue.
 
-use std::fs;
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -17,7 +18,8 @@ use crate::intake::{email, iati, template};
 use crate::store::{MessageOutcome, MessageRecord};
 use crate::submission::{Source, Status, Submission};
 
-/// The largest file `portal import` reads whole (mbox files and IATI XML included).
+/// The largest file `portal import` reads whole: any but JSON Lines, which it reads line by
+/// line.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 pub type Result<T, E = CatalogueError> = std::result::Result<T, E>;
@@ -55,18 +57,53 @@ pub fn import_path(
         import_folder(catalogue, path, options, report);
         return;
     }
-    let bytes = match read_limited(path) {
-        Ok(bytes) => bytes,
+    let result = match open_file(path) {
+        Ok(Opened::JsonLines(reader)) => {
+            import_json_lines(catalogue, reader, &name, options, report)
+        }
+        Ok(Opened::Whole(bytes)) => import_bytes(catalogue, &bytes, &name, options, report),
         Err(reason) => {
             report.problems.push((name, reason));
             report.failed_to_store = true;
             return;
         }
     };
-    if let Err(error) = import_bytes(catalogue, &bytes, &name, options, report) {
+    if let Err(error) = result {
         report.problems.push((name, error.to_string()));
         report.failed_to_store = true;
     }
+}
+
+/// A file opened for import: JSON Lines are read as they are imported, line by line, whatever
+/// their size; anything else is read whole, up to [`MAX_FILE_BYTES`].
+enum Opened {
+    JsonLines(BufReader<File>),
+    Whole(Vec<u8>),
+}
+
+fn open_file(path: &Path) -> std::result::Result<Opened, String> {
+    let cannot = |e: std::io::Error| format!("cannot be read: {e}");
+    let mut file = File::open(path).map_err(cannot)?;
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    (&mut file)
+        .take(HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(cannot)?;
+    file.seek(SeekFrom::Start(0)).map_err(cannot)?;
+    if is_json_lines(&head, &path.to_string_lossy()) {
+        return Ok(Opened::JsonLines(BufReader::with_capacity(1 << 20, file)));
+    }
+    let size = file.metadata().map_err(cannot)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(format!(
+            "is {} MiB; files over {} MiB are not imported (but for JSON Lines)",
+            size / (1024 * 1024),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).map_err(cannot)?;
+    Ok(Opened::Whole(bytes))
 }
 
 fn import_folder(
@@ -106,20 +143,6 @@ fn import_folder(
     }
 }
 
-fn read_limited(path: &Path) -> std::result::Result<Vec<u8>, String> {
-    let size = fs::metadata(path)
-        .map_err(|e| format!("cannot be read: {e}"))?
-        .len();
-    if size > MAX_FILE_BYTES {
-        return Err(format!(
-            "is {} MiB; files over {} MiB are not imported",
-            size / (1024 * 1024),
-            MAX_FILE_BYTES / (1024 * 1024)
-        ));
-    }
-    fs::read(path).map_err(|e| format!("cannot be read: {e}"))
-}
-
 /// What a file holds, judged from its content (and, for ambiguous text, its name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum FileKind {
@@ -130,11 +153,14 @@ enum FileKind {
     Email,
 }
 
+/// How much of a file's start [`file_kind`] looks at.
+const HEAD_BYTES: usize = 4096;
+
 fn file_kind(bytes: &[u8], name: &str) -> FileKind {
-    let start = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+    let start = String::from_utf8_lossy(&bytes[..bytes.len().min(HEAD_BYTES)]);
     let trimmed = start.trim_start_matches('\u{feff}').trim_start();
     let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") || trimmed.starts_with('{') {
+    if is_json_lines(bytes, name) {
         FileKind::JsonLines
     } else if iati::looks_like_iati(bytes) {
         FileKind::Iati
@@ -147,6 +173,18 @@ fn file_kind(bytes: &[u8], name: &str) -> FileKind {
     } else {
         FileKind::Email
     }
+}
+
+/// Whether a file is JSON Lines, judged from its name or the start of its content.
+fn is_json_lines(bytes: &[u8], name: &str) -> bool {
+    let start = String::from_utf8_lossy(&bytes[..bytes.len().min(HEAD_BYTES)]);
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".jsonl")
+        || lower.ends_with(".ndjson")
+        || start
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with('{')
 }
 
 /// Whether the text opens with a header an e-mail has and a template does not.
@@ -170,6 +208,24 @@ fn starts_with_mail_header(text: &str) -> bool {
     HEADERS.iter().any(|h| first.starts_with(h))
 }
 
+/// Imports JSON Lines of submissions as they are read; `origin` names the file in messages.
+fn import_json_lines(
+    catalogue: &Catalogue,
+    input: impl BufRead,
+    origin: &str,
+    options: ImportOptions,
+    report: &mut IntakeReport,
+) -> Result<()> {
+    let records = crate::catalogue::read_json_lines(origin, input);
+    let imported = catalogue.import(records, options, &mut |_| {})?;
+    report.stored += imported.stored;
+    report.updated += imported.updated;
+    report.duplicates += imported.duplicates;
+    report.failed_to_store |= !imported.rejected.is_empty();
+    report.problems.extend(imported.rejected);
+    Ok(())
+}
+
 /// Imports one file's content; `origin` names it in messages and provenance.
 pub fn import_bytes(
     catalogue: &Catalogue,
@@ -179,15 +235,7 @@ pub fn import_bytes(
     report: &mut IntakeReport,
 ) -> Result<()> {
     match file_kind(bytes, origin) {
-        FileKind::JsonLines => {
-            let records = crate::catalogue::read_json_lines(origin, bytes);
-            let imported = catalogue.import(records, options, &mut |_| {})?;
-            report.stored += imported.stored;
-            report.updated += imported.updated;
-            report.duplicates += imported.duplicates;
-            report.failed_to_store |= !imported.rejected.is_empty();
-            report.problems.extend(imported.rejected);
-        }
+        FileKind::JsonLines => import_json_lines(catalogue, bytes, origin, options, report)?,
         FileKind::Iati => import_iati(catalogue, bytes, origin, options, report)?,
         FileKind::Mbox => {
             for (i, raw) in email::split_mbox(bytes).iter().enumerate() {

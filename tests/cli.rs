@@ -105,6 +105,52 @@ fn export_and_import_round_trip_through_files() {
 }
 
 #[test]
+fn json_lines_are_read_line_by_line_and_a_line_not_utf8_loses_only_itself() {
+    let first = tempfile::tempdir().unwrap();
+    portal(first.path(), &["demo", "--load", "--count", "3"]);
+    let exported = first.path().join("all.jsonl");
+    portal(
+        first.path(),
+        &["export", "--out", exported.to_str().unwrap()],
+    );
+    let lines: Vec<Vec<u8>> = std::fs::read(&exported)
+        .unwrap()
+        .split(|&b| b == b'\n')
+        .filter(|line| !line.is_empty())
+        .map(<[u8]>::to_vec)
+        .collect();
+    assert_eq!(lines.len(), 3);
+    // No .jsonl in the name: the content's opening brace says what it is.
+    let mixed = first.path().join("records.data");
+    let mut bytes = Vec::new();
+    for line in [
+        &lines[0][..],
+        b"{\"title\": \"caf\xe9\"}",
+        b"",
+        &lines[1],
+        &lines[2],
+    ] {
+        bytes.extend_from_slice(line);
+        bytes.push(b'\n');
+    }
+    std::fs::write(&mixed, bytes).unwrap();
+
+    let second = tempfile::tempdir().unwrap();
+    let imported = portal(second.path(), &["import", mixed.to_str().unwrap()]);
+    assert!(!imported.status.success());
+    assert!(
+        stderr(&imported).contains("records.data line 2: cannot be read"),
+        "{}",
+        stderr(&imported)
+    );
+    assert!(
+        stdout(&imported).contains("3 stored"),
+        "{}",
+        stdout(&imported)
+    );
+}
+
+#[test]
 fn errors_are_one_clear_line_and_a_non_zero_exit() {
     let dir = tempfile::tempdir().unwrap();
     let bad_country = portal(dir.path(), &["search", "--country", "Narnai"]);
