@@ -494,6 +494,32 @@ async fn search_with_two_filters_shows_hits_facets_and_keeps_the_query_in_the_ur
         )
         .await;
     assert_eq!(page.status, StatusCode::OK);
+    // How long the search and the rendering took, for those who measure what HTTP adds.
+    let timing = |page: &Reply| {
+        page.headers["server-timing"]
+            .to_str()
+            .unwrap()
+            .split([',', ';', '='])
+            .map(|part| part.trim().to_string())
+            .collect::<Vec<_>>()
+    };
+    let parts = timing(&page);
+    assert_eq!(
+        [&parts[0], &parts[1], &parts[3], &parts[4]],
+        ["search", "dur", "render", "dur"]
+    );
+    assert!(parts[2].parse::<f64>().unwrap() > 0.0, "{parts:?}");
+    let again = portal
+        .get(
+            "/search?q=submunitions&kind=offer&country=LAO",
+            Some(&member),
+        )
+        .await;
+    assert_eq!(
+        timing(&again)[0],
+        "kept",
+        "the same page again is the kept one"
+    );
     let body = page.body;
     assert!(body.contains("1 result"), "{body}");
     assert!(body.contains("Funding for clearance of submunitions"));

@@ -74,6 +74,11 @@ end
 local position, stride
 non2xx = 0
 first_bad = ""
+-- From each response's Server-Timing header (milliseconds): the search, or the lookup of a
+-- page kept in memory, and the rendering.
+searched, searched_ms = 0, 0
+kept, kept_ms = 0, 0
+render_ms = 0
 
 function init(args)
   -- Each thread walks the list from its own place with a stride prime to its length.
@@ -88,6 +93,14 @@ function request()
 end
 
 function response(status, headers, body)
+  local timing = headers["server-timing"] or headers["Server-Timing"]
+  if timing then
+    local search = tonumber(string.match(timing, "search;dur=([%d%.]+)"))
+    local lookup = tonumber(string.match(timing, "kept;dur=([%d%.]+)"))
+    if search then searched, searched_ms = searched + 1, searched_ms + search end
+    if lookup then kept, kept_ms = kept + 1, kept_ms + lookup end
+    render_ms = render_ms + (tonumber(string.match(timing, "render;dur=([%d%.]+)")) or 0)
+  end
   if status < 200 or status > 299 then
     non2xx = non2xx + 1
     if first_bad == "" then
@@ -100,10 +113,17 @@ end
 
 function done(summary, latency, requests)
   local bad, example = 0, ""
+  local n_searched, n_kept, ms_searched, ms_kept, ms_render = 0, 0, 0, 0, 0
   for _, thread in ipairs(threads) do
     bad = bad + thread:get("non2xx")
     if example == "" then example = thread:get("first_bad") end
+    n_searched = n_searched + thread:get("searched")
+    n_kept = n_kept + thread:get("kept")
+    ms_searched = ms_searched + thread:get("searched_ms")
+    ms_kept = ms_kept + thread:get("kept_ms")
+    ms_render = ms_render + thread:get("render_ms")
   end
+  local timed = math.max(n_searched + n_kept, 1)
   local errors = summary.errors
   local seconds = summary.duration / 1e6
   local lines = {
@@ -121,6 +141,12 @@ function done(summary, latency, requests)
     "p90_ms " .. string.format("%.2f", latency:percentile(90) / 1000),
     "p99_ms " .. string.format("%.2f", latency:percentile(99) / 1000),
     "max_ms " .. string.format("%.2f", latency.max / 1000),
+    "mean_ms " .. string.format("%.3f", latency.mean / 1000),
+    "searched " .. n_searched,
+    "kept " .. n_kept,
+    "search_mean_ms " .. string.format("%.3f", ms_searched / math.max(n_searched, 1)),
+    "found_mean_ms " .. string.format("%.3f", (ms_searched + ms_kept) / timed),
+    "render_mean_ms " .. string.format("%.3f", ms_render / timed),
   }
   local out = os.getenv("PORTAL_WRK_RESULT")
   local file = out and io.open(out, "w")

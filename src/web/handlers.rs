@@ -3,11 +3,12 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::{ConnectInfo, FromRequestParts, Path, RawQuery, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, extract::Query};
 use maud::Markup;
@@ -208,10 +209,52 @@ pub(super) async fn search_page(
     state: &AppState,
     request: SearchRequest,
 ) -> Result<Arc<SearchResults>> {
-    if let Some(results) = state.catalogue.kept_page(&request)? {
-        return Ok(results);
+    Ok(found_page(state, request).await?.results)
+}
+
+/// A results page and how it was found, for the `Server-Timing` header.
+pub(super) struct FoundPage {
+    pub results: Arc<SearchResults>,
+    /// Whether it was one of the pages kept in memory.
+    kept: bool,
+    /// The lookup of the kept page, or the search itself (without the wait for a thread).
+    took: Duration,
+}
+
+impl FoundPage {
+    /// A `Server-Timing` value (milliseconds): `search` or `kept`, and `render`, the time the
+    /// page took to render, so that what HTTP adds can be told from the search's own cost.
+    fn server_timing(&self, render: Duration) -> String {
+        let millis = |d: Duration| d.as_secs_f64() * 1000.0;
+        let found = if self.kept { "kept" } else { "search" };
+        format!(
+            "{found};dur={:.3}, render;dur={:.3}",
+            millis(self.took),
+            millis(render)
+        )
     }
-    Ok(blocking(state, move |c| c.search_cached(&request)).await??)
+}
+
+/// [`search_page`], timed.
+pub(super) async fn found_page(state: &AppState, request: SearchRequest) -> Result<FoundPage> {
+    let started = Instant::now();
+    if let Some(results) = state.catalogue.kept_page(&request)? {
+        return Ok(FoundPage {
+            results,
+            kept: true,
+            took: started.elapsed(),
+        });
+    }
+    let (results, took) = blocking(state, move |c| {
+        let started = Instant::now();
+        (c.search_cached(&request), started.elapsed())
+    })
+    .await?;
+    Ok(FoundPage {
+        results: results?,
+        kept: false,
+        took,
+    })
 }
 
 /// The session, if the browser has a live one.
@@ -531,7 +574,8 @@ pub async fn search(
     let request = params
         .to_request()
         .map_err(|e| AppError::bad_request(e.0))?;
-    let results = search_page(&state, request).await?;
+    let found = found_page(&state, request).await?;
+    let results = &found.results;
     if params.page > 1 && results.hits.is_empty() {
         return Err(AppError::new(
             StatusCode::NOT_FOUND,
@@ -542,15 +586,24 @@ pub async fn search(
             ),
         ));
     }
-    Ok(page(pages::search(
+    let started = Instant::now();
+    let markup = pages::search(
         &SearchView {
             params: &params,
-            results: &results,
+            results,
         },
         &Viewer {
             session: Some(&session),
         },
-    )))
+    );
+    let timing = found.server_timing(started.elapsed());
+    let mut response = page(markup);
+    if let Ok(value) = HeaderValue::from_str(&timing) {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static("server-timing"), value);
+    }
+    Ok(response)
 }
 
 pub async fn detail(
