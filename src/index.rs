@@ -574,11 +574,26 @@ pub fn document(fields: &Fields, submission: &Submission) -> TantivyDocument {
 /// document. `u64::MAX` for any other id.
 pub fn serial(id: &str) -> u64 {
     match parse_id(id) {
-        Some((kind, year, number)) if format_id(kind, year, number) == id => {
+        Some((kind, year, number)) if is_formatted(id) => {
             (kind.ordinal() << 56) | (u64::from(year.unsigned_abs()) << 32) | u64::from(number)
         }
         _ => u64::MAX,
     }
+}
+
+/// Whether an id that [`parse_id`] reads is written exactly as [`format_id`] writes it (no
+/// sign, a year of four digits, no zero in front of a number of more than four), checked
+/// without writing the id out again: this runs for every submission indexed.
+fn is_formatted(id: &str) -> bool {
+    let mut parts = id.split('-').skip(1);
+    let (Some(year), Some(number)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    year.len() == 4
+        && digits(year)
+        && digits(number)
+        && (number.len() == 4 || !number.starts_with('0'))
 }
 
 /// The id a [`serial`] was made from; `None` for `u64::MAX` (an id of another form).
@@ -693,8 +708,27 @@ mod tests {
             assert_eq!(id_of_serial(serial(id)).as_deref(), Some(id), "{id}");
         }
         // Ids of another form have no serial of their own: they are read from the document.
-        for id in ["NEED-2026-00042", "NEED-2026-42", "need-2026-0042", "X"] {
+        for id in [
+            "NEED-2026-00042",
+            "NEED-2026-42",
+            "need-2026-0042",
+            "X",
+            "NEED-+2026-0042",
+            "NEED-02026-0042",
+            "NEED-2026-+0042",
+            "NEED-2026-+12345",
+        ] {
             assert_eq!(serial(id), u64::MAX, "{id}");
+        }
+        // Exactly the ids that format_id writes back have a serial.
+        for id in [
+            "OFFER-2026-0007",
+            "OFFER-2026-10000",
+            "OFFER-2026-01000",
+            "OFFER-1900-0000",
+        ] {
+            let formatted = parse_id(id).is_some_and(|(k, y, n)| format_id(k, y, n) == id);
+            assert_eq!(serial(id) != u64::MAX, formatted, "{id}");
         }
         assert_eq!(id_of_serial(u64::MAX), None);
     }
