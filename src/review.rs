@@ -13,7 +13,9 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::catalogue::{Catalogue, CatalogueError, ExportRecord, ImportOptions, IncomingRecord};
+use crate::catalogue::{
+    Catalogue, CatalogueError, ExportRecord, ImportOptions, ImportReport, IncomingRecord,
+};
 use crate::intake::{email, iati, template};
 use crate::store::{MessageOutcome, MessageRecord};
 use crate::submission::{Source, Status, Submission};
@@ -42,6 +44,17 @@ pub struct IntakeReport {
     pub problems: Vec<(String, String)>,
     /// Whether anything could not be stored at all (the command then exits non-zero).
     pub failed_to_store: bool,
+}
+
+impl IntakeReport {
+    /// Counts what a catalogue import did, its refused records among the problems.
+    fn add(&mut self, imported: ImportReport) {
+        self.stored += imported.stored;
+        self.updated += imported.updated;
+        self.duplicates += imported.duplicates;
+        self.failed_to_store |= !imported.rejected.is_empty();
+        self.problems.extend(imported.rejected);
+    }
 }
 
 /// Imports a file or folder: JSON Lines, e-mails (.eml, mbox, maildir), filled templates
@@ -217,12 +230,7 @@ fn import_json_lines(
     report: &mut IntakeReport,
 ) -> Result<()> {
     let records = crate::catalogue::read_json_lines(origin, input);
-    let imported = catalogue.import(records, options, &mut |_| {})?;
-    report.stored += imported.stored;
-    report.updated += imported.updated;
-    report.duplicates += imported.duplicates;
-    report.failed_to_store |= !imported.rejected.is_empty();
-    report.problems.extend(imported.rejected);
+    report.add(catalogue.import(records, options, &mut |_| {})?);
     Ok(())
 }
 
@@ -705,12 +713,7 @@ fn import_iati(
             }
         }
     }
-    let imported = catalogue.import(records, options, &mut |_| {})?;
-    report.stored += imported.stored;
-    report.updated += imported.updated;
-    report.duplicates += imported.duplicates;
-    report.failed_to_store |= !imported.rejected.is_empty();
-    report.problems.extend(imported.rejected);
+    report.add(catalogue.import(records, options, &mut |_| {})?);
     Ok(())
 }
 
