@@ -128,13 +128,23 @@ impl Writer<'_> {
 
     /// Appends an entry as given (restoring an export).
     pub fn put_audit_entry(&mut self, id: &str, entry: &AuditEntry) -> Result<()> {
-        let mut table = self.txn.open_table(AUDIT)?;
+        self.put_audit_entries(id, std::slice::from_ref(entry))
+    }
+
+    /// Appends entries as given, in order.
+    pub(super) fn put_audit_entries(&mut self, id: &str, entries: &[AuditEntry]) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let table = self.audit_table()?;
         let next = table
             .range((id, 0)..=(id, u64::MAX))?
             .next_back()
             .transpose()?
             .map_or(0, |(k, _)| k.value().1 + 1);
-        table.insert((id, next), encode_json("audit", entry)?.as_slice())?;
+        for (number, entry) in (next..).zip(entries) {
+            table.insert((id, number), encode_json("audit", entry)?.as_slice())?;
+        }
         Ok(())
     }
 }

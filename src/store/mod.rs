@@ -4,11 +4,12 @@
 //! transaction per operation, and bumps the change sequence in that same transaction, so the
 //! search index can always tell what it has missed. This module knows nothing of tantivy.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use redb::{
-    Database, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata,
-    TableDefinition,
+    Database, Key, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata, Table,
+    TableDefinition, Value,
 };
 
 use crate::submission::{Kind, Submission, format_id, parse_id};
@@ -164,8 +165,13 @@ impl Store {
         let mut writer = Writer {
             txn: &txn,
             actor: "portal".to_string(),
+            counters: BTreeMap::new(),
+            tables: OpenTables::default(),
         };
         let value = work(&mut writer)?;
+        writer.write_counters()?;
+        // Closes the tables it holds open, which the commit needs.
+        drop(writer);
         txn.commit().map_err(StoreError::from)?;
         Ok(value)
     }
@@ -241,28 +247,80 @@ pub struct Writer<'txn> {
     txn: &'txn redb::WriteTransaction,
     /// Who the changes in this transaction are recorded as made by.
     actor: String,
+    /// The counters this transaction has read or changed, written to their table once, before
+    /// the commit: an import of thousands changes `seq` and an id counter for each submission.
+    counters: BTreeMap<String, Counter>,
+    tables: OpenTables<'txn>,
 }
 
-impl Writer<'_> {
+/// The tables a submission's change writes to, each opened at its first use in a transaction
+/// and kept open to its end, instead of opened and closed again for each submission of an
+/// import. Writer methods reach these tables only through here: redb refuses to open a table
+/// twice at once.
+#[derive(Default)]
+struct OpenTables<'txn> {
+    submissions: Option<Table<'txn, &'static str, &'static [u8]>>,
+    versions: Option<Table<'txn, (&'static str, u32), &'static [u8]>>,
+    audit: Option<Table<'txn, (&'static str, u64), &'static [u8]>>,
+    changes: Option<Table<'txn, u64, &'static str>>,
+    changed_at: Option<Table<'txn, &'static str, u64>>,
+    external_keys: Option<Table<'txn, &'static str, &'static str>>,
+}
+
+/// The table in `slot`, opened now if it is not yet.
+fn opened<'slot, 'txn, K: Key + 'static, V: Value + 'static>(
+    slot: &'slot mut Option<Table<'txn, K, V>>,
+    txn: &'txn redb::WriteTransaction,
+    definition: TableDefinition<K, V>,
+) -> Result<&'slot mut Table<'txn, K, V>> {
+    let table = match slot.take() {
+        Some(table) => table,
+        None => txn.open_table(definition)?,
+    };
+    Ok(slot.insert(table))
+}
+
+/// A counter's value in a write transaction, and whether the transaction changed it.
+#[derive(Debug, Clone, Copy)]
+struct Counter {
+    value: u64,
+    changed: bool,
+}
+
+impl<'txn> Writer<'txn> {
+    fn submissions(&mut self) -> Result<&mut Table<'txn, &'static str, &'static [u8]>> {
+        opened(&mut self.tables.submissions, self.txn, SUBMISSIONS)
+    }
+
+    fn versions(&mut self) -> Result<&mut Table<'txn, (&'static str, u32), &'static [u8]>> {
+        opened(&mut self.tables.versions, self.txn, VERSIONS)
+    }
+
+    fn audit_table(&mut self) -> Result<&mut Table<'txn, (&'static str, u64), &'static [u8]>> {
+        opened(&mut self.tables.audit, self.txn, AUDIT)
+    }
+
+    fn external_keys(&mut self) -> Result<&mut Table<'txn, &'static str, &'static str>> {
+        opened(&mut self.tables.external_keys, self.txn, EXTERNAL_KEYS)
+    }
+
     /// The current version of a submission.
-    pub fn get(&self, id: &str) -> Result<Option<Submission>> {
-        let table = self.txn.open_table(SUBMISSIONS)?;
-        let value = table.get(id)?;
+    pub fn get(&mut self, id: &str) -> Result<Option<Submission>> {
+        let value = self.submissions()?.get(id)?;
         value.map(|v| decode(id, v.value())).transpose()
     }
 
     /// The submission imported earlier from the same original, if any.
-    pub fn id_for_external_key(&self, key: &str) -> Result<Option<String>> {
-        let table = self.txn.open_table(EXTERNAL_KEYS)?;
-        Ok(table.get(key)?.map(|v| v.value().to_string()))
+    pub fn id_for_external_key(&mut self, key: &str) -> Result<Option<String>> {
+        let value = self.external_keys()?.get(key)?;
+        Ok(value.map(|v| v.value().to_string()))
     }
 
     /// Gives out the next free id of `kind` in `year`, e.g. `NEED-2026-0043`.
     pub fn next_id(&mut self, kind: Kind, year: i32) -> Result<String> {
-        let mut counters = self.txn.open_table(COUNTERS)?;
         let key = format!("{}-{year}", kind.id_prefix());
-        let next = counters.get(key.as_str())?.map(|v| v.value()).unwrap_or(0) + 1;
-        counters.insert(key.as_str(), next)?;
+        let next = self.counter(&key)? + 1;
+        self.set_counter(&key, next);
         // Numbers beyond u32 would take four billion submissions in one year.
         Ok(format_id(
             kind,
@@ -275,11 +333,50 @@ impl Writer<'_> {
     /// (an export being restored).
     fn reserve_id(&mut self, id: &str) -> Result<()> {
         if let Some((kind, year, number)) = parse_id(id) {
-            let mut counters = self.txn.open_table(COUNTERS)?;
             let key = format!("{}-{year}", kind.id_prefix());
-            let current = counters.get(key.as_str())?.map(|v| v.value()).unwrap_or(0);
-            if u64::from(number) > current {
-                counters.insert(key.as_str(), u64::from(number))?;
+            if u64::from(number) > self.counter(&key)? {
+                self.set_counter(&key, u64::from(number));
+            }
+        }
+        Ok(())
+    }
+
+    /// A counter's value in this transaction (0 when it was never set).
+    fn counter(&mut self, key: &str) -> Result<u64> {
+        if let Some(counter) = self.counters.get(key) {
+            return Ok(counter.value);
+        }
+        let value = self
+            .txn
+            .open_table(COUNTERS)?
+            .get(key)?
+            .map_or(0, |v| v.value());
+        let counter = Counter {
+            value,
+            changed: false,
+        };
+        self.counters.insert(key.to_string(), counter);
+        Ok(value)
+    }
+
+    /// Sets a counter read before with [`Writer::counter`]; it is written at the commit.
+    fn set_counter(&mut self, key: &str, value: u64) {
+        let counter = Counter {
+            value,
+            changed: true,
+        };
+        self.counters.insert(key.to_string(), counter);
+    }
+
+    /// Writes the counters this transaction changed.
+    fn write_counters(&mut self) -> Result<()> {
+        if !self.counters.values().any(|c| c.changed) {
+            return Ok(());
+        }
+        let mut table = self.txn.open_table(COUNTERS)?;
+        for (key, counter) in &self.counters {
+            if counter.changed {
+                table.insert(key.as_str(), counter.value)?;
             }
         }
         Ok(())
@@ -310,44 +407,38 @@ impl Writer<'_> {
         let id = submission.id.clone();
         let id = id.as_str();
         {
-            let mut table = self.txn.open_table(SUBMISSIONS)?;
-            let previous = table.get(id)?.map(|v| v.value().to_vec());
+            let previous = self.submissions()?.get(id)?.map(|v| v.value().to_vec());
             let old = match previous {
                 Some(previous_bytes) => {
                     let old = decode(id, &previous_bytes)?;
                     submission.version = old.version + 1;
-                    let mut versions = self.txn.open_table(VERSIONS)?;
-                    versions.insert((id, old.version), previous_bytes.as_slice())?;
+                    self.versions()?
+                        .insert((id, old.version), previous_bytes.as_slice())?;
                     Some(old)
                 }
                 None => None,
             };
-            table.insert(id, encode(submission)?.as_slice())?;
-            drop(table);
+            self.submissions()?
+                .insert(id, encode(submission)?.as_slice())?;
             match restored_trail {
-                Some(trail) => {
-                    for entry in trail {
-                        self.put_audit_entry(id, entry)?;
-                    }
-                }
+                Some(trail) => self.put_audit_entries(id, trail)?,
                 None => {
-                    for event in audit::events(old.as_ref(), submission) {
-                        let entry = AuditEntry {
+                    let entries: Vec<AuditEntry> = audit::events(old.as_ref(), submission)
+                        .into_iter()
+                        .map(|event| AuditEntry {
                             at: submission.timestamps.updated_at,
                             event,
                             actor: self.actor.clone(),
                             note: None,
-                        };
-                        self.put_audit_entry(id, &entry)?;
-                    }
+                        })
+                        .collect();
+                    self.put_audit_entries(id, &entries)?;
                 }
             }
         }
         self.reserve_id(id)?;
         if let Some(key) = submission.provenance.external_key() {
-            self.txn
-                .open_table(EXTERNAL_KEYS)?
-                .insert(key.as_str(), id)?;
+            self.external_keys()?.insert(key.as_str(), id)?;
         }
         self.record_change(id)
     }
@@ -355,18 +446,17 @@ impl Writer<'_> {
     /// Stores an earlier version as it was (restoring an export); changes nothing current.
     pub fn put_previous_version(&mut self, version: &Submission) -> Result<()> {
         let encoded = encode(version)?;
-        let mut versions = self.txn.open_table(VERSIONS)?;
-        versions.insert((version.id.as_str(), version.version), encoded.as_slice())?;
+        self.versions()?
+            .insert((version.id.as_str(), version.version), encoded.as_slice())?;
         Ok(())
     }
 
     fn record_change(&mut self, id: &str) -> Result<()> {
-        let mut counters = self.txn.open_table(COUNTERS)?;
-        let seq = counters.get(SEQ)?.map(|v| v.value()).unwrap_or(0) + 1;
-        counters.insert(SEQ, seq)?;
-        let mut changed_at = self.txn.open_table(CHANGED_AT)?;
+        let seq = self.counter(SEQ)? + 1;
+        self.set_counter(SEQ, seq);
+        let changed_at = opened(&mut self.tables.changed_at, self.txn, CHANGED_AT)?;
         let earlier = changed_at.insert(id, seq)?.map(|v| v.value());
-        let mut changes = self.txn.open_table(CHANGES)?;
+        let changes = opened(&mut self.tables.changes, self.txn, CHANGES)?;
         if let Some(earlier) = earlier {
             changes.remove(earlier)?;
         }
