@@ -78,3 +78,39 @@ fn a_minimal_hand_written_record_is_accepted() {
     assert_eq!(stored.timestamps.received_at, common::start_time());
     assert!(stored.funding.unwrap().usd > 0.0);
 }
+
+#[test]
+fn a_history_whose_key_is_spelled_with_escapes_is_still_read() {
+    let fixture = Fixture::new();
+    let report = fixture.import(vec![need("One")]);
+    fixture
+        .catalogue
+        .edit(&report.ids[0], |s| s.title = "One, edited".into())
+        .unwrap();
+    let line = export(&fixture);
+    assert!(line.contains("\"previous_versions\""), "{line}");
+    // JSON lets a key be written in escapes; it names the same key.
+    let escaped = line
+        .replace("\"previous_versions\"", "\"\\u0070revious_versions\"")
+        .replace("\"audit\"", "\"\\u0061udit\"");
+
+    let empty = Fixture::new();
+    let records = read_json_lines("escaped.jsonl", Cursor::new(escaped));
+    let imported = empty
+        .catalogue
+        .import(records, ImportOptions::default(), &mut |_| {})
+        .unwrap();
+    assert_eq!(imported.stored, 1, "{:?}", imported.rejected);
+    assert_eq!(
+        empty
+            .catalogue
+            .previous_versions(&report.ids[0])
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        empty.catalogue.audit(&report.ids[0]).unwrap(),
+        fixture.catalogue.audit(&report.ids[0]).unwrap()
+    );
+}
