@@ -383,7 +383,10 @@ impl Catalogue {
             batch.push(record);
             if batch.len() == IMPORT_BATCH {
                 done += batch.len() as u64;
-                let stored = self.import_batch(std::mem::take(&mut batch), options, &mut report)?;
+                // A fresh batch sized at once: one grown by doubling would copy its records
+                // again and again, each time into memory the allocator had to fault in anew.
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(IMPORT_BATCH));
+                let stored = self.import_batch(full, options, &mut report)?;
                 stored.index(&mut bulk)?;
                 progress(done);
             }
