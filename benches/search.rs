@@ -4,7 +4,9 @@
 //! - `search-N/<class>`: each iteration runs the next query of the class (they rotate), through
 //!   `Catalogue::search` (or `Catalogue::matches` for matching);
 //! - `import-N/json-lines`: the corpus as JSON Lines into a fresh store and index, as
-//!   `portal import` reads it (throughput in submissions/s).
+//!   `portal import` reads it (throughput in submissions/s);
+//! - `render-N/search-page`: the members' search page rendered to HTML from results already
+//!   found, rotating through the pages of `RENDERED` (what the page adds to a search).
 
 use std::hint::black_box;
 use std::io::Write;
@@ -12,9 +14,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use portal::access::{Account, Session};
 use portal::catalogue::{Catalogue, ExportRecord, ImportOptions, IncomingRecord, Paths};
 use portal::clock::ManualClock;
 use portal::corpus::{self, BenchQuery, CorpusOptions, QueryClass};
+use portal::search::SearchResults;
+use portal::web::pages::{self, SearchView, Viewer};
+use portal::web::params::SearchParams;
 
 /// The product's allocator, so that the figures are the product's.
 #[global_allocator]
@@ -131,9 +137,58 @@ fn imports(c: &mut Criterion) {
     group.finish();
 }
 
+/// Search pages as members ask for them (the query strings of `scripts/lib/search-load.lua`'s
+/// kind): keywords, phrases, filters, sorts and later pages.
+const RENDERED: &[&str] = &[
+    "q=clearance",
+    "q=%22risk+education%22",
+    "q=victim+assistance&kind=need",
+    "q=survey+OR+demining&country=LAO",
+    "kind=offer&sort=newest",
+    "country=Asia&area=victim-assistance",
+    "q=rehabilitation&assistance=financial&min_usd=100000",
+    "page=3",
+];
+
+fn renders(c: &mut Criterion) {
+    let size = corpus_size();
+    let lines = json_lines(size);
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let catalogue = open(dir.path());
+    import(&catalogue, &lines);
+    let pages: Vec<(SearchParams, SearchResults)> = RENDERED
+        .iter()
+        .map(|query| {
+            let params = SearchParams::parse(query).expect("valid parameters");
+            let request = params.to_request().expect("valid request");
+            let results = catalogue.search(&request).expect("search");
+            (params, results)
+        })
+        .collect();
+    let session = Session {
+        id: "bench".to_string(),
+        account: Account::Member,
+        csrf_token: "bench".to_string(),
+    };
+    let viewer = Viewer {
+        session: Some(&session),
+    };
+    let mut group = c.benchmark_group(format!("render-{size}"));
+    let mut next = 0usize;
+    group.bench_function("search-page", |b| {
+        b.iter(|| {
+            let (params, results) = &pages[next % pages.len()];
+            next += 1;
+            let view = SearchView { params, results };
+            black_box(pages::search(&view, &viewer).into_string())
+        })
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(50);
-    targets = searches, imports
+    targets = searches, imports, renders
 }
 criterion_main!(benches);

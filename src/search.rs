@@ -270,28 +270,66 @@ pub struct Snippet {
 impl Snippet {
     /// The fragment with matched words in `<b>`, everything else HTML-escaped.
     pub fn to_html(&self) -> String {
-        let mut html = String::new();
+        let mut html = String::with_capacity(self.fragment.len() + 7 * self.highlighted.len());
         let mut from = 0;
         for &(start, end) in &self.highlighted {
             if start < from || end > self.fragment.len() {
                 continue;
             }
-            html.push_str(&escape(&self.fragment[from..start]));
+            escape_html(&self.fragment[from..start], &mut html);
             html.push_str("<b>");
-            html.push_str(&escape(&self.fragment[start..end]));
+            escape_html(&self.fragment[start..end], &mut html);
             html.push_str("</b>");
             from = end;
         }
-        html.push_str(&escape(&self.fragment[from..]));
+        escape_html(&self.fragment[from..], &mut html);
         html
     }
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// Appends `text` to `out` with `&`, `<`, `>` and `"` escaped, as maud escapes text: the runs
+/// between them copied whole, where maud copies byte by byte, and found eight bytes at a time.
+pub fn escape_html(text: &str, out: &mut String) {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        // Whole words of eight bytes without any of the four are skipped at once.
+        if let Some(word) = bytes.get(at..at + 8) {
+            let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+            if !has_html_special(word) {
+                at += 8;
+                continue;
+            }
+        }
+        let entity = match bytes[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => {
+                at += 1;
+                continue;
+            }
+        };
+        // `at` is the index of an ASCII byte, so a character boundary.
+        out.push_str(&text[from..at]);
+        out.push_str(entity);
+        at += 1;
+        from = at;
+    }
+    out.push_str(&text[from..]);
+}
+
+/// Whether any of the eight bytes of `word` is `&`, `<`, `>` or `"` (the classic test for a
+/// zero byte, applied to the word with each of them taken away).
+fn has_html_special(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    [b'&', b'<', b'>', b'"']
+        .iter()
+        .any(|&c| zero_byte(word ^ (ONES * u64::from(c))) != 0)
 }
 
 /// One hit.
@@ -684,4 +722,36 @@ pub fn and<'a>(clauses: impl Iterator<Item = &'a Box<dyn Query>>) -> Box<dyn Que
         })
         .collect();
     Box::new(BooleanQuery::new(clauses))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_html;
+
+    fn reference(text: &str) -> String {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    }
+
+    #[test]
+    fn html_is_escaped_wherever_the_special_characters_stand() {
+        let filler = "abcdéfghijklmnopqrstuvwxyz0123456789";
+        for special in ["&", "<", ">", "\"", "&<", "\"\""] {
+            for at in 0..=filler.len() {
+                if !filler.is_char_boundary(at) {
+                    continue;
+                }
+                let text = format!("{}{special}{}", &filler[..at], &filler[at..]);
+                let mut ours = String::new();
+                escape_html(&text, &mut ours);
+                assert_eq!(ours, reference(&text), "{text}");
+            }
+        }
+        let mut plain = String::new();
+        escape_html("", &mut plain);
+        escape_html("no special characters in this one, ÄÖÜ", &mut plain);
+        assert_eq!(plain, "no special characters in this one, ÄÖÜ");
+    }
 }

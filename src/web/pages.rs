@@ -2,18 +2,29 @@
 //! access. Everything user-supplied is escaped by maud; the only pre-escaped HTML is the search
 //! snippet, which `Snippet::to_html` escapes itself.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::access::{Account, Session};
 use crate::codes;
 pub use crate::matching::amount_text;
 use crate::matching::{Match, thousands};
-use crate::search::{FundingBand, Hit, SearchResults};
+use crate::search::{FundingBand, Hit, SearchResults, escape_html};
 use crate::store::LoginRecord;
 use crate::submission::{Area, Assistance, Kind, Submission, SubmitterType, Vocabulary};
 
 use super::params::{PAGE_SIZE, SearchParams};
+
+/// Text escaped as maud escapes it, but copied in runs between the characters it escapes
+/// ([`escape_html`]) where maud copies byte by byte: for the texts a search page repeats for
+/// every hit and every facet value.
+struct Text<'a>(&'a str);
+
+impl maud::Render for Text<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        escape_html(self.0, buffer);
+    }
+}
 
 /// Who is looking, for the header: nobody, a member, or an admin (with the CSRF token for the
 /// log-out form).
@@ -364,9 +375,8 @@ fn checkboxes<'a>(
         fieldset {
             legend { (legend) }
             @for (slug, label, count) in values {
-                @let id = format!("f-{key}-{slug}");
-                label for=(id) {
-                    input #(id) type="checkbox" name=(key) value=(slug) checked[params.has(key, slug)];
+                label for={ "f-" (key) "-" (slug) } {
+                    input id={ "f-" (key) "-" (slug) } type="checkbox" name=(key) value=(slug) checked[params.has(key, slug)];
                     span { (label) }
                     span.count { (thousands(count)) }
                 }
@@ -377,13 +387,17 @@ fn checkboxes<'a>(
 
 /// Countries with hits, grouped by region; chosen ones always shown.
 fn countries(params: &SearchParams, facets: &crate::search::Facets) -> Markup {
+    let counted: Vec<(&codes::Country, u64)> = facets
+        .country
+        .iter()
+        .filter_map(|(code, n)| codes::country(code).map(|c| (c, *n)))
+        .collect();
     let mut by_region: Vec<(&str, Vec<(&codes::Country, u64)>)> = Vec::new();
     for region in codes::regions().iter().filter(|r| r.parent.is_none()) {
-        let mut members: Vec<(&codes::Country, u64)> = facets
-            .country
+        let mut members: Vec<(&codes::Country, u64)> = counted
             .iter()
-            .filter_map(|(code, n)| codes::country(code).map(|c| (c, *n)))
             .filter(|(c, _)| c.region == region.code)
+            .copied()
             .collect();
         for chosen in &params.country {
             if let Some(c) = codes::country(chosen)
@@ -408,10 +422,9 @@ fn countries(params: &SearchParams, facets: &crate::search::Facets) -> Markup {
                 details open[members.iter().any(|(c, _)| params.has("country", c.alpha3))] {
                     summary { (region) }
                     @for (country, count) in members {
-                        @let id = format!("f-country-{}", country.alpha3);
-                        label for=(id) {
-                            input #(id) type="checkbox" name="country" value=(country.alpha3) checked[params.has("country", country.alpha3)];
-                            span { (country.name) }
+                        label for={ "f-country-" (country.alpha3) } {
+                            input id={ "f-country-" (country.alpha3) } type="checkbox" name="country" value=(country.alpha3) checked[params.has("country", country.alpha3)];
+                            span { (Text(country.name)) }
                             span.count { (thousands(*count)) }
                         }
                     }
@@ -447,12 +460,12 @@ fn hit_item(hit: &Hit) -> Markup {
         li.hit {
             h3 {
                 span.kind { (s.kind.label()) }
-                a href={ "/submissions/" (s.id) } { (s.title) }
+                a href={ "/submissions/" (Text(&s.id)) } { (Text(&s.title)) }
             }
             p.meta {
-                span { (s.submitter.organisation) }
-                span { (places_text(s)) }
-                span { (amount_text(s)) }
+                span { (Text(&s.submitter.organisation)) }
+                span { (Text(&places_text(s))) }
+                span { (Text(&amount_text(s))) }
                 @if let Some(expiry) = s.timestamps.expires_at {
                     span { "valid until " (date(expiry)) }
                 }
@@ -502,20 +515,23 @@ fn pager(params: &SearchParams, total: u64) -> Markup {
 /// Countries, regions or "every country".
 pub fn places_text(s: &Submission) -> String {
     let b = &s.beneficiaries;
-    let mut parts: Vec<String> = b
-        .countries
-        .iter()
-        .map(|c| codes::country(c).map_or(c.clone(), |c| c.name.to_string()))
-        .collect();
-    parts.extend(
-        b.regions
-            .iter()
-            .map(|r| codes::region(r).map_or(r.clone(), |r| r.name.to_string())),
-    );
-    if b.global {
-        parts.push("Every country (global)".to_string());
+    let mut text = String::new();
+    let mut add = |part: &str| {
+        if !text.is_empty() {
+            text.push_str(", ");
+        }
+        text.push_str(part);
+    };
+    for country in &b.countries {
+        add(codes::country(country).map_or(country.as_str(), |c| c.name));
     }
-    parts.join(", ")
+    for region in &b.regions {
+        add(codes::region(region).map_or(region.as_str(), |r| r.name));
+    }
+    if b.global {
+        add("Every country (global)");
+    }
+    text
 }
 
 /// Like [`places_text`], with each country linked to its country page.
@@ -544,7 +560,23 @@ pub fn places_links(s: &Submission) -> Markup {
 }
 
 pub(super) fn date(t: DateTime<Utc>) -> String {
-    t.format("%-d %B %Y").to_string()
+    // As `t.format("%-d %B %Y")` writes it, without parsing that format at every call.
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let month = MONTHS[t.month0() as usize];
+    format!("{} {month} {:04}", t.day(), t.year())
 }
 
 /// The detail page of one submission, with its matches.
@@ -809,4 +841,27 @@ pub fn admin(view: &AdminView, viewer: &Viewer) -> Markup {
             }
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn a_date_reads_as_chrono_writes_it() {
+        for (y, m, d) in [(2026, 1, 1), (2026, 12, 31), (2027, 3, 9), (999, 7, 4)] {
+            let t = Utc.with_ymd_and_hms(y, m, d, 23, 59, 59).unwrap();
+            assert_eq!(date(t), t.format("%-d %B %Y").to_string());
+        }
+    }
+
+    #[test]
+    fn text_is_escaped_as_maud_escapes_it() {
+        let text = "Ärzte & <b>\"Müller\"</b> 'x' > y";
+        let ours = html! { p { (Text(text)) } }.into_string();
+        let maud = html! { p { (text) } }.into_string();
+        assert_eq!(ours, maud);
+    }
 }
