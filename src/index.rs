@@ -8,7 +8,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
@@ -190,6 +190,19 @@ pub struct SearchIndex {
     instance: u64,
     /// From how many documents a pass goes over it uses every core ([`PARALLEL_FROM_DOCS`]).
     parallel_from_docs: AtomicU64,
+    /// How many searches are running now ([`SearchIndex::searching`]).
+    in_flight: AtomicUsize,
+}
+
+/// A search running on a [`SearchIndex`], counted while it lives.
+pub struct Searching<'a> {
+    in_flight: &'a AtomicUsize,
+}
+
+impl Drop for Searching<'_> {
+    fn drop(&mut self) {
+        self.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// The next [`SearchIndex::instance`].
@@ -308,6 +321,7 @@ impl SearchIndex {
             serial: Executor::single_thread(),
             instance: NEXT_INSTANCE.fetch_add(1, Ordering::Relaxed),
             parallel_from_docs: AtomicU64::new(PARALLEL_FROM_DOCS),
+            in_flight: AtomicUsize::new(0),
         })
     }
 
@@ -404,14 +418,26 @@ impl SearchIndex {
         self.tables.for_searcher(searcher)
     }
 
+    /// Counts a search as running until the guard is dropped; [`SearchIndex::executor`] reads
+    /// the count.
+    pub fn searching(&self) -> Searching<'_> {
+        self.in_flight.fetch_add(1, Ordering::Relaxed);
+        Searching {
+            in_flight: &self.in_flight,
+        }
+    }
+
     /// Where to search `searcher`'s segments for a pass over about `docs` documents: on every
     /// core when there are several segments and enough documents to repay handing work to
     /// other threads (waking them costs about as much as passing over a few thousand
-    /// documents); on the caller's thread otherwise (a catalogue of a few thousand
-    /// submissions, or a rare word in a large one, answers faster without the hand-over).
+    /// documents), and no other search is running; on the caller's thread otherwise (a
+    /// catalogue of a few thousand submissions, or a rare word in a large one, answers faster
+    /// without the hand-over, and searches running side by side keep the cores busy already:
+    /// handing their passes to the same threads would only add waiting).
     pub fn executor(&self, searcher: &Searcher, docs: u64) -> &Executor {
         let from = self.parallel_from_docs.load(Ordering::Relaxed);
-        if searcher.segment_readers().len() > 1 && docs >= from {
+        let alone = self.in_flight.load(Ordering::Relaxed) <= 1;
+        if alone && searcher.segment_readers().len() > 1 && docs >= from {
             &self.parallel
         } else {
             &self.serial

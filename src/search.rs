@@ -493,6 +493,7 @@ fn run_plan(
     want: usize,
     facets: bool,
 ) -> Result<(Page, Option<Box<dyn Query>>)> {
+    let _searching = index.searching();
     let has_keywords = !request.text.trim().is_empty();
     let ranking = Ranking::new(request.sort, has_keywords);
     let mut plan = Plan::new(&request.filters, request.audience, ranking, now);

@@ -1,8 +1,9 @@
 //! The members' portal on the web: routes, access checks, security headers, errors.
 //!
 //! `app(state)` builds the whole router, apart from `main`, so tests drive it without a network.
-//! Handlers live in `handlers`, pages (maud) in `pages`. Every call into the catalogue runs on
-//! the blocking pool; nothing here touches redb or tantivy directly.
+//! Handlers live in `handlers`, pages (maud) in `pages`. Calls into the catalogue run on the
+//! blocking pool, but for the search pages' searches, which take about a millisecond and run on
+//! the request's own task; nothing here touches redb or tantivy directly.
 
 mod admin;
 mod api;
