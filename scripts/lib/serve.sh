@@ -115,6 +115,12 @@ rss_kib() {
   sed -n "s/^${2:-VmRSS}:[[:space:]]*\([0-9]*\) kB$/\1/p" "/proc/$1/status" 2>/dev/null || true
 }
 
+# cpu_ticks PID: the user and system time a process has used so far, all its threads, in
+# clock ticks (getconf CLK_TCK a second).
+cpu_ticks() {
+  awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
 # login member | login admin NAME: logs in and prints the session cookie, NAME=VALUE, as the
 # server set it.
 login() {
