@@ -6,7 +6,12 @@
 //! - `import-N/json-lines`: the corpus as JSON Lines into a fresh store and index, as
 //!   `portal import` reads it (throughput in submissions/s);
 //! - `render-N/search-page`: the members' search page rendered to HTML from results already
-//!   found, rotating through the pages of `RENDERED` (what the page adds to a search).
+//!   found, rotating through the pages of `RENDERED` (what the page adds to a search);
+//! - `pages-N/…`: the 1,444 pages `scripts/load-test` asks for over HTTP
+//!   (`scripts/lib/search-pages.txt`), in process, on N demo submissions as `serve --demo N`
+//!   loads them: the search on one core (as under load), the search as an idle portal runs it
+//!   (every core for a large pass), and the rendering. Beside the load test's figures, the
+//!   difference is what HTTP adds.
 
 use std::hint::black_box;
 use std::io::Write;
@@ -18,6 +23,7 @@ use portal::access::{Account, Session};
 use portal::catalogue::{Catalogue, ExportRecord, ImportOptions, IncomingRecord, Paths};
 use portal::clock::ManualClock;
 use portal::corpus::{self, BenchQuery, CorpusOptions, QueryClass};
+use portal::demo::{self, DemoOptions};
 use portal::search::SearchResults;
 use portal::web::pages::{self, SearchView, Viewer};
 use portal::web::params::SearchParams;
@@ -186,9 +192,97 @@ fn renders(c: &mut Criterion) {
     group.finish();
 }
 
+/// The pages `scripts/load-test` asks for, as paths (`/search?…`).
+const LOAD_TEST_PAGES: &str = include_str!("../scripts/lib/search-pages.txt");
+
+fn load_test_pages(c: &mut Criterion) {
+    let size = corpus_size();
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let catalogue = open(dir.path());
+    // As `serve --demo N` loads them (seed 1), with what has expired archived, as the portal
+    // does in its first minute.
+    let options = DemoOptions {
+        count: size,
+        seed: 1,
+        now: corpus::default_now(),
+    };
+    let records = demo::generate(&options).map(|submission| IncomingRecord {
+        location: String::new(),
+        record: Ok(ExportRecord {
+            submission,
+            previous_versions: Vec::new(),
+            audit: Vec::new(),
+        }),
+    });
+    catalogue
+        .import(records, ImportOptions::default(), &mut |_| {})
+        .expect("import");
+    catalogue.purge_expired("bench").expect("archive");
+    let pages: Vec<(SearchParams, portal::search::SearchRequest)> = LOAD_TEST_PAGES
+        .lines()
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(|path| {
+            let query = path.strip_prefix("/search?").expect("a search page");
+            let params = SearchParams::parse(query).expect("valid parameters");
+            let request = params.to_request().expect("valid request");
+            (params, request)
+        })
+        .collect();
+    let index = catalogue.index();
+    // Each iteration asks for every page once: the figure is a round of all of them (its
+    // throughput in pages a second), not a sample of some.
+    let mut group = c.benchmark_group(format!("pages-{size}"));
+    group.throughput(Throughput::Elements(pages.len() as u64));
+    group.sample_size(10);
+    for (name, parallel_from_docs) in [("search-every-core", 10_000), ("search-one-core", u64::MAX)]
+    {
+        index.set_parallel_from_docs(parallel_from_docs);
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                for (_, request) in &pages {
+                    black_box(catalogue.search(request).expect("search"));
+                }
+            })
+        });
+    }
+    let found: Vec<(&SearchParams, SearchResults)> = pages
+        .iter()
+        .map(|(params, request)| (params, catalogue.search(request).expect("search")))
+        .collect();
+    let session = Session {
+        id: "bench".to_string(),
+        account: Account::Member,
+        csrf_token: "bench".to_string(),
+    };
+    let viewer = Viewer {
+        session: Some(&session),
+    };
+    group.bench_function("render", |b| {
+        b.iter(|| {
+            for (params, results) in &found {
+                let view = SearchView { params, results };
+                black_box(pages::search(&view, &viewer).into_string());
+            }
+        })
+    });
+    group.bench_function("search-and-render-one-core", |b| {
+        b.iter(|| {
+            for (params, request) in &pages {
+                let results = catalogue.search(request).expect("search");
+                let view = SearchView {
+                    params,
+                    results: &results,
+                };
+                black_box(pages::search(&view, &viewer).into_string());
+            }
+        })
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(50);
-    targets = searches, imports, renders
+    targets = searches, imports, renders, load_test_pages
 }
 criterion_main!(benches);

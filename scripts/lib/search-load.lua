@@ -4,55 +4,19 @@
 -- Environment:
 --   PORTAL_COOKIE       the member session cookie, NAME=VALUE
 --   PORTAL_WRK_RESULT   a file to write the figures to, one `name value` a line
+--   PORTAL_WRK_PAGES    the pages to ask for (default scripts/lib/search-pages.txt, from the
+--                       repository's top folder, where the scripts run wrk)
 -- Each response that is not 2xx is counted here (wrk's own "Non-2xx" line counts 3xx too, so a
 -- lost session's redirect to the login page would not show as an error there).
 
-local keywords = {
-  "", "clearance", "prosthetics", "victim assistance", "\"risk education\"",
-  "survey OR demining", "stockpile -training", "IMSMA", "rehabilitation", "equipment",
-  "land release", "trainers", "Article 7 reporting", "cluster munition remnants",
-}
-local filters = {
-  "", "kind=need", "kind=offer", "kind=project", "kind=funding-source",
-  "country=LAO", "country=Asia", "country=IRQ", "country=035", "country=Lao%20PDR",
-  "area=victim-assistance", "area=clearance-and-risk-education",
-  "area=stockpile-destruction", "assistance=financial", "assistance=training",
-  "submitter=ngo", "submitter=state-party", "min_usd=100000",
-  "min_usd=50000&max_usd=2000000", "expiring=30", "renewed=30",
-  "kind=need&country=LAO&area=clearance-and-risk-education",
-  "kind=offer&assistance=equipment&country=Africa",
-  "kind=funding-source&assistance=financial&min_usd=250000",
-}
-local sorts = { "", "newest", "expiring", "amount" }
--- A page past the last is a 404 (by design), so later pages only of broad searches; with at
--- least 2,000 demo submissions, each of these has the pages asked for.
-local broad = { "", "kind=need", "kind=offer", "kind=project", "kind=funding-source" }
-
-local function encode(text)
-  return (text:gsub("[^%w%-%._~]", function(c)
-    return string.format("%%%02X", string.byte(c))
-  end))
-end
-
+-- The pages, one path a line.
+local pages_file = os.getenv("PORTAL_WRK_PAGES") or "scripts/lib/search-pages.txt"
 local paths = {}
-for _, q in ipairs(keywords) do
-  for _, f in ipairs(filters) do
-    for _, s in ipairs(sorts) do
-      local parts = {}
-      if q ~= "" then parts[#parts + 1] = "q=" .. encode(q) end
-      if f ~= "" then parts[#parts + 1] = f end
-      if s ~= "" then parts[#parts + 1] = "sort=" .. s end
-      paths[#paths + 1] = "/search?" .. table.concat(parts, "&")
-    end
-  end
+for line in io.lines(pages_file) do
+  if line ~= "" and line:sub(1, 1) ~= "#" then paths[#paths + 1] = line end
 end
-for _, f in ipairs(broad) do
-  for _, s in ipairs(sorts) do
-    for p = 2, (f == "" and 10 or 5) do
-      paths[#paths + 1] = "/search?" .. f .. (f == "" and "" or "&")
-        .. (s == "" and "" or "sort=" .. s .. "&") .. "page=" .. p
-    end
-  end
+if #paths == 0 then
+  error("no search pages in " .. pages_file)
 end
 
 local cookie = os.getenv("PORTAL_COOKIE")
