@@ -198,13 +198,23 @@ const LOAD_TEST_PAGES: &str = include_str!("../scripts/lib/search-pages.txt");
 fn load_test_pages(c: &mut Criterion) {
     let size = corpus_size();
     let dir = tempfile::tempdir().expect("temporary folder");
-    let catalogue = open(dir.path());
-    // As `serve --demo N` loads them (seed 1), with what has expired archived, as the portal
-    // does in its first minute.
+    // As `serve --demo N` loads them (seed 1, made for midnight today, on the system's clock),
+    // with what has expired archived, as the portal does in its first minute: the same
+    // submissions the load test searches, when both run on the same day.
+    let paths = Paths {
+        data_dir: dir.path().join("data"),
+        index_dir: dir.path().join("index"),
+    };
+    let catalogue = Catalogue::open(&paths, Arc::new(portal::clock::SystemClock))
+        .expect("catalogue opens")
+        .0;
     let options = DemoOptions {
         count: size,
         seed: 1,
-        now: corpus::default_now(),
+        now: chrono::Utc::now()
+            .date_naive()
+            .and_time(chrono::NaiveTime::MIN)
+            .and_utc(),
     };
     let records = demo::generate(&options).map(|submission| IncomingRecord {
         location: String::new(),
