@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use portal::catalogue::{Catalogue, ExportRecord, ImportOptions, IncomingRecord, Paths};
+use portal::catalogue::{Catalogue, ImportOptions, IncomingRecord, Paths};
 use portal::clock::ManualClock;
 use portal::demo::{self, DemoOptions};
 use portal::search::{Filters, Place, SearchRequest, Sort};
@@ -58,11 +58,7 @@ fn main() {
         };
         let records = demo::generate(&options).map(|submission| IncomingRecord {
             location: String::new(),
-            record: Ok(ExportRecord {
-                submission,
-                previous_versions: Vec::new(),
-                audit: Vec::new(),
-            }),
+            record: Ok(submission.into()),
         });
         let started = Instant::now();
         let report = catalogue

@@ -143,6 +143,15 @@ fn imports(c: &mut Criterion) {
     group.finish();
 }
 
+/// A member's session, for the page's header.
+fn member_session() -> Session {
+    Session {
+        id: "bench".to_string(),
+        account: Account::Member,
+        csrf_token: "bench".to_string(),
+    }
+}
+
 /// Search pages as members ask for them (the query strings of `scripts/lib/search-load.lua`'s
 /// kind): keywords, phrases, filters, sorts and later pages.
 const RENDERED: &[&str] = &[
@@ -171,11 +180,7 @@ fn renders(c: &mut Criterion) {
             (params, results)
         })
         .collect();
-    let session = Session {
-        id: "bench".to_string(),
-        account: Account::Member,
-        csrf_token: "bench".to_string(),
-    };
+    let session = member_session();
     let viewer = Viewer {
         session: Some(&session),
     };
@@ -218,11 +223,7 @@ fn load_test_pages(c: &mut Criterion) {
     };
     let records = demo::generate(&options).map(|submission| IncomingRecord {
         location: String::new(),
-        record: Ok(ExportRecord {
-            submission,
-            previous_versions: Vec::new(),
-            audit: Vec::new(),
-        }),
+        record: Ok(submission.into()),
     });
     catalogue
         .import(records, ImportOptions::default(), &mut |_| {})
@@ -259,11 +260,7 @@ fn load_test_pages(c: &mut Criterion) {
         .iter()
         .map(|(params, request)| (params, catalogue.search(request).expect("search")))
         .collect();
-    let session = Session {
-        id: "bench".to_string(),
-        account: Account::Member,
-        csrf_token: "bench".to_string(),
-    };
+    let session = member_session();
     let viewer = Viewer {
         session: Some(&session),
     };

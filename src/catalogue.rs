@@ -184,6 +184,17 @@ pub struct ExportRecord {
     pub audit: Vec<AuditEntry>,
 }
 
+impl From<Submission> for ExportRecord {
+    /// A submission on its own, without earlier versions or a trail (demo content, say).
+    fn from(submission: Submission) -> ExportRecord {
+        ExportRecord {
+            submission,
+            previous_versions: Vec::new(),
+            audit: Vec::new(),
+        }
+    }
+}
+
 /// The history beside a submission on its line (any other key is skipped).
 #[derive(Deserialize, Default)]
 struct History {

@@ -1158,11 +1158,7 @@ pub fn load_demo(
             submission.provenance.file = Some(format!("seed {seed} record {}", i + 1));
             portal::catalogue::IncomingRecord {
                 location: format!("demo record {}", i + 1),
-                record: Ok(portal::catalogue::ExportRecord {
-                    submission,
-                    previous_versions: Vec::new(),
-                    audit: Vec::new(),
-                }),
+                record: Ok(submission.into()),
             }
         });
     let progress = progress_bar(streams, Some(count as u64), "loading demo content");

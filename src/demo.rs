@@ -24,7 +24,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::submission::{
     Area, Assistance, Beneficiaries, Contact, Funding, Kind, Period, Provenance, Source, Status,
-    Submission, Submitter, SubmitterType, Timestamps,
+    Submission, Submitter, SubmitterType, Timestamps, date_in_words,
 };
 
 /// What every demo title starts with.
@@ -2128,22 +2128,7 @@ fn push_thousands(out: &mut String, n: u64) {
 
 /// "31 March 2027".
 fn push_date(out: &mut String, date: NaiveDate) {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let month = MONTHS[date.month0() as usize];
-    let _ = write!(out, "{} {month} {}", date.day(), date.year()); // cannot fail on a String
+    out.push_str(&date_in_words(date));
 }
 
 /// Appends a name as the local part of an e-mail address: lower case ASCII, accents dropped,

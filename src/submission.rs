@@ -6,7 +6,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::codes;
@@ -713,6 +713,26 @@ pub fn parse_id(id: &str) -> Option<(Kind, i32, u32)> {
         return None;
     }
     Some((kind, year, number.parse().ok()?))
+}
+
+/// A date as it is written in English prose: "31 March 2027" (as chrono's `%-d %B %Y`).
+pub fn date_in_words(date: NaiveDate) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let month = MONTHS[date.month0() as usize];
+    format!("{} {month} {:04}", date.day(), date.year())
 }
 
 /// Formats an id from its parts.

@@ -2,7 +2,7 @@
 //! access. Everything user-supplied is escaped by maud; the only pre-escaped HTML is the search
 //! snippet, which `Snippet::to_html` escapes itself.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::access::{Account, Session};
@@ -11,7 +11,9 @@ pub use crate::matching::amount_text;
 use crate::matching::{Match, thousands};
 use crate::search::{FundingBand, Hit, SearchResults, escape_html};
 use crate::store::LoginRecord;
-use crate::submission::{Area, Assistance, Kind, Submission, SubmitterType, Vocabulary};
+use crate::submission::{
+    Area, Assistance, Kind, Submission, SubmitterType, Vocabulary, date_in_words,
+};
 
 use super::params::{PAGE_SIZE, SearchParams};
 
@@ -560,23 +562,7 @@ pub fn places_links(s: &Submission) -> Markup {
 }
 
 pub(super) fn date(t: DateTime<Utc>) -> String {
-    // As `t.format("%-d %B %Y")` writes it, without parsing that format at every call.
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let month = MONTHS[t.month0() as usize];
-    format!("{} {month} {:04}", t.day(), t.year())
+    date_in_words(t.date_naive())
 }
 
 /// The detail page of one submission, with its matches.
