@@ -519,3 +519,25 @@ fn a_submission_naming_every_country_and_region_keeps_them_all() {
         "the global mark, the last place value"
     );
 }
+
+#[test]
+fn a_search_uses_every_core_only_while_no_other_search_runs() {
+    let fixture = Fixture::new();
+    // Two imports, two commits: two segments, which a search may spread over the cores.
+    fixture.add(need("Battle area clearance"));
+    fixture.add(need("Risk education for children"));
+    let index = fixture.catalogue.index();
+    index.set_parallel_from_docs(0);
+    let searcher = index.searcher();
+    assert!(searcher.segment_readers().len() > 1);
+    let every_core =
+        |executor: &tantivy::Executor| matches!(executor, tantivy::Executor::ThreadPool(_));
+
+    let this = index.searching();
+    assert!(every_core(index.executor(&searcher, 1)));
+    let other = index.searching();
+    assert!(!every_core(index.executor(&searcher, 1)));
+    drop(other);
+    assert!(every_core(index.executor(&searcher, 1)));
+    drop(this);
+}

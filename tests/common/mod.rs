@@ -5,9 +5,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
-use portal::catalogue::{
-    Catalogue, ExportRecord, ImportOptions, ImportReport, IncomingRecord, Paths,
-};
+use portal::catalogue::{Catalogue, ImportOptions, ImportReport, IncomingRecord, Paths};
 use portal::clock::ManualClock;
 use portal::submission::{
     Area, Assistance, Beneficiaries, Contact, Funding, Kind, Period, Provenance, Status,
@@ -74,11 +72,7 @@ impl Fixture {
             .enumerate()
             .map(|(i, submission)| IncomingRecord {
                 location: format!("record {}", i + 1),
-                record: Ok(ExportRecord {
-                    submission,
-                    previous_versions: Vec::new(),
-                    audit: Vec::new(),
-                }),
+                record: Ok(submission.into()),
             });
         self.catalogue
             .import(records, options, &mut |_| {})
