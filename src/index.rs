@@ -10,6 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::DocSetCollector;
@@ -43,6 +44,10 @@ const REBUILD_HEAP: usize = 256 * 1024 * 1024;
 
 /// From how many documents a pass goes over a search uses every core.
 const PARALLEL_FROM_DOCS: u64 = 10_000;
+
+/// After two searches last ran side by side, how long every search stays on its own thread:
+/// the portal is then under load, and every core is busy already.
+const BUSY_FOR: Duration = Duration::from_millis(50);
 
 /// One search thread per core.
 fn search_threads() -> usize {
@@ -190,18 +195,63 @@ pub struct SearchIndex {
     instance: u64,
     /// From how many documents a pass goes over it uses every core ([`PARALLEL_FROM_DOCS`]).
     parallel_from_docs: AtomicU64,
-    /// How many searches are running now ([`SearchIndex::searching`]).
+    /// The searches running now, and when some last ran side by side.
+    traffic: Traffic,
+}
+
+/// How many searches are running, and whether some ran side by side lately
+/// ([`SearchIndex::searching`], [`SearchIndex::executor`]).
+struct Traffic {
     in_flight: AtomicUsize,
+    /// Microseconds since `since` until which the portal counts as busy.
+    busy_until: AtomicU64,
+    /// [`BUSY_FOR`] in microseconds, unless a test set another.
+    busy_for: AtomicU64,
+    since: Instant,
+}
+
+impl Traffic {
+    fn new() -> Traffic {
+        Traffic {
+            in_flight: AtomicUsize::new(0),
+            busy_until: AtomicU64::new(0),
+            busy_for: AtomicU64::new(BUSY_FOR.as_micros() as u64),
+            since: Instant::now(),
+        }
+    }
+
+    fn now(&self) -> u64 {
+        u64::try_from(self.since.elapsed().as_micros()).unwrap_or(u64::MAX)
+    }
+
+    /// Counts one more search; two at once mark the portal busy for [`BUSY_FOR`].
+    fn start(&self) {
+        if self.in_flight.fetch_add(1, Ordering::Relaxed) > 0 {
+            let busy_for = self.busy_for.load(Ordering::Relaxed);
+            let until = self.now().saturating_add(busy_for);
+            self.busy_until.fetch_max(until, Ordering::Relaxed);
+        }
+    }
+
+    fn end(&self) {
+        self.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    /// No other search runs, and none ran side by side within [`BUSY_FOR`].
+    fn alone(&self) -> bool {
+        self.in_flight.load(Ordering::Relaxed) <= 1
+            && self.now() >= self.busy_until.load(Ordering::Relaxed)
+    }
 }
 
 /// A search running on a [`SearchIndex`], counted while it lives.
 pub struct Searching<'a> {
-    in_flight: &'a AtomicUsize,
+    traffic: &'a Traffic,
 }
 
 impl Drop for Searching<'_> {
     fn drop(&mut self) {
-        self.in_flight.fetch_sub(1, Ordering::Relaxed);
+        self.traffic.end();
     }
 }
 
@@ -321,7 +371,7 @@ impl SearchIndex {
             serial: Executor::single_thread(),
             instance: NEXT_INSTANCE.fetch_add(1, Ordering::Relaxed),
             parallel_from_docs: AtomicU64::new(PARALLEL_FROM_DOCS),
-            in_flight: AtomicUsize::new(0),
+            traffic: Traffic::new(),
         })
     }
 
@@ -419,25 +469,25 @@ impl SearchIndex {
     }
 
     /// Counts a search as running until the guard is dropped; [`SearchIndex::executor`] reads
-    /// the count.
+    /// the count, and whether searches ran side by side lately.
     pub fn searching(&self) -> Searching<'_> {
-        self.in_flight.fetch_add(1, Ordering::Relaxed);
+        self.traffic.start();
         Searching {
-            in_flight: &self.in_flight,
+            traffic: &self.traffic,
         }
     }
 
     /// Where to search `searcher`'s segments for a pass over about `docs` documents: on every
     /// core when there are several segments and enough documents to repay handing work to
     /// other threads (waking them costs about as much as passing over a few thousand
-    /// documents), and no other search is running; on the caller's thread otherwise (a
-    /// catalogue of a few thousand submissions, or a rare word in a large one, answers faster
-    /// without the hand-over, and searches running side by side keep the cores busy already:
-    /// handing their passes to the same threads would only add waiting).
+    /// documents), and no other search is running nor ran side by side with another within
+    /// [`BUSY_FOR`]; on the caller's thread otherwise (a catalogue of a few thousand
+    /// submissions, or a rare word in a large one, answers faster without the hand-over, and
+    /// under load the searches running side by side keep the cores busy already: handing their
+    /// passes to the same threads would only add waiting).
     pub fn executor(&self, searcher: &Searcher, docs: u64) -> &Executor {
         let from = self.parallel_from_docs.load(Ordering::Relaxed);
-        let alone = self.in_flight.load(Ordering::Relaxed) <= 1;
-        if alone && searcher.segment_readers().len() > 1 && docs >= from {
+        if self.traffic.alone() && searcher.segment_readers().len() > 1 && docs >= from {
             &self.parallel
         } else {
             &self.serial
@@ -448,6 +498,14 @@ impl SearchIndex {
     /// segments), so that tests can check that both ways give the same results.
     pub fn set_parallel_from_docs(&self, docs: u64) {
         self.parallel_from_docs.store(docs, Ordering::Relaxed);
+    }
+
+    /// Sets how long searches side by side mark the portal busy ([`BUSY_FOR`]), and ends the
+    /// present mark, so that tests need not wait for it.
+    pub fn set_busy_for(&self, busy_for: Duration) {
+        let micros = u64::try_from(busy_for.as_micros()).unwrap_or(u64::MAX);
+        self.traffic.busy_for.store(micros, Ordering::Relaxed);
+        self.traffic.busy_until.store(0, Ordering::Relaxed);
     }
 
     /// Builds the value tables of the current segments now, so the first search after an

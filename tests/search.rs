@@ -521,13 +521,14 @@ fn a_submission_naming_every_country_and_region_keeps_them_all() {
 }
 
 #[test]
-fn a_search_uses_every_core_only_while_no_other_search_runs() {
+fn a_search_uses_every_core_only_while_the_portal_is_not_busy_searching() {
     let fixture = Fixture::new();
     // Two imports, two commits: two segments, which a search may spread over the cores.
     fixture.add(need("Battle area clearance"));
     fixture.add(need("Risk education for children"));
     let index = fixture.catalogue.index();
     index.set_parallel_from_docs(0);
+    index.set_busy_for(std::time::Duration::from_secs(3600));
     let searcher = index.searcher();
     assert!(searcher.segment_readers().len() > 1);
     let every_core =
@@ -535,6 +536,15 @@ fn a_search_uses_every_core_only_while_no_other_search_runs() {
 
     let this = index.searching();
     assert!(every_core(index.executor(&searcher, 1)));
+    let other = index.searching();
+    assert!(!every_core(index.executor(&searcher, 1)));
+    drop(other);
+    // Searches side by side mark the portal busy for a while: it is under load.
+    assert!(!every_core(index.executor(&searcher, 1)));
+    drop(this);
+
+    index.set_busy_for(std::time::Duration::ZERO);
+    let this = index.searching();
     let other = index.searching();
     assert!(!every_core(index.executor(&searcher, 1)));
     drop(other);
