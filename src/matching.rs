@@ -387,7 +387,11 @@ fn country_name(code: &str) -> &str {
 /// An amount in USD, in words: `USD 1.2 million`, `USD 850,000`.
 pub fn usd_text(usd: f64) -> String {
     if usd >= 1_000_000.0 {
-        format!("USD {:.1} million", usd / 1_000_000.0)
+        // In whole tenths of a million, halves up: a float written to one decimal place takes
+        // the slow, exact way (and rounds 1.15 down, as the float is just below it), and a
+        // results page writes an amount for every hit.
+        let tenths = (usd / 100_000.0).round() as u64;
+        format!("USD {}.{} million", tenths / 10, tenths % 10)
     } else {
         format!("USD {}", thousands(usd.round() as u64))
     }
@@ -410,20 +414,46 @@ pub fn amount_text(s: &Submission) -> String {
 
 /// `1234567` → `1,234,567`.
 pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.bytes().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+    // The digits, last first, without a string of their own: a results page writes dozens.
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    let mut rest = n;
+    loop {
+        digits[len] = b'0' + (rest % 10) as u8;
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let mut out = String::with_capacity(len + len / 3);
+    for place in (0..len).rev() {
+        out.push(char::from(digits[place]));
+        if place > 0 && place.is_multiple_of(3) {
             out.push(',');
         }
-        out.push(char::from(digit));
     }
     out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::thousands;
+    use super::{thousands, usd_text};
+
+    #[test]
+    fn millions_are_written_to_the_nearest_tenth_halves_up() {
+        for (usd, text) in [
+            (999_999.0, "USD 999,999"),
+            (1_000_000.0, "USD 1.0 million"),
+            (1_150_000.0, "USD 1.2 million"),
+            (1_250_000.0, "USD 1.3 million"),
+            (1_249_999.0, "USD 1.2 million"),
+            (9_950_000.0, "USD 10.0 million"),
+            (12_345_678.0, "USD 12.3 million"),
+        ] {
+            assert_eq!(usd_text(usd), text);
+        }
+    }
 
     #[test]
     fn thousands_are_separated_by_commas() {

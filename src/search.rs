@@ -321,15 +321,17 @@ pub fn escape_html(text: &str, out: &mut String) {
     out.push_str(&text[from..]);
 }
 
-/// Whether any of the eight bytes of `word` is `&`, `<`, `>` or `"` (the classic test for a
-/// zero byte, applied to the word with each of them taken away).
+/// Whether any of the eight bytes of `word` is `&`, `<`, `>` or `"`: the classic test for a
+/// zero byte, applied twice. `"` (0x22) and `&` (0x26) differ only in the bit 0x04, `<`
+/// (0x3C) and `>` (0x3E) only in the bit 0x02: with that bit set in every byte, each pair is
+/// one byte value to take away.
 fn has_html_special(word: u64) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-    [b'&', b'<', b'>', b'"']
-        .iter()
-        .any(|&c| zero_byte(word ^ (ONES * u64::from(c))) != 0)
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x;
+    let quote_or_amp = (word | (ONES * 0x04)) ^ (ONES * u64::from(b'&'));
+    let angle = (word | (ONES * 0x02)) ^ (ONES * u64::from(b'>'));
+    (zero_byte(quote_or_amp) | zero_byte(angle)) & HIGHS != 0
 }
 
 /// One hit.
@@ -727,7 +729,7 @@ pub fn and<'a>(clauses: impl Iterator<Item = &'a Box<dyn Query>>) -> Box<dyn Que
 
 #[cfg(test)]
 mod tests {
-    use super::escape_html;
+    use super::{escape_html, has_html_special};
 
     fn reference(text: &str) -> String {
         text.replace('&', "&amp;")
@@ -754,5 +756,20 @@ mod tests {
         escape_html("", &mut plain);
         escape_html("no special characters in this one, ÄÖÜ", &mut plain);
         assert_eq!(plain, "no special characters in this one, ÄÖÜ");
+    }
+
+    #[test]
+    fn a_word_has_a_special_character_exactly_when_one_of_its_bytes_is() {
+        for filler in [0u8, b'a', 0x7f, 0xff] {
+            for byte in 0..=255u8 {
+                for at in 0..8 {
+                    let mut bytes = [filler; 8];
+                    bytes[at] = byte;
+                    let expected = bytes.iter().any(|b| b"&<>\"".contains(b));
+                    let word = u64::from_le_bytes(bytes);
+                    assert_eq!(has_html_special(word), expected, "{bytes:?}");
+                }
+            }
+        }
     }
 }

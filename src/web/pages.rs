@@ -208,7 +208,7 @@ pub fn search(view: &SearchView, viewer: &Viewer) -> Markup {
             form.searchbar method="get" action="/search" role="search" {
                 div {
                     label for="q" { "Keywords" }
-                    input #q type="search" name="q" value=(params.q)
+                    input #q type="search" name="q" value=(Text(&params.q))
                         placeholder="e.g. risk education, \"victim assistance\", survey -mechanical";
                 }
                 @for (key, value) in hidden_filters(params) {
@@ -235,7 +235,7 @@ pub fn search(view: &SearchView, viewer: &Viewer) -> Markup {
                         p {
                             "Filters: "
                             @for (key, value) in params.active_filters() {
-                                a.chip href=(params.without(key, &value).url()) aria-label={ "Remove filter " (filter_label(key, &value)) } {
+                                a.chip href=(Text(&params.without(key, &value).url())) aria-label={ "Remove filter " (filter_label(key, &value)) } {
                                     (filter_label(key, &value)) " ✕"
                                 }
                                 " "
@@ -253,14 +253,14 @@ pub fn search(view: &SearchView, viewer: &Viewer) -> Markup {
                         (pager(params, results.total))
                         p.downloads {
                             "Download all " (thousands(results.total)) " results: "
-                            a href=(params.url_at("/search/export.csv")) download { "CSV" }
+                            a href=(Text(&params.url_at("/search/export.csv"))) download { "CSV" }
                             " · "
-                            a href=(params.url_at("/search/export.jsonl")) download { "JSON Lines" }
+                            a href=(Text(&params.url_at("/search/export.jsonl"))) download { "JSON Lines" }
                         }
                         @if let Some(session) = viewer.session {
                             form.inline method="post" action="/feeds" {
                                 input type="hidden" name="csrf" value=(session.csrf_token);
-                                input type="hidden" name="query" value=(SearchParams { page: 1, ..params.clone() }.to_query());
+                                input type="hidden" name="query" value=(Text(&SearchParams { page: 1, ..params.clone() }.to_query()));
                                 button type="submit" { "Follow this search as a feed" }
                             }
                         }
@@ -315,18 +315,18 @@ fn filter_panel(params: &SearchParams, results: &SearchResults) -> Markup {
             }
             h2 { "Filter" }
             p.apply-top { button type="submit" { "Apply filters" } }
-            (checkboxes("Kind", "kind", params, facets.kind.iter().map(|(v, n)| (v.slug(), v.label().to_string(), *n))))
+            (checkboxes("Kind", "kind", params, facets.kind.iter().map(|(v, n)| (v.slug(), v.label(), *n))))
             (countries(params, facets))
-            (checkboxes("Area of work", "area", params, facets.area.iter().map(|(v, n)| (v.slug(), v.label().to_string(), *n))))
-            (checkboxes("Kind of assistance", "assistance", params, facets.assistance.iter().map(|(v, n)| (v.slug(), v.label().to_string(), *n))))
-            (checkboxes("Submitted by", "submitter", params, facets.submitter_type.iter().map(|(v, n)| (v.slug(), v.label().to_string(), *n))))
+            (checkboxes("Area of work", "area", params, facets.area.iter().map(|(v, n)| (v.slug(), v.label(), *n))))
+            (checkboxes("Kind of assistance", "assistance", params, facets.assistance.iter().map(|(v, n)| (v.slug(), v.label(), *n))))
+            (checkboxes("Submitted by", "submitter", params, facets.submitter_type.iter().map(|(v, n)| (v.slug(), v.label(), *n))))
             fieldset {
                 legend { "Funding (USD)" }
                 ul.bands {
                     @for (band, count) in &facets.funding {
                         @if *band != FundingBand::NotStated {
                             li {
-                                a href=(band_url(params, *band)) { (band.label()) }
+                                a href=(Text(&band_url(params, *band))) { (band.label()) }
                                 " " span.count { "(" (thousands(*count)) ")" }
                             }
                         }
@@ -371,16 +371,16 @@ fn checkboxes<'a>(
     legend: &str,
     key: &str,
     params: &SearchParams,
-    values: impl Iterator<Item = (&'a str, String, u64)>,
+    values: impl Iterator<Item = (&'a str, &'a str, u64)>,
 ) -> Markup {
     html! {
         fieldset {
             legend { (legend) }
             @for (slug, label, count) in values {
-                label for={ "f-" (key) "-" (slug) } {
-                    input id={ "f-" (key) "-" (slug) } type="checkbox" name=(key) value=(slug) checked[params.has(key, slug)];
-                    span { (label) }
-                    span.count { (thousands(count)) }
+                label for={ "f-" (Text(key)) "-" (Text(slug)) } {
+                    input id={ "f-" (Text(key)) "-" (Text(slug)) } type="checkbox" name=(Text(key)) value=(Text(slug)) checked[params.has(key, slug)];
+                    span { (Text(label)) }
+                    span.count { (Text(&thousands(count))) }
                 }
             }
         }
@@ -422,12 +422,12 @@ fn countries(params: &SearchParams, facets: &crate::search::Facets) -> Markup {
             }
             @for (region, members) in &by_region {
                 details open[members.iter().any(|(c, _)| params.has("country", c.alpha3))] {
-                    summary { (region) }
+                    summary { (Text(region)) }
                     @for (country, count) in members {
-                        label for={ "f-country-" (country.alpha3) } {
-                            input id={ "f-country-" (country.alpha3) } type="checkbox" name="country" value=(country.alpha3) checked[params.has("country", country.alpha3)];
+                        label for={ "f-country-" (Text(country.alpha3)) } {
+                            input id={ "f-country-" (Text(country.alpha3)) } type="checkbox" name="country" value=(Text(country.alpha3)) checked[params.has("country", country.alpha3)];
                             span { (Text(country.name)) }
-                            span.count { (thousands(*count)) }
+                            span.count { (Text(&thousands(*count))) }
                         }
                     }
                 }
@@ -492,7 +492,7 @@ fn pager(params: &SearchParams, total: u64) -> Markup {
         nav aria-label="Pages" {
             ul.pager {
                 @if current > 1 {
-                    li { a href=(params.with_page(current - 1).url()) rel="prev" { "Previous" } }
+                    li { a href=(Text(&params.with_page(current - 1).url())) rel="prev" { "Previous" } }
                 }
                 @for (i, page) in shown.iter().enumerate() {
                     @if i > 0 && shown[i - 1] + 1 != *page {
@@ -502,12 +502,12 @@ fn pager(params: &SearchParams, total: u64) -> Markup {
                         @if *page == current {
                             span aria-current="page" { (page) }
                         } @else {
-                            a href=(params.with_page(*page).url()) { (page) }
+                            a href=(Text(&params.with_page(*page).url())) { (page) }
                         }
                     }
                 }
                 @if current < pages {
-                    li { a href=(params.with_page(current + 1).url()) rel="next" { "Next" } }
+                    li { a href=(Text(&params.with_page(current + 1).url())) rel="next" { "Next" } }
                 }
             }
         }
