@@ -4,124 +4,18 @@
 
 mod common;
 
-use std::net::SocketAddr;
-
-use axum::Router;
-use axum::body::Body;
-use axum::extract::ConnectInfo;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use chrono::Duration;
-use common::{Fixture, need, offer};
-use http_body_util::BodyExt;
+use common::http::{ADMIN, Portal, Reply};
+use common::{need, offer};
 use portal::access::{self, Account};
 use portal::exports::{CSV_COLUMNS, MemberRecord};
 use portal::store::TokenPurpose;
-use portal::web::{AppState, Config, app};
 use serde_json::Value;
-use tower::ServiceExt;
 
-const HOST: &str = "portal.test";
-const MEMBER_PASSWORD: &str = "a member password for tests";
-const ADMIN_PASSWORD: &str = "an admin password for tests";
-
-struct Portal {
-    fixture: Fixture,
-    router: Router,
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-}
-
-impl Portal {
-    fn new() -> Portal {
-        let fixture = Fixture::new();
-        access::set_password(&fixture.catalogue, &Account::Member, MEMBER_PASSWORD).unwrap();
-        access::set_password(
-            &fixture.catalogue,
-            &Account::Admin("ada".into()),
-            ADMIN_PASSWORD,
-        )
-        .unwrap();
-        let router = app(AppState::new(fixture.catalogue.clone(), Config::default()));
-        Portal { fixture, router }
-    }
-
-    async fn send(&self, mut request: Request<Body>) -> Reply {
-        let address: SocketAddr = "127.0.0.1:40000".parse().unwrap();
-        request.extensions_mut().insert(ConnectInfo(address));
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8(bytes.to_vec()).expect("UTF-8"),
-        }
-    }
-
-    async fn get(&self, path: &str, auth: &[(header::HeaderName, String)]) -> Reply {
-        let mut request = Request::get(path).header(header::HOST, HOST);
-        for (name, value) in auth {
-            request = request.header(name, value);
-        }
-        self.send(request.body(Body::empty()).unwrap()).await
-    }
-
-    async fn post(&self, path: &str, cookie: &str, form: &[(&str, &str)]) -> Reply {
-        let request = Request::post(path)
-            .header(header::HOST, HOST)
-            .header(header::ORIGIN, format!("http://{HOST}"))
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::COOKIE, cookie)
-            .body(Body::from(serde_urlencoded::to_string(form).unwrap()))
-            .unwrap();
-        self.send(request).await
-    }
-
-    async fn login(&self, form: &[(&str, &str)]) -> String {
-        let request = Request::post("/login")
-            .header(header::HOST, HOST)
-            .header(header::ORIGIN, format!("http://{HOST}"))
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(serde_urlencoded::to_string(form).unwrap()))
-            .unwrap();
-        let reply = self.send(request).await;
-        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-        let set = reply.headers.get(header::SET_COOKIE).unwrap();
-        set.to_str().unwrap().split(';').next().unwrap().to_string()
-    }
-
-    async fn member(&self) -> Vec<(header::HeaderName, String)> {
-        vec![(
-            header::COOKIE,
-            self.login(&[("password", MEMBER_PASSWORD)]).await,
-        )]
-    }
-
-    async fn admin_cookie(&self) -> String {
-        self.login(&[("admin", "ada"), ("password", ADMIN_PASSWORD)])
-            .await
-    }
-
-    /// The session's CSRF token, read from a page's log-out form.
-    async fn csrf(&self, cookie: &str) -> String {
-        let page = self
-            .get("/search", &[(header::COOKIE, cookie.to_string())])
-            .await
-            .body;
-        let start = page.find("name=\"csrf\" value=\"").unwrap() + 19;
-        page[start..start + page[start..].find('"').unwrap()].to_string()
-    }
+/// A member's session cookie, as headers.
+async fn member(portal: &Portal) -> Vec<(header::HeaderName, String)> {
+    vec![(header::COOKIE, portal.login_member().await)]
 }
 
 fn bearer(token: &str) -> Vec<(header::HeaderName, String)> {
@@ -247,7 +141,7 @@ fn conforms(document: &Value, path: &str, reply: &Reply) {
 }
 
 async fn openapi(portal: &Portal) -> Value {
-    let reply = portal.get("/api/openapi.json", &[]).await;
+    let reply = portal.get_with("/api/openapi.json", &[]).await;
     assert_eq!(reply.status, StatusCode::OK);
     let document = reply.json();
     assert_eq!(document["openapi"], "3.0.3");
@@ -276,29 +170,33 @@ async fn the_api_answers_members_and_tokens_only() {
     catalogue_with_content(&portal);
     let document = openapi(&portal).await;
 
-    let anonymous = portal.get("/api/search", &[]).await;
+    let anonymous = portal.get_with("/api/search", &[]).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
     assert_eq!(anonymous.json()["error"]["code"], "unauthorized");
     conforms(&document, "/api/search", &anonymous);
 
-    let wrong = portal.get("/api/search", &bearer(&"0".repeat(64))).await;
+    let wrong = portal
+        .get_with("/api/search", &bearer(&"0".repeat(64)))
+        .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(wrong.json()["error"]["code"], "invalid_token");
 
     // An admin issues a token on the tokens page; a script uses it; the admin revokes it.
-    let admin = portal.admin_cookie().await;
+    let admin = portal.login_admin().await;
     let csrf = portal.csrf(&admin).await;
     let issued = portal
         .post(
             "/admin/tokens",
-            &admin,
+            Some(&admin),
             &[("csrf", &csrf), ("label", "dashboard")],
         )
         .await;
     assert_eq!(issued.status, StatusCode::OK, "{}", issued.body);
     let start = issued.body.find("<code class=\"token\">").unwrap() + 20;
     let token = issued.body[start..start + 64].to_string();
-    let with_token = portal.get("/api/search?q=clearance", &bearer(&token)).await;
+    let with_token = portal
+        .get_with("/api/search?q=clearance", &bearer(&token))
+        .await;
     assert_eq!(with_token.status, StatusCode::OK, "{}", with_token.body);
     conforms(&document, "/api/search", &with_token);
 
@@ -308,22 +206,22 @@ async fn the_api_answers_members_and_tokens_only() {
     let revoked = portal
         .post(
             &format!("/admin/tokens/{}/revoke", tokens[0].0),
-            &admin,
+            Some(&admin),
             &[("csrf", &csrf)],
         )
         .await;
     assert_eq!(revoked.status, StatusCode::SEE_OTHER);
-    let after = portal.get("/api/search", &bearer(&token)).await;
+    let after = portal.get_with("/api/search", &bearer(&token)).await;
     assert_eq!(after.status, StatusCode::UNAUTHORIZED);
 
     // A member cannot issue tokens.
-    let member = portal.member().await;
+    let member = member(&portal).await;
     let member_cookie = member[0].1.clone();
     let member_csrf = portal.csrf(&member_cookie).await;
     let refused = portal
         .post(
             "/admin/tokens",
-            &member_cookie,
+            Some(&member_cookie),
             &[("csrf", &member_csrf), ("label", "mine")],
         )
         .await;
@@ -335,7 +233,7 @@ async fn every_response_matches_the_openapi_document() {
     let portal = Portal::new();
     let (need_id, offer_id) = catalogue_with_content(&portal);
     let document = openapi(&portal).await;
-    let member = portal.member().await;
+    let member = member(&portal).await;
 
     for query in [
         "",
@@ -344,12 +242,14 @@ async fn every_response_matches_the_openapi_document() {
         "?kind=need&sort=amount&per_page=1&page=2",
         "?q=%22no+such+words%22",
     ] {
-        let reply = portal.get(&format!("/api/search{query}"), &member).await;
+        let reply = portal
+            .get_with(&format!("/api/search{query}"), &member)
+            .await;
         assert_eq!(reply.status, StatusCode::OK, "{query}: {}", reply.body);
         conforms(&document, "/api/search", &reply);
     }
     let filtered = portal
-        .get("/api/search?q=clearance&country=LAO", &member)
+        .get_with("/api/search?q=clearance&country=LAO", &member)
         .await
         .json();
     assert_eq!(filtered["total"], 2, "{filtered}");
@@ -364,25 +264,27 @@ async fn every_response_matches_the_openapi_document() {
     );
 
     for bad in ["?kind=nonsense", "?per_page=1000", "?min_usd=lots"] {
-        let reply = portal.get(&format!("/api/search{bad}"), &member).await;
+        let reply = portal.get_with(&format!("/api/search{bad}"), &member).await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{bad}");
         assert_eq!(reply.json()["error"]["code"], "bad_request");
         conforms(&document, "/api/search", &reply);
     }
 
     let detail = portal
-        .get(&format!("/api/submissions/{need_id}"), &member)
+        .get_with(&format!("/api/submissions/{need_id}"), &member)
         .await;
     assert_eq!(detail.status, StatusCode::OK);
     conforms(&document, "/api/submissions/{id}", &detail);
     assert_eq!(detail.json()["id"], need_id.as_str());
 
-    let missing = portal.get("/api/submissions/NEED-1999-0001", &member).await;
+    let missing = portal
+        .get_with("/api/submissions/NEED-1999-0001", &member)
+        .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     conforms(&document, "/api/submissions/{id}", &missing);
 
     let matches = portal
-        .get(
+        .get_with(
             &format!("/api/submissions/{need_id}/matches?limit=5"),
             &member,
         )
@@ -399,7 +301,7 @@ async fn every_response_matches_the_openapi_document() {
         "{found}"
     );
 
-    let unknown = portal.get("/api/nothing-here", &member).await;
+    let unknown = portal.get_with("/api/nothing-here", &member).await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     assert_eq!(unknown.json()["error"]["code"], "not_found");
 }
@@ -444,11 +346,11 @@ async fn exports_parse_back_to_the_searched_rows_with_formulas_neutralised() {
     hostile.summary = "+1, \"quoted\"\nsecond line".into();
     hostile.contact.name = "@SUM(A1:A9)".into();
     let hostile_id = portal.fixture.add(hostile);
-    let member = portal.member().await;
+    let member = member(&portal).await;
 
     let query = "q=clearance+OR+HYPERLINK&kind=need&sort=newest";
     let api = portal
-        .get(&format!("/api/search?{query}&per_page=100"), &member)
+        .get_with(&format!("/api/search?{query}&per_page=100"), &member)
         .await
         .json();
     let expected_ids: Vec<&str> = api["hits"]
@@ -460,7 +362,7 @@ async fn exports_parse_back_to_the_searched_rows_with_formulas_neutralised() {
     assert_eq!(expected_ids.len(), 2, "{api}");
 
     let csv = portal
-        .get(&format!("/search/export.csv?{query}"), &member)
+        .get_with(&format!("/search/export.csv?{query}"), &member)
         .await;
     assert_eq!(csv.status, StatusCode::OK);
     assert!(
@@ -497,7 +399,7 @@ async fn exports_parse_back_to_the_searched_rows_with_formulas_neutralised() {
     assert!(!row[column("valid_until")].is_empty());
 
     let jsonl = portal
-        .get(&format!("/search/export.jsonl?{query}"), &member)
+        .get_with(&format!("/search/export.jsonl?{query}"), &member)
         .await;
     assert_eq!(jsonl.status, StatusCode::OK);
     let records: Vec<MemberRecord> = jsonl
@@ -512,7 +414,7 @@ async fn exports_parse_back_to_the_searched_rows_with_formulas_neutralised() {
     assert_eq!(records[0], api_first, "the same record as the API");
 
     let anonymous = portal
-        .get(&format!("/search/export.csv?{query}"), &[])
+        .get_with(&format!("/search/export.csv?{query}"), &[])
         .await;
     assert_eq!(anonymous.status, StatusCode::SEE_OTHER, "members only");
 }
@@ -524,8 +426,8 @@ async fn a_large_export_has_every_row() {
         .map(|i| need(&format!("Bulk need number {i}")))
         .collect();
     portal.fixture.import(submissions);
-    let member = portal.member().await;
-    let csv = portal.get("/search/export.csv?q=bulk", &member).await;
+    let member = member(&portal).await;
+    let csv = portal.get_with("/search/export.csv?q=bulk", &member).await;
     assert_eq!(parse_csv(&csv.body).len(), 1 + 1_200);
 }
 
@@ -574,10 +476,14 @@ fn validate_atom(xml: &str) -> Vec<String> {
 
 /// A member follows the search `query`; returns the feed's secret path shown to them.
 async fn follow(portal: &Portal, query: &str) -> String {
-    let cookie = portal.member().await[0].1.clone();
+    let cookie = portal.login_member().await;
     let csrf = portal.csrf(&cookie).await;
     let made = portal
-        .post("/feeds", &cookie, &[("csrf", &csrf), ("query", query)])
+        .post(
+            "/feeds",
+            Some(&cookie),
+            &[("csrf", &csrf), ("query", query)],
+        )
         .await;
     assert_eq!(made.status, StatusCode::OK, "{}", made.body);
     let start = made.body.find("/feeds/").unwrap();
@@ -591,7 +497,7 @@ async fn a_followed_search_is_an_atom_feed_with_a_secret_revocable_address() {
     let path = follow(&portal, "q=clearance&kind=need").await;
 
     // No session needed: the address is the credential.
-    let feed = portal.get(&path, &[]).await;
+    let feed = portal.get_with(&path, &[]).await;
     assert_eq!(feed.status, StatusCode::OK, "{}", feed.body);
     assert!(
         feed.headers[header::CONTENT_TYPE]
@@ -608,7 +514,7 @@ async fn a_followed_search_is_an_atom_feed_with_a_secret_revocable_address() {
     // A renewal is news again.
     portal.fixture.clock.advance(Duration::days(10));
     portal.fixture.catalogue.renew(&need_id).unwrap();
-    let titles = validate_atom(&portal.get(&path, &[]).await.body);
+    let titles = validate_atom(&portal.get_with(&path, &[]).await.body);
     assert_eq!(
         titles,
         vec!["Renewed Need: Clearance of submunitions in Xieng Khouang".to_string()]
@@ -621,13 +527,16 @@ async fn a_followed_search_is_an_atom_feed_with_a_secret_revocable_address() {
     access::revoke_token(
         &portal.fixture.catalogue,
         &key,
-        &Account::Admin("ada".into()),
+        &Account::Admin(ADMIN.into()),
     )
     .unwrap();
-    assert_eq!(portal.get(&path, &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        portal.get_with(&path, &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(
         portal
-            .get(&format!("/feeds/{}", "a".repeat(64)), &[])
+            .get_with(&format!("/feeds/{}", "a".repeat(64)), &[])
             .await
             .status,
         StatusCode::NOT_FOUND
@@ -653,9 +562,12 @@ async fn an_expired_submission_is_absent_from_the_api_exports_and_feeds() {
     portal.fixture.catalogue.renew(&offer_id).unwrap();
     portal.fixture.clock.set(expiry);
     // No clean-up has run: the query-time check alone must hide it.
-    let member = portal.member().await;
+    let member = member(&portal).await;
 
-    let search = portal.get("/api/search?q=clearance", &member).await.json();
+    let search = portal
+        .get_with("/api/search?q=clearance", &member)
+        .await
+        .json();
     let ids: Vec<&str> = search["hits"]
         .as_array()
         .unwrap()
@@ -665,31 +577,33 @@ async fn an_expired_submission_is_absent_from_the_api_exports_and_feeds() {
     assert_eq!(ids, vec![offer_id.as_str()]);
     assert_eq!(
         portal
-            .get(&format!("/api/submissions/{need_id}"), &member)
+            .get_with(&format!("/api/submissions/{need_id}"), &member)
             .await
             .status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
         portal
-            .get(&format!("/api/submissions/{need_id}/matches"), &member)
+            .get_with(&format!("/api/submissions/{need_id}/matches"), &member)
             .await
             .status,
         StatusCode::NOT_FOUND
     );
     let offer_matches = portal
-        .get(&format!("/api/submissions/{offer_id}/matches"), &member)
+        .get_with(&format!("/api/submissions/{offer_id}/matches"), &member)
         .await;
     assert!(
         !offer_matches.body.contains(&need_id),
         "{}",
         offer_matches.body
     );
-    let csv = portal.get("/search/export.csv?q=clearance", &member).await;
+    let csv = portal
+        .get_with("/search/export.csv?q=clearance", &member)
+        .await;
     assert!(!csv.body.contains(&need_id));
-    let jsonl = portal.get("/search/export.jsonl", &member).await;
+    let jsonl = portal.get_with("/search/export.jsonl", &member).await;
     assert!(!jsonl.body.contains(&need_id));
-    let feed = portal.get(&feed_path, &[]).await;
+    let feed = portal.get_with(&feed_path, &[]).await;
     validate_atom(&feed.body);
     assert!(!feed.body.contains(&need_id), "{}", feed.body);
 }

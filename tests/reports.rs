@@ -4,97 +4,13 @@
 
 mod common;
 
-use std::net::SocketAddr;
-
-use axum::Router;
-use axum::body::Body;
-use axum::extract::ConnectInfo;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate};
+use common::http::Portal;
 use common::{Fixture, need, offer};
-use http_body_util::BodyExt;
-use portal::access::{self, Account};
 use portal::catalogue::ImportOptions;
 use portal::codes;
 use portal::submission::{Area, Kind, Submission};
-use portal::web::{AppState, Config, app};
-use tower::ServiceExt;
-
-const MEMBER_PASSWORD: &str = "shared-access-password";
-const HOST: &str = "portal.test";
-
-struct Portal {
-    fixture: Fixture,
-    router: Router,
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Reply {
-    fn location(&self) -> &str {
-        self.headers
-            .get(header::LOCATION)
-            .map(|v| v.to_str().unwrap())
-            .unwrap_or("")
-    }
-}
-
-impl Portal {
-    fn new() -> Portal {
-        let fixture = Fixture::new();
-        access::set_password(&fixture.catalogue, &Account::Member, MEMBER_PASSWORD).unwrap();
-        let router = app(AppState::new(fixture.catalogue.clone(), Config::default()));
-        Portal { fixture, router }
-    }
-
-    async fn send(&self, mut request: Request<Body>) -> Reply {
-        let address: SocketAddr = "127.0.0.1:40000".parse().unwrap();
-        request.extensions_mut().insert(ConnectInfo(address));
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
-    }
-
-    async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
-        let mut request = Request::get(path).header(header::HOST, HOST);
-        if let Some(cookie) = cookie {
-            request = request.header(header::COOKIE, cookie);
-        }
-        self.send(request.body(Body::empty()).unwrap()).await
-    }
-
-    async fn login(&self) -> String {
-        let body = serde_urlencoded::to_string([("password", MEMBER_PASSWORD)]).unwrap();
-        let request = Request::post("/login")
-            .header(header::HOST, HOST)
-            .header(header::ORIGIN, format!("http://{HOST}"))
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap();
-        let reply = self.send(request).await;
-        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-        let set = reply.headers.get(header::SET_COOKIE).unwrap();
-        set.to_str().unwrap().split(';').next().unwrap().to_string()
-    }
-
-    /// A page a member sees, which must be there.
-    async fn page(&self, path: &str) -> String {
-        let cookie = self.login().await;
-        let reply = self.get(path, Some(&cookie)).await;
-        assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.body);
-        reply.body
-    }
-}
 
 fn usd(amount: f64) -> Option<portal::submission::Funding> {
     Some(portal::submission::Funding {
@@ -190,7 +106,7 @@ async fn report_pages_need_a_member_session() {
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}");
         assert!(reply.location().starts_with("/login?next="), "{path}");
     }
-    let cookie = portal.login().await;
+    let cookie = portal.login_member().await;
     let search = portal.get("/search", Some(&cookie)).await;
     assert!(search.body.contains("href=\"/statistics\""), "in the nav");
 }
@@ -239,7 +155,7 @@ fn varied(fixture: &Fixture) {
 async fn every_chart_shows_the_numbers_its_table_shows() {
     let portal = Portal::new();
     varied(&portal.fixture);
-    let page = portal.page("/statistics").await;
+    let page = portal.member_page("/statistics").await;
     let charts = charts(&page);
     assert_eq!(charts.len(), 5, "{page}");
     for chart in &charts {
@@ -348,10 +264,10 @@ async fn expired_and_unpublished_submissions_count_nowhere() {
     assert_eq!(stats.needs_with_match, 0);
     assert_eq!(stats.published_by_quarter.values().sum::<u64>(), 1);
 
-    let statistics = portal.page("/statistics").await;
+    let statistics = portal.member_page("/statistics").await;
     assert!(!statistics.contains("5,000,000") && !statistics.contains("7,000,000"));
     for path in ["/compendium", "/countries/LAO"] {
-        let page = portal.page(path).await;
+        let page = portal.member_page(path).await;
         assert!(
             page.contains(&current) && page.contains("Current need"),
             "{path}"
@@ -414,7 +330,7 @@ async fn the_compendium_groups_by_country_then_area_with_totals() {
     let regional = fixture.add(regional);
     fixture.add(offer("An offer is not a need"));
 
-    let page = portal.page("/compendium").await;
+    let page = portal.member_page("/compendium").await;
     let cambodia = codes::country("KHM").unwrap().name;
     let lao = codes::country("LAO").unwrap().name;
     assert_eq!(
@@ -511,7 +427,7 @@ async fn a_country_page_shows_its_needs_what_fits_them_and_its_projects() {
     finished.period.end = NaiveDate::from_ymd_opt(2025, 12, 31);
     fixture.add(finished);
 
-    let page = portal.page("/countries/LAO").await;
+    let page = portal.member_page("/countries/LAO").await;
     assert!(page.contains(&first) && page.contains(&second));
     assert!(!page.contains("Iraqi need") && !page.contains("Iraq-only offer"));
     assert_eq!(
@@ -528,14 +444,14 @@ async fn a_country_page_shows_its_needs_what_fits_them_and_its_projects() {
     assert!(page.contains("<dt>Ongoing projects</dt><dd>1</dd>"));
 
     // Detail pages link the country to this page.
-    let detail = portal.page(&format!("/submissions/{first}")).await;
+    let detail = portal.member_page(&format!("/submissions/{first}")).await;
     assert!(detail.contains("<a href=\"/countries/LAO\">"));
 }
 
 #[tokio::test]
 async fn a_country_name_redirects_to_its_code_and_an_unknown_one_is_not_found() {
     let portal = Portal::new();
-    let cookie = portal.login().await;
+    let cookie = portal.login_member().await;
     for path in [
         "/countries/Laos",
         "/countries/lao",
@@ -577,7 +493,7 @@ async fn a_country_page_lists_at_most_a_hundred_offers_but_counts_them_all() {
             .map(|i| offer(&format!("Global offer {i}")))
             .collect(),
     );
-    let page = portal.page("/countries/LAO").await;
+    let page = portal.member_page("/countries/LAO").await;
     assert!(page.contains("<dt>Offers and funding sources that fit them</dt><dd>101</dd>"));
     assert!(page.contains("The 100 that fit the most needs are listed here"));
     assert_eq!(page.matches("Fits 1 of the country").count(), 100);

@@ -3,136 +3,14 @@
 
 mod common;
 
-use std::net::SocketAddr;
-
-use axum::Router;
 use axum::body::Body;
-use axum::extract::ConnectInfo;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{Request, StatusCode, header};
 use chrono::Duration;
-use common::{Fixture, need, offer};
-use http_body_util::BodyExt;
-use portal::access::{self, Account};
+use common::http::{ADMIN_PASSWORD, HOST, MEMBER_PASSWORD, Portal, Reply};
+use common::{need, offer};
+
 use portal::catalogue::ImportOptions;
-use portal::web::{AppState, Config, app};
-use tower::ServiceExt;
-
-const MEMBER_PASSWORD: &str = "shared-access-password";
-const ADMIN_PASSWORD: &str = "isu-admin-password";
-const HOST: &str = "portal.test";
-
-struct Portal {
-    fixture: Fixture,
-    router: Router,
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Reply {
-    fn location(&self) -> &str {
-        self.headers
-            .get(header::LOCATION)
-            .map(|v| v.to_str().unwrap())
-            .unwrap_or("")
-    }
-
-    fn session_cookie(&self) -> String {
-        let set = self
-            .headers
-            .get(header::SET_COOKIE)
-            .expect("a cookie is set");
-        set.to_str().unwrap().split(';').next().unwrap().to_string()
-    }
-}
-
-impl Portal {
-    fn new() -> Portal {
-        Portal::with_config(Config::default())
-    }
-
-    fn with_config(config: Config) -> Portal {
-        let fixture = Fixture::new();
-        access::set_password(&fixture.catalogue, &Account::Member, MEMBER_PASSWORD).unwrap();
-        access::set_password(
-            &fixture.catalogue,
-            &Account::Admin("ada".into()),
-            ADMIN_PASSWORD,
-        )
-        .unwrap();
-        let router = app(AppState::new(fixture.catalogue.clone(), config));
-        Portal { fixture, router }
-    }
-
-    async fn send(&self, request: Request<Body>) -> Reply {
-        self.send_from("127.0.0.1:40000", request).await
-    }
-
-    async fn send_from(&self, address: &str, mut request: Request<Body>) -> Reply {
-        let address: SocketAddr = address.parse().unwrap();
-        request.extensions_mut().insert(ConnectInfo(address));
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
-    }
-
-    async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
-        let mut request = Request::get(path).header(header::HOST, HOST);
-        if let Some(cookie) = cookie {
-            request = request.header(header::COOKIE, cookie);
-        }
-        self.send(request.body(Body::empty()).unwrap()).await
-    }
-
-    async fn post(&self, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> Reply {
-        let body = serde_urlencoded::to_string(form).unwrap();
-        let mut request = Request::post(path)
-            .header(header::HOST, HOST)
-            .header(header::ORIGIN, format!("http://{HOST}"))
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-        if let Some(cookie) = cookie {
-            request = request.header(header::COOKIE, cookie);
-        }
-        self.send(request.body(Body::from(body)).unwrap()).await
-    }
-
-    async fn login_member(&self) -> String {
-        let reply = self
-            .post("/login", None, &[("password", MEMBER_PASSWORD)])
-            .await;
-        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-        reply.session_cookie()
-    }
-
-    async fn login_admin(&self) -> String {
-        let reply = self
-            .post(
-                "/login",
-                None,
-                &[("admin", "ada"), ("password", ADMIN_PASSWORD)],
-            )
-            .await;
-        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-        reply.session_cookie()
-    }
-
-    /// The CSRF token on a page the session can see.
-    async fn csrf(&self, cookie: &str) -> String {
-        let page = self.get("/", Some(cookie)).await.body;
-        let marker = "name=\"csrf\" value=\"";
-        let start = page.find(marker).expect("a form with a CSRF token") + marker.len();
-        page[start..start + 64].to_string()
-    }
-}
+use portal::web::Config;
 
 #[tokio::test]
 async fn the_landing_page_and_template_are_public() {

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: a catalogue in a temporary folder with a clock the
-//! test controls, and a small builder for submissions.
+//! test controls, a small builder for submissions, and the web portal in process (`http`).
 #![allow(dead_code)]
+
+pub mod http;
 
 use std::sync::Arc;
 
