@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use common::{Fixture, need, offer, start_time};
 use portal::access::{self, Account};
-use portal::catalogue::{ExportRecord, ImportOptions, IncomingRecord};
+use portal::catalogue::ImportOptions;
 use portal::demo::{self, DemoOptions};
 use portal::review::{self, Arrival, Received};
 use portal::web::{AppState, Config};
@@ -54,23 +54,12 @@ fn catalogue_with_content(fixture: &Fixture) -> Content {
     fixture.clock.set(start_time());
     fixture.catalogue.purge_expired("test").unwrap();
 
-    let records = demo::generate(&DemoOptions {
+    let demo = demo::generate(&DemoOptions {
         count: DEMO_RECORDS,
         seed: 1,
         now: start_time(),
-    })
-    .map(|submission| IncomingRecord {
-        location: "demo".into(),
-        record: Ok(ExportRecord {
-            submission,
-            previous_versions: Vec::new(),
-            audit: Vec::new(),
-        }),
     });
-    let report = fixture
-        .catalogue
-        .import(records, ImportOptions { publish: false }, &mut |_| {})
-        .unwrap();
+    let report = fixture.import_with(demo.collect(), ImportOptions { publish: false });
     assert!(report.rejected.is_empty(), "{:?}", report.rejected);
 
     let mut lao = need("Clearance of submunitions in Xieng Khouang");

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use common::{Fixture, need, offer, start_time};
 use portal::access::{self, Account};
-use portal::catalogue::{ExportRecord, ImportOptions, IncomingRecord};
+use portal::catalogue::ImportOptions;
 use portal::demo::{self, DemoOptions};
 use portal::web::{AppState, Config};
 
@@ -33,24 +33,13 @@ struct KnownPair {
 
 /// Demo content for realism, plus one need with an offer that surely matches it.
 fn catalogue_with_demo_content(fixture: &Fixture) -> KnownPair {
-    let records = demo::generate(&DemoOptions {
+    let demo = demo::generate(&DemoOptions {
         count: DEMO_RECORDS,
         seed: 1,
         now: start_time(),
-    })
-    .map(|submission| IncomingRecord {
-        location: "demo".into(),
-        record: Ok(ExportRecord {
-            submission,
-            previous_versions: Vec::new(),
-            audit: Vec::new(),
-        }),
     });
     // Demo records carry their own status (most published, some pending or withdrawn).
-    let report = fixture
-        .catalogue
-        .import(records, ImportOptions { publish: false }, &mut |_| {})
-        .unwrap();
+    let report = fixture.import_with(demo.collect(), ImportOptions { publish: false });
     assert!(report.rejected.is_empty(), "{:?}", report.rejected);
 
     let mut lao = need("Clearance of submunitions in Xieng Khouang");

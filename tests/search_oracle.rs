@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use common::{Fixture, start_time};
-use portal::catalogue::{ExportRecord, ImportOptions, IncomingRecord};
+use portal::catalogue::ImportOptions;
 use portal::codes;
 use portal::demo::{self, DemoOptions};
 use portal::index::{places, serial};
@@ -51,18 +51,7 @@ fn fixture() -> Fixture {
     })
     .collect();
     for batch in generated.chunks(SIZE / 3 + 1) {
-        let records = batch.iter().cloned().map(|submission| IncomingRecord {
-            location: String::new(),
-            record: Ok(ExportRecord {
-                submission,
-                previous_versions: Vec::new(),
-                audit: Vec::new(),
-            }),
-        });
-        fixture
-            .catalogue
-            .import(records, ImportOptions::default(), &mut |_| {})
-            .unwrap();
+        fixture.import_with(batch.to_vec(), ImportOptions::default());
     }
     let catalogue = &fixture.catalogue;
     let ids: Vec<String> = all_stored(&fixture).into_iter().map(|s| s.id).collect();
