@@ -49,9 +49,9 @@ const PARALLEL_FROM_DOCS: u64 = 10_000;
 /// the portal is then under load, and every core is busy already.
 const BUSY_FOR: Duration = Duration::from_millis(50);
 
-/// One search thread per core.
+/// One search thread per core but one: the thread that asks searches too.
 fn search_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1))
 }
 
 /// The `place` value that stands for "every country".

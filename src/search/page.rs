@@ -8,7 +8,8 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 use tantivy::query::Weight;
@@ -478,29 +479,26 @@ impl PageCollector {
         executor: &Executor,
     ) -> tantivy::Result<Page> {
         let segments = searcher.segment_readers();
-        let fruits = executor.map(
-            |(ord, segment): (usize, &SegmentReader)| {
-                let mut collector = self.for_segment(ord as u32, segment)?;
-                let alive = segment.alive_bitset();
-                if self.plan.ranking.needs_score() {
-                    weight.for_each(segment, &mut |doc, score| {
+        let fruits = map_segments(executor, segments, |ord, segment| {
+            let mut collector = self.for_segment(ord, segment)?;
+            let alive = segment.alive_bitset();
+            if self.plan.ranking.needs_score() {
+                weight.for_each(segment, &mut |doc, score| {
+                    if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                        collector.meet(doc, score);
+                    }
+                })?;
+            } else {
+                weight.for_each_no_score(segment, &mut |docs| {
+                    for &doc in docs {
                         if alive.is_none_or(|alive| alive.is_alive(doc)) {
-                            collector.meet(doc, score);
+                            collector.meet(doc, 0.0);
                         }
-                    })?;
-                } else {
-                    weight.for_each_no_score(segment, &mut |docs| {
-                        for &doc in docs {
-                            if alive.is_none_or(|alive| alive.is_alive(doc)) {
-                                collector.meet(doc, 0.0);
-                            }
-                        }
-                    })?;
-                }
-                Ok(collector.harvest())
-            },
-            segments.iter().enumerate(),
-        )?;
+                    }
+                })?;
+            }
+            Ok(collector.harvest())
+        })?;
         Ok(self.merge(fruits))
     }
 
@@ -508,21 +506,18 @@ impl PageCollector {
     /// `executor`.
     pub fn scan(&self, searcher: &Searcher, executor: &Executor) -> tantivy::Result<Page> {
         let segments = searcher.segment_readers();
-        let fruits = executor.map(
-            |(ord, segment): (usize, &SegmentReader)| {
-                let mut collector = self.for_segment(ord as u32, segment)?;
-                // Newest documents last in a segment, as they mostly are, would each push the
-                // page's worst hit out when sorting by date: from the end, they come first.
-                let alive = segment.alive_bitset();
-                for doc in (0..segment.max_doc()).rev() {
-                    if alive.is_none_or(|alive| alive.is_alive(doc)) {
-                        collector.meet(doc, 0.0);
-                    }
+        let fruits = map_segments(executor, segments, |ord, segment| {
+            let mut collector = self.for_segment(ord, segment)?;
+            // Newest documents last in a segment, as they mostly are, would each push the
+            // page's worst hit out when sorting by date: from the end, they come first.
+            let alive = segment.alive_bitset();
+            for doc in (0..segment.max_doc()).rev() {
+                if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                    collector.meet(doc, 0.0);
                 }
-                Ok(collector.harvest())
-            },
-            segments.iter().enumerate(),
-        )?;
+            }
+            Ok(collector.harvest())
+        })?;
         Ok(self.merge(fruits))
     }
 
@@ -655,4 +650,54 @@ impl SegmentPass {
             earliest_expiry: self.earliest_expiry,
         }
     }
+}
+/// Runs `pass` over every segment (with its ordinal). On a pool of threads, the calling
+/// thread and as many of the pool's threads as there are other segments take the next segment
+/// not yet taken, until none is left: the calling thread works rather than waiting, and only
+/// the threads that will have work are woken. (tantivy's own `Executor::map` hands every
+/// segment to the pool and has the caller wait, which wakes one more thread than there are
+/// cores.)
+fn map_segments<R: Send + Sync>(
+    executor: &Executor,
+    segments: &[SegmentReader],
+    pass: impl Fn(u32, &SegmentReader) -> tantivy::Result<R> + Sync,
+) -> tantivy::Result<Vec<R>> {
+    let pool = match executor {
+        Executor::ThreadPool(pool) if segments.len() > 1 => pool,
+        _ => {
+            return segments
+                .iter()
+                .enumerate()
+                .map(|(ord, segment)| pass(ord as u32, segment))
+                .collect();
+        }
+    };
+    let next = AtomicUsize::new(0);
+    let fruits: Vec<OnceLock<tantivy::Result<R>>> =
+        segments.iter().map(|_| OnceLock::new()).collect();
+    let work = || {
+        loop {
+            let ord = next.fetch_add(1, Ordering::Relaxed);
+            let Some(segment) = segments.get(ord) else {
+                break;
+            };
+            let _ = fruits[ord].set(pass(ord as u32, segment));
+        }
+    };
+    pool.in_place_scope(|scope| {
+        for _ in 0..pool.current_num_threads().min(segments.len() - 1) {
+            scope.spawn(|_| work());
+        }
+        work();
+    });
+    fruits
+        .into_iter()
+        .map(|fruit| {
+            fruit.into_inner().unwrap_or_else(|| {
+                Err(tantivy::TantivyError::InternalError(
+                    "a segment was not searched".to_string(),
+                ))
+            })
+        })
+        .collect()
 }
