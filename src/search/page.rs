@@ -651,6 +651,7 @@ impl SegmentPass {
         }
     }
 }
+
 /// Runs `pass` over every segment (with its ordinal). On a pool of threads, the calling
 /// thread and as many of the pool's threads as there are other segments take the next segment
 /// not yet taken, until none is left: the calling thread works rather than waiting, and only

@@ -309,12 +309,12 @@ fn format_amount(value: f64) -> String {
     // Whole amounts as integers: a float written to no decimal places takes the slow, exact
     // way. Every integer this large or smaller is exact in an i64.
     const EXACT: f64 = 9_007_199_254_740_992.0;
-    if value.fract() == 0.0 && value.abs() <= EXACT {
-        (value as i64).to_string()
-    } else if value.fract() == 0.0 {
-        format!("{value:.0}")
-    } else {
+    if value.fract() != 0.0 {
         value.to_string()
+    } else if value.abs() <= EXACT {
+        (value as i64).to_string()
+    } else {
+        format!("{value:.0}")
     }
 }
 
