@@ -863,7 +863,7 @@ impl Catalogue {
 
     /// Counts and sums as members see the catalogue now.
     pub fn stats(&self) -> Result<Stats> {
-        Ok(stats::compute(&self.store, self.now())?)
+        Ok(stats::compute(&self.index(), &self.store, self.now())?)
     }
 
     /// Every current need, by country and area of work.

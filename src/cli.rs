@@ -1026,7 +1026,7 @@ fn check(catalogue: &Catalogue, streams: &mut Streams, json: bool) -> Result<u8>
 }
 
 fn show_stats(catalogue: &Catalogue, streams: &mut Streams, json: bool) -> Result<u8> {
-    let stats = stats::compute(catalogue.store(), catalogue.now())?;
+    let stats = catalogue.stats()?;
     let out = &mut *streams.out;
     if json {
         writeln!(out, "{}", serde_json::to_string_pretty(&stats)?)?;

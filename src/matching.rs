@@ -5,6 +5,9 @@
 //! holds it, or everywhere), and has a compatible amount. Among fits, the ones whose texts
 //! match best come first. Only what members may see is ever matched.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
@@ -17,7 +20,7 @@ use crate::codes;
 use crate::index::{self, GLOBAL_PLACE, SearchIndex};
 use crate::search::{self, Place, Result};
 use crate::store::Store;
-use crate::submission::{Kind, Submission, Vocabulary};
+use crate::submission::{Area, Kind, Submission, Vocabulary};
 
 /// An offer worth at least this share of a need's amount is a meaningful contribution.
 const SMALLEST_USEFUL_SHARE: f64 = 0.1;
@@ -118,7 +121,7 @@ pub fn matches(
 /// areas are checked by [`NeedFit::fits`].
 #[derive(Debug, Clone)]
 pub struct NeedFit {
-    areas: Vec<crate::submission::Area>,
+    areas: Vec<Area>,
     /// The `place` values (sorted) a counterpart must carry one of; `None` when the need is
     /// global.
     places: Option<Vec<u64>>,
@@ -145,21 +148,30 @@ impl<'a> Counterpart<'a> {
 impl NeedFit {
     /// The test for `need` (a need; anything else fits nothing).
     pub fn new(need: &Submission) -> NeedFit {
-        let mut places = counterpart_places(need);
-        places.sort_unstable();
-        places.dedup();
+        let areas = if need.kind == Kind::Need {
+            need.areas.clone()
+        } else {
+            Vec::new()
+        };
+        NeedFit::of_values(areas, &index::places(need), need.usd())
+    }
+
+    /// The test for a need with these areas of work, `place` values (as the index holds them:
+    /// [`index::places`]) and amount in USD.
+    pub fn of_values(areas: Vec<Area>, places: &[u64], usd: Option<f64>) -> NeedFit {
+        let places = wanted_places(places);
         NeedFit {
-            areas: if need.kind == Kind::Need {
-                need.areas.clone()
-            } else {
-                Vec::new()
-            },
+            areas,
             places: (!places.is_empty()).then_some(places),
-            smallest_usd: need
-                .usd()
+            smallest_usd: usd
                 .filter(|usd| *usd > 0.0)
                 .map(|usd| usd * SMALLEST_USEFUL_SHARE),
         }
+    }
+
+    /// The need's areas of work (none when it is not a need).
+    pub fn areas(&self) -> &[Area] {
+        &self.areas
     }
 
     /// Whether `candidate`, an offer or a funding source, fits the need as [`matches`] would
@@ -169,7 +181,7 @@ impl NeedFit {
     }
 
     /// Whether `candidate` fits the need through `area`: both name it, and place and amount fit.
-    pub fn fits_in(&self, area: crate::submission::Area, candidate: &Counterpart) -> bool {
+    pub fn fits_in(&self, area: Area, candidate: &Counterpart) -> bool {
         let submission = candidate.submission;
         matches!(submission.kind, Kind::Offer | Kind::FundingSource)
             && self.areas.contains(&area)
@@ -193,25 +205,91 @@ impl NeedFit {
     }
 }
 
+/// Every offer and funding source of a set in sum, by area of work and `place` value: enough
+/// to tell whether any of them fits a need (as [`NeedFit::fits_in`] would find one) without
+/// trying them one by one, however many there are.
+#[derive(Debug, Clone)]
+pub struct Offered {
+    /// By area ordinal: what the counterparts carrying each `place` value offer.
+    by_place: Vec<HashMap<u64, Reach>>,
+    /// By area ordinal: what every counterpart naming the area offers (for global needs).
+    anywhere: Vec<Option<Reach>>,
+}
+
+/// What some counterparts offer: whether one of them names no amount, and the largest amount
+/// named (in USD).
+#[derive(Debug, Clone, Copy)]
+struct Reach {
+    open: bool,
+    largest_usd: f64,
+}
+
+impl Reach {
+    const NONE: Reach = Reach {
+        open: false,
+        largest_usd: f64::NEG_INFINITY,
+    };
+
+    fn with(self, usd: Option<f64>) -> Reach {
+        match usd {
+            None => Reach { open: true, ..self },
+            Some(usd) => Reach {
+                largest_usd: self.largest_usd.max(usd),
+                ..self
+            },
+        }
+    }
+
+    /// Whether one of the counterparts fits a need whose smallest useful amount is `smallest`.
+    fn enough_for(self, smallest: Option<f64>) -> bool {
+        smallest.is_none_or(|smallest| self.open || self.largest_usd >= smallest)
+    }
+}
+
+impl Default for Offered {
+    fn default() -> Offered {
+        Offered {
+            by_place: vec![HashMap::new(); Area::ALL.len()],
+            anywhere: vec![None; Area::ALL.len()],
+        }
+    }
+}
+
+impl Offered {
+    /// Adds an offer or a funding source naming `areas`, carrying `places` (as the index holds
+    /// them: [`index::places`]) and offering `usd`.
+    pub fn add(&mut self, areas: &[Area], places: &[u64], usd: Option<f64>) {
+        for area in areas {
+            let a = area.ordinal() as usize;
+            let anywhere = &mut self.anywhere[a];
+            *anywhere = Some(anywhere.unwrap_or(Reach::NONE).with(usd));
+            for place in places {
+                let reach = self.by_place[a].entry(*place).or_insert(Reach::NONE);
+                *reach = reach.with(usd);
+            }
+        }
+    }
+
+    /// Whether one of the counterparts added fits `need` through `area`.
+    pub fn fits_in(&self, need: &NeedFit, area: Area) -> bool {
+        if !need.areas.contains(&area) {
+            return false;
+        }
+        let a = area.ordinal() as usize;
+        let enough = |reach: Option<&Reach>| reach.is_some_and(|r| r.enough_for(need.smallest_usd));
+        match &need.places {
+            None => enough(self.anywhere[a].as_ref()),
+            Some(wanted) => wanted.iter().any(|w| enough(self.by_place[a].get(w))),
+        }
+    }
+}
+
 /// The `place` values a counterpart may carry to fit `subject`.
 fn counterpart_places(subject: &Submission) -> Vec<u64> {
     let beneficiaries = &subject.beneficiaries;
     match subject.kind {
         // An offer fits a need when it covers one of the need's places.
-        Kind::Need => {
-            if beneficiaries.global {
-                return Vec::new();
-            }
-            let mut values: Vec<u64> = beneficiaries
-                .countries
-                .iter()
-                .filter_map(|c| Place::parse(c))
-                .chain(beneficiaries.regions.iter().filter_map(|r| Place::parse(r)))
-                .flat_map(|p| p.covering_values())
-                .collect();
-            values.push(GLOBAL_PLACE);
-            values
-        }
+        Kind::Need => wanted_places(&index::places(subject)),
         // A need fits an offer when its places lie within the offer's coverage.
         _ => {
             if beneficiaries.global {
@@ -240,6 +318,36 @@ fn counterpart_places(subject: &Submission) -> Vec<u64> {
         }
     }
 }
+
+/// The `place` values an offer or a funding source may carry to fit a need carrying `places`
+/// (its own values, as the index holds them): a value covering one of them, or everywhere.
+/// Empty for a global need, which any place fits. Sorted.
+fn wanted_places(places: &[u64]) -> Vec<u64> {
+    if places.contains(&GLOBAL_PLACE) {
+        return Vec::new();
+    }
+    let mut values: Vec<u64> = places
+        .iter()
+        .filter_map(|place| COVERING.get(place))
+        .flatten()
+        .copied()
+        .collect();
+    values.push(GLOBAL_PLACE);
+    values.sort_unstable();
+    values.dedup();
+    values
+}
+
+/// For the `place` value of each country and region, the values covering it
+/// ([`Place::covering_values`]), worked out once.
+static COVERING: LazyLock<HashMap<u64, Vec<u64>>> = LazyLock::new(|| {
+    let countries = codes::countries().iter().map(Place::Country);
+    let regions = codes::regions().iter().map(Place::Region);
+    countries
+        .chain(regions)
+        .filter_map(|place| Some((place.value()?, place.covering_values())))
+        .collect()
+});
 
 /// Counterparts whose amount is compatible: an offer must be worth at least a tenth of the
 /// need; a need may ask for at most ten times the offer. Counterparts naming no amount fit.

@@ -67,6 +67,14 @@ impl Place {
             .or_else(|| codes::region(text).map(Place::Region))
     }
 
+    /// The `place` value of this place itself.
+    pub fn value(&self) -> Option<u64> {
+        match self {
+            Place::Country(country) => codes::country_ordinal(country.alpha3),
+            Place::Region(region) => region_place(region.code),
+        }
+    }
+
     /// The `place` values a submission may carry to count as covering this place.
     pub fn covering_values(&self) -> Vec<u64> {
         let mut values = vec![GLOBAL_PLACE];

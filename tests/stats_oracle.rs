@@ -1,0 +1,293 @@
+//! The statistics, which are counted from the index's table of values, against a plain pass
+//! over the stored submissions: demo content spread over several index segments with
+//! deletions, with pending, withdrawn, rejected, archived and expired-but-not-yet-archived
+//! submissions among it. Needs with a match are checked against matching itself.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use common::{Fixture, need, offer, start_time};
+use portal::catalogue::ImportOptions;
+use portal::demo::{self, DemoOptions};
+use portal::matching::{Counterpart, NeedFit};
+use portal::stats::{MatchedNeeds, Stats, UsdBalance, last_quarters, quarter_of};
+use portal::submission::{Area, Kind, Status, Submission, Vocabulary};
+
+const SIZE: usize = 1_200;
+
+/// Demo submissions in three batches (the last left pending), some edited, withdrawn,
+/// rejected and renewed; then time passes, the expired ones are archived, and more time
+/// passes, so that some have expired without being archived yet.
+fn fixture() -> Fixture {
+    let fixture = Fixture::new();
+    let generated: Vec<Submission> = demo::generate(&DemoOptions {
+        count: SIZE,
+        seed: 11,
+        now: start_time(),
+    })
+    .collect();
+    let batches: Vec<&[Submission]> = generated.chunks(SIZE / 3 + 1).collect();
+    fixture.import_with(batches[0].to_vec(), ImportOptions { publish: true });
+    fixture.import_with(batches[1].to_vec(), ImportOptions::default());
+    let mut pending = batches[2].to_vec();
+    for submission in &mut pending {
+        submission.status = Status::Pending;
+    }
+    fixture.import_with(pending, ImportOptions { publish: false });
+    // Needs larger than anything offered: only offers naming no amount could match them.
+    let mut large = Vec::new();
+    for (i, (country, area)) in [
+        ("TUV", Area::StockpileDestruction),
+        ("LAO", Area::StockpileDestruction),
+        ("COL", Area::ClearanceAndRiskEducation),
+        ("FJI", Area::TransparencyAndNationalImplementation),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut s = need(&format!("Very large need {i}"));
+        s.beneficiaries.countries = vec![country.into()];
+        s.areas = vec![area];
+        if let Some(funding) = &mut s.funding {
+            funding.amount = 5.0e12;
+        }
+        large.push(s);
+    }
+    // … and one very large offer for South-eastern Asia: it fits the need in Laos, not the one
+    // in Tuvalu.
+    let mut regional = offer("Very large regional offer");
+    regional.beneficiaries.global = false;
+    regional.beneficiaries.regions = vec!["035".into()];
+    regional.areas = vec![Area::StockpileDestruction];
+    if let Some(funding) = &mut regional.funding {
+        funding.amount = 1.0e12;
+    }
+    large.push(regional);
+    fixture.import_with(large, ImportOptions { publish: true });
+
+    let catalogue = &fixture.catalogue;
+    let ids: Vec<String> = stored(&fixture).into_iter().map(|s| s.id).collect();
+    for id in ids.iter().step_by(13) {
+        catalogue
+            .edit(id, |s| s.title.push_str(" (revised)"))
+            .unwrap();
+    }
+    for id in ids.iter().skip(5).step_by(37) {
+        catalogue.set_status(id, Status::Withdrawn).unwrap();
+    }
+    for id in ids.iter().skip(7).step_by(43) {
+        catalogue.set_status(id, Status::Rejected).unwrap();
+    }
+    // Without the offers and funding sources that name no amount, the very large needs
+    // find no match.
+    for s in stored(&fixture) {
+        if matches!(s.kind, Kind::Offer | Kind::FundingSource) && s.funding.is_none() {
+            catalogue.set_status(&s.id, Status::Withdrawn).unwrap();
+        }
+    }
+    for id in ids.iter().skip(3).step_by(29) {
+        if catalogue.get(id).unwrap().status == Status::Published {
+            catalogue.renew(id).unwrap();
+        }
+    }
+    fixture.clock.advance(Duration::days(150));
+    let archived = catalogue.purge_expired("test").unwrap();
+    assert!(!archived.is_empty(), "some have expired and are archived");
+    fixture.clock.advance(Duration::days(120));
+    fixture
+}
+
+fn stored(fixture: &Fixture) -> Vec<Submission> {
+    let mut all = Vec::new();
+    fixture
+        .catalogue
+        .store()
+        .read()
+        .unwrap()
+        .for_each(|s| all.push(s))
+        .unwrap();
+    all
+}
+
+/// The statistics worked out plainly from the stored submissions, each counterpart tried
+/// against each need.
+fn expected(all: &[Submission], now: DateTime<Utc>) -> Stats {
+    let mut stats = Stats {
+        total: all.len() as u64,
+        ..Stats::default()
+    };
+    for quarter in last_quarters(now, portal::stats::QUARTERS) {
+        stats.published_by_quarter.insert(quarter, 0);
+    }
+    let first_quarter = stats.published_by_quarter.keys().next().unwrap().clone();
+    let visible: Vec<&Submission> = all
+        .iter()
+        .filter(|s| s.is_visible_to_members(now))
+        .collect();
+    for s in all {
+        let status = if s.status == Status::Published && !s.is_visible_to_members(now) {
+            "published-but-expired"
+        } else {
+            s.status.slug()
+        };
+        *stats.by_status.entry(status.to_string()).or_default() += 1;
+    }
+    for s in &visible {
+        let kind = s.kind.slug().to_string();
+        *stats.visible_by_kind.entry(kind.clone()).or_default() += 1;
+        for area in &s.areas {
+            let area_slug = area.slug().to_string();
+            *stats
+                .visible_by_area
+                .entry(area_slug.clone())
+                .or_default()
+                .entry(kind.clone())
+                .or_default() += 1;
+            let share = s.usd().unwrap_or(0.0) / s.areas.len() as f64;
+            let balance: &mut UsdBalance = stats.usd_by_area.entry(area_slug).or_default();
+            match s.kind {
+                Kind::Need => balance.sought += share,
+                Kind::Offer | Kind::FundingSource => balance.offered += share,
+                Kind::Project => {}
+            }
+        }
+        let by_country = match s.kind {
+            Kind::Need => &mut stats.needs_by_country,
+            Kind::Offer | Kind::FundingSource => &mut stats.offers_by_country,
+            Kind::Project => continue,
+        };
+        for country in &s.beneficiaries.countries {
+            *by_country.entry(country.clone()).or_default() += 1;
+        }
+        if s.kind != Kind::Need && s.beneficiaries.global {
+            stats.offers_global += 1;
+        }
+    }
+    for s in &visible {
+        let published = s
+            .timestamps
+            .published_at
+            .unwrap_or(s.timestamps.received_at);
+        let quarter = quarter_of(published);
+        match stats.published_by_quarter.get_mut(&quarter) {
+            Some(count) => *count += 1,
+            None if quarter < first_quarter => stats.published_earlier += 1,
+            None => {}
+        }
+    }
+    let counterparts: Vec<Counterpart> = visible
+        .iter()
+        .filter(|s| matches!(s.kind, Kind::Offer | Kind::FundingSource))
+        .map(|s| Counterpart::new(s))
+        .collect();
+    for need in visible.iter().filter(|s| s.kind == Kind::Need) {
+        let fit = NeedFit::new(need);
+        let mut matched = false;
+        for area in &need.areas {
+            let in_area = counterparts.iter().any(|c| fit.fits_in(*area, c));
+            let entry: &mut MatchedNeeds = stats
+                .matched_needs_by_area
+                .entry(area.slug().to_string())
+                .or_default();
+            entry.needs += 1;
+            if in_area {
+                entry.with_match += 1;
+                matched = true;
+            }
+        }
+        stats.needs_with_match += u64::from(matched);
+    }
+    stats
+}
+
+fn assert_close(
+    what: &str,
+    actual: &BTreeMap<String, UsdBalance>,
+    expected: &BTreeMap<String, UsdBalance>,
+) {
+    assert_eq!(
+        actual.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>(),
+        "{what}"
+    );
+    for (key, want) in expected {
+        let got = actual[key];
+        for (a, b) in [(got.sought, want.sought), (got.offered, want.offered)] {
+            assert!(
+                (a - b).abs() <= 1e-9 * b.abs().max(1.0),
+                "{what} {key}: {a} against {b}"
+            );
+        }
+    }
+}
+
+#[test]
+fn statistics_from_the_index_agree_with_a_pass_over_the_store() {
+    let fixture = fixture();
+    let now = fixture.catalogue.now();
+    let all = stored(&fixture);
+    let want = expected(&all, now);
+    let got = fixture.catalogue.stats().unwrap();
+
+    // The content has what every count must tell apart.
+    for status in [
+        "pending",
+        "published",
+        "published-but-expired",
+        "expired",
+        "withdrawn",
+        "rejected",
+    ] {
+        assert!(
+            want.by_status.get(status).is_some_and(|n| *n > 0),
+            "{status}: {:?}",
+            want.by_status
+        );
+    }
+    assert!(want.needs_with_match > 0);
+    let needs = want.visible_by_kind["need"];
+    assert!(want.needs_with_match < needs, "some needs have no match");
+    let large = |title: &str| {
+        let need = all.iter().find(|s| s.title == title).unwrap();
+        !fixture.catalogue.matches(&need.id, 1).unwrap().is_empty()
+    };
+    assert!(
+        large("Very large need 1"),
+        "the regional offer fits the need in Laos"
+    );
+    assert!(
+        !large("Very large need 0"),
+        "nothing fits the need in Tuvalu"
+    );
+    assert!(want.published_earlier > 0);
+
+    assert_eq!(got.total, want.total);
+    assert_eq!(got.by_status, want.by_status);
+    assert_eq!(got.visible_by_kind, want.visible_by_kind);
+    assert_eq!(got.visible_by_area, want.visible_by_area);
+    assert_close("USD by area", &got.usd_by_area, &want.usd_by_area);
+    assert_eq!(got.needs_by_country, want.needs_by_country);
+    assert_eq!(got.offers_by_country, want.offers_by_country);
+    assert_eq!(got.offers_global, want.offers_global);
+    assert_eq!(got.published_by_quarter, want.published_by_quarter);
+    assert_eq!(got.published_earlier, want.published_earlier);
+    assert_eq!(got.matched_needs_by_area, want.matched_needs_by_area);
+    assert_eq!(got.needs_with_match, want.needs_with_match);
+}
+
+#[test]
+fn needs_with_a_match_are_those_matching_finds_a_counterpart_for() {
+    let fixture = fixture();
+    let now = fixture.catalogue.now();
+    let with_match = stored(&fixture)
+        .iter()
+        .filter(|s| s.kind == Kind::Need && s.is_visible_to_members(now))
+        .filter(|s| !fixture.catalogue.matches(&s.id, 1).unwrap().is_empty())
+        .count();
+    assert_eq!(
+        fixture.catalogue.stats().unwrap().needs_with_match,
+        with_match as u64
+    );
+}
