@@ -871,9 +871,16 @@ impl Catalogue {
         Ok(reports::compendium(&self.store, self.now())?)
     }
 
-    /// A country's current needs, what fits them, and its ongoing projects.
-    pub fn country_report(&self, alpha3: &str) -> Result<CountryReport> {
-        Ok(reports::country_report(&self.store, alpha3, self.now())?)
+    /// A country's current needs, the `listed` offers and funding sources that fit the most of
+    /// them (and how many fit any), and its ongoing projects.
+    pub fn country_report(&self, alpha3: &str, listed: usize) -> Result<CountryReport> {
+        Ok(reports::country_report(
+            &self.index(),
+            &self.store,
+            alpha3,
+            self.now(),
+            listed,
+        )?)
     }
 
     /// Writes every submission, with its earlier versions, as JSON Lines. Returns how many.

@@ -174,6 +174,16 @@ impl NeedFit {
         &self.areas
     }
 
+    /// The `place` values (sorted) a counterpart must carry one of; `None` when any place fits.
+    pub fn places(&self) -> Option<&[u64]> {
+        self.places.as_deref()
+    }
+
+    /// The smallest amount in USD a counterpart naming one must name.
+    pub fn smallest_usd(&self) -> Option<f64> {
+        self.smallest_usd
+    }
+
     /// Whether `candidate`, an offer or a funding source, fits the need as [`matches`] would
     /// find it (sharing at least one area of work).
     pub fn fits(&self, candidate: &Counterpart) -> bool {

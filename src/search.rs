@@ -486,9 +486,21 @@ fn hit_ids(
 
 /// A hit's submission id: from its serial, or, for an id of another form, its document.
 fn hit_id(searcher: &Searcher, fields: &Fields, hit: &PageHit) -> Result<Option<String>> {
-    match id_of_serial(hit.serial) {
+    document_id(searcher, fields, hit.address, hit.serial)
+}
+
+/// The submission id of the document at `address`, whose serial (`index::serial`) is
+/// `serial`: worked out from the serial, or, for an id of another form, read from the
+/// document.
+pub fn document_id(
+    searcher: &Searcher,
+    fields: &Fields,
+    address: DocAddress,
+    serial: u64,
+) -> Result<Option<String>> {
+    match id_of_serial(serial) {
         Some(id) => Ok(Some(id)),
-        None => stored_id(searcher, fields, hit.address),
+        None => stored_id(searcher, fields, address),
     }
 }
 

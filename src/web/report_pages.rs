@@ -349,7 +349,7 @@ pub fn country(country: &codes::Country, report: &CountryReport, viewer: &Viewer
             dl.fields {
                 dt { "Current needs" } dd { (thousands(report.totals.needs)) }
                 dt { "Funding sought" } dd { (usd_text(report.totals.usd_sought)) }
-                dt { "Offers and funding sources that fit them" } dd { (thousands(report.offers.len() as u64)) }
+                dt { "Offers and funding sources that fit them" } dd { (thousands(report.fitting_offers)) }
                 dt { "Ongoing projects" } dd { (thousands(report.projects.len() as u64)) }
             }
             p {
@@ -362,18 +362,18 @@ pub fn country(country: &codes::Country, report: &CountryReport, viewer: &Viewer
             } @else {
                 ol.hits { @for s in &report.needs { (item(s)) } }
             }
-            h2 #offers { "Offers and funding sources that fit these needs (" (report.offers.len()) ")" }
+            h2 #offers { "Offers and funding sources that fit these needs (" (report.fitting_offers) ")" }
             @if report.offers.is_empty() {
                 p { "None at the moment." }
             } @else {
-                @if report.offers.len() > LISTED_OFFERS {
+                @if report.fitting_offers > report.offers.len() as u64 {
                     p {
                         "The " (LISTED_OFFERS) " that fit the most needs are listed here; "
                         a href={ "/find-offers?country=" (country.alpha3) } { "see every offer and funding source open to " (country.name) } "."
                     }
                 }
                 ol.hits {
-                    @for fitting in report.offers.iter().take(LISTED_OFFERS) {
+                    @for fitting in &report.offers {
                         li.hit {
                             (item_heading(&fitting.submission))
                             (item_meta(&fitting.submission))
@@ -400,7 +400,7 @@ pub fn country(country: &codes::Country, report: &CountryReport, viewer: &Viewer
 const LISTED_NEEDS: usize = 5;
 /// The country page lists at most this many fitting offers and funding sources (those fitting
 /// the most needs); the count above covers them all.
-const LISTED_OFFERS: usize = 100;
+pub const LISTED_OFFERS: usize = 100;
 
 fn need_links(ids: &[String]) -> Markup {
     html! {

@@ -1,7 +1,8 @@
-//! The statistics, which are counted from the index's table of values, against a plain pass
-//! over the stored submissions: demo content spread over several index segments with
-//! deletions, with pending, withdrawn, rejected, archived and expired-but-not-yet-archived
-//! submissions among it. Needs with a match are checked against matching itself.
+//! The statistics and the country reports, which are worked out from the index's table of
+//! values, against a plain pass over the stored submissions: demo content spread over several
+//! index segments with deletions, with pending, withdrawn, rejected, archived and
+//! expired-but-not-yet-archived submissions among it. Needs with a match are checked against
+//! matching itself.
 
 mod common;
 
@@ -65,6 +66,15 @@ fn fixture() -> Fixture {
         funding.amount = 1.0e12;
     }
     large.push(regional);
+    // … and one naming two countries, the second of them Fiji.
+    let mut two = offer("Very large offer for two countries");
+    two.beneficiaries.global = false;
+    two.beneficiaries.countries = vec!["DNK".into(), "FJI".into()];
+    two.areas = vec![Area::TransparencyAndNationalImplementation];
+    if let Some(funding) = &mut two.funding {
+        funding.amount = 1.0e12;
+    }
+    large.push(two);
     fixture.import_with(large, ImportOptions { publish: true });
 
     let catalogue = &fixture.catalogue;
@@ -290,4 +300,92 @@ fn needs_with_a_match_are_those_matching_finds_a_counterpart_for() {
         fixture.catalogue.stats().unwrap().needs_with_match,
         with_match as u64
     );
+}
+
+/// A country report worked out plainly: every counterpart tried against every need.
+struct PlainReport {
+    needs: Vec<String>,
+    /// Each fitting offer's id and the ids of the needs it fits, those fitting the most first.
+    offers: Vec<(String, Vec<String>)>,
+    projects: Vec<String>,
+    usd_sought: f64,
+}
+
+fn plain_report(all: &[Submission], alpha3: &str, now: DateTime<Utc>) -> PlainReport {
+    let visible: Vec<&Submission> = all
+        .iter()
+        .filter(|s| s.is_visible_to_members(now))
+        .collect();
+    let names = |s: &Submission| s.beneficiaries.countries.iter().any(|c| c == alpha3);
+    let needs: Vec<&Submission> = visible
+        .iter()
+        .copied()
+        .filter(|s| s.kind == Kind::Need && names(s))
+        .collect();
+    let fits: Vec<(&Submission, NeedFit)> = needs.iter().map(|n| (*n, NeedFit::new(n))).collect();
+    let mut offers: Vec<(String, Vec<String>)> = visible
+        .iter()
+        .filter(|s| matches!(s.kind, Kind::Offer | Kind::FundingSource))
+        .map(|s| {
+            let counterpart = Counterpart::new(s);
+            let mut fitted: Vec<String> = fits
+                .iter()
+                .filter(|(_, fit)| fit.fits(&counterpart))
+                .map(|(need, _)| need.id.clone())
+                .collect();
+            fitted.sort();
+            (s.id.clone(), fitted)
+        })
+        .filter(|(_, fitted)| !fitted.is_empty())
+        .collect();
+    offers.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+    let today = now.date_naive();
+    let projects = visible
+        .iter()
+        .filter(|s| s.kind == Kind::Project && names(s))
+        .filter(|s| s.period.end.is_none_or(|end| end >= today))
+        .map(|s| s.id.clone())
+        .collect();
+    PlainReport {
+        needs: needs.iter().map(|s| s.id.clone()).collect(),
+        offers,
+        projects,
+        usd_sought: needs.iter().map(|s| s.usd().unwrap_or(0.0)).sum(),
+    }
+}
+
+#[test]
+fn country_reports_from_the_index_agree_with_a_pass_over_the_store() {
+    let fixture = fixture();
+    let now = fixture.catalogue.now();
+    let all = stored(&fixture);
+    let stats = fixture.catalogue.stats().unwrap();
+    let mut countries: Vec<(&String, &u64)> = stats.needs_by_country.iter().collect();
+    countries.sort_by(|a, b| b.1.cmp(a.1));
+    let mut checked: Vec<&str> = countries.iter().take(6).map(|(c, _)| c.as_str()).collect();
+    // Tuvalu's one need finds no match, Fiji's only the offer naming it second; Iceland has
+    // no need.
+    checked.extend(["TUV", "FJI", "ISL"]);
+    const LISTED: usize = 7;
+    for alpha3 in checked {
+        let want = plain_report(&all, alpha3, now);
+        let got = fixture.catalogue.country_report(alpha3, LISTED).unwrap();
+        let ids = |list: &[Submission]| list.iter().map(|s| s.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&got.needs), want.needs, "{alpha3}: needs");
+        assert_eq!(ids(&got.projects), want.projects, "{alpha3}: projects");
+        assert_eq!(
+            got.fitting_offers,
+            want.offers.len() as u64,
+            "{alpha3}: fitting offers"
+        );
+        let listed: Vec<(String, Vec<String>)> = got
+            .offers
+            .iter()
+            .map(|f| (f.submission.id.clone(), f.needs.clone()))
+            .collect();
+        let expected: Vec<(String, Vec<String>)> = want.offers.into_iter().take(LISTED).collect();
+        assert_eq!(listed, expected, "{alpha3}: the offers listed");
+        assert_eq!(got.totals.needs, want.needs.len() as u64);
+        assert!((got.totals.usd_sought - want.usd_sought).abs() <= 1e-6 * want.usd_sought.max(1.0));
+    }
 }
