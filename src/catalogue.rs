@@ -748,14 +748,13 @@ impl Catalogue {
 
     /// The archive: expired submissions, newest expiry first.
     pub fn archive(&self) -> Result<Vec<Submission>> {
-        let mut archived = Vec::new();
-        self.store.read()?.for_each(|s| {
-            if s.status == Status::Expired {
-                archived.push(s);
-            }
-        })?;
-        archived.sort_by_key(|s| std::cmp::Reverse(s.timestamps.expires_at));
-        Ok(archived)
+        Ok(self.archive_page(0, usize::MAX)?.0)
+    }
+
+    /// A page of the archive: `limit` archived submissions from `offset` on, the latest
+    /// expired first; and how many there are in all.
+    pub fn archive_page(&self, offset: usize, limit: usize) -> Result<(Vec<Submission>, u64)> {
+        Ok(self.store.read()?.archive_page(offset, limit)?)
     }
 
     /// A submission's audit trail, oldest first.

@@ -624,28 +624,45 @@ pub fn decline_message(catalogue: &Catalogue, number: u64, reason: &str) -> Resu
 /// What waits for the ISU.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Queue {
-    /// Submissions waiting for review before publication, oldest first.
+    /// Submissions waiting for review before publication, oldest first: those of the page
+    /// asked for.
     pub pending: Vec<Submission>,
+    /// How many submissions wait for review in all.
+    pub pending_total: usize,
     /// Messages waiting: proposed updates and renewals, and those that need attention.
     pub messages: Vec<MessageRecord>,
 }
 
 /// Everything that waits for an admin.
 pub fn queue(catalogue: &Catalogue) -> Result<Queue> {
+    queue_page(catalogue, 0, usize::MAX)
+}
+
+/// Everything that waits for an admin, with `limit` of the pending submissions from
+/// `offset` on (the longest waiting first). They are found in the index; each is read from
+/// the store, and left out if it is no longer pending there.
+pub fn queue_page(catalogue: &Catalogue, offset: usize, limit: usize) -> Result<Queue> {
+    let (ids, pending_total) = crate::search::pending_ids(&catalogue.index(), offset, limit)
+        .map_err(CatalogueError::from)?;
     let snapshot = catalogue.store().read()?;
-    let mut pending = Vec::new();
-    snapshot.for_each(|s| {
-        if s.status == Status::Pending {
-            pending.push(s);
+    let mut pending = Vec::with_capacity(ids.len());
+    for id in &ids {
+        if let Some(submission) = snapshot.get(id)?
+            && submission.status == Status::Pending
+        {
+            pending.push(submission);
         }
-    })?;
-    pending.sort_by_key(|s| s.timestamps.received_at);
+    }
     let messages = snapshot
         .messages()?
         .into_iter()
         .filter(|m| m.outcome.waits_for_admin())
         .collect();
-    Ok(Queue { pending, messages })
+    Ok(Queue {
+        pending,
+        pending_total,
+        messages,
+    })
 }
 
 /// Rejects a pending submission, keeping it (and the reason) for the record.

@@ -18,7 +18,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, Searcher, TantivyDocument, Term};
 
 use crate::codes::{self, Country, Region};
 use crate::index::{Fields, GLOBAL_PLACE, SearchIndex, id_of_serial, region_place};
@@ -671,6 +671,38 @@ fn published_expiring_ids(
     }
     ids.sort();
     Ok(ids)
+}
+
+/// The ids of pending submissions (waiting for the ISU's review), the longest waiting first,
+/// `limit` of them from `offset` on; and how many there are in all. Read from the index's
+/// value table: no record is read.
+pub fn pending_ids(
+    index: &SearchIndex,
+    offset: usize,
+    limit: usize,
+) -> Result<(Vec<String>, usize)> {
+    let searcher = index.searcher();
+    let tables = index.tables(&searcher)?;
+    let pending = Status::Pending.ordinal() as u8;
+    let mut found: Vec<(u32, u64, DocAddress)> = Vec::new();
+    for (ord, (segment, table)) in searcher.segment_readers().iter().zip(&tables).enumerate() {
+        let alive = segment.alive_bitset();
+        for (doc, row) in table.rows.iter().enumerate() {
+            if row.status == pending && alive.is_none_or(|alive| alive.is_alive(doc as DocId)) {
+                // A pending submission's publication time is when it was received.
+                let received = table.published[doc];
+                let address = DocAddress::new(ord as u32, doc as DocId);
+                found.push((received, table.serials[doc], address));
+            }
+        }
+    }
+    let total = found.len();
+    found.sort_unstable_by_key(|(received, serial, _)| (*received, *serial));
+    let mut ids = Vec::with_capacity(limit.min(total));
+    for (_, serial, address) in found.into_iter().skip(offset).take(limit) {
+        ids.extend(document_id(&searcher, index.fields(), address, serial)?);
+    }
+    Ok((ids, total))
 }
 
 /// The keyword query, parsed leniently: malformed syntax never fails a search. Words are

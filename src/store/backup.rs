@@ -9,9 +9,9 @@ use redb::{
 };
 
 use super::{
-    ACCESS_TOKENS, AUDIT, CHANGED_AT, CHANGES, COUNTERS, CREDENTIALS, EXTERNAL_KEYS, LOGINS,
-    MESSAGE_KEYS, MESSAGES, MESSAGES_RAW, OUTSTANDING_REMINDERS, REMINDERS, Result, SECRETS,
-    SESSIONS, SUBMISSIONS, Store, StoreError, USED_RENEWAL_LINKS, VERSIONS,
+    ACCESS_TOKENS, ARCHIVE, AUDIT, CHANGED_AT, CHANGES, COUNTERS, CREDENTIALS, EXTERNAL_KEYS,
+    LOGINS, MESSAGE_KEYS, MESSAGES, MESSAGES_RAW, OUTSTANDING_REMINDERS, REMINDERS, Result,
+    SECRETS, SESSIONS, SUBMISSIONS, Store, StoreError, USED_RENEWAL_LINKS, VERSIONS,
 };
 
 /// What a backup copied.
@@ -56,6 +56,7 @@ impl Store {
         copy(&from, &to, CHANGED_AT, &mut count)?;
         copy(&from, &to, COUNTERS, &mut count)?;
         copy(&from, &to, EXTERNAL_KEYS, &mut count)?;
+        copy(&from, &to, ARCHIVE, &mut count)?;
         copy(&from, &to, CREDENTIALS, &mut count)?;
         copy(&from, &to, SESSIONS, &mut count)?;
         copy(&from, &to, LOGINS, &mut count)?;

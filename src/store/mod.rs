@@ -12,7 +12,7 @@ use redb::{
     TableDefinition, Value,
 };
 
-use crate::submission::{Kind, Submission, format_id, parse_id};
+use crate::submission::{Kind, Status, Submission, format_id, parse_id};
 
 /// Current version of every submission, as JSON, by id.
 const SUBMISSIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("submissions");
@@ -27,6 +27,9 @@ const CHANGED_AT: TableDefinition<&str, u64> = TableDefinition::new("changed_at"
 const COUNTERS: TableDefinition<&str, u64> = TableDefinition::new("counters");
 /// External identity (Message-ID, IATI identifier) → submission id, for idempotent imports.
 const EXTERNAL_KEYS: TableDefinition<&str, &str> = TableDefinition::new("external_keys");
+/// The archived submissions (status expired), by expiry (Unix seconds; `i64::MIN` for none)
+/// and id: the ISU's archive, read a page at a time. Kept by [`Writer::put`].
+const ARCHIVE: TableDefinition<(i64, &str), ()> = TableDefinition::new("archive");
 
 const SEQ: &str = "seq";
 
@@ -143,6 +146,13 @@ impl Store {
             txn.open_table(USED_RENEWAL_LINKS)?;
             txn.open_table(SECRETS)?;
             txn.open_table(ACCESS_TOKENS)?;
+            let has_archive = txn
+                .list_tables()?
+                .any(|t| redb::TableHandle::name(&t) == redb::TableHandle::name(&ARCHIVE));
+            if !has_archive {
+                // A store from before the archive had its table: filled once, from the records.
+                fill_archive(&txn)?;
+            }
         }
         txn.commit()?;
         Ok(Store { db })
@@ -175,6 +185,28 @@ impl Store {
         txn.commit().map_err(StoreError::from)?;
         Ok(value)
     }
+}
+
+/// Lists every archived submission in the archive table.
+fn fill_archive(txn: &redb::WriteTransaction) -> Result<()> {
+    let submissions = txn.open_table(SUBMISSIONS)?;
+    let mut archive = txn.open_table(ARCHIVE)?;
+    for entry in submissions.range::<&str>(..)? {
+        let (id, value) = entry?;
+        let submission = decode(id.value(), value.value())?;
+        if submission.status == Status::Expired {
+            archive.insert((archive_key(&submission), id.value()), ())?;
+        }
+    }
+    Ok(())
+}
+
+/// Where an archived submission stands in the archive table: its expiry.
+fn archive_key(submission: &Submission) -> i64 {
+    submission
+        .timestamps
+        .expires_at
+        .map_or(i64::MIN, |t| t.timestamp())
 }
 
 /// A read snapshot.
@@ -211,6 +243,20 @@ impl Reader {
     pub fn id_for_external_key(&self, key: &str) -> Result<Option<String>> {
         let table = self.txn.open_table(EXTERNAL_KEYS)?;
         Ok(table.get(key)?.map(|v| v.value().to_string()))
+    }
+
+    /// A page of the archive: `limit` archived submissions from `offset` on, the latest
+    /// expired first; and how many there are in all.
+    pub fn archive_page(&self, offset: usize, limit: usize) -> Result<(Vec<Submission>, u64)> {
+        let table = self.txn.open_table(ARCHIVE)?;
+        let mut page = Vec::with_capacity(limit.min(1_000));
+        for entry in table.iter()?.rev().skip(offset).take(limit) {
+            let (key, _) = entry?;
+            if let Some(submission) = self.get(key.value().1)? {
+                page.push(submission);
+            }
+        }
+        Ok((page, table.len()?))
     }
 
     /// How many submissions the store holds.
@@ -265,6 +311,7 @@ struct OpenTables<'txn> {
     changes: Option<Table<'txn, u64, &'static str>>,
     changed_at: Option<Table<'txn, &'static str, u64>>,
     external_keys: Option<Table<'txn, &'static str, &'static str>>,
+    archive: Option<Table<'txn, (i64, &'static str), ()>>,
 }
 
 /// The table in `slot`, opened now if it is not yet.
@@ -435,6 +482,7 @@ impl<'txn> Writer<'txn> {
                     self.put_audit_entries(id, &entries)?;
                 }
             }
+            self.file_in_archive(id, old.as_ref(), submission)?;
         }
         self.reserve_id(id)?;
         if let Some(key) = submission.provenance.external_key() {
@@ -448,6 +496,28 @@ impl<'txn> Writer<'txn> {
         let encoded = encode(version)?;
         self.versions()?
             .insert((version.id.as_str(), version.version), encoded.as_slice())?;
+        Ok(())
+    }
+
+    /// Keeps the archive table: out goes the version replaced if it was archived, in comes the
+    /// new one if it is.
+    fn file_in_archive(
+        &mut self,
+        id: &str,
+        old: Option<&Submission>,
+        new: &Submission,
+    ) -> Result<()> {
+        let was = old.filter(|old| old.status == Status::Expired);
+        if was.is_none() && new.status != Status::Expired {
+            return Ok(());
+        }
+        let archive = opened(&mut self.tables.archive, self.txn, ARCHIVE)?;
+        if let Some(old) = was {
+            archive.remove((archive_key(old), id))?;
+        }
+        if new.status == Status::Expired {
+            archive.insert((archive_key(new), id), ())?;
+        }
         Ok(())
     }
 

@@ -48,10 +48,26 @@ pub async fn renew_one(
     )))
 }
 
-pub async fn archive(State(state): State<AppState>, Admin(session): Admin) -> Result<Response> {
-    let archived = blocking(&state, |c| c.archive()).await??;
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    page: Option<String>,
+}
+
+pub async fn archive(
+    State(state): State<AppState>,
+    Admin(session): Admin,
+    Query(query): Query<PageQuery>,
+) -> Result<Response> {
+    let page = page_number(query.page.as_deref())?;
+    let offset = (page - 1) * review_pages::LISTED;
+    let (archived, total) = blocking(&state, move |c| {
+        c.archive_page(offset, review_pages::LISTED)
+    })
+    .await??;
     Ok(review_pages::archive(
         &archived,
+        total,
+        page,
         &Viewer {
             session: Some(&session),
         },
@@ -110,6 +126,7 @@ pub(super) fn checked_form(
 #[derive(Debug, Deserialize)]
 pub struct QueueQuery {
     done: Option<String>,
+    page: Option<String>,
 }
 
 pub async fn queue(
@@ -117,19 +134,41 @@ pub async fn queue(
     Admin(session): Admin,
     Query(query): Query<QueueQuery>,
 ) -> Result<Response> {
-    let queue = blocking(&state, review::queue).await??;
+    let page = page_number(query.page.as_deref())?;
+    let offset = (page - 1) * review_pages::LISTED;
+    let queue = blocking(&state, move |c| {
+        review::queue_page(c, offset, review_pages::LISTED)
+    })
+    .await??;
     let message = query
         .done
         .as_deref()
         .map(|d| d.chars().take(300).collect::<String>());
     Ok(review_pages::queue(
         &queue,
+        page,
         message.as_deref(),
         &Viewer {
             session: Some(&session),
         },
     )
     .into_response())
+}
+
+/// The page of a long list asked for (`?page=`, from 1; the first when not given).
+fn page_number(text: Option<&str>) -> Result<usize> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(1),
+        Some(text) => text
+            .parse::<usize>()
+            .ok()
+            .filter(|page| (1..=1_000_000).contains(page))
+            .ok_or_else(|| {
+                AppError::bad_request(format!(
+                    "\"page\" must be a whole number from 1 to 1000000; \"{text}\" is not"
+                ))
+            }),
+    }
 }
 
 fn back_to_queue(message: &str) -> Response {

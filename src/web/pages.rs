@@ -480,11 +480,17 @@ fn hit_item(hit: &Hit) -> Markup {
 }
 
 fn pager(params: &SearchParams, total: u64) -> Markup {
-    let pages = (total as usize).div_ceil(PAGE_SIZE).max(1);
+    let pages = (total as usize).div_ceil(PAGE_SIZE);
+    page_links(params.page, pages, |page| params.with_page(page).url())
+}
+
+/// Links to the pages of a list `pages` pages long (nothing when there is only one), the
+/// `current` one marked: the first, the last and two either side of the current one, then
+/// "Previous" and "Next". `href(page)` gives a page's address.
+pub fn page_links(current: usize, pages: usize, href: impl Fn(usize) -> String) -> Markup {
     if pages <= 1 {
         return html! {};
     }
-    let current = params.page;
     let shown: Vec<usize> = (1..=pages)
         .filter(|p| *p == 1 || *p == pages || p.abs_diff(current) <= 2)
         .collect();
@@ -492,7 +498,7 @@ fn pager(params: &SearchParams, total: u64) -> Markup {
         nav aria-label="Pages" {
             ul.pager {
                 @if current > 1 {
-                    li { a href=(Text(&params.with_page(current - 1).url())) rel="prev" { "Previous" } }
+                    li { a href=(Text(&href(current - 1))) rel="prev" { "Previous" } }
                 }
                 @for (i, page) in shown.iter().enumerate() {
                     @if i > 0 && shown[i - 1] + 1 != *page {
@@ -502,12 +508,12 @@ fn pager(params: &SearchParams, total: u64) -> Markup {
                         @if *page == current {
                             span aria-current="page" { (page) }
                         } @else {
-                            a href=(Text(&params.with_page(*page).url())) { (page) }
+                            a href=(Text(&href(*page))) { (page) }
                         }
                     }
                 }
                 @if current < pages {
-                    li { a href=(Text(&params.with_page(current + 1).url())) rel="next" { "Next" } }
+                    li { a href=(Text(&href(current + 1))) rel="next" { "Next" } }
                 }
             }
         }

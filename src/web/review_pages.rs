@@ -7,7 +7,10 @@ use crate::review::Queue;
 use crate::store::{MessageOutcome, MessageRecord};
 use crate::submission::{Submission, Vocabulary};
 
-use super::pages::{Viewer, amount_text, layout, places_text};
+use super::pages::{Viewer, amount_text, layout, page_links, places_text};
+
+/// How many submissions a page of the queue or the archive lists.
+pub const LISTED: usize = 100;
 
 fn csrf<'a>(viewer: &'a Viewer) -> &'a str {
     viewer.session.map(|s| s.csrf_token.as_str()).unwrap_or("")
@@ -28,7 +31,8 @@ fn outcome_text(outcome: &MessageOutcome) -> String {
 
 /// The review queue: pending submissions, proposed updates and renewals, messages that need
 /// attention, and the upload form.
-pub fn queue(queue: &Queue, message: Option<&str>, viewer: &Viewer) -> Markup {
+pub fn queue(queue: &Queue, page: usize, message: Option<&str>, viewer: &Viewer) -> Markup {
+    let first = (page - 1) * LISTED;
     let token = csrf(viewer);
     layout(
         "Review queue",
@@ -36,10 +40,15 @@ pub fn queue(queue: &Queue, message: Option<&str>, viewer: &Viewer) -> Markup {
         html! {
             h1 { "Review queue" }
             @if let Some(message) = message { div.notice role="status" { (message) } }
-            h2 { "Waiting for publication (" (queue.pending.len()) ")" }
-            @if queue.pending.is_empty() {
+            h2 { "Waiting for publication (" (queue.pending_total) ")" }
+            @if queue.pending_total == 0 {
                 p { "Nothing waits for publication." }
+            } @else if queue.pending.is_empty() {
+                p { "No submission on this page: " a href="/admin/queue" { "see the first" } "." }
             } @else {
+                @if queue.pending_total > queue.pending.len() {
+                    p { "Showing " (first + 1) "–" (first + queue.pending.len()) ", the longest waiting first." }
+                }
                 form method="post" action="/admin/queue/publish" {
                     input type="hidden" name="csrf" value=(token);
                     table {
@@ -69,6 +78,7 @@ pub fn queue(queue: &Queue, message: Option<&str>, viewer: &Viewer) -> Markup {
                     }
                     p { button type="submit" { "Publish the selected submissions" } }
                 }
+                (page_links(page, queue.pending_total.div_ceil(LISTED), |p| format!("/admin/queue?page={p}")))
                 p.muted { "Open a submission to see it exactly as members will, and to publish, edit or reject it." }
             }
             h2 { "Messages waiting (" (queue.messages.len()) ")" }
@@ -109,17 +119,23 @@ pub fn queue(queue: &Queue, message: Option<&str>, viewer: &Viewer) -> Markup {
 }
 
 /// The archive: expired submissions, each restorable.
-pub fn archive(archived: &[Submission], viewer: &Viewer) -> Markup {
+pub fn archive(archived: &[Submission], total: u64, page: usize, viewer: &Viewer) -> Markup {
     let token = csrf(viewer);
+    let first = (page - 1) * LISTED;
     layout(
         "Archive",
         viewer,
         html! {
-            h1 { "Archive (" (archived.len()) ")" }
+            h1 { "Archive (" (total) ")" }
             p { "Submissions past their expiry. Members no longer see them; nothing is deleted. Renewing one restores it for its kind's full lifespan from today." }
-            @if archived.is_empty() {
+            @if total == 0 {
                 p { "The archive is empty." }
+            } @else if archived.is_empty() {
+                p { "No submission on this page: " a href="/admin/archive" { "see the first" } "." }
             } @else {
+                @if total > archived.len() as u64 {
+                    p { "Showing " (first + 1) "–" (first + archived.len()) ", the latest expired first." }
+                }
                 table {
                     thead { tr {
                         th scope="col" { "Submission" }
@@ -141,6 +157,7 @@ pub fn archive(archived: &[Submission], viewer: &Viewer) -> Markup {
                         }
                     }
                 }
+                (page_links(page, (total as usize).div_ceil(LISTED), |p| format!("/admin/archive?page={p}")))
             }
         },
     )

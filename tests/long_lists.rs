@@ -1,0 +1,164 @@
+//! The ISU's long lists, the review queue and the archive, a page at a time: counts of the
+//! whole, the order, the links between pages, a page number refused by name; the archive's
+//! own table kept as submissions enter and leave it, and built for a store from before it.
+
+mod common;
+
+use axum::http::StatusCode;
+use chrono::Duration;
+use common::http::Portal;
+use common::{Fixture, need};
+use portal::catalogue::ImportOptions;
+use portal::submission::{Status, Submission};
+
+/// `count` needs titled "Need 1", "Need 2"…, each received a minute after the one before.
+fn needs_a_minute_apart(fixture: &Fixture, count: usize, publish: bool) -> Vec<String> {
+    let mut ids = Vec::new();
+    for n in 1..=count {
+        let report =
+            fixture.import_with(vec![need(&format!("Need {n}"))], ImportOptions { publish });
+        ids.extend(report.ids);
+        fixture.clock.advance(Duration::minutes(1));
+    }
+    ids
+}
+
+/// The ids of the submissions a list page links to, in order.
+fn listed(page: &str) -> Vec<String> {
+    page.split("<a href=\"/submissions/")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_review_queue_lists_a_hundred_at_a_time_the_longest_waiting_first() {
+    let portal = Portal::new();
+    let ids = needs_a_minute_apart(&portal.fixture, 230, false);
+    let admin = portal.login_admin().await;
+
+    let first = portal.get("/admin/queue", Some(&admin)).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(
+        first.body.contains("Waiting for publication (230)"),
+        "{}",
+        first.body
+    );
+    assert!(
+        first
+            .body
+            .contains("Showing 1–100, the longest waiting first.")
+    );
+    assert_eq!(listed(&first.body), ids[..100]);
+    assert_eq!(
+        first.body.matches("type=\"checkbox\" name=\"id\"").count(),
+        100
+    );
+    assert!(
+        first
+            .body
+            .contains("href=\"/admin/queue?page=2\" rel=\"next\"")
+    );
+    assert!(first.body.contains("href=\"/admin/queue?page=3\""));
+
+    let last = portal.get("/admin/queue?page=3", Some(&admin)).await;
+    assert!(last.body.contains("Showing 201–230"));
+    assert_eq!(listed(&last.body), ids[200..]);
+    assert!(
+        last.body
+            .contains("href=\"/admin/queue?page=2\" rel=\"prev\"")
+    );
+
+    let beyond = portal.get("/admin/queue?page=9", Some(&admin)).await;
+    assert_eq!(beyond.status, StatusCode::OK);
+    assert!(beyond.body.contains("No submission on this page"));
+
+    for bad in ["0", "two", "-1"] {
+        let reply = portal
+            .get(&format!("/admin/queue?page={bad}"), Some(&admin))
+            .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(
+            reply
+                .body
+                .contains("page&quot; must be a whole number from 1"),
+            "{bad}"
+        );
+    }
+
+    // Published ones leave the queue at once.
+    portal.fixture.catalogue.publish(&ids[0]).unwrap();
+    let after = portal.get("/admin/queue", Some(&admin)).await;
+    assert!(after.body.contains("Waiting for publication (229)"));
+    assert_eq!(listed(&after.body)[0], ids[1]);
+}
+
+#[tokio::test]
+async fn the_archive_lists_a_hundred_at_a_time_the_latest_expired_first() {
+    let portal = Portal::new();
+    let fixture = &portal.fixture;
+    let ids = needs_a_minute_apart(fixture, 130, true);
+    fixture.clock.advance(Duration::days(400));
+    assert_eq!(fixture.catalogue.purge_expired("test").unwrap().len(), 130);
+    let admin = portal.login_admin().await;
+
+    let first = portal.get("/admin/archive", Some(&admin)).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(first.body.contains("Archive (130)"), "{}", first.body);
+    assert!(
+        first
+            .body
+            .contains("Showing 1–100, the latest expired first.")
+    );
+    let newest_first: Vec<String> = ids.iter().rev().cloned().collect();
+    assert_eq!(listed(&first.body), newest_first[..100]);
+    let second = portal.get("/admin/archive?page=2", Some(&admin)).await;
+    assert_eq!(listed(&second.body), newest_first[100..]);
+    let bad = portal.get("/admin/archive?page=x", Some(&admin)).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+
+    // Restored, it leaves the archive; archived again, it comes back.
+    fixture.catalogue.renew(&ids[0]).unwrap();
+    let (page, total) = fixture.catalogue.archive_page(0, 1_000).unwrap();
+    assert_eq!(total, 129);
+    assert!(!page.iter().any(|s| s.id == ids[0]));
+    fixture
+        .catalogue
+        .set_status(&ids[0], Status::Expired)
+        .unwrap();
+    let (page, total) = fixture.catalogue.archive_page(0, 1_000).unwrap();
+    assert_eq!(total, 130);
+    assert!(page.iter().any(|s| s.id == ids[0]));
+}
+
+#[test]
+fn a_store_from_before_the_archive_table_gets_one_on_opening() {
+    let fixture = Fixture::new();
+    let ids = needs_a_minute_apart(&fixture, 5, true);
+    fixture.clock.advance(Duration::days(400));
+    fixture.catalogue.purge_expired("test").unwrap();
+    let expected: Vec<Submission> = fixture.catalogue.archive().unwrap();
+    assert_eq!(expected.len(), 5);
+    let path = fixture.paths().data_dir.join("portal.redb");
+    let dir = fixture.dir;
+    drop(fixture.catalogue);
+
+    // As a store written before the table existed.
+    {
+        let db = redb::Database::open(&path).unwrap();
+        let txn = db.begin_write().unwrap();
+        let archive: redb::TableDefinition<(i64, &str), ()> = redb::TableDefinition::new("archive");
+        assert!(txn.delete_table(archive).unwrap());
+        txn.commit().unwrap();
+    }
+
+    let catalogue = common::open(&common::paths(&dir), &fixture.clock);
+    let archived: Vec<String> = catalogue
+        .archive()
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    let newest_first: Vec<String> = ids.into_iter().rev().collect();
+    assert_eq!(archived, newest_first);
+}
