@@ -539,17 +539,25 @@ fn one_line(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
+/// A submission about to expire, with the reminders of its current expiry.
+pub type Expiring = (Submission, Vec<ReminderRecord>);
+
 /// The submissions that expire within `days` from now, soonest first, each with the reminders
-/// of its current expiry (for the ISU's "expiring soon" page).
+/// of its current expiry, `limit` of them from `offset` on; and how many there are in all (for
+/// the ISU's "expiring soon" page).
 pub fn expiring_soon(
     catalogue: &Catalogue,
     days: u32,
-) -> Result<Vec<(Submission, Vec<ReminderRecord>)>> {
+    offset: usize,
+    limit: usize,
+) -> Result<(Vec<Expiring>, usize)> {
     let now = catalogue.now();
-    let ids = search::expiring_ids(
+    let (ids, total) = search::expiring_page(
         &catalogue.index(),
         now,
         now + TimeDelta::days(i64::from(days)),
+        offset,
+        limit,
     )?;
     let reader = catalogue.store().read()?;
     let mut list = Vec::with_capacity(ids.len());
@@ -566,7 +574,7 @@ pub fn expiring_soon(
         list.push((submission, reminders));
     }
     list.sort_by_key(|(s, _)| (s.timestamps.expires_at, s.id.clone()));
-    Ok(list)
+    Ok((list, total))
 }
 
 #[cfg(test)]

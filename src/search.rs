@@ -21,6 +21,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, DocId, Searcher, TantivyDocument, Term};
 
 use crate::codes::{self, Country, Region};
+use crate::index::table::{Row, SegmentTable, row_time};
 use crate::index::{Fields, GLOBAL_PLACE, SearchIndex, id_of_serial, region_place};
 use crate::store::{Reader, Store, StoreError};
 use crate::submission::{Area, Assistance, Kind, Status, Submission, SubmitterType, Vocabulary};
@@ -673,6 +674,24 @@ fn published_expiring_ids(
     Ok(ids)
 }
 
+/// The ids of published submissions that expire after `now` and no later than `until`, the
+/// soonest first, `limit` of them from `offset` on; and how many there are in all (for the
+/// ISU's "expiring soon" page). Read from the index's value table: no record is read.
+pub fn expiring_page(
+    index: &SearchIndex,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+    offset: usize,
+    limit: usize,
+) -> Result<(Vec<String>, usize)> {
+    let (after, until) = (row_time(now.timestamp()), row_time(until.timestamp()));
+    let published = Status::Published.ordinal() as u8;
+    listed_by(index, offset, limit, |_, _, row| {
+        (row.status == published && row.expires > after && row.expires <= until)
+            .then_some(row.expires)
+    })
+}
+
 /// The ids of pending submissions (waiting for the ISU's review), the longest waiting first,
 /// `limit` of them from `offset` on; and how many there are in all. Read from the index's
 /// value table: no record is read.
@@ -681,23 +700,37 @@ pub fn pending_ids(
     offset: usize,
     limit: usize,
 ) -> Result<(Vec<String>, usize)> {
+    let pending = Status::Pending.ordinal() as u8;
+    // A pending submission's publication time is when it was received.
+    listed_by(index, offset, limit, |table, doc, row| {
+        (row.status == pending).then_some(table.published[doc])
+    })
+}
+
+/// The ids of the live documents for which `key` gives a value, in the order of that value
+/// (then of their serials), `limit` of them from `offset` on; and how many there are.
+fn listed_by(
+    index: &SearchIndex,
+    offset: usize,
+    limit: usize,
+    key: impl Fn(&SegmentTable, usize, &Row) -> Option<u32>,
+) -> Result<(Vec<String>, usize)> {
     let searcher = index.searcher();
     let tables = index.tables(&searcher)?;
-    let pending = Status::Pending.ordinal() as u8;
     let mut found: Vec<(u32, u64, DocAddress)> = Vec::new();
     for (ord, (segment, table)) in searcher.segment_readers().iter().zip(&tables).enumerate() {
         let alive = segment.alive_bitset();
         for (doc, row) in table.rows.iter().enumerate() {
-            if row.status == pending && alive.is_none_or(|alive| alive.is_alive(doc as DocId)) {
-                // A pending submission's publication time is when it was received.
-                let received = table.published[doc];
+            if let Some(key) = key(table, doc, row)
+                && alive.is_none_or(|alive| alive.is_alive(doc as DocId))
+            {
                 let address = DocAddress::new(ord as u32, doc as DocId);
-                found.push((received, table.serials[doc], address));
+                found.push((key, table.serials[doc], address));
             }
         }
     }
     let total = found.len();
-    found.sort_unstable_by_key(|(received, serial, _)| (*received, *serial));
+    found.sort_unstable_by_key(|(key, serial, _)| (*key, *serial));
     let mut ids = Vec::with_capacity(limit.min(total));
     for (_, serial, address) in found.into_iter().skip(offset).take(limit) {
         ids.extend(document_id(&searcher, index.fields(), address, serial)?);

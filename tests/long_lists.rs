@@ -1,4 +1,4 @@
-//! The ISU's long lists, the review queue and the archive, a page at a time: counts of the
+//! The ISU's long lists, the review queue, the archive and "expiring soon", a page at a time: counts of the
 //! whole, the order, the links between pages, a page number refused by name; the archive's
 //! own table kept as submissions enter and leave it, and built for a store from before it.
 
@@ -129,6 +129,33 @@ async fn the_archive_lists_a_hundred_at_a_time_the_latest_expired_first() {
     let (page, total) = fixture.catalogue.archive_page(0, 1_000).unwrap();
     assert_eq!(total, 130);
     assert!(page.iter().any(|s| s.id == ids[0]));
+}
+
+#[tokio::test]
+async fn expiring_soon_lists_a_hundred_at_a_time_the_soonest_first() {
+    let portal = Portal::new();
+    let fixture = &portal.fixture;
+    let ids = needs_a_minute_apart(fixture, 130, true);
+    // Needs live twelve months: ten days before the first expires, all do within thirty.
+    fixture.clock.advance(Duration::days(355));
+    let admin = portal.login_admin().await;
+
+    let first = portal.get("/admin/expiring?days=30", Some(&admin)).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(first.body.contains("Expiring soon (130)"), "{}", first.body);
+    assert!(first.body.contains("Showing 1–100, the soonest first."));
+    assert_eq!(listed(&first.body), ids[..100]);
+    assert!(
+        first
+            .body
+            .contains("href=\"/admin/expiring?days=30&amp;page=2\" rel=\"next\"")
+    );
+    let second = portal
+        .get("/admin/expiring?days=30&page=2", Some(&admin))
+        .await;
+    assert_eq!(listed(&second.body), ids[100..]);
+    let bad = portal.get("/admin/expiring?page=1.5", Some(&admin)).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
 
 #[test]

@@ -156,7 +156,7 @@ pub async fn queue(
 }
 
 /// The page of a long list asked for (`?page=`, from 1; the first when not given).
-fn page_number(text: Option<&str>) -> Result<usize> {
+pub(super) fn page_number(text: Option<&str>) -> Result<usize> {
     match text.map(str::trim) {
         None | Some("") => Ok(1),
         Some(text) => text

@@ -23,6 +23,7 @@ const DEFAULT_EXPIRING_DAYS: u32 = 60;
 #[derive(Debug, Deserialize)]
 pub struct ExpiringQuery {
     days: Option<String>,
+    page: Option<String>,
 }
 
 pub async fn expiring(
@@ -42,8 +43,10 @@ pub async fn expiring(
                 ))
             })?,
     };
-    let (list, now) = blocking(&state, move |c| {
-        reminders::expiring_soon(c, days).map(|list| (list, c.now()))
+    let page = super::admin::page_number(query.page.as_deref())?;
+    let offset = (page - 1) * lifespan_pages::LISTED;
+    let ((list, total), now) = blocking(&state, move |c| {
+        reminders::expiring_soon(c, days, offset, lifespan_pages::LISTED).map(|l| (l, c.now()))
     })
     .await?
     .map_err(AppError::internal)?;
@@ -52,6 +55,8 @@ pub async fn expiring(
         &list,
         &ExpiringView {
             days,
+            total,
+            page,
             now,
             reminder_days: &config.reminder_days,
             delivery: &config.reminder_delivery,

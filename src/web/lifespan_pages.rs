@@ -7,11 +7,17 @@ use maud::{Markup, html};
 use crate::store::{Delivery, ReminderRecord};
 use crate::submission::{Status, Submission, Vocabulary};
 
-use super::pages::{Viewer, layout};
+use super::pages::{Viewer, layout, page_links};
+
+/// How many submissions a page of the "expiring soon" list shows.
+pub const LISTED: usize = 100;
 
 /// What the "expiring soon" page shows besides the list.
 pub struct ExpiringView<'a> {
     pub days: u32,
+    /// How many expire within `days`, of which the list shows page `page`.
+    pub total: usize,
+    pub page: usize,
     pub now: DateTime<Utc>,
     /// Days before expiry at which reminders are due, largest first.
     pub reminder_days: &'a [u32],
@@ -34,12 +40,13 @@ pub fn expiring(
     viewer: &Viewer,
 ) -> Markup {
     let token = viewer.session.map_or("", |s| s.csrf_token.as_str());
+    let first = (view.page - 1) * LISTED;
     let stages: Vec<String> = view.reminder_days.iter().map(|d| format!("{d}")).collect();
     layout(
         "Expiring soon",
         viewer,
         html! {
-            h1 { "Expiring soon (" (list.len()) ")" }
+            h1 { "Expiring soon (" (view.total) ")" }
             p {
                 "Published submissions that expire within " (view.days) " days. "
                 @if stages.is_empty() {
@@ -54,9 +61,14 @@ pub fn expiring(
                 input #days type="number" name="days" min="1" max="3650" value=(view.days);
                 button type="submit" { "Show" }
             }
-            @if list.is_empty() {
+            @if view.total == 0 {
                 p { "Nothing expires in that time." }
+            } @else if list.is_empty() {
+                p { "No submission on this page: " a href={ "/admin/expiring?days=" (view.days) } { "see the first" } "." }
             } @else {
+                @if view.total > list.len() {
+                    p { "Showing " (first + 1) "–" (first + list.len()) ", the soonest first." }
+                }
                 table {
                     thead { tr {
                         th scope="col" { "Submission" }
@@ -85,6 +97,7 @@ pub fn expiring(
                         }
                     }
                 }
+                (page_links(view.page, view.total.div_ceil(LISTED), |p| format!("/admin/expiring?days={}&page={p}", view.days)))
             }
         },
     )
