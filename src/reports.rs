@@ -142,7 +142,8 @@ pub struct Fitting {
 /// What a country's page shows.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CountryReport {
-    /// Current needs naming the country, by id.
+    /// Current needs naming the country, by id: the first of them, as many as asked for
+    /// (`totals` counts them all).
     pub needs: Vec<Submission>,
     /// The current offers and funding sources fitting the most of those needs (as `matching`
     /// finds them), at most as many as asked for: those fitting the most needs first, then by
@@ -150,13 +151,17 @@ pub struct CountryReport {
     pub offers: Vec<Fitting>,
     /// How many current offers and funding sources fit at least one of the needs.
     pub fitting_offers: u64,
-    /// Current projects naming the country whose period has not ended, by id.
+    /// Current projects naming the country whose period has not ended, by id: the first of
+    /// them, as many as asked for.
     pub projects: Vec<Submission>,
+    /// How many such projects there are.
+    pub ongoing_projects: u64,
     pub totals: Totals,
 }
 
 /// The report for the country with ISO alpha-3 code `alpha3`, as members see it at `now`,
-/// with at most `listed` of the offers and funding sources that fit its needs. What it shows
+/// listing at most `listed` of its needs, of the offers and funding sources that fit them and
+/// of its ongoing projects, and counting them all. What it shows
 /// is chosen in one pass over the index's value table (what searches read); only the records
 /// it shows are read from the store.
 pub fn country_report(
@@ -242,11 +247,17 @@ pub fn country_report(
         needs.sort();
         report.offers.push(Fitting { submission, needs });
     }
+    report.totals = Totals {
+        needs: needs.len() as u64,
+        usd_sought: needs.iter().filter_map(|need| need.usd).sum(),
+    };
     let mut ids = need_ids;
     ids.sort();
     for id in &ids {
+        if report.needs.len() == listed {
+            break;
+        }
         if let Some(need) = snapshot.get(id)?.filter(visible) {
-            report.totals.add(&need);
             report.needs.push(need);
         }
     }
@@ -265,7 +276,10 @@ pub fn country_report(
         if let Some(project) = snapshot.get(id)?.filter(visible)
             && project.period.end.is_none_or(|end| end >= today)
         {
-            report.projects.push(project);
+            report.ongoing_projects += 1;
+            if report.projects.len() < listed {
+                report.projects.push(project);
+            }
         }
     }
     Ok(report)

@@ -499,3 +499,31 @@ async fn a_country_page_lists_at_most_a_hundred_offers_but_counts_them_all() {
     assert_eq!(page.matches("Fits 1 of the country").count(), 100);
     assert!(page.contains("href=\"/find-offers?country=LAO\""));
 }
+
+#[tokio::test]
+async fn a_country_page_lists_at_most_a_hundred_needs_but_counts_and_sums_them_all() {
+    let portal = Portal::new();
+    let fixture = &portal.fixture;
+    fixture.import(
+        (0..102)
+            .map(|i| {
+                need_for(
+                    &format!("Lao need {i}"),
+                    &["LAO"],
+                    Area::VictimAssistance,
+                    100_000.0,
+                )
+            })
+            .collect(),
+    );
+    let page = portal.member_page("/countries/LAO").await;
+    assert!(
+        page.contains("<dt>Current needs</dt><dd>102</dd>"),
+        "{page}"
+    );
+    assert!(page.contains("<dt>Funding sought</dt><dd>USD 10.2 million</dd>"));
+    assert!(page.contains("Current needs (102)"));
+    assert!(page.contains("The first 100 by number are listed here"));
+    assert!(page.contains("href=\"/search?kind=need&amp;country=LAO\""));
+    assert_eq!(page.matches("Lao need ").count(), 100);
+}

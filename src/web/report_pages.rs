@@ -350,16 +350,22 @@ pub fn country(country: &codes::Country, report: &CountryReport, viewer: &Viewer
                 dt { "Current needs" } dd { (thousands(report.totals.needs)) }
                 dt { "Funding sought" } dd { (usd_text(report.totals.usd_sought)) }
                 dt { "Offers and funding sources that fit them" } dd { (thousands(report.fitting_offers)) }
-                dt { "Ongoing projects" } dd { (thousands(report.projects.len() as u64)) }
+                dt { "Ongoing projects" } dd { (thousands(report.ongoing_projects)) }
             }
             p {
                 a href={ "/find-offers?country=" (country.alpha3) } { "Every offer and funding source open to " (country.name) }
                 " · " a href={ "/search?kind=need&country=" (country.alpha3) } { "Search its needs" }
             }
-            h2 #needs { "Current needs (" (report.needs.len()) ")" }
+            h2 #needs { "Current needs (" (report.totals.needs) ")" }
             @if report.needs.is_empty() {
                 p { "No current need names " (country.name) "." }
             } @else {
+                @if report.totals.needs > report.needs.len() as u64 {
+                    p {
+                        "The first " (report.needs.len()) " by number are listed here; "
+                        a href={ "/search?kind=need&country=" (country.alpha3) } { "search every need of " (country.name) } "."
+                    }
+                }
                 ol.hits { @for s in &report.needs { (item(s)) } }
             }
             h2 #offers { "Offers and funding sources that fit these needs (" (report.fitting_offers) ")" }
@@ -368,7 +374,7 @@ pub fn country(country: &codes::Country, report: &CountryReport, viewer: &Viewer
             } @else {
                 @if report.fitting_offers > report.offers.len() as u64 {
                     p {
-                        "The " (LISTED_OFFERS) " that fit the most needs are listed here; "
+                        "The " (LISTED) " that fit the most needs are listed here; "
                         a href={ "/find-offers?country=" (country.alpha3) } { "see every offer and funding source open to " (country.name) } "."
                     }
                 }
@@ -386,10 +392,16 @@ pub fn country(country: &codes::Country, report: &CountryReport, viewer: &Viewer
                     }
                 }
             }
-            h2 #projects { "Ongoing projects (" (report.projects.len()) ")" }
+            h2 #projects { "Ongoing projects (" (report.ongoing_projects) ")" }
             @if report.projects.is_empty() {
                 p { "No current project names " (country.name) "." }
             } @else {
+                @if report.ongoing_projects > report.projects.len() as u64 {
+                    p {
+                        "The first " (report.projects.len()) " by number are listed here; "
+                        a href={ "/search?kind=project&country=" (country.alpha3) } { "search every project for " (country.name) } "."
+                    }
+                }
                 ol.hits { @for s in &report.projects { (item(s)) } }
             }
         },
@@ -398,9 +410,9 @@ pub fn country(country: &codes::Country, report: &CountryReport, viewer: &Viewer
 
 /// An offer fitting up to this many of the country's needs lists them; beyond, only the count.
 const LISTED_NEEDS: usize = 5;
-/// The country page lists at most this many fitting offers and funding sources (those fitting
-/// the most needs); the count above covers them all.
-pub const LISTED_OFFERS: usize = 100;
+/// The country page lists at most this many needs, fitting offers and funding sources (those
+/// fitting the most needs) and ongoing projects; the counts cover them all.
+pub const LISTED: usize = 100;
 
 fn need_links(ids: &[String]) -> Markup {
     html! {

@@ -48,7 +48,7 @@ pub async fn country(
         return Ok(Redirect::permanent(&format!("/countries/{}", country.alpha3)).into_response());
     }
     let code = country.alpha3;
-    let listed = report_pages::LISTED_OFFERS;
+    let listed = report_pages::LISTED;
     let report = blocking(&state, move |c| c.country_report(code, listed)).await??;
     let viewer = Viewer {
         session: Some(&session),
