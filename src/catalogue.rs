@@ -867,7 +867,7 @@ impl Catalogue {
 
     /// Every current need, by country and area of work.
     pub fn compendium(&self) -> Result<Compendium> {
-        Ok(reports::compendium(&self.store, self.now())?)
+        Ok(reports::compendium(&self.index(), &self.store, self.now())?)
     }
 
     /// A country's current needs, the `listed` offers and funding sources that fit the most of

@@ -1,9 +1,9 @@
 //! Reports over what members can see now: the compendium (every current need, by country and
 //! area of work) and a country's report (its needs, the offers and funding sources that fit
-//! them, its ongoing projects). Never one query per need: the compendium is read from the
-//! store in one pass; a country's report is chosen in one pass over the index's table of
-//! values, and reads from the store only the records it shows, so that it takes milliseconds
-//! with a hundred thousand submissions.
+//! them, its ongoing projects). Never one query per need, nor a pass over every stored
+//! record: what they show is chosen in one pass over the index's table of values, and only
+//! those records are read from the store, so that a country's report takes milliseconds with
+//! a hundred thousand submissions.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -15,7 +15,7 @@ use crate::index::SearchIndex;
 use crate::index::table::row_time;
 use crate::matching::NeedFit;
 use crate::search;
-use crate::store::{Result, Store};
+use crate::store::Store;
 use crate::submission::{Area, Kind, Status, Submission, Vocabulary};
 
 /// A count of needs and the USD they seek.
@@ -61,15 +61,22 @@ pub struct Compendium {
 /// The name shown for the section of needs that name no country.
 pub const REGIONAL_AND_GLOBAL: &str = "Regional and global needs";
 
-/// The compendium of needs members can see at `now`.
-pub fn compendium(store: &Store, now: DateTime<Utc>) -> Result<Compendium> {
-    let mut needs = Vec::new();
-    store.read()?.for_each(|s| {
-        if s.kind == Kind::Need && s.is_visible_to_members(now) {
-            needs.push(s);
+/// The compendium of needs members can see at `now`: found in the index's value table, read
+/// from the store one by one.
+pub fn compendium(
+    index: &SearchIndex,
+    store: &Store,
+    now: DateTime<Utc>,
+) -> search::Result<Compendium> {
+    let mut ids = search::visible_ids(index, Kind::Need, now)?;
+    ids.sort();
+    let snapshot = store.read()?;
+    let mut needs = Vec::with_capacity(ids.len());
+    for id in &ids {
+        if let Some(need) = snapshot.get(id)?.filter(|s| s.is_visible_to_members(now)) {
+            needs.push(need);
         }
-    })?;
-    needs.sort_by(|a, b| a.id.cmp(&b.id));
+    }
     let mut by_country: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut elsewhere = Vec::new();
     let mut totals = Totals::default();

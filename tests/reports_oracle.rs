@@ -395,3 +395,19 @@ fn country_reports_from_the_index_agree_with_a_pass_over_the_store() {
         assert!((got.totals.usd_sought - want.usd_sought).abs() <= 1e-6 * want.usd_sought.max(1.0));
     }
 }
+
+#[test]
+fn the_compendium_holds_every_visible_need_once_by_id() {
+    let fixture = fixture();
+    let now = fixture.catalogue.now();
+    let mut want: Vec<String> = stored(&fixture)
+        .into_iter()
+        .filter(|s| s.kind == Kind::Need && s.is_visible_to_members(now))
+        .map(|s| s.id)
+        .collect();
+    want.sort();
+    let compendium = fixture.catalogue.compendium().unwrap();
+    let got: Vec<String> = compendium.needs.iter().map(|s| s.id.clone()).collect();
+    assert_eq!(got, want);
+    assert_eq!(compendium.totals.needs, want.len() as u64);
+}
