@@ -189,3 +189,46 @@ fn a_store_from_before_the_archive_table_gets_one_on_opening() {
     let newest_first: Vec<String> = ids.into_iter().rev().collect();
     assert_eq!(archived, newest_first);
 }
+
+#[test]
+fn an_archive_table_left_behind_by_an_older_portal_is_built_again() {
+    let fixture = Fixture::new();
+    let ids = needs_a_minute_apart(&fixture, 4, true);
+    fixture.clock.advance(Duration::days(400));
+    fixture.catalogue.purge_expired("test").unwrap();
+    let path = fixture.paths().data_dir.join("portal.redb");
+    let dir = fixture.dir;
+    drop(fixture.catalogue);
+
+    // As a portal from before the table would leave it: submissions changed (the change
+    // sequence moved on), the archive table not.
+    {
+        let db = redb::Database::open(&path).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let counters: redb::TableDefinition<&str, u64> = redb::TableDefinition::new("counters");
+            let mut counters = txn.open_table(counters).unwrap();
+            let seq = redb::ReadableTable::get(&counters, "seq")
+                .unwrap()
+                .unwrap()
+                .value();
+            counters.insert("seq", seq + 1).unwrap();
+            let archive: redb::TableDefinition<(i64, &str), ()> =
+                redb::TableDefinition::new("archive");
+            let mut archive = txn.open_table(archive).unwrap();
+            archive.insert((0, "NEED-1999-0001"), ()).unwrap();
+        }
+        txn.commit().unwrap();
+    }
+
+    let catalogue = common::open(&common::paths(&dir), &fixture.clock);
+    let archived: Vec<String> = catalogue
+        .archive()
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    let newest_first: Vec<String> = ids.into_iter().rev().collect();
+    assert_eq!(archived, newest_first);
+    assert_eq!(catalogue.archive_page(0, 10).unwrap().1, 4);
+}

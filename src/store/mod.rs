@@ -32,6 +32,9 @@ const EXTERNAL_KEYS: TableDefinition<&str, &str> = TableDefinition::new("externa
 const ARCHIVE: TableDefinition<(i64, &str), ()> = TableDefinition::new("archive");
 
 const SEQ: &str = "seq";
+/// The change sequence the archive table was last kept at: behind [`SEQ`] when a portal from
+/// before the table changed submissions, which has the table built again on opening.
+const ARCHIVE_SEQ: &str = "archive-seq";
 
 /// Password hashes (argon2id PHC strings), by account: `member` or `admin:NAME`.
 const CREDENTIALS: TableDefinition<&str, &[u8]> = TableDefinition::new("credentials");
@@ -149,8 +152,12 @@ impl Store {
             let has_archive = txn
                 .list_tables()?
                 .any(|t| redb::TableHandle::name(&t) == redb::TableHandle::name(&ARCHIVE));
-            if !has_archive {
-                // A store from before the archive had its table: filled once, from the records.
+            let counters = txn.open_table(COUNTERS)?;
+            let counter = |key| -> Result<u64> { Ok(counters.get(key)?.map_or(0, |v| v.value())) };
+            if !has_archive || counter(ARCHIVE_SEQ)? != counter(SEQ)? {
+                // A store from before the archive table, or changed since by a portal from
+                // before it: the table is built again from the records.
+                drop(counters);
                 fill_archive(&txn)?;
             }
         }
@@ -187,8 +194,9 @@ impl Store {
     }
 }
 
-/// Lists every archived submission in the archive table.
+/// Lists every archived submission in the archive table, and nothing else.
 fn fill_archive(txn: &redb::WriteTransaction) -> Result<()> {
+    txn.delete_table(ARCHIVE)?;
     let submissions = txn.open_table(SUBMISSIONS)?;
     let mut archive = txn.open_table(ARCHIVE)?;
     for entry in submissions.range::<&str>(..)? {
@@ -198,6 +206,9 @@ fn fill_archive(txn: &redb::WriteTransaction) -> Result<()> {
             archive.insert((archive_key(&submission), id.value()), ())?;
         }
     }
+    let mut counters = txn.open_table(COUNTERS)?;
+    let seq = counters.get(SEQ)?.map_or(0, |v| v.value());
+    counters.insert(ARCHIVE_SEQ, seq)?;
     Ok(())
 }
 
@@ -524,6 +535,8 @@ impl<'txn> Writer<'txn> {
     fn record_change(&mut self, id: &str) -> Result<()> {
         let seq = self.counter(SEQ)? + 1;
         self.set_counter(SEQ, seq);
+        // Every change goes through `put_with`, which keeps the archive table.
+        self.set_counter(ARCHIVE_SEQ, seq);
         let changed_at = opened(&mut self.tables.changed_at, self.txn, CHANGED_AT)?;
         let earlier = changed_at.insert(id, seq)?.map(|v| v.value());
         let changes = opened(&mut self.tables.changes, self.txn, CHANGES)?;
