@@ -5,6 +5,7 @@
 //! those records are read from the store, so that a country's report takes milliseconds with
 //! a hundred thousand submissions.
 
+use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
@@ -142,9 +143,15 @@ fn country_name(code: &str) -> String {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fitting {
     pub submission: Submission,
-    /// Ids of the country's needs it fits, in order.
+    /// How many of the country's needs it fits.
+    pub fits: usize,
+    /// Ids of the country's needs it fits, in order, when it fits no more than [`FEW_NEEDS`]
+    /// (empty otherwise).
     pub needs: Vec<String>,
 }
+
+/// An offer fitting up to this many of a country's needs names them; beyond, only the count.
+pub const FEW_NEEDS: usize = 5;
 
 /// What a country's page shows.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -222,20 +229,33 @@ pub fn country_report(
     let fields = index.fields();
     let mut report = CountryReport::default();
     let need_sets = NeedSets::new(&needs);
-    let mut fitting: Vec<(usize, String, &Found)> = Vec::new();
+    let mut fitting: Vec<(usize, &Found)> = Vec::new();
     let mut fits = Vec::new();
     for counterpart in &counterparts {
         need_sets.fitting(counterpart, &mut fits);
         let count = count_ones(&fits);
-        if count > 0
-            && let Some(id) =
-                search::document_id(&searcher, fields, counterpart.address, counterpart.serial)?
-        {
-            fitting.push((count, id, counterpart));
+        if count > 0 {
+            fitting.push((count, counterpart));
         }
     }
     report.fitting_offers = fitting.len() as u64;
-    fitting.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    // Only those fitting as many needs as the last one listed can be listed: their ids, which
+    // break ties, are worked out, not every one's.
+    if fitting.len() > listed && listed > 0 {
+        let (_, last, _) =
+            fitting.select_nth_unstable_by_key(listed - 1, |(count, _)| Reverse(*count));
+        let fewest = last.0;
+        fitting.retain(|(count, _)| *count >= fewest);
+    }
+    let mut candidates: Vec<(usize, String, &Found)> = Vec::with_capacity(fitting.len());
+    for (count, counterpart) in fitting {
+        if let Some(id) =
+            search::document_id(&searcher, fields, counterpart.address, counterpart.serial)?
+        {
+            candidates.push((count, id, counterpart));
+        }
+    }
+    candidates.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
 
     let mut need_ids: Vec<String> = Vec::with_capacity(need_sets.order.len());
     for &n in &need_sets.order {
@@ -245,14 +265,21 @@ pub fn country_report(
         );
     }
     let visible = |s: &Submission| s.is_visible_to_members(now);
-    for (_, id, counterpart) in fitting.iter().take(listed) {
+    for (count, id, counterpart) in candidates.iter().take(listed) {
         let Some(submission) = snapshot.get(id)?.filter(visible) else {
             continue;
         };
-        need_sets.fitting(counterpart, &mut fits);
-        let mut needs: Vec<String> = ones(&fits).map(|i| need_ids[i].clone()).collect();
-        needs.sort();
-        report.offers.push(Fitting { submission, needs });
+        let mut needs = Vec::new();
+        if *count <= FEW_NEEDS {
+            need_sets.fitting(counterpart, &mut fits);
+            needs = ones(&fits).map(|i| need_ids[i].clone()).collect();
+            needs.sort();
+        }
+        report.offers.push(Fitting {
+            submission,
+            fits: *count,
+            needs,
+        });
     }
     report.totals = Totals {
         needs: needs.len() as u64,

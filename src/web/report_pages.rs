@@ -383,10 +383,10 @@ pub fn country(country: &codes::Country, report: &CountryReport, viewer: &Viewer
                         li.hit {
                             (item_heading(&fitting.submission))
                             (item_meta(&fitting.submission))
-                            @if fitting.needs.len() <= LISTED_NEEDS {
-                                p.meta { "Fits " (fitting.needs.len()) " of the country's needs: " (need_links(&fitting.needs)) }
+                            @if !fitting.needs.is_empty() {
+                                p.meta { "Fits " (fitting.fits) " of the country's needs: " (need_links(&fitting.needs)) }
                             } @else {
-                                p.meta { "Fits " (fitting.needs.len()) " of the country's needs" }
+                                p.meta { "Fits " (fitting.fits) " of the country's needs" }
                             }
                         }
                     }
@@ -408,8 +408,6 @@ pub fn country(country: &codes::Country, report: &CountryReport, viewer: &Viewer
     )
 }
 
-/// An offer fitting up to this many of the country's needs lists them; beyond, only the count.
-const LISTED_NEEDS: usize = 5;
 /// The country page lists at most this many needs, fitting offers and funding sources (those
 /// fitting the most needs) and ongoing projects; the counts cover them all.
 pub const LISTED: usize = 100;
