@@ -158,7 +158,10 @@ impl Store {
                 // A store from before the archive table, or changed since by a portal from
                 // before it: the table is built again from the records.
                 drop(counters);
-                fill_archive(&txn)?;
+                let archived = fill_archive(&txn)?;
+                if archived > 0 {
+                    tracing::info!(archived, "archive table built from the stored submissions");
+                }
             }
         }
         txn.commit()?;
@@ -194,8 +197,8 @@ impl Store {
     }
 }
 
-/// Lists every archived submission in the archive table, and nothing else.
-fn fill_archive(txn: &redb::WriteTransaction) -> Result<()> {
+/// Lists every archived submission in the archive table, and nothing else; returns how many.
+fn fill_archive(txn: &redb::WriteTransaction) -> Result<u64> {
     txn.delete_table(ARCHIVE)?;
     let submissions = txn.open_table(SUBMISSIONS)?;
     let mut archive = txn.open_table(ARCHIVE)?;
@@ -209,7 +212,7 @@ fn fill_archive(txn: &redb::WriteTransaction) -> Result<()> {
     let mut counters = txn.open_table(COUNTERS)?;
     let seq = counters.get(SEQ)?.map_or(0, |v| v.value());
     counters.insert(ARCHIVE_SEQ, seq)?;
-    Ok(())
+    Ok(archive.len()?)
 }
 
 /// Where an archived submission stands in the archive table: its expiry.
