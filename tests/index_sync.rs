@@ -354,17 +354,7 @@ fn facet_counts_equal_a_brute_force_count_over_the_store() {
     fixture.import((400..500).map(|i| random_submission(&mut rng, i)).collect());
     fixture.clock.advance(Duration::days(200));
     let now = fixture.catalogue.now();
-    let all: Vec<Submission> = {
-        let mut v = Vec::new();
-        fixture
-            .catalogue
-            .store()
-            .read()
-            .unwrap()
-            .for_each(|s| v.push(s))
-            .unwrap();
-        v
-    };
+    let all = fixture.stored();
 
     let filter_sets = [
         Filters::default(),

@@ -79,7 +79,7 @@ fn fixture() -> Fixture {
     fixture.import_with(large, ImportOptions { publish: true });
 
     let catalogue = &fixture.catalogue;
-    let ids: Vec<String> = stored(&fixture).into_iter().map(|s| s.id).collect();
+    let ids: Vec<String> = fixture.stored().into_iter().map(|s| s.id).collect();
     for id in ids.iter().step_by(13) {
         catalogue
             .edit(id, |s| s.title.push_str(" (revised)"))
@@ -93,7 +93,7 @@ fn fixture() -> Fixture {
     }
     // Without the offers and funding sources that name no amount, the very large needs
     // find no match.
-    for s in stored(&fixture) {
+    for s in fixture.stored() {
         if matches!(s.kind, Kind::Offer | Kind::FundingSource) && s.funding.is_none() {
             catalogue.set_status(&s.id, Status::Withdrawn).unwrap();
         }
@@ -108,18 +108,6 @@ fn fixture() -> Fixture {
     assert!(!archived.is_empty(), "some have expired and are archived");
     fixture.clock.advance(Duration::days(120));
     fixture
-}
-
-fn stored(fixture: &Fixture) -> Vec<Submission> {
-    let mut all = Vec::new();
-    fixture
-        .catalogue
-        .store()
-        .read()
-        .unwrap()
-        .for_each(|s| all.push(s))
-        .unwrap();
-    all
 }
 
 /// The statistics worked out plainly from the stored submissions, each counterpart tried
@@ -238,7 +226,7 @@ fn assert_close(
 fn statistics_from_the_index_agree_with_a_pass_over_the_store() {
     let fixture = fixture();
     let now = fixture.catalogue.now();
-    let all = stored(&fixture);
+    let all = fixture.stored();
     let want = expected(&all, now);
     let got = fixture.catalogue.stats().unwrap();
 
@@ -292,7 +280,8 @@ fn statistics_from_the_index_agree_with_a_pass_over_the_store() {
 fn needs_with_a_match_are_those_matching_finds_a_counterpart_for() {
     let fixture = fixture();
     let now = fixture.catalogue.now();
-    let with_match = stored(&fixture)
+    let with_match = fixture
+        .stored()
         .iter()
         .filter(|s| s.kind == Kind::Need && s.is_visible_to_members(now))
         .filter(|s| !fixture.catalogue.matches(&s.id, 1).unwrap().is_empty())
@@ -359,7 +348,7 @@ fn plain_report(all: &[Submission], alpha3: &str, now: DateTime<Utc>) -> PlainRe
 fn country_reports_from_the_index_agree_with_a_pass_over_the_store() {
     let fixture = fixture();
     let now = fixture.catalogue.now();
-    let all = stored(&fixture);
+    let all = fixture.stored();
     let stats = fixture.catalogue.stats().unwrap();
     let mut countries: Vec<(&String, &u64)> = stats.needs_by_country.iter().collect();
     countries.sort_by(|a, b| b.1.cmp(a.1));
@@ -414,7 +403,8 @@ fn country_reports_from_the_index_agree_with_a_pass_over_the_store() {
 fn the_compendium_holds_every_visible_need_once_by_id() {
     let fixture = fixture();
     let now = fixture.catalogue.now();
-    let mut want: Vec<String> = stored(&fixture)
+    let mut want: Vec<String> = fixture
+        .stored()
         .into_iter()
         .filter(|s| s.kind == Kind::Need && s.is_visible_to_members(now))
         .map(|s| s.id)

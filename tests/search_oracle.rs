@@ -54,7 +54,7 @@ fn fixture() -> Fixture {
         fixture.import_with(batch.to_vec(), ImportOptions::default());
     }
     let catalogue = &fixture.catalogue;
-    let ids: Vec<String> = all_stored(&fixture).into_iter().map(|s| s.id).collect();
+    let ids: Vec<String> = fixture.stored().into_iter().map(|s| s.id).collect();
     for id in ids.iter().step_by(17) {
         catalogue
             .edit(id, |s| s.title.push_str(" (revised)"))
@@ -70,18 +70,6 @@ fn fixture() -> Fixture {
         }
     }
     fixture
-}
-
-fn all_stored(fixture: &Fixture) -> Vec<Submission> {
-    let mut all = Vec::new();
-    fixture
-        .catalogue
-        .store()
-        .read()
-        .unwrap()
-        .for_each(|s| all.push(s))
-        .unwrap();
-    all
 }
 
 /// The ids tantivy's own keyword query matches, each with tantivy's own score, with no
@@ -340,7 +328,7 @@ fn expected(
 #[test]
 fn random_searches_agree_with_a_plain_pass_over_the_store() {
     let fixture = fixture();
-    let all = all_stored(&fixture);
+    let all = fixture.stored();
     let now = start_time();
     assert!(
         fixture.catalogue.index().searcher().segment_readers().len() > 1,
@@ -394,7 +382,7 @@ fn random_searches_agree_with_a_plain_pass_over_the_store() {
 #[test]
 fn exports_list_every_hit_in_the_page_order() {
     let fixture = fixture();
-    let all = all_stored(&fixture);
+    let all = fixture.stored();
     let now = start_time();
     let mut rng = ChaCha8Rng::seed_from_u64(12);
     for _ in 0..40 {
@@ -416,7 +404,7 @@ fn kept_pages_equal_fresh_searches_as_the_clock_passes_expiries_and_writes_arriv
     let mut rng = ChaCha8Rng::seed_from_u64(13);
     let requests: Vec<SearchRequest> = (0..80).map(|_| random_request(&mut rng)).collect();
     let browse = SearchRequest::default();
-    let ids: Vec<String> = all_stored(&fixture).into_iter().map(|s| s.id).collect();
+    let ids: Vec<String> = fixture.stored().into_iter().map(|s| s.id).collect();
     let mut kept = 0;
     let mut totals_moved_by_the_clock = 0;
     let mut last_total = catalogue.search(&browse).unwrap().total;

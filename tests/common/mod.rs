@@ -81,6 +81,18 @@ impl Fixture {
             .unwrap()
     }
 
+    /// Every stored submission, whatever its status, in id order.
+    pub fn stored(&self) -> Vec<Submission> {
+        let mut all = Vec::new();
+        self.catalogue
+            .store()
+            .read()
+            .unwrap()
+            .for_each(|s| all.push(s))
+            .unwrap();
+        all
+    }
+
     /// Imports one submission, published, and returns its id.
     pub fn add(&self, submission: Submission) -> String {
         let report = self.import(vec![submission]);
