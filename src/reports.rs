@@ -9,14 +9,14 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
-use tantivy::{DocAddress, DocId};
+use tantivy::{DocAddress, DocId, Searcher};
 
 use crate::codes;
-use crate::index::SearchIndex;
 use crate::index::table::row_time;
+use crate::index::{Fields, SearchIndex};
 use crate::matching::NeedFit;
 use crate::search;
-use crate::store::Store;
+use crate::store::{Reader, Store};
 use crate::submission::{Area, Kind, Status, Submission, Vocabulary};
 
 /// A count of needs and the USD they seek.
@@ -175,9 +175,9 @@ pub struct CountryReport {
 
 /// The report for the country with ISO alpha-3 code `alpha3`, as members see it at `now`,
 /// listing at most `listed` of its needs, of the offers and funding sources that fit them and
-/// of its ongoing projects, and counting them all. What it shows
-/// is chosen in one pass over the index's value table (what searches read); only the records
-/// it shows are read from the store.
+/// of its ongoing projects, and counting them all. What it shows is chosen in one pass over
+/// the index's value table (what searches read); only the records it shows are read from the
+/// store.
 pub fn country_report(
     index: &SearchIndex,
     store: &Store,
@@ -189,134 +189,206 @@ pub fn country_report(
         return Ok(CountryReport::default());
     };
     let searcher = index.searcher();
-    let tables = index.tables(&searcher)?;
-    let visible_at = row_time(now.timestamp());
-    let published = Status::Published.ordinal() as u8;
-    let mut needs: Vec<Found> = Vec::new();
-    let mut projects: Vec<Found> = Vec::new();
-    let mut counterparts: Vec<Found> = Vec::new();
-    for (ord, (segment, table)) in searcher.segment_readers().iter().zip(&tables).enumerate() {
-        let alive = segment.alive_bitset();
-        for (doc, row) in table.rows.iter().enumerate() {
-            if row.status != published
-                || row.expires <= visible_at
-                || alive.is_some_and(|alive| !alive.is_alive(doc as DocId))
-            {
-                continue;
-            }
-            let places = table.places_of(row);
-            let found = || Found {
-                address: DocAddress::new(ord as u32, doc as DocId),
-                serial: table.serials[doc],
-                areas: Area::ALL
-                    .iter()
-                    .copied()
-                    .filter(|area| row.areas & (1 << area.ordinal()) != 0)
-                    .collect(),
-                places: places.iter().map(|p| u64::from(*p)).collect(),
-                usd: Some(table.usd[doc]).filter(|usd| !usd.is_nan()),
-            };
-            match Kind::from_ordinal(u64::from(row.kind)) {
-                Some(Kind::Need) if places.contains(&country) => needs.push(found()),
-                Some(Kind::Project) if places.contains(&country) => projects.push(found()),
-                Some(Kind::Offer | Kind::FundingSource) => counterparts.push(found()),
-                _ => {}
-            }
-        }
-    }
-
-    let snapshot = store.read()?;
-    let fields = index.fields();
-    let mut report = CountryReport::default();
-    let need_sets = NeedSets::new(&needs);
-    let mut fitting: Vec<(usize, &Found)> = Vec::new();
-    let mut fits = Vec::new();
-    for counterpart in &counterparts {
-        need_sets.fitting(counterpart, &mut fits);
-        let count = count_ones(&fits);
-        if count > 0 {
-            fitting.push((count, counterpart));
-        }
-    }
-    report.fitting_offers = fitting.len() as u64;
-    // Only those fitting as many needs as the last one listed can be listed: their ids, which
-    // break ties, are worked out, not every one's.
-    if fitting.len() > listed && listed > 0 {
-        let (_, last, _) =
-            fitting.select_nth_unstable_by_key(listed - 1, |(count, _)| Reverse(*count));
-        let fewest = last.0;
-        fitting.retain(|(count, _)| *count >= fewest);
-    }
-    let mut candidates: Vec<(usize, String, &Found)> = Vec::with_capacity(fitting.len());
-    for (count, counterpart) in fitting {
-        if let Some(id) =
-            search::document_id(&searcher, fields, counterpart.address, counterpart.serial)?
-        {
-            candidates.push((count, id, counterpart));
-        }
-    }
-    candidates.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-
-    let mut need_ids: Vec<String> = Vec::with_capacity(need_sets.order.len());
-    for &n in &need_sets.order {
-        let need = &needs[n];
-        need_ids.push(
-            search::document_id(&searcher, fields, need.address, need.serial)?.unwrap_or_default(),
-        );
-    }
-    let visible = |s: &Submission| s.is_visible_to_members(now);
-    for (count, id, counterpart) in candidates.iter().take(listed) {
-        let Some(submission) = snapshot.get(id)?.filter(visible) else {
-            continue;
-        };
-        let mut needs = Vec::new();
-        if *count <= FEW_NEEDS {
-            need_sets.fitting(counterpart, &mut fits);
-            needs = ones(&fits).map(|i| need_ids[i].clone()).collect();
-            needs.sort();
-        }
-        report.offers.push(Fitting {
-            submission,
-            fits: *count,
-            needs,
-        });
-    }
-    report.totals = Totals {
-        needs: needs.len() as u64,
-        usd_sought: needs.iter().filter_map(|need| need.usd).sum(),
+    let current = Current::find(index, &searcher, country, now)?;
+    let reading = Reading {
+        searcher: &searcher,
+        fields: index.fields(),
+        snapshot: store.read()?,
+        now,
+        listed,
     };
-    let mut ids = need_ids;
-    ids.sort();
-    for id in &ids {
-        if report.needs.len() == listed {
-            break;
-        }
-        if let Some(need) = snapshot.get(id)?.filter(visible) {
-            report.needs.push(need);
-        }
+    let need_sets = NeedSets::new(&current.needs);
+    let mut need_ids = Vec::with_capacity(need_sets.order.len());
+    for &n in &need_sets.order {
+        need_ids.push(reading.id(&current.needs[n])?.unwrap_or_default());
     }
-    let today = now.date_naive();
-    let mut project_ids = Vec::with_capacity(projects.len());
-    for project in &projects {
-        project_ids.extend(search::document_id(
-            &searcher,
-            fields,
-            project.address,
-            project.serial,
-        )?);
-    }
-    project_ids.sort();
-    for id in &project_ids {
-        if let Some(project) = snapshot.get(id)?.filter(visible)
-            && project.period.end.is_none_or(|end| end >= today)
-        {
-            report.ongoing_projects += 1;
-            if report.projects.len() < listed {
-                report.projects.push(project);
+    let (offers, fitting_offers) = reading.offers(&need_sets, &need_ids, &current.counterparts)?;
+    let (projects, ongoing_projects) = reading.ongoing_projects(&current.projects)?;
+    Ok(CountryReport {
+        needs: reading.first_needs(need_ids)?,
+        offers,
+        fitting_offers,
+        projects,
+        ongoing_projects,
+        totals: Totals {
+            needs: current.needs.len() as u64,
+            usd_sought: current.needs.iter().filter_map(|need| need.usd).sum(),
+        },
+    })
+}
+
+/// What members can see now of a country, as the index's value table holds it: its needs and
+/// projects, and every offer and funding source.
+struct Current {
+    needs: Vec<Found>,
+    projects: Vec<Found>,
+    counterparts: Vec<Found>,
+}
+
+impl Current {
+    /// One pass over the rows of `searcher`'s segments; `country` is the country's `place`
+    /// value.
+    fn find(
+        index: &SearchIndex,
+        searcher: &Searcher,
+        country: u16,
+        now: DateTime<Utc>,
+    ) -> search::Result<Current> {
+        let tables = index.tables(searcher)?;
+        let visible_at = row_time(now.timestamp());
+        let published = Status::Published.ordinal() as u8;
+        let mut current = Current {
+            needs: Vec::new(),
+            projects: Vec::new(),
+            counterparts: Vec::new(),
+        };
+        for (ord, (segment, table)) in searcher.segment_readers().iter().zip(&tables).enumerate() {
+            let alive = segment.alive_bitset();
+            for (doc, row) in table.rows.iter().enumerate() {
+                if row.status != published
+                    || row.expires <= visible_at
+                    || alive.is_some_and(|alive| !alive.is_alive(doc as DocId))
+                {
+                    continue;
+                }
+                let places = table.places_of(row);
+                let found = || Found {
+                    address: DocAddress::new(ord as u32, doc as DocId),
+                    serial: table.serials[doc],
+                    areas: Area::ALL
+                        .iter()
+                        .copied()
+                        .filter(|area| row.areas & (1 << area.ordinal()) != 0)
+                        .collect(),
+                    places: places.iter().map(|p| u64::from(*p)).collect(),
+                    usd: Some(table.usd[doc]).filter(|usd| !usd.is_nan()),
+                };
+                match Kind::from_ordinal(u64::from(row.kind)) {
+                    Some(Kind::Need) if places.contains(&country) => current.needs.push(found()),
+                    Some(Kind::Project) if places.contains(&country) => {
+                        current.projects.push(found());
+                    }
+                    Some(Kind::Offer | Kind::FundingSource) => current.counterparts.push(found()),
+                    _ => {}
+                }
             }
         }
+        Ok(current)
     }
-    Ok(report)
+}
+
+/// What the report reads the records it shows with.
+struct Reading<'a> {
+    searcher: &'a Searcher,
+    fields: &'a Fields,
+    snapshot: Reader,
+    now: DateTime<Utc>,
+    /// How many of each list it shows.
+    listed: usize,
+}
+
+impl Reading<'_> {
+    fn id(&self, found: &Found) -> search::Result<Option<String>> {
+        search::document_id(self.searcher, self.fields, found.address, found.serial)
+    }
+
+    /// The record of `id` if members can still see it (the store may be a moment ahead of the
+    /// index).
+    fn visible(&self, id: &str) -> search::Result<Option<Submission>> {
+        Ok(self
+            .snapshot
+            .get(id)?
+            .filter(|s| s.is_visible_to_members(self.now)))
+    }
+
+    /// The offers and funding sources fitting the most needs, those fitting the most first,
+    /// then by id; and how many fit any.
+    fn offers(
+        &self,
+        need_sets: &NeedSets,
+        need_ids: &[String],
+        counterparts: &[Found],
+    ) -> search::Result<(Vec<Fitting>, u64)> {
+        let mut fits = Vec::new();
+        let mut fitting: Vec<(usize, &Found)> = Vec::new();
+        for counterpart in counterparts {
+            need_sets.fitting(counterpart, &mut fits);
+            let count = count_ones(&fits);
+            if count > 0 {
+                fitting.push((count, counterpart));
+            }
+        }
+        let fitting_offers = fitting.len() as u64;
+        // Only those fitting as many needs as the last one listed can be listed: their ids,
+        // which break ties, are worked out, not every one's.
+        if fitting.len() > self.listed && self.listed > 0 {
+            let (_, last, _) =
+                fitting.select_nth_unstable_by_key(self.listed - 1, |(count, _)| Reverse(*count));
+            let fewest = last.0;
+            fitting.retain(|(count, _)| *count >= fewest);
+        }
+        let mut candidates: Vec<(usize, String, &Found)> = Vec::with_capacity(fitting.len());
+        for (count, counterpart) in fitting {
+            if let Some(id) = self.id(counterpart)? {
+                candidates.push((count, id, counterpart));
+            }
+        }
+        candidates.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let mut offers = Vec::new();
+        for (count, id, counterpart) in candidates.into_iter().take(self.listed) {
+            let Some(submission) = self.visible(&id)? else {
+                continue;
+            };
+            let mut needs = Vec::new();
+            if count <= FEW_NEEDS {
+                need_sets.fitting(counterpart, &mut fits);
+                needs = ones(&fits).map(|i| need_ids[i].clone()).collect();
+                needs.sort();
+            }
+            offers.push(Fitting {
+                submission,
+                fits: count,
+                needs,
+            });
+        }
+        Ok((offers, fitting_offers))
+    }
+
+    /// The first needs by id, of those with `ids`.
+    fn first_needs(&self, mut ids: Vec<String>) -> search::Result<Vec<Submission>> {
+        ids.sort();
+        let mut needs = Vec::new();
+        for id in &ids {
+            if needs.len() == self.listed {
+                break;
+            }
+            needs.extend(self.visible(id)?);
+        }
+        Ok(needs)
+    }
+
+    /// The first of `projects` whose period has not ended, by id, and how many there are (each
+    /// is read, for its period).
+    fn ongoing_projects(&self, projects: &[Found]) -> search::Result<(Vec<Submission>, u64)> {
+        let mut ids = Vec::with_capacity(projects.len());
+        for project in projects {
+            ids.extend(self.id(project)?);
+        }
+        ids.sort();
+        let today = self.now.date_naive();
+        let (mut listed, mut ongoing) = (Vec::new(), 0);
+        for id in &ids {
+            if let Some(project) = self.visible(id)?
+                && project.period.end.is_none_or(|end| end >= today)
+            {
+                ongoing += 1;
+                if listed.len() < self.listed {
+                    listed.push(project);
+                }
+            }
+        }
+        Ok((listed, ongoing))
+    }
 }
 
 /// A document the report may show, with the values that decide what fits what.
