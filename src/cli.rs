@@ -539,13 +539,14 @@ fn send_to_running_portal(paths: &Paths, command: &Command) -> Result<Option<Exi
         }
         _ => None,
     };
-    let reply = connection.send(&control::Request { args, stdin })?;
-    io::stdout()
-        .write_all(reply.stdout.as_bytes())
-        .and_then(|()| io::stdout().flush())
-        .context("cannot write to standard output")?;
-    io::stderr().write_all(reply.stderr.as_bytes())?;
-    Ok(Some(ExitCode::from(reply.code)))
+    let mut out = BufWriter::new(io::stdout().lock());
+    let code = connection.send(
+        &control::Request { args, stdin },
+        &mut out,
+        &mut io::stderr(),
+    )?;
+    out.flush().context("cannot write to standard output")?;
+    Ok(Some(ExitCode::from(code)))
 }
 
 fn read_password_from_stdin() -> Result<String> {

@@ -3,18 +3,23 @@
 //!
 //! Only the user who runs the portal can use it: the socket file is made 0600 right after it is
 //! bound, and every connection's peer must have the socket file's owner's uid. One request per
-//! connection, one JSON line each way:
+//! connection:
 //!
-//! - request: `{"args": ["import", "--publish", "--", "/abs/file.jsonl"], "stdin": "…"}`: the
-//!   arguments after the global flags, as `command_args` writes them (relative paths made
-//!   absolute), and, for commands that read standard input, all of it (UTF-8 only);
-//! - reply: `{"stdout": "…", "stderr": "…", "code": 0}`: what the command wrote, and its exit code.
+//! - request, one JSON line: `{"args": ["import", "--publish", "--", "/abs/file.jsonl"],
+//!   "stdin": "…"}`: the arguments after the global flags, as `command_args` writes them
+//!   (relative paths made absolute), and, for commands that read standard input, all of it
+//!   (UTF-8 only);
+//! - reply, frames as the command writes (a tag byte, a big-endian `u32` length, that many
+//!   bytes): `o` standard output, `e` standard error, and last `c`, one byte, the exit code. The
+//!   output streams through in pieces of at most 64 KiB, however large it is (an export of the
+//!   whole catalogue), and the command waits while the client is behind: neither side holds it
+//!   whole. A connection that ends before its `c` frame means the portal stopped.
 //!
 //! The commands run one at a time on the blocking pool, through the same `cli::execute` as a
 //! run in a process of their own. Glue only: it knows nothing of the web.
 
 use std::fs::{self, Permissions};
-use std::io::{self, Cursor, Read, Write};
+use std::io::{self, BufReader as StdBufReader, Cursor, Read, Write};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::os::unix::net::{UnixListener as StdUnixListener, UnixStream as StdUnixStream};
 use std::path::{Path, PathBuf};
@@ -26,7 +31,7 @@ use clap::Parser;
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
 use portal::catalogue::Catalogue;
@@ -49,21 +54,85 @@ pub struct Request {
     pub stdin: Option<String>,
 }
 
-/// What the running portal answers: what the command wrote, and its exit code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Reply {
-    pub stdout: String,
-    pub stderr: String,
-    pub code: u8,
+/// One piece of the running portal's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Frame {
+    /// Part of what the command wrote to standard output.
+    Out(Vec<u8>),
+    /// Part of what it wrote to standard error.
+    Err(Vec<u8>),
+    /// Its exit code: the last frame.
+    Code(u8),
 }
 
-impl Reply {
-    fn failure(message: &str) -> Reply {
-        Reply {
-            stdout: String::new(),
-            stderr: format!("portal: {message}\n"),
-            code: cli::FAILURE,
+/// The most a frame carries; a command's output is cut into pieces of this size.
+const FRAME_BYTES: usize = 64 * 1024;
+/// Frames on their way between the command and the socket: the command waits beyond this.
+const FRAMES_IN_FLIGHT: usize = 8;
+
+impl Frame {
+    const OUT: u8 = b'o';
+    const ERR: u8 = b'e';
+    const CODE: u8 = b'c';
+
+    /// Its tag and its bytes, as they go on the wire after the length.
+    fn parts(&self) -> (u8, &[u8]) {
+        match self {
+            Frame::Out(bytes) => (Frame::OUT, bytes),
+            Frame::Err(bytes) => (Frame::ERR, bytes),
+            Frame::Code(code) => (Frame::CODE, std::slice::from_ref(code)),
         }
+    }
+
+    /// The frames of a command that failed before running: a message and the failure code.
+    fn failure(message: &str) -> [Frame; 2] {
+        [
+            Frame::Err(format!("portal: {message}\n").into_bytes()),
+            Frame::Code(cli::FAILURE),
+        ]
+    }
+}
+
+/// What a command writes to one of its streams, sent on as frames of at most [`FRAME_BYTES`].
+struct FrameWriter {
+    make: fn(Vec<u8>) -> Frame,
+    buffer: Vec<u8>,
+    frames: mpsc::Sender<Frame>,
+}
+
+impl FrameWriter {
+    fn new(make: fn(Vec<u8>) -> Frame, frames: mpsc::Sender<Frame>) -> FrameWriter {
+        FrameWriter {
+            make,
+            buffer: Vec::new(),
+            frames,
+        }
+    }
+
+    /// Sends what is buffered; fails once nobody reads any more (the client went away).
+    fn send(&mut self) -> io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let bytes = std::mem::replace(&mut self.buffer, Vec::with_capacity(FRAME_BYTES));
+        self.frames
+            .blocking_send((self.make)(bytes))
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away"))
+    }
+}
+
+impl Write for FrameWriter {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let taken = bytes.len().min(FRAME_BYTES - self.buffer.len());
+        self.buffer.extend_from_slice(&bytes[..taken]);
+        if self.buffer.len() == FRAME_BYTES {
+            self.send()?;
+        }
+        Ok(taken)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.send()
     }
 }
 
@@ -278,8 +347,9 @@ pub fn connect(data_dir: &Path) -> Result<Option<Connection>> {
 }
 
 impl Connection {
-    /// Sends the request and waits for the reply, however long the command takes.
-    pub fn send(mut self, request: &Request) -> Result<Reply> {
+    /// Sends the request and writes the command's output to `out` and `err` as it comes,
+    /// however long the command takes; returns its exit code.
+    pub fn send(self, request: &Request, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
         let lost = || {
             format!(
                 "the running portal did not answer through {} (is it stopping?)",
@@ -288,14 +358,31 @@ impl Connection {
         };
         let mut line = serde_json::to_vec(request)?;
         line.push(b'\n');
-        self.stream.write_all(&line).with_context(lost)?;
-        self.stream.flush().with_context(lost)?;
-        let mut answer = Vec::new();
-        self.stream.read_to_end(&mut answer).with_context(lost)?;
-        if answer.is_empty() {
-            bail!("{}", lost());
+        (&self.stream).write_all(&line).with_context(lost)?;
+        let mut reader = StdBufReader::new(&self.stream);
+        let mut bytes = Vec::new();
+        loop {
+            let mut head = [0u8; 5];
+            reader.read_exact(&mut head).with_context(lost)?;
+            let [tag, length @ ..] = head;
+            let length = u32::from_be_bytes(length) as usize;
+            if length > FRAME_BYTES {
+                bail!("{}: a frame of {length} bytes", lost());
+            }
+            bytes.resize(length, 0);
+            reader.read_exact(&mut bytes).with_context(lost)?;
+            match tag {
+                Frame::OUT => out
+                    .write_all(&bytes)
+                    .context("cannot write to standard output")?,
+                // Nothing better to do if standard error is gone.
+                Frame::ERR => {
+                    let _ = err.write_all(&bytes);
+                }
+                Frame::CODE if length == 1 => return Ok(bytes[0]),
+                _ => bail!("{}: a frame tagged {tag}", lost()),
+            }
         }
-        serde_json::from_slice(&answer).with_context(lost)
     }
 }
 
@@ -384,42 +471,47 @@ impl Runner {
         }
     }
 
-    /// Parses and runs one request, capturing what it writes. Blocks: call it on the blocking
-    /// pool.
-    pub fn run(&self, request: Request) -> Reply {
+    /// Parses and runs one request, sending what it writes as frames, its exit code last.
+    /// Blocks: call it on the blocking pool.
+    pub fn run(&self, request: Request, frames: mpsc::Sender<Frame>) {
+        let mut out = FrameWriter::new(Frame::Out, frames.clone());
+        let mut err = FrameWriter::new(Frame::Err, frames.clone());
+        let code = self.execute(request, &mut out, &mut err);
+        // If the client went away, nobody is left to tell.
+        let _ = out.flush().and_then(|()| err.flush());
+        let _ = frames.blocking_send(Frame::Code(code));
+    }
+
+    fn execute(&self, request: Request, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         let command = match cli::Args::try_parse_from(
             std::iter::once("portal".to_string()).chain(request.args.iter().cloned()),
         ) {
             Ok(args) => args.into_command(),
             Err(error) => {
                 let text = error.render().to_string();
-                let (stdout, stderr) = if error.use_stderr() {
-                    (String::new(), text)
+                let _ = if error.use_stderr() {
+                    err.write_all(text.as_bytes())
                 } else {
-                    (text, String::new())
+                    out.write_all(text.as_bytes())
                 };
-                return Reply {
-                    stdout,
-                    stderr,
-                    code: u8::try_from(error.exit_code()).unwrap_or(cli::FAILURE),
-                };
+                return u8::try_from(error.exit_code()).unwrap_or(cli::FAILURE);
             }
         };
         if matches!(command, Command::Serve(_)) {
-            return Reply::failure(
-                "`portal serve` cannot be run through the control channel: a portal is \
-                 already running on this data folder",
+            let _ = writeln!(
+                err,
+                "portal: `portal serve` cannot be run through the control channel: a portal is \
+                 already running on this data folder"
             );
+            return cli::FAILURE;
         }
         let _turn = self.turn.lock().unwrap_or_else(PoisonError::into_inner);
         let mut input = Cursor::new(request.stdin.unwrap_or_default().into_bytes());
-        let mut out = Vec::new();
-        let mut err = Vec::new();
         let mut streams = Streams {
             input: &mut input,
             input_is_terminal: false,
-            out: &mut out,
-            err: &mut err,
+            out,
+            err,
             progress: false,
         };
         let result = match command {
@@ -429,7 +521,7 @@ impl Runner {
         let code = match result {
             Ok(code) => code,
             Err(error) => {
-                // Writing to a Vec cannot fail.
+                // If the client went away, nobody reads this.
                 let _ = writeln!(streams.err, "{}", cli::error_line(&error));
                 cli::FAILURE
             }
@@ -439,11 +531,7 @@ impl Runner {
             code,
             "ran a command from the control channel"
         );
-        Reply {
-            stdout: String::from_utf8_lossy(&out).into_owned(),
-            stderr: String::from_utf8_lossy(&err).into_owned(),
-            code,
-        }
+        code
     }
 }
 
@@ -502,14 +590,14 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
     let _ = stop.wait_for(|stop| *stop).await.map(|_| ());
 }
 
-/// One connection: check the peer, read the request, run it, answer.
+/// One connection: check the peer, read the request, run it, pass on what it writes.
 async fn converse(
     mut stream: UnixStream,
     runner: Arc<Runner>,
     owner: u32,
     mut stop: watch::Receiver<bool>,
 ) {
-    let reply = match stream.peer_cred() {
+    let answered = match stream.peer_cred() {
         Ok(peer) if peer.uid() == owner => {
             // Until the request is complete (the client may be waiting for someone to type a
             // password), stopping the portal drops the connection.
@@ -518,15 +606,8 @@ async fn converse(
                 () = stopped(&mut stop) => return,
             };
             match request {
-                Ok(request) => match tokio::task::spawn_blocking(move || runner.run(request)).await
-                {
-                    Ok(reply) => reply,
-                    Err(error) => {
-                        tracing::error!(%error, "a command from the control channel failed");
-                        Reply::failure("the command failed unexpectedly; see the portal's log")
-                    }
-                },
-                Err(message) => Reply::failure(&message),
+                Ok(request) => run_and_relay(&mut stream, runner, request).await,
+                Err(message) => write_frames(&mut stream, &Frame::failure(&message)).await,
             }
         }
         Ok(peer) => {
@@ -534,15 +615,46 @@ async fn converse(
                 uid = peer.uid(),
                 "refused a control connection from another user"
             );
-            Reply::failure("the control channel serves only the user who runs the portal")
+            let refusal =
+                Frame::failure("the control channel serves only the user who runs the portal");
+            write_frames(&mut stream, &refusal).await
         }
         Err(error) => {
             tracing::warn!(%error, "cannot tell who opened a control connection");
             return;
         }
     };
-    if let Err(error) = write_reply(&mut stream, &reply).await {
+    if let Err(error) = answered.and(stream.shutdown().await) {
         tracing::warn!(%error, "cannot answer on the control channel");
+    }
+}
+
+/// Runs the request on the blocking pool and writes its frames to the socket as they come.
+async fn run_and_relay(
+    stream: &mut UnixStream,
+    runner: Arc<Runner>,
+    request: Request,
+) -> io::Result<()> {
+    let (frames, mut outgoing) = mpsc::channel(FRAMES_IN_FLIGHT);
+    let command = tokio::task::spawn_blocking(move || runner.run(request, frames));
+    let mut ended = false;
+    while let Some(frame) = outgoing.recv().await {
+        ended = matches!(frame, Frame::Code(_));
+        if let Err(error) = write_frames(stream, std::slice::from_ref(&frame)).await {
+            // The command's next write fails, and it stops.
+            drop(outgoing);
+            let _ = command.await;
+            return Err(error);
+        }
+    }
+    if let Err(error) = command.await {
+        tracing::error!(%error, "a command from the control channel failed");
+    }
+    if ended {
+        Ok(())
+    } else {
+        let failure = Frame::failure("the command failed unexpectedly; see the portal's log");
+        write_frames(stream, &failure).await
     }
 }
 
@@ -563,11 +675,16 @@ async fn read_request(stream: &mut UnixStream) -> Result<Request, String> {
     serde_json::from_slice(&line).map_err(|error| format!("the request is not understood: {error}"))
 }
 
-async fn write_reply(stream: &mut UnixStream, reply: &Reply) -> io::Result<()> {
-    let mut line = serde_json::to_vec(reply)?;
-    line.push(b'\n');
-    stream.write_all(&line).await?;
-    stream.shutdown().await
+async fn write_frames(stream: &mut UnixStream, frames: &[Frame]) -> io::Result<()> {
+    for frame in frames {
+        let (tag, bytes) = frame.parts();
+        let length = u32::try_from(bytes.len()).map_err(io::Error::other)?;
+        let mut head = [tag, 0, 0, 0, 0];
+        head[1..].copy_from_slice(&length.to_be_bytes());
+        stream.write_all(&head).await?;
+        stream.write_all(bytes).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

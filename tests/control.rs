@@ -239,6 +239,34 @@ fn commands_reach_the_running_portal_and_work_as_without_it() {
     assert!(!folder.path("server").join("all.jsonl").exists());
     let to_stdout = succeeds(folder.portal(&["export"]));
     assert_eq!(to_stdout.lines().count(), 50);
+    assert!(
+        to_stdout.len() > 64 * 1024,
+        "the export streams through in several frames"
+    );
+
+    // A client that stops reading half-way stops the export; the portal goes on answering.
+    let mut reader = folder
+        .command("client")
+        .arg("export")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut start = [0u8; 7];
+    reader
+        .stdout
+        .take()
+        .unwrap()
+        .read_exact(&mut start)
+        .unwrap();
+    assert_eq!(&start, b"{\"id\":\"");
+    let gone = reader.wait_with_output().unwrap();
+    assert!(!gone.status.success());
+    assert!(
+        stderr(&gone).contains("cannot write to standard output"),
+        "{}",
+        stderr(&gone)
+    );
 
     // Standard input travels with the command.
     let again = std::fs::read_to_string(folder.path("client").join("all.jsonl")).unwrap();
@@ -263,6 +291,7 @@ fn commands_reach_the_running_portal_and_work_as_without_it() {
     let stats = succeeds(folder.portal(&["stats", "--json"]));
     let stats: serde_json::Value = serde_json::from_str(&stats).unwrap();
     assert_eq!(stats["total"], 50);
+    assert_eq!(succeeds(folder.portal(&["export"])), to_stdout);
 }
 
 #[test]
