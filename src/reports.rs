@@ -9,10 +9,10 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
-use tantivy::{DocAddress, DocId, Searcher};
+use tantivy::{DocAddress, Searcher};
 
 use crate::codes;
-use crate::index::table::row_time;
+use crate::index::table::{self, row_time};
 use crate::index::{Fields, SearchIndex};
 use crate::matching::NeedFit;
 use crate::search;
@@ -242,35 +242,26 @@ impl Current {
             projects: Vec::new(),
             counterparts: Vec::new(),
         };
-        for (ord, (segment, table)) in searcher.segment_readers().iter().zip(&tables).enumerate() {
-            let alive = segment.alive_bitset();
-            for (doc, row) in table.rows.iter().enumerate() {
-                if row.status != published
-                    || row.expires <= visible_at
-                    || alive.is_some_and(|alive| !alive.is_alive(doc as DocId))
-                {
-                    continue;
+        for live in table::live_rows(searcher, &tables) {
+            let (row, doc) = (live.row, live.doc());
+            if row.status != published || row.expires <= visible_at {
+                continue;
+            }
+            let places = live.table.places_of(row);
+            let found = || Found {
+                address: live.address,
+                serial: live.table.serials[doc],
+                areas: row.areas().collect(),
+                places: places.iter().map(|p| u64::from(*p)).collect(),
+                usd: Some(live.table.usd[doc]).filter(|usd| !usd.is_nan()),
+            };
+            match Kind::from_ordinal(u64::from(row.kind)) {
+                Some(Kind::Need) if places.contains(&country) => current.needs.push(found()),
+                Some(Kind::Project) if places.contains(&country) => {
+                    current.projects.push(found());
                 }
-                let places = table.places_of(row);
-                let found = || Found {
-                    address: DocAddress::new(ord as u32, doc as DocId),
-                    serial: table.serials[doc],
-                    areas: Area::ALL
-                        .iter()
-                        .copied()
-                        .filter(|area| row.areas & (1 << area.ordinal()) != 0)
-                        .collect(),
-                    places: places.iter().map(|p| u64::from(*p)).collect(),
-                    usd: Some(table.usd[doc]).filter(|usd| !usd.is_nan()),
-                };
-                match Kind::from_ordinal(u64::from(row.kind)) {
-                    Some(Kind::Need) if places.contains(&country) => current.needs.push(found()),
-                    Some(Kind::Project) if places.contains(&country) => {
-                        current.projects.push(found());
-                    }
-                    Some(Kind::Offer | Kind::FundingSource) => current.counterparts.push(found()),
-                    _ => {}
-                }
+                Some(Kind::Offer | Kind::FundingSource) => current.counterparts.push(found()),
+                _ => {}
             }
         }
         Ok(current)

@@ -18,10 +18,10 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, DocId, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::codes::{self, Country, Region};
-use crate::index::table::{Row, SegmentTable, row_time};
+use crate::index::table::{self, Row, SegmentTable, row_time};
 use crate::index::{Fields, GLOBAL_PLACE, SearchIndex, id_of_serial, region_place};
 use crate::store::{Reader, Store, StoreError};
 use crate::submission::{Area, Assistance, Kind, Status, Submission, SubmitterType, Vocabulary};
@@ -728,18 +728,13 @@ fn listed_by(
 ) -> Result<(Vec<String>, usize)> {
     let searcher = index.searcher();
     let tables = index.tables(&searcher)?;
-    let mut found: Vec<(u32, u64, DocAddress)> = Vec::new();
-    for (ord, (segment, table)) in searcher.segment_readers().iter().zip(&tables).enumerate() {
-        let alive = segment.alive_bitset();
-        for (doc, row) in table.rows.iter().enumerate() {
-            if let Some(key) = key(table, doc, row)
-                && alive.is_none_or(|alive| alive.is_alive(doc as DocId))
-            {
-                let address = DocAddress::new(ord as u32, doc as DocId);
-                found.push((key, table.serials[doc], address));
-            }
-        }
-    }
+    let mut found: Vec<(u32, u64, DocAddress)> = table::live_rows(&searcher, &tables)
+        .filter_map(|live| {
+            let doc = live.doc();
+            let key = key(live.table, doc, live.row)?;
+            Some((key, live.table.serials[doc], live.address))
+        })
+        .collect();
     let total = found.len();
     found.sort_unstable_by_key(|(key, serial, _)| (*key, *serial));
     let mut ids = Vec::with_capacity(limit.min(total));

@@ -7,10 +7,9 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
-use tantivy::DocId;
 
 use crate::codes;
-use crate::index::table::{NO_EXPIRY, row_time};
+use crate::index::table::{self, NO_EXPIRY, row_time};
 use crate::index::{self, GLOBAL_PLACE, SearchIndex};
 use crate::matching::{NeedFit, Offered};
 use crate::store::Store;
@@ -78,42 +77,33 @@ pub fn compute(index: &SearchIndex, store: &Store, now: DateTime<Utc>) -> index:
     let mut needs: Vec<NeedFit> = Vec::new();
     let mut places: Vec<u64> = Vec::new();
     let mut areas: Vec<Area> = Vec::new();
-    for (segment, table) in searcher.segment_readers().iter().zip(&tables) {
-        let alive = segment.alive_bitset();
-        for (doc, row) in table.rows.iter().enumerate() {
-            if alive.is_some_and(|alive| !alive.is_alive(doc as DocId)) {
-                continue;
+    for live in table::live_rows(&searcher, &tables) {
+        let (row, doc) = (live.row, live.doc());
+        counts.indexed += 1;
+        let status = usize::from(row.status);
+        let published = row.status == counts.published;
+        if !(published && row.expires > counts.now) {
+            if published {
+                counts.published_but_expired += 1;
+            } else if status < counts.by_status.len() {
+                counts.by_status[status] += 1;
             }
-            counts.indexed += 1;
-            let status = usize::from(row.status);
-            let published = row.status == counts.published;
-            if !(published && row.expires > counts.now) {
-                if published {
-                    counts.published_but_expired += 1;
-                } else if status < counts.by_status.len() {
-                    counts.by_status[status] += 1;
-                }
-                continue;
-            }
-            counts.by_status[status] += 1;
-            let Some(kind) = Kind::from_ordinal(u64::from(row.kind)) else {
-                continue;
-            };
-            let usd = Some(table.usd[doc]).filter(|usd| !usd.is_nan());
-            places.clear();
-            places.extend(table.places_of(row).iter().map(|p| u64::from(*p)));
-            areas.clear();
-            areas.extend(
-                Area::ALL
-                    .iter()
-                    .filter(|area| row.areas & (1 << area.ordinal()) != 0),
-            );
-            counts.add_visible(kind, &areas, &places, usd, table.published[doc]);
-            match kind {
-                Kind::Need => needs.push(NeedFit::of_values(areas.clone(), &places, usd)),
-                Kind::Offer | Kind::FundingSource => offered.add(&areas, &places, usd),
-                Kind::Project => {}
-            }
+            continue;
+        }
+        counts.by_status[status] += 1;
+        let Some(kind) = Kind::from_ordinal(u64::from(row.kind)) else {
+            continue;
+        };
+        let usd = Some(live.table.usd[doc]).filter(|usd| !usd.is_nan());
+        places.clear();
+        places.extend(live.table.places_of(row).iter().map(|p| u64::from(*p)));
+        areas.clear();
+        areas.extend(row.areas());
+        counts.add_visible(kind, &areas, &places, usd, live.table.published[doc]);
+        match kind {
+            Kind::Need => needs.push(NeedFit::of_values(areas.clone(), &places, usd)),
+            Kind::Offer | Kind::FundingSource => offered.add(&areas, &places, usd),
+            Kind::Project => {}
         }
     }
     let mut stats = counts.into_stats(total);

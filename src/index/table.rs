@@ -12,10 +12,11 @@ use std::sync::{Arc, Mutex};
 
 use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
-use tantivy::{DocId, Searcher, SegmentReader};
+use tantivy::{DocAddress, DocId, Searcher, SegmentReader};
 
 use super::names;
 use crate::search::FundingBand;
+use crate::submission::{Area, Vocabulary};
 
 /// The amount of a document that names none.
 pub const NO_AMOUNT: f64 = f64::NAN;
@@ -61,6 +62,58 @@ pub struct Row {
 }
 
 const _: () = assert!(size_of::<Row>() == 16, "a row is a quarter of a cache line");
+
+impl Row {
+    /// The areas of work whose bits are set, in the order of `Area::ALL`.
+    pub fn areas(&self) -> impl Iterator<Item = Area> + use<> {
+        let bits = self.areas;
+        Area::ALL
+            .iter()
+            .copied()
+            .filter(move |area| bits & (1 << area.ordinal()) != 0)
+    }
+}
+
+/// A live document's row, with its table (for the columns beside the rows).
+#[derive(Debug, Clone, Copy)]
+pub struct LiveRow<'a> {
+    pub address: DocAddress,
+    pub table: &'a SegmentTable,
+    pub row: &'a Row,
+}
+
+impl LiveRow<'_> {
+    /// The document's position in its segment, for the table's columns.
+    pub fn doc(&self) -> usize {
+        self.address.doc_id as usize
+    }
+}
+
+/// The row of every live document of `searcher`'s segments (`tables` is theirs, in the same
+/// order), segment by segment, in document order.
+pub fn live_rows<'a>(
+    searcher: &'a Searcher,
+    tables: &'a [Arc<SegmentTable>],
+) -> impl Iterator<Item = LiveRow<'a>> {
+    searcher
+        .segment_readers()
+        .iter()
+        .zip(tables)
+        .enumerate()
+        .flat_map(|(ord, (segment, table))| {
+            let alive = segment.alive_bitset();
+            table.rows.iter().enumerate().filter_map(move |(doc, row)| {
+                let doc = doc as DocId;
+                alive
+                    .is_none_or(|alive| alive.is_alive(doc))
+                    .then(|| LiveRow {
+                        address: DocAddress::new(ord as u32, doc),
+                        table,
+                        row,
+                    })
+            })
+        })
+}
 
 /// The rows of one segment, indexed by document id.
 #[derive(Debug)]
