@@ -17,12 +17,12 @@ use crate::clock::Clock;
 use crate::index::{IndexError, OpenOutcome, SearchIndex};
 use crate::matching::{self, Match};
 use crate::renewal::{Claim, LinkError, LinkKey};
-use crate::reports::{self, Compendium, CountryReport};
+use crate::reports::{self, Compendium, CountryReport, Section};
 use crate::search::cache::{self, ResultCache};
 use crate::search::{self, SearchError, SearchRequest, SearchResults};
 use crate::stats::{self, Stats};
 use crate::store::{AuditEntry, Store, StoreError, UsedRenewalLink, Writer};
-use crate::submission::{Invalid, Kind, Status, Submission, Vocabulary};
+use crate::submission::{Area, Invalid, Kind, Status, Submission, Vocabulary};
 
 const DATABASE_FILE: &str = "portal.redb";
 const LOCK_FILE: &str = "portal.lock";
@@ -865,9 +865,20 @@ impl Catalogue {
         Ok(stats::compute(&self.index(), &self.store, self.now())?)
     }
 
-    /// Every current need, by country and area of work.
+    /// Every current need, by country: which need goes where, and the totals (no record read).
     pub fn compendium(&self) -> Result<Compendium> {
-        Ok(reports::compendium(&self.index(), &self.store, self.now())?)
+        Ok(reports::compendium(&self.index(), self.now())?)
+    }
+
+    /// The needs of one section of `compendium` that members can still see, each as `show`
+    /// makes it, by area of work (see [`Compendium::read_section`]).
+    pub fn compendium_section<T>(
+        &self,
+        compendium: &Compendium,
+        section: &Section,
+        show: impl FnMut(&Submission) -> T,
+    ) -> Result<Vec<(Area, Vec<T>)>> {
+        Ok(compendium.read_section(&self.store, section, show)?)
     }
 
     /// A country's current needs, the `listed` offers and funding sources that fit the most of

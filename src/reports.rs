@@ -13,7 +13,7 @@ use tantivy::{DocAddress, Searcher};
 
 use crate::codes;
 use crate::index::table::{self, row_time};
-use crate::index::{Fields, SearchIndex};
+use crate::index::{Fields, REGION_BASE, SearchIndex};
 use crate::matching::NeedFit;
 use crate::search;
 use crate::store::{Reader, Store};
@@ -27,77 +27,110 @@ pub struct Totals {
 }
 
 impl Totals {
-    fn add(&mut self, need: &Submission) {
+    fn add(&mut self, usd: f64) {
         self.needs += 1;
-        self.usd_sought += need.usd().unwrap_or(0.0);
+        self.usd_sought += usd;
     }
 }
 
-/// The needs of one country (or of no country in particular), by area of work.
+/// The needs of one country (or of no country in particular).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Section {
     /// ISO alpha-3 code; empty for the section of regional and global needs.
     pub code: String,
     /// The country's name, or "Regional and global needs".
     pub name: String,
-    /// By area of work in the Convention's order; each need under its first area, as
-    /// positions in [`Compendium::needs`].
-    pub areas: Vec<(Area, Vec<usize>)>,
+    /// Its needs, as positions in [`Compendium::ids`] (so in the order of their ids).
+    pub needs: Vec<usize>,
     pub totals: Totals,
 }
 
-/// Every current need, grouped for printing.
+/// Every current need, grouped for printing: which need goes in which section, and the
+/// totals. The records are read a section at a time ([`Compendium::read_section`]), as the
+/// page is written, so that no more than one is held at once however many there are.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Compendium {
-    /// Every current need once, by id.
-    pub needs: Vec<Submission>,
+    /// The id of every current need once, in order.
+    pub ids: Vec<String>,
     /// A section per country named by at least one need, by name; then, if there are any, the
     /// needs that name no country (regional or global ones). A need naming several countries
     /// is listed under each.
     pub sections: Vec<Section>,
     /// Over every need once, however many countries it names.
     pub totals: Totals,
+    /// The moment the compendium shows.
+    pub now: DateTime<Utc>,
 }
 
 /// The name shown for the section of needs that name no country.
 pub const REGIONAL_AND_GLOBAL: &str = "Regional and global needs";
 
-/// The compendium of needs members can see at `now`: found in the index's value table, read
-/// from the store one by one.
-pub fn compendium(
-    index: &SearchIndex,
-    store: &Store,
-    now: DateTime<Utc>,
-) -> search::Result<Compendium> {
-    let mut ids = search::visible_ids(index, Kind::Need, now)?;
-    ids.sort();
-    let snapshot = store.read()?;
-    let mut needs = Vec::with_capacity(ids.len());
-    for id in &ids {
-        if let Some(need) = snapshot.get(id)?.filter(|s| s.is_visible_to_members(now)) {
-            needs.push(need);
+/// The compendium of needs members can see at `now`, planned from the index's value table:
+/// the needs' ids, the countries they name and their amounts. No record is read.
+pub fn compendium(index: &SearchIndex, now: DateTime<Utc>) -> search::Result<Compendium> {
+    let searcher = index.searcher();
+    let tables = index.tables(&searcher)?;
+    let visible_at = row_time(now.timestamp());
+    let (need, published) = (
+        Kind::Need.ordinal() as u8,
+        Status::Published.ordinal() as u8,
+    );
+    // (id, USD sought, country ordinals)
+    let mut needs: Vec<(String, f64, Vec<u16>)> = Vec::new();
+    for live in table::live_rows(&searcher, &tables) {
+        let (row, doc) = (live.row, live.doc());
+        if row.kind != need || row.status != published || row.expires <= visible_at {
+            continue;
         }
+        let address = live.address;
+        let Some(id) =
+            search::document_id(&searcher, index.fields(), address, live.table.serials[doc])?
+        else {
+            continue;
+        };
+        let usd = Some(live.table.usd[doc]).filter(|usd| !usd.is_nan());
+        let countries = live
+            .table
+            .places_of(row)
+            .iter()
+            .copied()
+            .filter(|place| u64::from(*place) < REGION_BASE)
+            .collect();
+        needs.push((id, usd.unwrap_or(0.0), countries));
     }
-    let mut by_country: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    needs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+
+    let mut by_country: BTreeMap<u16, Vec<usize>> = BTreeMap::new();
     let mut elsewhere = Vec::new();
     let mut totals = Totals::default();
-    for (position, need) in needs.iter().enumerate() {
-        totals.add(need);
-        if need.beneficiaries.countries.is_empty() {
+    for (position, (_, usd, countries)) in needs.iter().enumerate() {
+        totals.add(*usd);
+        if countries.is_empty() {
             elsewhere.push(position);
         }
-        for country in &need.beneficiaries.countries {
-            by_country
-                .entry(country.clone())
-                .or_default()
-                .push(position);
+        for country in countries {
+            by_country.entry(*country).or_default().push(position);
         }
     }
+    let section = |code: String, name: String, members: Vec<usize>| {
+        let mut totals = Totals::default();
+        members.iter().for_each(|&p| totals.add(needs[p].1));
+        Section {
+            code,
+            name,
+            needs: members,
+            totals,
+        }
+    };
     let mut sections: Vec<Section> = by_country
         .into_iter()
-        .map(|(code, members)| {
-            let name = country_name(&code);
-            section(code, name, &members, &needs)
+        .filter_map(|(ordinal, members)| {
+            let country = codes::countries().get(usize::from(ordinal))?;
+            Some(section(
+                country.alpha3.to_string(),
+                country.name.to_string(),
+                members,
+            ))
         })
         .collect();
     sections.sort_by(|a, b| a.name.cmp(&b.name));
@@ -105,38 +138,43 @@ pub fn compendium(
         sections.push(section(
             String::new(),
             REGIONAL_AND_GLOBAL.to_string(),
-            &elsewhere,
-            &needs,
+            elsewhere,
         ));
     }
     Ok(Compendium {
-        needs,
+        ids: needs.into_iter().map(|(id, _, _)| id).collect(),
         sections,
         totals,
+        now,
     })
 }
 
-fn section(code: String, name: String, members: &[usize], needs: &[Submission]) -> Section {
-    let mut totals = Totals::default();
-    let mut areas: Vec<(Area, Vec<usize>)> = Area::ALL.iter().map(|a| (*a, Vec::new())).collect();
-    for &position in members {
-        let need = &needs[position];
-        totals.add(need);
-        // Validation requires an area; a need without one would be listed under the first.
-        let area = need.areas.first().copied().unwrap_or(Area::ALL[0]);
-        areas[area.ordinal() as usize].1.push(position);
+impl Compendium {
+    /// The needs of `section` that members can still see, each as `show` makes it, by area of
+    /// work in the Convention's order (each under its first area). Read from `store` one at a
+    /// time, in one read transaction.
+    pub fn read_section<T>(
+        &self,
+        store: &Store,
+        section: &Section,
+        mut show: impl FnMut(&Submission) -> T,
+    ) -> search::Result<Vec<(Area, Vec<T>)>> {
+        let snapshot = store.read()?;
+        let mut areas: Vec<(Area, Vec<T>)> = Area::ALL.iter().map(|a| (*a, Vec::new())).collect();
+        for &position in &section.needs {
+            let Some(need) = snapshot
+                .get(&self.ids[position])?
+                .filter(|need| need.is_visible_to_members(self.now))
+            else {
+                continue;
+            };
+            // Validation requires an area; a need without one would be listed under the first.
+            let area = need.areas.first().copied().unwrap_or(Area::ALL[0]);
+            areas[area.ordinal() as usize].1.push(show(&need));
+        }
+        areas.retain(|(_, list)| !list.is_empty());
+        Ok(areas)
     }
-    areas.retain(|(_, list)| !list.is_empty());
-    Section {
-        code,
-        name,
-        areas,
-        totals,
-    }
-}
-
-fn country_name(code: &str) -> String {
-    codes::country(code).map_or_else(|| code.to_string(), |c| c.name.to_string())
 }
 
 /// An offer or funding source, with the needs of the country it fits.

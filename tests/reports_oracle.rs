@@ -76,6 +76,20 @@ fn fixture() -> Fixture {
         funding.amount = 1.0e12;
     }
     large.push(two);
+    // … and needs the compendium lists apart: one for a region alone, one for the whole
+    // world, and one for two countries whose first area comes after its second in the
+    // Convention's order.
+    let mut for_region = need("Need of a region alone");
+    for_region.beneficiaries.countries.clear();
+    for_region.beneficiaries.regions = vec!["035".into()];
+    let mut for_world = need("Need of the whole world");
+    for_world.beneficiaries.countries.clear();
+    for_world.beneficiaries.global = true;
+    let mut for_two = need("Need of two countries");
+    for_two.beneficiaries.countries = vec!["KHM".into(), "LAO".into()];
+    for_two.areas = vec![Area::VictimAssistance, Area::ClearanceAndRiskEducation];
+    assert!(Area::VictimAssistance.ordinal() > Area::ClearanceAndRiskEducation.ordinal());
+    large.extend([for_region, for_world, for_two]);
     fixture.import_with(large, ImportOptions { publish: true });
 
     let catalogue = &fixture.catalogue;
@@ -400,18 +414,68 @@ fn country_reports_from_the_index_agree_with_a_pass_over_the_store() {
 }
 
 #[test]
-fn the_compendium_holds_every_visible_need_once_by_id() {
+fn the_compendium_holds_every_visible_need_once_by_id_in_its_country_sections() {
     let fixture = fixture();
     let now = fixture.catalogue.now();
-    let mut want: Vec<String> = fixture
+    let mut needs: Vec<Submission> = fixture
         .stored()
         .into_iter()
         .filter(|s| s.kind == Kind::Need && s.is_visible_to_members(now))
-        .map(|s| s.id)
         .collect();
-    want.sort();
+    needs.sort_by(|a, b| a.id.cmp(&b.id));
+    let want: Vec<String> = needs.iter().map(|s| s.id.clone()).collect();
     let compendium = fixture.catalogue.compendium().unwrap();
-    let got: Vec<String> = compendium.needs.iter().map(|s| s.id.clone()).collect();
-    assert_eq!(got, want);
+    assert_eq!(compendium.ids, want);
     assert_eq!(compendium.totals.needs, want.len() as u64);
+    let sought: f64 = needs.iter().map(|s| s.usd().unwrap_or(0.0)).sum();
+    assert!((compendium.totals.usd_sought - sought).abs() <= 1e-6 * sought.max(1.0));
+
+    // Each section, read as the page reads it: the needs naming its country (or none), each
+    // under its first area, in the order of their ids.
+    for section in &compendium.sections {
+        let names_it = |need: &Submission| {
+            if section.code.is_empty() {
+                need.beneficiaries.countries.is_empty()
+            } else {
+                need.beneficiaries.countries.contains(&section.code)
+            }
+        };
+        let mut expected: Vec<(Area, Vec<String>)> = Vec::new();
+        for area in Area::ALL {
+            let ids: Vec<String> = needs
+                .iter()
+                .filter(|need| names_it(need) && need.areas.first() == Some(area))
+                .map(|need| need.id.clone())
+                .collect();
+            if !ids.is_empty() {
+                expected.push((*area, ids));
+            }
+        }
+        let got = fixture
+            .catalogue
+            .compendium_section(&compendium, section, |need| need.id.clone())
+            .unwrap();
+        assert_eq!(got, expected, "{}", section.name);
+        let members = expected.iter().map(|(_, ids)| ids.len()).sum::<usize>();
+        assert_eq!(section.totals.needs, members as u64, "{}", section.name);
+    }
+    // A section for each country named, and one for the needs naming none, last.
+    let mut codes: Vec<&str> = needs
+        .iter()
+        .flat_map(|need| &need.beneficiaries.countries)
+        .map(String::as_str)
+        .collect::<std::collections::BTreeSet<&str>>()
+        .into_iter()
+        .collect();
+    assert!(codes.len() > 5, "the content names several countries");
+    codes.push("");
+    let mut got: Vec<&str> = compendium
+        .sections
+        .iter()
+        .map(|s| s.code.as_str())
+        .collect();
+    assert_eq!(got.last(), Some(&""), "regional and global needs last");
+    got.sort();
+    codes.sort();
+    assert_eq!(got, codes);
 }

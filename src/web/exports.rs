@@ -1,7 +1,6 @@
 //! Downloads of a search, exactly as filtered: CSV and JSON Lines, streamed in batches as they
 //! are written, so a large export never sits whole in memory.
 
-use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
@@ -12,13 +11,12 @@ use crate::search::{MAX_PAGE_SIZE, SearchRequest};
 use super::AppState;
 use super::handlers::{AppError, Member, blocking};
 use super::params::SearchParams;
+use super::streamed::{self, Stop};
 
 type Result<T, E = AppError> = std::result::Result<T, E>;
 
 /// Records read from the store per batch.
 const BATCH: usize = 500;
-/// Bytes gathered before they are sent on.
-const CHUNK_BYTES: usize = 64 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
@@ -58,49 +56,31 @@ async fn export(state: AppState, query: Option<String>, format: Format) -> Resul
     })
     .await??;
 
-    let (sender, receiver) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(4);
     let catalogue = state.catalogue.clone();
-    tokio::task::spawn_blocking(move || {
-        let mut buffer = String::new();
+    let body = streamed::body("an export", move |chunks| {
         if format == Format::Csv {
-            buffer.push_str(&exports::csv_header());
+            chunks.push(&exports::csv_header())?;
         }
         for batch in ids.chunks(BATCH) {
-            let submissions = match catalogue.visible_submissions(batch) {
-                Ok(submissions) => submissions,
-                Err(error) => {
-                    tracing::error!(%error, "an export failed");
-                    let _ = sender.blocking_send(Err(std::io::Error::other("export failed")));
-                    return;
-                }
-            };
+            let submissions = catalogue
+                .visible_submissions(batch)
+                .map_err(|error| Stop::Failed(error.to_string()))?;
             for submission in &submissions {
                 let record = MemberRecord::of(submission);
-                buffer.push_str(&match format {
+                chunks.push(&match format {
                     Format::Csv => exports::csv_line(&record),
                     Format::JsonLines => exports::json_line(&record),
-                });
-            }
-            if buffer.len() >= CHUNK_BYTES {
-                let chunk = Bytes::from(std::mem::take(&mut buffer));
-                if sender.blocking_send(Ok(chunk)).is_err() {
-                    return; // The client went away.
-                }
+                })?;
             }
         }
-        if !buffer.is_empty() {
-            let _ = sender.blocking_send(Ok(Bytes::from(buffer)));
-        }
-    });
-    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
-        receiver.recv().await.map(|item| (item, receiver))
+        Ok(())
     });
 
     let (content_type, extension) = match format {
         Format::Csv => ("text/csv; charset=utf-8; header=present", "csv"),
         Format::JsonLines => ("application/jsonl; charset=utf-8", "jsonl"),
     };
-    let mut response = Response::new(Body::from_stream(stream));
+    let mut response = Response::new(body);
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     let disposition =

@@ -19,6 +19,7 @@ pub mod params;
 mod report_pages;
 mod reports;
 mod review_pages;
+mod streamed;
 mod tokens;
 
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! of current needs, and a country's page. Pure functions from data to HTML, like `pages`.
 
 use chrono::{DateTime, Utc};
-use maud::{Markup, html};
+use maud::{Markup, PreEscaped, html};
 
 use crate::codes;
 use crate::matching::{thousands, usd_text};
@@ -246,16 +246,21 @@ fn section_anchor(section: &Section) -> String {
     }
 }
 
-/// The compendium: every current need, by country then area of work, for printing.
-pub fn compendium(compendium: &Compendium, now: DateTime<Utc>, viewer: &Viewer) -> Markup {
-    layout(
+/// Where the sections go in the compendium's frame.
+const SECTIONS_GO_HERE: &str = "<!--sections-->";
+
+/// The compendium (every current need, by country then area of work, for printing) without
+/// its sections: the page up to where they go, and the page after them. The sections
+/// ([`compendium_section`]) are written between the two as their needs are read.
+pub fn compendium_frame(compendium: &Compendium, viewer: &Viewer) -> (String, String) {
+    let page = layout(
         "Compendium of current needs",
         viewer,
         html! {
             div.compendium {
                 h1 { "Compendium of current needs" }
                 p {
-                    "Every need members can see on " (date(now)) ", by country and area of work: "
+                    "Every need members can see on " (date(compendium.now)) ", by country and area of work: "
                     strong { (totals_text(&compendium.totals)) } ". A need naming several "
                     "countries is listed under each of them and counted once in the overall "
                     "total; within a country, each need is listed under its first area of work."
@@ -290,30 +295,41 @@ pub fn compendium(compendium: &Compendium, now: DateTime<Utc>, viewer: &Viewer) 
                         }
                     }
                 }
-                @for section in &compendium.sections {
-                    @let anchor = section_anchor(section);
-                    section.country-section #(anchor) aria-labelledby={ (anchor) "-heading" } {
-                        h2 id={ (anchor) "-heading" } { (section.name) }
-                        p.totals {
-                            (totals_text(&section.totals))
-                            @if !section.code.is_empty() {
-                                " · " a href={ "/countries/" (section.code) } { "Country page" }
-                            }
-                        }
-                        @for (area, positions) in &section.areas {
-                            h3 id={ (anchor) "-" (area.slug()) } { (area.label()) " (" (positions.len()) ")" }
-                            @for position in positions {
-                                (compendium_need(&compendium.needs[*position]))
-                            }
-                        }
-                    }
-                }
+                (PreEscaped(SECTIONS_GO_HERE))
             }
         },
     )
+    .into_string();
+    // The marker is written once, above; nothing a member wrote can contain it unescaped.
+    let (before, after) = page.split_once(SECTIONS_GO_HERE).unwrap_or((&page, ""));
+    (before.to_string(), after.to_string())
 }
 
-fn compendium_need(s: &Submission) -> Markup {
+/// One section of the compendium: its heading and totals, then its needs (each already
+/// written by [`compendium_need`]) under their areas of work.
+pub fn compendium_section(section: &Section, areas: &[(Area, Vec<String>)]) -> Markup {
+    let anchor = section_anchor(section);
+    html! {
+        section.country-section #(anchor) aria-labelledby={ (anchor) "-heading" } {
+            h2 id={ (anchor) "-heading" } { (section.name) }
+            p.totals {
+                (totals_text(&section.totals))
+                @if !section.code.is_empty() {
+                    " · " a href={ "/countries/" (section.code) } { "Country page" }
+                }
+            }
+            @for (area, needs) in areas {
+                h3 id={ (anchor) "-" (area.slug()) } { (area.label()) " (" (needs.len()) ")" }
+                @for need in needs {
+                    (PreEscaped(need))
+                }
+            }
+        }
+    }
+}
+
+/// One need as the compendium lists it.
+pub fn compendium_need(s: &Submission) -> Markup {
     html! {
         article.need {
             h4 { span.id { (s.id) } " " a href={ "/submissions/" (s.id) } { (s.title) } }

@@ -1,8 +1,8 @@
 //! The handlers of the members' report pages: statistics, the compendium, a country's page.
-//! Each reads the store once, on the blocking pool.
+//! Each reads the store on the blocking pool; the compendium while it is sent.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::codes;
@@ -11,6 +11,7 @@ use super::AppState;
 use super::handlers::{AppError, Member, blocking};
 use super::pages::Viewer;
 use super::report_pages;
+use super::streamed::{self, Stop};
 
 pub async fn statistics(
     State(state): State<AppState>,
@@ -23,15 +24,31 @@ pub async fn statistics(
     Ok(report_pages::statistics(&stats, now, &viewer).into_response())
 }
 
+/// The compendium: planned first (so a failure still gets an error page), then written a
+/// section at a time as its needs are read, while it is sent.
 pub async fn compendium(
     State(state): State<AppState>,
     Member(session): Member,
 ) -> Result<Response, AppError> {
-    let (compendium, now) = blocking(&state, |c| c.compendium().map(|s| (s, c.now()))).await??;
+    let compendium = blocking(&state, |c| c.compendium()).await??;
     let viewer = Viewer {
         session: Some(&session),
     };
-    Ok(report_pages::compendium(&compendium, now, &viewer).into_response())
+    let (before, after) = report_pages::compendium_frame(&compendium, &viewer);
+    let catalogue = state.catalogue.clone();
+    let body = streamed::body("the compendium", move |chunks| {
+        chunks.push(&before)?;
+        for section in &compendium.sections {
+            let areas = catalogue
+                .compendium_section(&compendium, section, |need| {
+                    report_pages::compendium_need(need).into_string()
+                })
+                .map_err(|error| Stop::Failed(error.to_string()))?;
+            chunks.push(&report_pages::compendium_section(section, &areas).into_string())?;
+        }
+        chunks.push(&after)
+    });
+    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response())
 }
 
 /// `/countries/LAO`; a name or another code (`Laos`, `la`) is sent to the canonical address.
