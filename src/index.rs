@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::DocSetCollector;
 use tantivy::directory::MmapDirectory;
@@ -34,7 +35,7 @@ use crate::submission::{Kind, Status, Submission, Vocabulary, format_id, parse_i
 
 /// Bump when the schema or the meaning of an indexed value changes: an index built with another
 /// version is rebuilt on open.
-const SCHEMA_VERSION: u32 = 3;
+const SCHEMA_VERSION: u32 = 4;
 const TOKENIZER: &str = "portal_en";
 const CURRENT: &str = "CURRENT";
 /// Heap for the long-lived writer of a running portal.
@@ -105,6 +106,9 @@ pub struct Fields {
     /// A number unique to each submission, from its id: breaks ties in sorted results so that
     /// pages are stable, also across rebuilds.
     pub serial: Field,
+    /// The last day of the period (days from the Common Era, [`period_end`]); `i64::MAX` when
+    /// open-ended: tells an ongoing project without reading it.
+    pub ends: Field,
 }
 
 /// Field names, as used with fast-field collectors.
@@ -120,6 +124,7 @@ pub mod names {
     pub const PUBLISHED: &str = "published";
     pub const EXPIRES: &str = "expires";
     pub const SERIAL: &str = "serial";
+    pub const ENDS: &str = "ends";
 }
 
 fn schema() -> (Schema, Fields) {
@@ -147,6 +152,7 @@ fn schema() -> (Schema, Fields) {
         updated: builder.add_i64_field("updated", FAST),
         renewed: builder.add_i64_field(names::RENEWED, INDEXED | FAST),
         serial: builder.add_u64_field(names::SERIAL, FAST),
+        ends: builder.add_i64_field(names::ENDS, FAST),
     };
     (builder.build(), fields)
 }
@@ -650,7 +656,13 @@ pub fn document(fields: &Fields, submission: &Submission) -> TantivyDocument {
         doc.add_i64(fields.renewed, renewed.timestamp());
     }
     doc.add_u64(fields.serial, serial(&submission.id));
+    doc.add_i64(fields.ends, period_end(submission.period.end));
     doc
+}
+
+/// The `ends` value of a period's last day: days from the Common Era, `i64::MAX` for none.
+pub fn period_end(end: Option<NaiveDate>) -> i64 {
+    end.map_or(i64::MAX, |day| i64::from(day.num_days_from_ce()))
 }
 
 /// A number unique to each id in the portal's own form (`NEED-2026-0042`): kind, year and

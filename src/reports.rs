@@ -6,14 +6,17 @@
 //! a hundred thousand submissions.
 
 use std::cmp::Reverse;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use tantivy::{DocAddress, Searcher};
+use tantivy::Searcher;
+use tantivy::columnar::Column;
 
 use crate::codes;
-use crate::index::table::{self, row_time};
-use crate::index::{Fields, REGION_BASE, SearchIndex};
+use crate::index::table::{self, LiveRow, SegmentTable, row_time};
+use crate::index::{self, Fields, REGION_BASE, SearchIndex};
 use crate::matching::NeedFit;
 use crate::search;
 use crate::store::{Reader, Store};
@@ -227,7 +230,8 @@ pub fn country_report(
         return Ok(CountryReport::default());
     };
     let searcher = index.searcher();
-    let current = Current::find(index, &searcher, country, now)?;
+    let tables = index.tables(&searcher)?;
+    let current = Current::find(&searcher, &tables, country, now);
     let reading = Reading {
         searcher: &searcher,
         fields: index.fields(),
@@ -243,36 +247,35 @@ pub fn country_report(
     let (offers, fitting_offers) = reading.offers(&need_sets, &need_ids, &current.counterparts)?;
     let (projects, ongoing_projects) = reading.ongoing_projects(&current.projects)?;
     Ok(CountryReport {
-        needs: reading.first_needs(need_ids)?,
+        needs: reading.first_visible(need_ids)?,
         offers,
         fitting_offers,
         projects,
         ongoing_projects,
         totals: Totals {
             needs: current.needs.len() as u64,
-            usd_sought: current.needs.iter().filter_map(|need| need.usd).sum(),
+            usd_sought: current.needs.iter().filter_map(|need| need.usd()).sum(),
         },
     })
 }
 
 /// What members can see now of a country, as the index's value table holds it: its needs and
-/// projects, and every offer and funding source.
-struct Current {
-    needs: Vec<Found>,
-    projects: Vec<Found>,
-    counterparts: Vec<Found>,
+/// projects, and every offer and funding source (their rows, nothing copied).
+struct Current<'a> {
+    needs: Vec<LiveRow<'a>>,
+    projects: Vec<LiveRow<'a>>,
+    counterparts: Vec<LiveRow<'a>>,
 }
 
-impl Current {
-    /// One pass over the rows of `searcher`'s segments; `country` is the country's `place`
-    /// value.
+impl<'a> Current<'a> {
+    /// One pass over the rows of `searcher`'s segments (`tables` theirs); `country` is the
+    /// country's `place` value.
     fn find(
-        index: &SearchIndex,
-        searcher: &Searcher,
+        searcher: &'a Searcher,
+        tables: &'a [Arc<SegmentTable>],
         country: u16,
         now: DateTime<Utc>,
-    ) -> search::Result<Current> {
-        let tables = index.tables(searcher)?;
+    ) -> Current<'a> {
         let visible_at = row_time(now.timestamp());
         let published = Status::Published.ordinal() as u8;
         let mut current = Current {
@@ -280,29 +283,21 @@ impl Current {
             projects: Vec::new(),
             counterparts: Vec::new(),
         };
-        for live in table::live_rows(searcher, &tables) {
-            let (row, doc) = (live.row, live.doc());
+        for live in table::live_rows(searcher, tables) {
+            let row = live.row;
             if row.status != published || row.expires <= visible_at {
                 continue;
             }
-            let places = live.table.places_of(row);
-            let found = || Found {
-                address: live.address,
-                serial: live.table.serials[doc],
-                areas: row.areas().collect(),
-                places: places.iter().map(|p| u64::from(*p)).collect(),
-                usd: Some(live.table.usd[doc]).filter(|usd| !usd.is_nan()),
-            };
             match Kind::from_ordinal(u64::from(row.kind)) {
-                Some(Kind::Need) if places.contains(&country) => current.needs.push(found()),
-                Some(Kind::Project) if places.contains(&country) => {
-                    current.projects.push(found());
+                Some(Kind::Need) if live.places().contains(&country) => current.needs.push(live),
+                Some(Kind::Project) if live.places().contains(&country) => {
+                    current.projects.push(live);
                 }
-                Some(Kind::Offer | Kind::FundingSource) => current.counterparts.push(found()),
+                Some(Kind::Offer | Kind::FundingSource) => current.counterparts.push(live),
                 _ => {}
             }
         }
-        Ok(current)
+        current
     }
 }
 
@@ -317,8 +312,8 @@ struct Reading<'a> {
 }
 
 impl Reading<'_> {
-    fn id(&self, found: &Found) -> search::Result<Option<String>> {
-        search::document_id(self.searcher, self.fields, found.address, found.serial)
+    fn id(&self, found: &LiveRow) -> search::Result<Option<String>> {
+        search::document_id(self.searcher, self.fields, found.address, found.serial())
     }
 
     /// The record of `id` if members can still see it (the store may be a moment ahead of the
@@ -331,20 +326,50 @@ impl Reading<'_> {
     }
 
     /// The offers and funding sources fitting the most needs, those fitting the most first,
-    /// then by id; and how many fit any.
-    fn offers(
+    /// then by id; and how many fit any. Counterparts naming the same areas and places fit
+    /// the same needs but for the amount: their needs are joined once, and each one's amount
+    /// cuts that set where it stops being enough.
+    fn offers<'a>(
         &self,
         need_sets: &NeedSets,
         need_ids: &[String],
-        counterparts: &[Found],
+        counterparts: &[LiveRow<'a>],
     ) -> search::Result<(Vec<Fitting>, u64)> {
+        let alike = |live: &LiveRow<'a>| (live.row.areas, live.places());
+        let mut order: Vec<&LiveRow<'a>> = counterparts.iter().collect();
+        order.sort_unstable_by(|a, b| alike(a).cmp(&alike(b)));
         let mut fits = Vec::new();
-        let mut fitting: Vec<(usize, &Found)> = Vec::new();
-        for counterpart in counterparts {
-            need_sets.fitting(counterpart, &mut fits);
-            let count = count_ones(&fits);
-            if count > 0 {
-                fitting.push((count, counterpart));
+        let mut ones_before = Vec::new();
+        let mut fitting: Vec<(usize, &LiveRow<'a>)> = Vec::new();
+        for group in order.chunk_by(|a, b| alike(a) == alike(b)) {
+            need_sets.join(group[0], &mut fits);
+            ones_before.clear();
+            let mut ones = 0;
+            for word in &fits {
+                ones_before.push(ones);
+                ones += word.count_ones() as usize;
+            }
+            if ones == 0 {
+                continue;
+            }
+            for &counterpart in group {
+                let count = match counterpart.usd() {
+                    None => ones,
+                    Some(usd) => {
+                        let enough = need_sets.enough_for(usd);
+                        let (word, bit) = (enough / 64, enough % 64);
+                        match fits.get(word) {
+                            None => ones,
+                            Some(bits) => {
+                                ones_before[word]
+                                    + (bits & ((1u64 << bit) - 1)).count_ones() as usize
+                            }
+                        }
+                    }
+                };
+                if count > 0 {
+                    fitting.push((count, counterpart));
+                }
             }
         }
         let fitting_offers = fitting.len() as u64;
@@ -356,7 +381,7 @@ impl Reading<'_> {
             let fewest = last.0;
             fitting.retain(|(count, _)| *count >= fewest);
         }
-        let mut candidates: Vec<(usize, String, &Found)> = Vec::with_capacity(fitting.len());
+        let mut candidates: Vec<(usize, String, &LiveRow)> = Vec::with_capacity(fitting.len());
         for (count, counterpart) in fitting {
             if let Some(id) = self.id(counterpart)? {
                 candidates.push((count, id, counterpart));
@@ -383,50 +408,42 @@ impl Reading<'_> {
         Ok((offers, fitting_offers))
     }
 
-    /// The first needs by id, of those with `ids`.
-    fn first_needs(&self, mut ids: Vec<String>) -> search::Result<Vec<Submission>> {
-        ids.sort();
-        let mut needs = Vec::new();
+    /// The first by id of the submissions with `ids` that members can still see, as many as
+    /// listed.
+    fn first_visible(&self, mut ids: Vec<String>) -> search::Result<Vec<Submission>> {
+        ids.sort_unstable();
+        let mut first = Vec::new();
         for id in &ids {
-            if needs.len() == self.listed {
+            if first.len() == self.listed {
                 break;
             }
-            needs.extend(self.visible(id)?);
+            first.extend(self.visible(id)?);
         }
-        Ok(needs)
+        Ok(first)
     }
 
-    /// The first of `projects` whose period has not ended, by id, and how many there are (each
-    /// is read, for its period).
-    fn ongoing_projects(&self, projects: &[Found]) -> search::Result<(Vec<Submission>, u64)> {
-        let mut ids = Vec::with_capacity(projects.len());
+    /// The first of `projects` whose period has not ended, by id, and how many there are.
+    /// Whether a project has ended is in the index (`ends`): only those listed are read.
+    fn ongoing_projects(&self, projects: &[LiveRow]) -> search::Result<(Vec<Submission>, u64)> {
+        let today = index::period_end(Some(self.now.date_naive()));
+        let mut ends: HashMap<u32, Column<i64>> = HashMap::new();
+        let mut ids = Vec::new();
         for project in projects {
-            ids.extend(self.id(project)?);
-        }
-        ids.sort();
-        let today = self.now.date_naive();
-        let (mut listed, mut ongoing) = (Vec::new(), 0);
-        for id in &ids {
-            if let Some(project) = self.visible(id)?
-                && project.period.end.is_none_or(|end| end >= today)
-            {
-                ongoing += 1;
-                if listed.len() < self.listed {
-                    listed.push(project);
+            let segment = project.address.segment_ord;
+            let column = match ends.entry(segment) {
+                Entry::Occupied(column) => column.into_mut(),
+                Entry::Vacant(slot) => {
+                    let reader = self.searcher.segment_reader(segment);
+                    slot.insert(reader.fast_fields().i64(index::names::ENDS)?)
                 }
+            };
+            if column.first(project.address.doc_id).unwrap_or(i64::MAX) >= today {
+                ids.extend(self.id(project)?);
             }
         }
-        Ok((listed, ongoing))
+        let ongoing = ids.len() as u64;
+        Ok((self.first_visible(ids)?, ongoing))
     }
-}
-
-/// A document the report may show, with the values that decide what fits what.
-struct Found {
-    address: DocAddress,
-    serial: u64,
-    areas: Vec<Area>,
-    places: Vec<u64>,
-    usd: Option<f64>,
 }
 
 /// A country's needs as sets of bits, one bit per need, so that the needs an offer fits are
@@ -445,10 +462,13 @@ struct NeedSets {
 }
 
 impl NeedSets {
-    fn new(needs: &[Found]) -> NeedSets {
+    fn new(needs: &[LiveRow]) -> NeedSets {
         let fits: Vec<NeedFit> = needs
             .iter()
-            .map(|n| NeedFit::of_values(n.areas.clone(), &n.places, n.usd))
+            .map(|n| {
+                let places: Vec<u64> = n.places().iter().map(|p| u64::from(*p)).collect();
+                NeedFit::of_values(n.row.areas().collect(), &places, n.usd())
+            })
             .collect();
         let mut order: Vec<usize> = (0..needs.len()).collect();
         let smallest_of = |n: usize| fits[n].smallest_usd().unwrap_or(0.0);
@@ -479,25 +499,36 @@ impl NeedSets {
         sets
     }
 
-    /// Sets `fits` to the needs `counterpart` fits (as [`NeedFit::fits`] would find them).
-    fn fitting(&self, counterpart: &Found, fits: &mut Vec<u64>) {
+    /// Sets `fits` to the needs `counterpart` fits by its areas and places, whatever its
+    /// amount.
+    fn join(&self, counterpart: &LiveRow, fits: &mut Vec<u64>) {
         fits.clear();
         fits.resize(self.order.len().div_ceil(64), 0);
-        for area in &counterpart.areas {
+        for area in counterpart.row.areas() {
             let a = area.ordinal() as usize;
             let places = counterpart
-                .places
+                .places()
                 .iter()
-                .filter_map(|p| self.by_place[a].get(p));
+                .filter_map(|p| self.by_place[a].get(&u64::from(*p)));
             for set in std::iter::once(&self.anywhere[a]).chain(places) {
                 for (word, bits) in fits.iter_mut().zip(set) {
                     *word |= bits;
                 }
             }
         }
+    }
+
+    /// How many needs (the first bits) `usd` is enough for.
+    fn enough_for(&self, usd: f64) -> usize {
+        self.smallest.partition_point(|smallest| *smallest <= usd)
+    }
+
+    /// Sets `fits` to the needs `counterpart` fits (as [`NeedFit::fits`] would find them).
+    fn fitting(&self, counterpart: &LiveRow, fits: &mut Vec<u64>) {
+        self.join(counterpart, fits);
         // Needs taking more than the amount offered (when it names one) do not fit.
-        if let Some(usd) = counterpart.usd {
-            let enough = self.smallest.partition_point(|smallest| *smallest <= usd);
+        if let Some(usd) = counterpart.usd() {
+            let enough = self.enough_for(usd);
             for (word, bits) in fits.iter_mut().enumerate() {
                 let from = word * 64;
                 if from >= enough {
@@ -508,10 +539,6 @@ impl NeedSets {
             }
         }
     }
-}
-
-fn count_ones(bits: &[u64]) -> usize {
-    bits.iter().map(|word| word.count_ones() as usize).sum()
 }
 
 /// The positions of the bits set in bit order.

@@ -82,10 +82,25 @@ pub struct LiveRow<'a> {
     pub row: &'a Row,
 }
 
-impl LiveRow<'_> {
+impl<'a> LiveRow<'a> {
     /// The document's position in its segment, for the table's columns.
     pub fn doc(&self) -> usize {
         self.address.doc_id as usize
+    }
+
+    /// Its place values.
+    pub fn places(&self) -> &'a [u16] {
+        self.table.places_of(self.row)
+    }
+
+    /// Its amount in USD, if it names one.
+    pub fn usd(&self) -> Option<f64> {
+        Some(self.table.usd[self.doc()]).filter(|usd| !usd.is_nan())
+    }
+
+    /// Its number unique to its submission (`index::serial`).
+    pub fn serial(&self) -> u64 {
+        self.table.serials[self.doc()]
     }
 }
 
