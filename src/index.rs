@@ -106,8 +106,8 @@ pub struct Fields {
     /// A number unique to each submission, from its id: breaks ties in sorted results so that
     /// pages are stable, also across rebuilds.
     pub serial: Field,
-    /// The last day of the period (days from the Common Era, [`period_end`]); `i64::MAX` when
-    /// open-ended: tells an ongoing project without reading it.
+    /// A project's last day (days from the Common Era, [`period_end`]); `i64::MAX` when
+    /// open-ended: tells an ongoing project without reading it. Absent for other kinds.
     pub ends: Field,
 }
 
@@ -656,7 +656,10 @@ pub fn document(fields: &Fields, submission: &Submission) -> TantivyDocument {
         doc.add_i64(fields.renewed, renewed.timestamp());
     }
     doc.add_u64(fields.serial, serial(&submission.id));
-    doc.add_i64(fields.ends, period_end(submission.period.end));
+    // Only the country page asks, and only of projects.
+    if submission.kind == Kind::Project {
+        doc.add_i64(fields.ends, period_end(submission.period.end));
+    }
     doc
 }
 
