@@ -81,25 +81,21 @@ pub fn compendium(index: &SearchIndex, now: DateTime<Utc>) -> search::Result<Com
     // (id, USD sought, country ordinals)
     let mut needs: Vec<(String, f64, Vec<u16>)> = Vec::new();
     for live in table::live_rows(&searcher, &tables) {
-        let (row, doc) = (live.row, live.doc());
+        let row = live.row;
         if row.kind != need || row.status != published || row.expires <= visible_at {
             continue;
         }
-        let address = live.address;
-        let Some(id) =
-            search::document_id(&searcher, index.fields(), address, live.table.serials[doc])?
+        let Some(id) = search::document_id(&searcher, index.fields(), live.address, live.serial())?
         else {
             continue;
         };
-        let usd = Some(live.table.usd[doc]).filter(|usd| !usd.is_nan());
         let countries = live
-            .table
-            .places_of(row)
+            .places()
             .iter()
             .copied()
             .filter(|place| u64::from(*place) < REGION_BASE)
             .collect();
-        needs.push((id, usd.unwrap_or(0.0), countries));
+        needs.push((id, live.usd().unwrap_or(0.0), countries));
     }
     needs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
@@ -353,20 +349,9 @@ impl Reading<'_> {
                 continue;
             }
             for &counterpart in group {
-                let count = match counterpart.usd() {
-                    None => ones,
-                    Some(usd) => {
-                        let enough = need_sets.enough_for(usd);
-                        let (word, bit) = (enough / 64, enough % 64);
-                        match fits.get(word) {
-                            None => ones,
-                            Some(bits) => {
-                                ones_before[word]
-                                    + (bits & ((1u64 << bit) - 1)).count_ones() as usize
-                            }
-                        }
-                    }
-                };
+                let count = counterpart.usd().map_or(ones, |usd| {
+                    ones_below(&fits, &ones_before, need_sets.enough_for(usd)).unwrap_or(ones)
+                });
                 if count > 0 {
                     fitting.push((count, counterpart));
                 }
@@ -539,6 +524,14 @@ impl NeedSets {
             }
         }
     }
+}
+
+/// How many bits are set among the first `first` of `bits`, given how many are set in the
+/// words before each; `None` when `first` reaches past them.
+fn ones_below(bits: &[u64], ones_before: &[usize], first: usize) -> Option<usize> {
+    let (word, bit) = (first / 64, first % 64);
+    let partial = (bits.get(word)? & ((1u64 << bit) - 1)).count_ones() as usize;
+    Some(ones_before[word] + partial)
 }
 
 /// The positions of the bits set in bit order.

@@ -707,17 +707,6 @@ pub fn pending_ids(
     })
 }
 
-/// The ids of every submission of `kind` members can see at `now`. Read from the index's
-/// value table: no record is read.
-pub fn visible_ids(index: &SearchIndex, kind: Kind, now: DateTime<Utc>) -> Result<Vec<String>> {
-    let (now, kind) = (row_time(now.timestamp()), kind.ordinal() as u8);
-    let published = Status::Published.ordinal() as u8;
-    let (ids, _) = listed_by(index, 0, usize::MAX, |_, _, row| {
-        (row.kind == kind && row.status == published && row.expires > now).then_some(0)
-    })?;
-    Ok(ids)
-}
-
 /// The ids of the live documents for which `key` gives a value, in the order of that value
 /// (then of their serials), `limit` of them from `offset` on; and how many there are.
 fn listed_by(
@@ -730,9 +719,8 @@ fn listed_by(
     let tables = index.tables(&searcher)?;
     let mut found: Vec<(u32, u64, DocAddress)> = table::live_rows(&searcher, &tables)
         .filter_map(|live| {
-            let doc = live.doc();
-            let key = key(live.table, doc, live.row)?;
-            Some((key, live.table.serials[doc], live.address))
+            let key = key(live.table, live.doc(), live.row)?;
+            Some((key, live.serial(), live.address))
         })
         .collect();
     let total = found.len();

@@ -94,9 +94,9 @@ pub fn compute(index: &SearchIndex, store: &Store, now: DateTime<Utc>) -> index:
         let Some(kind) = Kind::from_ordinal(u64::from(row.kind)) else {
             continue;
         };
-        let usd = Some(live.table.usd[doc]).filter(|usd| !usd.is_nan());
+        let usd = live.usd();
         places.clear();
-        places.extend(live.table.places_of(row).iter().map(|p| u64::from(*p)));
+        places.extend(live.places().iter().map(|p| u64::from(*p)));
         areas.clear();
         areas.extend(row.areas());
         counts.add_visible(kind, &areas, &places, usd, live.table.published[doc]);
