@@ -531,20 +531,19 @@ fn send_to_running_portal(paths: &Paths, command: &Command) -> Result<Option<Exi
         return Ok(None);
     };
     // Standard input is read only now that a portal has answered, so nobody types a password
-    // for nothing.
-    let stdin = match command {
-        Command::SetPassword { .. } => Some(read_password_from_stdin()? + "\n"),
+    // for nothing. A password is asked for here, where the terminal is; an import's input is
+    // passed on as the command reads it.
+    let input: Option<Box<dyn Read + Send>> = match command {
+        Command::SetPassword { .. } => Some(Box::new(io::Cursor::new(
+            read_password_from_stdin()? + "\n",
+        ))),
         Command::Import { paths: files, .. } if files.iter().any(|f| f.as_os_str() == "-") => {
-            Some(read_all_of_stdin()?)
+            Some(Box::new(io::stdin()))
         }
         _ => None,
     };
     let mut out = BufWriter::new(io::stdout().lock());
-    let code = connection.send(
-        &control::Request { args, stdin },
-        &mut out,
-        &mut io::stderr(),
-    )?;
+    let code = connection.send(args, input, &mut out, &mut io::stderr())?;
     out.flush().context("cannot write to standard output")?;
     Ok(Some(ExitCode::from(code)))
 }
@@ -561,21 +560,6 @@ fn read_password_from_stdin() -> Result<String> {
     })
 }
 
-fn read_all_of_stdin() -> Result<String> {
-    let mut bytes = Vec::new();
-    io::stdin()
-        .lock()
-        .read_to_end(&mut bytes)
-        .context("cannot read standard input")?;
-    String::from_utf8(bytes).map_err(|error| {
-        anyhow::anyhow!(
-            "standard input is not UTF-8 text (byte {} is not), and only UTF-8 can be passed to \
-             the running portal; convert it, or import it as a file",
-            error.utf8_error().valid_up_to() + 1
-        )
-    })
-}
-
 fn import(
     catalogue: &Catalogue,
     streams: &mut Streams,
@@ -587,16 +571,13 @@ fn import(
     let progress = progress_bar(streams, Some(files.len() as u64), "importing");
     for file in files {
         if file.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            streams.input.read_to_end(&mut bytes)?;
-            if let Err(error) =
-                review::import_bytes(catalogue, &bytes, "standard input", options, &mut report)
-            {
-                report
-                    .problems
-                    .push(("standard input".to_string(), error.to_string()));
-                report.failed_to_store = true;
-            }
+            review::import_input(
+                catalogue,
+                streams.input,
+                "standard input",
+                options,
+                &mut report,
+            );
         } else {
             review::import_path(catalogue, file, options, &mut report);
         }

@@ -5,21 +5,25 @@
 //! bound, and every connection's peer must have the socket file's owner's uid. One request per
 //! connection:
 //!
-//! - request, one JSON line: `{"args": ["import", "--publish", "--", "/abs/file.jsonl"],
-//!   "stdin": "…"}`: the arguments after the global flags, as `command_args` writes them
-//!   (relative paths made absolute), and, for commands that read standard input, all of it
-//!   (UTF-8 only);
-//! - reply, frames as the command writes (a tag byte, a big-endian `u32` length, that many
-//!   bytes): `o` standard output, `e` standard error, and last `c`, one byte, the exit code. The
-//!   output streams through in pieces of at most 64 KiB, however large it is (an export of the
-//!   whole catalogue), and the command waits while the client is behind: neither side holds it
-//!   whole. A connection that ends before its `c` frame means the portal stopped.
+//! - request, one JSON line: `{"args": ["import", "--publish", "--", "/abs/file.jsonl", "-"],
+//!   "input": true}`: the arguments after the global flags, as `command_args` writes them
+//!   (relative paths made absolute), and whether standard input follows;
+//! - standard input, if it follows: frames (a tag byte, a big-endian `u32` length, that many
+//!   bytes), each `i` and of at most 64 KiB, and last an empty `i` frame, which ends it. Input
+//!   cut off before that frame reads as an error, never as a shorter input;
+//! - reply, frames as the command writes: `o` standard output, `e` standard error, and last `c`,
+//!   one byte, the exit code. A connection that ends before its `c` frame means the portal
+//!   stopped.
+//!
+//! Input and output stream through in frames, however large they are (an import of a million
+//! records from standard input, an export of the whole catalogue): each side waits while the
+//! other is behind, and neither holds them whole.
 //!
 //! The commands run one at a time on the blocking pool, through the same `cli::execute` as a
 //! run in a process of their own. Glue only: it knows nothing of the web.
 
 use std::fs::{self, Permissions};
-use std::io::{self, BufReader as StdBufReader, Cursor, Read, Write};
+use std::io::{self, BufRead, BufReader as StdBufReader, Read, Write};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::os::unix::net::{UnixListener as StdUnixListener, UnixStream as StdUnixStream};
 use std::path::{Path, PathBuf};
@@ -29,7 +33,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use serde::{Deserialize, Serialize};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
@@ -41,17 +45,18 @@ use crate::cli::{self, Command, PasswordAccount, SearchArgs, Streams};
 
 /// The socket's file name in the data folder.
 pub const SOCKET_FILE: &str = "portal.sock";
-/// The largest request accepted (mostly standard input for `import -`).
-const MAX_REQUEST_BYTES: u64 = 1 << 30;
+/// The largest request line accepted: arguments only (standard input follows in frames).
+const MAX_REQUEST_BYTES: u64 = 1 << 20;
 
 /// A command for the running portal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Request {
     /// The arguments after the global flags, from the subcommand on.
     pub args: Vec<String>,
-    /// All of standard input, for commands that read it (`import -`, `set-password`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stdin: Option<String>,
+    /// Whether standard input follows, for commands that read it (`import -`,
+    /// `set-password`).
+    #[serde(default)]
+    pub input: bool,
 }
 
 /// One piece of the running portal's answer.
@@ -74,6 +79,8 @@ impl Frame {
     const OUT: u8 = b'o';
     const ERR: u8 = b'e';
     const CODE: u8 = b'c';
+    /// Standard input, from the client; an empty one ends it.
+    const INPUT: u8 = b'i';
 
     /// Its tag and its bytes, as they go on the wire after the length.
     fn parts(&self) -> (u8, &[u8]) {
@@ -347,18 +354,37 @@ pub fn connect(data_dir: &Path) -> Result<Option<Connection>> {
 }
 
 impl Connection {
-    /// Sends the request and writes the command's output to `out` and `err` as it comes,
-    /// however long the command takes; returns its exit code.
-    pub fn send(self, request: &Request, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+    /// Sends the command (its `args`, as [`command_args`] writes them) and `input` as its
+    /// standard input, and writes the command's output to `out` and `err` as it comes, however
+    /// long the command takes; returns its exit code.
+    ///
+    /// `input` is sent from a thread of its own while the output comes back, and only as fast
+    /// as the command reads it. The command may end before reading all of it (a failure): that
+    /// thread is then left to end with the process.
+    pub fn send(
+        self,
+        args: Vec<String>,
+        input: Option<Box<dyn Read + Send>>,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<u8> {
         let lost = || {
             format!(
                 "the running portal did not answer through {} (is it stopping?)",
                 self.socket.display()
             )
         };
-        let mut line = serde_json::to_vec(request)?;
+        let request = Request {
+            args,
+            input: input.is_some(),
+        };
+        let mut line = serde_json::to_vec(&request)?;
         line.push(b'\n');
         (&self.stream).write_all(&line).with_context(lost)?;
+        if let Some(input) = input {
+            let socket = self.stream.try_clone().with_context(lost)?;
+            std::thread::spawn(move || send_input(input, socket));
+        }
         let mut reader = StdBufReader::new(&self.stream);
         let mut bytes = Vec::new();
         loop {
@@ -384,6 +410,38 @@ impl Connection {
             }
         }
     }
+}
+
+/// Sends `input` as input frames, and the empty frame that ends them once it ends. A failure
+/// to read it is told on standard error; the portal then finds the input cut off, and the
+/// command fails.
+fn send_input(mut input: Box<dyn Read + Send>, mut socket: StdUnixStream) {
+    let mut buffer = vec![0; FRAME_BYTES];
+    loop {
+        let read = match input.read(&mut buffer) {
+            Ok(read) => read,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => {
+                eprintln!("portal: cannot read standard input: {error}");
+                // Nothing more to do if the socket is gone too.
+                let _ = socket.shutdown(std::net::Shutdown::Write);
+                return;
+            }
+        };
+        // A failed write means the portal closed the connection: the command has ended, and its
+        // answer says how.
+        if write_input_frame(&mut socket, &buffer[..read]).is_err() || read == 0 {
+            return;
+        }
+    }
+}
+
+fn write_input_frame(socket: &mut StdUnixStream, bytes: &[u8]) -> io::Result<()> {
+    let length = u32::try_from(bytes.len()).map_err(io::Error::other)?;
+    let mut head = [Frame::INPUT, 0, 0, 0, 0];
+    head[1..].copy_from_slice(&length.to_be_bytes());
+    socket.write_all(&head)?;
+    socket.write_all(bytes)
 }
 
 // The server side.
@@ -471,18 +529,24 @@ impl Runner {
         }
     }
 
-    /// Parses and runs one request, sending what it writes as frames, its exit code last.
-    /// Blocks: call it on the blocking pool.
-    pub fn run(&self, request: Request, frames: mpsc::Sender<Frame>) {
+    /// Parses and runs one request with `input` as its standard input, sending what it writes
+    /// as frames, its exit code last. Blocks: call it on the blocking pool.
+    fn run(&self, request: Request, mut input: FramedInput, frames: mpsc::Sender<Frame>) {
         let mut out = FrameWriter::new(Frame::Out, frames.clone());
         let mut err = FrameWriter::new(Frame::Err, frames.clone());
-        let code = self.execute(request, &mut out, &mut err);
+        let code = self.execute(request, &mut input, &mut out, &mut err);
         // If the client went away, nobody is left to tell.
         let _ = out.flush().and_then(|()| err.flush());
         let _ = frames.blocking_send(Frame::Code(code));
     }
 
-    fn execute(&self, request: Request, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    fn execute(
+        &self,
+        request: Request,
+        input: &mut dyn BufRead,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> u8 {
         let command = match cli::Args::try_parse_from(
             std::iter::once("portal".to_string()).chain(request.args.iter().cloned()),
         ) {
@@ -506,9 +570,8 @@ impl Runner {
             return cli::FAILURE;
         }
         let _turn = self.turn.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut input = Cursor::new(request.stdin.unwrap_or_default().into_bytes());
         let mut streams = Streams {
-            input: &mut input,
+            input,
             input_is_terminal: false,
             out,
             err,
@@ -532,6 +595,72 @@ impl Runner {
             "ran a command from the control channel"
         );
         code
+    }
+}
+
+/// A piece of a command's standard input on its way from the connection to the command: bytes,
+/// the end (no bytes), or why it could not be read.
+type InputPiece = io::Result<Vec<u8>>;
+
+/// A command's standard input through the control channel: the client's input frames, as the
+/// connection passes them on. Input that stops before its end reads as an error, however it
+/// stopped, so a command never takes a part of its input for the whole.
+struct FramedInput {
+    /// `None` once the input has ended, or when there is none.
+    pieces: Option<mpsc::Receiver<InputPiece>>,
+    piece: Vec<u8>,
+    at: usize,
+    /// Why it could not be read, told again at every read after.
+    failure: Option<(io::ErrorKind, String)>,
+}
+
+impl FramedInput {
+    fn new(pieces: Option<mpsc::Receiver<InputPiece>>) -> FramedInput {
+        FramedInput {
+            pieces,
+            piece: Vec::new(),
+            at: 0,
+            failure: None,
+        }
+    }
+}
+
+impl BufRead for FramedInput {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        while self.at == self.piece.len() {
+            if let Some((kind, message)) = &self.failure {
+                return Err(io::Error::new(*kind, message.clone()));
+            }
+            let Some(pieces) = &mut self.pieces else {
+                return Ok(&[]);
+            };
+            match pieces.blocking_recv() {
+                Some(Ok(piece)) if piece.is_empty() => self.pieces = None,
+                Some(Ok(piece)) => (self.piece, self.at) = (piece, 0),
+                Some(Err(error)) => self.failure = Some((error.kind(), error.to_string())),
+                None => {
+                    self.failure = Some((
+                        io::ErrorKind::UnexpectedEof,
+                        "standard input was cut off before its end".to_string(),
+                    ))
+                }
+            }
+        }
+        Ok(&self.piece[self.at..])
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.at = (self.at + amount).min(self.piece.len());
+    }
+}
+
+impl Read for FramedInput {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let amount = available.len().min(buffer.len());
+        buffer[..amount].copy_from_slice(&available[..amount]);
+        self.consume(amount);
+        Ok(amount)
     }
 }
 
@@ -590,7 +719,8 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
     let _ = stop.wait_for(|stop| *stop).await.map(|_| ());
 }
 
-/// One connection: check the peer, read the request, run it, pass on what it writes.
+/// One connection: check the peer, read the request, run it with the input that follows,
+/// pass on what it writes.
 async fn converse(
     mut stream: UnixStream,
     runner: Arc<Runner>,
@@ -599,16 +729,21 @@ async fn converse(
 ) {
     let answered = match stream.peer_cred() {
         Ok(peer) if peer.uid() == owner => {
-            // Until the request is complete (the client may be waiting for someone to type a
-            // password), stopping the portal drops the connection.
+            let (from_client, mut to_client) = stream.split();
+            let mut from_client = BufReader::new(from_client);
+            // Until the request line is complete, stopping the portal drops the connection.
             let request = tokio::select! {
-                request = read_request(&mut stream) => request,
+                request = read_request(&mut from_client) => request,
                 () = stopped(&mut stop) => return,
             };
-            match request {
-                Ok(request) => run_and_relay(&mut stream, runner, request).await,
-                Err(message) => write_frames(&mut stream, &Frame::failure(&message)).await,
-            }
+            let answered = match request {
+                Ok(request) => {
+                    let input = request.input.then_some((&mut from_client, stop));
+                    run_and_relay(&mut to_client, input, runner, request).await
+                }
+                Err(message) => write_frames(&mut to_client, &Frame::failure(&message)).await,
+            };
+            answered.and(to_client.shutdown().await)
         }
         Ok(peer) => {
             tracing::warn!(
@@ -617,32 +752,67 @@ async fn converse(
             );
             let refusal =
                 Frame::failure("the control channel serves only the user who runs the portal");
-            write_frames(&mut stream, &refusal).await
+            let answered = write_frames(&mut stream, &refusal).await;
+            answered.and(stream.shutdown().await)
         }
         Err(error) => {
             tracing::warn!(%error, "cannot tell who opened a control connection");
             return;
         }
     };
-    if let Err(error) = answered.and(stream.shutdown().await) {
+    if let Err(error) = answered {
         tracing::warn!(%error, "cannot answer on the control channel");
     }
 }
 
-/// Runs the request on the blocking pool and writes its frames to the socket as they come.
+/// Runs the request on the blocking pool, passes the client's input frames on to it as it
+/// reads them (when `input` holds where they come from), and writes its frames to the socket
+/// as they come.
 async fn run_and_relay(
-    stream: &mut UnixStream,
+    to_client: &mut (impl AsyncWrite + Unpin),
+    input: Option<(&mut (impl AsyncRead + Unpin), watch::Receiver<bool>)>,
     runner: Arc<Runner>,
     request: Request,
 ) -> io::Result<()> {
     let (frames, mut outgoing) = mpsc::channel(FRAMES_IN_FLIGHT);
-    let command = tokio::task::spawn_blocking(move || runner.run(request, frames));
+    let (pieces, relay) = match input {
+        Some((from_client, stop)) => {
+            let (pieces, command_input) = mpsc::channel(FRAMES_IN_FLIGHT);
+            (
+                Some(command_input),
+                Some(relay_input(from_client, pieces, stop)),
+            )
+        }
+        None => (None, None),
+    };
+    let input = FramedInput::new(pieces);
+    let command = tokio::task::spawn_blocking(move || runner.run(request, input, frames));
+    // The input is passed on beside the output, until it ends or the command does.
+    let relay = async {
+        match relay {
+            Some(relay) => relay.await,
+            None => std::future::pending().await,
+        }
+    };
+    // Boxed, so that it can be dropped (and the command's input with it) before the end.
+    let mut relay = Box::pin(relay);
+    let mut relaying = true;
     let mut ended = false;
-    while let Some(frame) = outgoing.recv().await {
+    loop {
+        let frame = tokio::select! {
+            frame = outgoing.recv() => frame,
+            () = &mut relay, if relaying => {
+                relaying = false;
+                continue;
+            }
+        };
+        let Some(frame) = frame else { break };
         ended = matches!(frame, Frame::Code(_));
-        if let Err(error) = write_frames(stream, std::slice::from_ref(&frame)).await {
-            // The command's next write fails, and it stops.
+        if let Err(error) = write_frames(to_client, std::slice::from_ref(&frame)).await {
+            // The command's next write fails, and it stops; so does its next read, the input
+            // being cut off.
             drop(outgoing);
+            drop(relay);
             let _ = command.await;
             return Err(error);
         }
@@ -654,13 +824,58 @@ async fn run_and_relay(
         Ok(())
     } else {
         let failure = Frame::failure("the command failed unexpectedly; see the portal's log");
-        write_frames(stream, &failure).await
+        write_frames(to_client, &failure).await
     }
 }
 
-async fn read_request(stream: &mut UnixStream) -> Result<Request, String> {
+/// Passes the client's input frames on to the command, up to and with the empty frame that
+/// ends them. When the client goes away before it, sends something other than input, or the
+/// portal stops, the command's input fails with the reason; when the command stops reading
+/// (it has ended), so does this.
+async fn relay_input(
+    from_client: &mut (impl AsyncRead + Unpin),
+    pieces: mpsc::Sender<InputPiece>,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        let piece = tokio::select! {
+            piece = read_input_frame(from_client) => piece,
+            () = stopped(&mut stop) => Err(io::Error::other("the portal is stopping")),
+        };
+        let last = !matches!(&piece, Ok(bytes) if !bytes.is_empty());
+        if pieces.send(piece).await.is_err() || last {
+            return;
+        }
+    }
+}
+
+/// One input frame's bytes (none for the frame that ends the input).
+async fn read_input_frame(from_client: &mut (impl AsyncRead + Unpin)) -> io::Result<Vec<u8>> {
+    let cut_off = |error: io::Error| match error.kind() {
+        io::ErrorKind::UnexpectedEof => io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "standard input was cut off before its end: the command that sent it went away",
+        ),
+        _ => error,
+    };
+    let mut head = [0u8; 5];
+    from_client.read_exact(&mut head).await.map_err(cut_off)?;
+    let [tag, length @ ..] = head;
+    let length = u32::from_be_bytes(length) as usize;
+    if tag != Frame::INPUT || length > FRAME_BYTES {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("the client sent a frame tagged {tag} of {length} bytes instead of input"),
+        ));
+    }
+    let mut bytes = vec![0; length];
+    from_client.read_exact(&mut bytes).await.map_err(cut_off)?;
+    Ok(bytes)
+}
+
+async fn read_request(from_client: &mut (impl AsyncBufReadExt + Unpin)) -> Result<Request, String> {
     let mut line = Vec::new();
-    let mut reader = BufReader::new(stream).take(MAX_REQUEST_BYTES);
+    let mut reader = from_client.take(MAX_REQUEST_BYTES);
     reader
         .read_until(b'\n', &mut line)
         .await
@@ -675,7 +890,7 @@ async fn read_request(stream: &mut UnixStream) -> Result<Request, String> {
     serde_json::from_slice(&line).map_err(|error| format!("the request is not understood: {error}"))
 }
 
-async fn write_frames(stream: &mut UnixStream, frames: &[Frame]) -> io::Result<()> {
+async fn write_frames(stream: &mut (impl AsyncWrite + Unpin), frames: &[Frame]) -> io::Result<()> {
     for frame in frames {
         let (tag, bytes) = frame.parts();
         let length = u32::try_from(bytes.len()).map_err(io::Error::other)?;

@@ -7,7 +7,7 @@
 //! correct the text and retry). IATI files and JSON Lines go straight to the catalogue.
 
 use std::fs::{self, File};
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -65,57 +65,93 @@ pub fn import_path(
     options: ImportOptions,
     report: &mut IntakeReport,
 ) {
-    let name = path.display().to_string();
     if path.is_dir() {
         import_folder(catalogue, path, options, report);
         return;
     }
-    let result = match open_file(path) {
-        Ok(Opened::JsonLines(reader)) => {
-            import_json_lines(catalogue, reader, &name, options, report)
+    let name = path.display().to_string();
+    match File::open(path) {
+        Ok(file) => {
+            let mut input = BufReader::with_capacity(READ_BUFFER_BYTES, file);
+            import_input(catalogue, &mut input, &name, options, report);
         }
-        Ok(Opened::Whole(bytes)) => import_bytes(catalogue, &bytes, &name, options, report),
+        Err(error) => {
+            report
+                .problems
+                .push((name, format!("cannot be read: {error}")));
+            report.failed_to_store = true;
+        }
+    }
+}
+
+/// Imports what `input` holds (a file's content, standard input), recognised by content as
+/// [`import_path`] does; `origin` names it in messages and provenance. JSON Lines are imported
+/// as they are read, whatever their size; anything else is read whole, up to
+/// [`MAX_FILE_BYTES`].
+pub fn import_input(
+    catalogue: &Catalogue,
+    input: &mut dyn BufRead,
+    origin: &str,
+    options: ImportOptions,
+    report: &mut IntakeReport,
+) {
+    let result = match open_input(input, origin) {
+        Ok(Opened::JsonLines(lines)) => {
+            import_json_lines(catalogue, lines, origin, options, report)
+        }
+        Ok(Opened::Whole(bytes)) => import_bytes(catalogue, &bytes, origin, options, report),
         Err(reason) => {
-            report.problems.push((name, reason));
+            report.problems.push((origin.to_string(), reason));
             report.failed_to_store = true;
             return;
         }
     };
     if let Err(error) = result {
-        report.problems.push((name, error.to_string()));
+        report
+            .problems
+            .push((origin.to_string(), error.to_string()));
         report.failed_to_store = true;
     }
 }
 
-/// A file opened for import: JSON Lines are read as they are imported, line by line, whatever
-/// their size; anything else is read whole, up to [`MAX_FILE_BYTES`].
-enum Opened {
-    JsonLines(BufReader<File>),
+/// How much of a file is read at a time.
+const READ_BUFFER_BYTES: usize = 1 << 20;
+
+/// An input opened for import: JSON Lines to be read as they are imported, or anything else,
+/// read whole.
+enum Opened<R> {
+    JsonLines(R),
     Whole(Vec<u8>),
 }
 
-fn open_file(path: &Path) -> std::result::Result<Opened, String> {
+/// Reads the start of `input` to tell what it holds, then hands back JSON Lines to be read
+/// from that start on, or reads anything else whole (up to [`MAX_FILE_BYTES`]).
+fn open_input<R: BufRead>(
+    mut input: R,
+    name: &str,
+) -> std::result::Result<Opened<impl BufRead>, String> {
     let cannot = |e: std::io::Error| format!("cannot be read: {e}");
-    let mut file = File::open(path).map_err(cannot)?;
     let mut head = Vec::with_capacity(HEAD_BYTES);
-    (&mut file)
+    (&mut input)
         .take(HEAD_BYTES as u64)
         .read_to_end(&mut head)
         .map_err(cannot)?;
-    file.seek(SeekFrom::Start(0)).map_err(cannot)?;
-    if is_json_lines(&head, &path.to_string_lossy()) {
-        return Ok(Opened::JsonLines(BufReader::with_capacity(1 << 20, file)));
+    let json_lines = is_json_lines(&head, name);
+    let mut whole = std::io::Cursor::new(head).chain(input);
+    if json_lines {
+        return Ok(Opened::JsonLines(whole));
     }
-    let size = file.metadata().map_err(cannot)?.len();
-    if size > MAX_FILE_BYTES {
+    let mut bytes = Vec::new();
+    (&mut whole)
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(format!(
-            "is {} MiB; files over {} MiB are not imported (but for JSON Lines)",
-            size / (1024 * 1024),
+            "is larger than {} MiB, which only JSON Lines may be",
             MAX_FILE_BYTES / (1024 * 1024)
         ));
     }
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes).map_err(cannot)?;
     Ok(Opened::Whole(bytes))
 }
 

@@ -449,3 +449,82 @@ fn a_backup_taken_while_the_portal_runs_restores_to_the_same_answers() {
         assert_eq!(&succeeds(folder.portal(args)), expected, "{args:?}");
     }
 }
+
+#[test]
+fn standard_input_streams_to_the_running_portal_and_input_cut_off_is_never_taken_for_whole() {
+    let folder = Folder::new();
+    let server = Server::start(&folder);
+    succeeds(folder.portal(&["demo", "--count", "2500", "--out", "demo.jsonl"]));
+    let lines = std::fs::read_to_string(folder.path("client").join("demo.jsonl")).unwrap();
+    assert!(lines.len() > 20 * 64 * 1024, "the input takes many frames");
+
+    // Any kind of content, told apart by its start as for a file.
+    let imported = succeeds(folder.portal_with_input(&["import", "--publish", "-"], &lines));
+    assert!(imported.contains("2500 stored"), "{imported}");
+    let template = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/templates/example-need.txt"
+    ))
+    .unwrap();
+    let filed = succeeds(folder.portal_with_input(&["import", "-"], &template));
+    assert!(filed.contains("1 stored"), "{filed}");
+    let empty = succeeds(folder.portal_with_input(&["import", "-"], ""));
+    assert!(empty.contains("0 stored"), "{empty}");
+
+    // A client that goes away after 1,200 lines and half of the next: what came whole is
+    // stored, and the import says its input was cut off rather than taking it for the whole.
+    let mut sent: Vec<u8> = lines
+        .lines()
+        .take(1200)
+        .flat_map(|l| format!("{l}\n").into_bytes())
+        .collect();
+    let next = lines.lines().nth(1200).unwrap();
+    sent.extend_from_slice(&next.as_bytes()[..next.len() / 2]);
+    let mut socket = std::os::unix::net::UnixStream::connect(folder.socket()).unwrap();
+    socket
+        .write_all(b"{\"args\":[\"import\",\"--\",\"-\"],\"input\":true}\n")
+        .unwrap();
+    for piece in sent.chunks(50_000) {
+        socket.write_all(b"i").unwrap();
+        socket
+            .write_all(&u32::try_from(piece.len()).unwrap().to_be_bytes())
+            .unwrap();
+        socket.write_all(piece).unwrap();
+    }
+    socket.shutdown(std::net::Shutdown::Write).unwrap();
+    let (out, err, code) = read_reply(&mut socket);
+    assert_eq!(code, 1, "out: {out}\nerr: {err}");
+    assert!(out.contains("1200 stored"), "{out}");
+    assert!(
+        err.contains(
+            "standard input line 1201: cannot be read: standard input was cut off before its end"
+        ),
+        "{err}"
+    );
+
+    let stats = succeeds(folder.portal(&["stats", "--json"]));
+    let stats: serde_json::Value = serde_json::from_str(&stats).unwrap();
+    assert_eq!(stats["total"], 2500 + 1 + 1200);
+    drop(server);
+}
+
+/// Reads a reply's frames from the control socket: standard output, standard error, exit code.
+fn read_reply(socket: &mut impl Read) -> (String, String, u8) {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    loop {
+        let mut head = [0u8; 5];
+        socket.read_exact(&mut head).unwrap();
+        let length = u32::from_be_bytes(head[1..].try_into().unwrap()) as usize;
+        let mut bytes = vec![0; length];
+        socket.read_exact(&mut bytes).unwrap();
+        match head[0] {
+            b'o' => out.extend(bytes),
+            b'e' => err.extend(bytes),
+            b'c' => {
+                let text = |bytes| String::from_utf8(bytes).unwrap();
+                return (text(out), text(err), bytes[0]);
+            }
+            tag => panic!("a frame tagged {tag}"),
+        }
+    }
+}
