@@ -74,6 +74,8 @@ pub enum Frame {
 const FRAME_BYTES: usize = 64 * 1024;
 /// Frames on their way between the command and the socket: the command waits beyond this.
 const FRAMES_IN_FLIGHT: usize = 8;
+/// How long a stopping portal waits for a client to read the next frame of a command's output.
+const STOPPING_PATIENCE: Duration = Duration::from_secs(5);
 
 impl Frame {
     const OUT: u8 = b'o';
@@ -738,8 +740,8 @@ async fn converse(
             };
             let answered = match request {
                 Ok(request) => {
-                    let input = request.input.then_some((&mut from_client, stop));
-                    run_and_relay(&mut to_client, input, runner, request).await
+                    let input = request.input.then_some(&mut from_client);
+                    run_and_relay(&mut to_client, input, stop, runner, request).await
                 }
                 Err(message) => write_frames(&mut to_client, &Frame::failure(&message)).await,
             };
@@ -766,22 +768,25 @@ async fn converse(
 }
 
 /// Runs the request on the blocking pool, passes the client's input frames on to it as it
-/// reads them (when `input` holds where they come from), and writes its frames to the socket
-/// as they come.
+/// reads them (when `input` is where they come from), and writes its frames to the socket as
+/// they come.
+///
+/// Once the portal is stopping, a client that takes more than [`STOPPING_PATIENCE`] to read a
+/// frame is given up: the command's next write fails, and it ends, so the stop does not wait
+/// for a client that stopped reading.
 async fn run_and_relay(
     to_client: &mut (impl AsyncWrite + Unpin),
-    input: Option<(&mut (impl AsyncRead + Unpin), watch::Receiver<bool>)>,
+    input: Option<&mut (impl AsyncRead + Unpin)>,
+    mut stop: watch::Receiver<bool>,
     runner: Arc<Runner>,
     request: Request,
 ) -> io::Result<()> {
     let (frames, mut outgoing) = mpsc::channel(FRAMES_IN_FLIGHT);
     let (pieces, relay) = match input {
-        Some((from_client, stop)) => {
+        Some(from_client) => {
             let (pieces, command_input) = mpsc::channel(FRAMES_IN_FLIGHT);
-            (
-                Some(command_input),
-                Some(relay_input(from_client, pieces, stop)),
-            )
+            let relay = relay_input(from_client, pieces, stop.clone());
+            (Some(command_input), Some(relay))
         }
         None => (None, None),
     };
@@ -808,7 +813,17 @@ async fn run_and_relay(
         };
         let Some(frame) = frame else { break };
         ended = matches!(frame, Frame::Code(_));
-        if let Err(error) = write_frames(to_client, std::slice::from_ref(&frame)).await {
+        let written = tokio::select! {
+            written = write_frames(to_client, std::slice::from_ref(&frame)) => written,
+            () = async {
+                stopped(&mut stop).await;
+                tokio::time::sleep(STOPPING_PATIENCE).await;
+            } => Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the portal is stopping, and the client does not read what the command writes",
+            )),
+        };
+        if let Err(error) = written {
             // The command's next write fails, and it stops; so does its next read, the input
             // being cut off.
             drop(outgoing);

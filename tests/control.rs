@@ -508,6 +508,35 @@ fn standard_input_streams_to_the_running_portal_and_input_cut_off_is_never_taken
     drop(server);
 }
 
+#[test]
+fn a_client_that_stops_reading_does_not_hold_up_the_portal_stopping() {
+    let folder = Folder::new();
+    let mut server = Server::start(&folder);
+    succeeds(folder.portal(&["demo", "--count", "2500", "--load"]));
+    // An export far larger than what the pipe and the socket hold, to a reader that never reads.
+    let mut stuck = folder
+        .command("client")
+        .arg("export")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    thread::sleep(Duration::from_secs(1));
+    assert!(
+        stuck.try_wait().unwrap().is_none(),
+        "the export waits for its reader"
+    );
+
+    // Stopped within the test's patience: the portal gives the client a few seconds, not for
+    // ever.
+    assert_eq!(server.terminate().code(), Some(0), "{}", server.stderr());
+    let mut start = [0u8; 7];
+    stuck.stdout.take().unwrap().read_exact(&mut start).unwrap();
+    assert_eq!(&start, b"{\"id\":\"");
+    let _ = stuck.kill();
+    let _ = stuck.wait();
+}
+
 /// Reads a reply's frames from the control socket: standard output, standard error, exit code.
 fn read_reply(socket: &mut impl Read) -> (String, String, u8) {
     let (mut out, mut err) = (Vec::new(), Vec::new());
