@@ -48,8 +48,11 @@ pub const SOCKET_FILE: &str = "portal.sock";
 /// The largest request line accepted: arguments only (standard input follows in frames).
 const MAX_REQUEST_BYTES: u64 = 1 << 20;
 
-/// A command for the running portal.
+/// A command for the running portal. A field it does not know is refused rather than left
+/// out: a client of another version then gets an error, not a command run without part of
+/// what it asked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Request {
     /// The arguments after the global flags, from the subcommand on.
     pub args: Vec<String>,
@@ -993,6 +996,18 @@ mod tests {
         let wire = command_args(&parse(&["export", "--out", "all.jsonl"])).unwrap();
         let expected = std::env::current_dir().unwrap().join("all.jsonl");
         assert_eq!(wire[1], format!("--out={}", expected.display()));
+    }
+
+    #[test]
+    fn a_request_with_a_field_not_known_is_refused() {
+        let old_style = r#"{"args": ["import", "--", "-"], "stdin": "{}"}"#;
+        let error = serde_json::from_str::<Request>(old_style).unwrap_err();
+        assert!(
+            error.to_string().contains("unknown field `stdin`"),
+            "{error}"
+        );
+        let request: Request = serde_json::from_str(r#"{"args": ["export"]}"#).unwrap();
+        assert!(!request.input);
     }
 
     #[test]
