@@ -5,25 +5,26 @@
 //! holds it, or everywhere), and has a compatible amount. Among fits, the ones whose texts
 //! match best come first. Only what members may see is ever matched.
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::{Arc, LazyLock};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::tokenizer::TokenStream;
-use tantivy::{TantivyDocument, Term};
+use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
 
 use crate::codes;
+use crate::index::table::{SegmentTable, row_time};
 use crate::index::{self, GLOBAL_PLACE, SearchIndex};
 use crate::search::{self, Place, Result};
 use crate::store::Store;
-use crate::submission::{Area, Kind, Submission, Vocabulary};
+use crate::submission::{Area, Kind, Status, Submission, Vocabulary};
 
 /// An offer worth at least this share of a need's amount is a meaningful contribution.
-const SMALLEST_USEFUL_SHARE: f64 = 0.1;
+pub const SMALLEST_USEFUL_SHARE: f64 = 0.1;
 /// How many words of the submission's own text are used to rank its matches.
 const RANKING_WORDS: usize = 40;
 
@@ -36,6 +37,11 @@ pub struct Match {
 }
 
 /// The submissions that fit `subject`, best first, at most `limit`.
+///
+/// The index's terms find the counterparts of the right kinds, areas of work and places, and
+/// the subject's words rank them; visibility and amount, which would take range queries over
+/// the whole index, are read from the value table for each document the ranking meets. Only
+/// documents that could still enter the best are scored (tantivy's pruning).
 pub fn matches(
     index: &SearchIndex,
     store: &Store,
@@ -43,66 +49,33 @@ pub fn matches(
     now: DateTime<Utc>,
     limit: usize,
 ) -> Result<Vec<Match>> {
-    let counterpart_kinds: &[Kind] = match subject.kind {
-        Kind::Need => &[Kind::Offer, Kind::FundingSource],
-        Kind::Offer | Kind::FundingSource => &[Kind::Need],
-        Kind::Project => return Ok(Vec::new()),
-    };
-    let fields = index.fields();
-    let mut filters: Vec<Box<dyn Query>> = search::visibility_clauses(fields, now);
-    filters.push(search::any_term(
-        fields.kind,
-        counterpart_kinds.iter().map(|k| k.ordinal()).collect(),
-    ));
-    if subject.areas.is_empty() {
-        return Ok(Vec::new());
-    }
-    filters.push(search::any_term(
-        fields.area,
-        subject.areas.iter().map(|a| a.ordinal()).collect(),
-    ));
-    let places = counterpart_places(subject);
-    if !places.is_empty() {
-        filters.push(search::any_term(fields.place, places));
-    }
-    if let Some(usd) = subject.usd().filter(|usd| *usd > 0.0) {
-        filters.push(amount_clause(fields, subject.kind, usd));
-    }
-
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = filters
-        .into_iter()
-        .map(|q| {
-            (
-                Occur::Must,
-                Box::new(tantivy::query::ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>,
-            )
-        })
-        .collect();
     let words = significant_words(subject);
-    for word in &words {
-        clauses.push((
-            Occur::Should,
-            Box::new(TermQuery::new(
-                Term::from_field_text(fields.text, word),
-                IndexRecordOption::WithFreqs,
-            )),
-        ));
-    }
-    let query = BooleanQuery::new(clauses);
+    let Some(query) = counterpart_query(index.fields(), subject, &words) else {
+        return Ok(Vec::new());
+    };
     let searcher = index.searcher();
-    // Ask for one more, in case the subject itself comes back.
-    let top = searcher.search(&query, &TopDocs::with_limit(limit + 1).order_by_score())?;
+    let tables = index.tables(&searcher)?;
+    // One more, in case the subject itself comes back.
+    let fit = RowFit::of(subject, now);
+    let best = best_fits(&searcher, &tables, &query, &fit, limit + 1)?;
     let snapshot = store.read()?;
     let mut found = Vec::new();
-    for (score, address) in top {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let Some(id) = doc.get_first(fields.id).and_then(|v| v.as_str()) else {
-            continue;
+    for (score, address) in best {
+        let serial = tables[address.segment_ord as usize].serials[address.doc_id as usize];
+        let id = match index::id_of_serial(serial) {
+            Some(id) => id,
+            None => {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                match doc.get_first(index.fields().id).and_then(|v| v.as_str()) {
+                    Some(id) => id.to_string(),
+                    None => continue,
+                }
+            }
         };
         if id == subject.id {
             continue;
         }
-        if let Some(candidate) = snapshot.get(id)? {
+        if let Some(candidate) = snapshot.get(&id)? {
             let reasons = reasons(subject, &candidate, &words);
             found.push(Match {
                 submission: candidate,
@@ -113,6 +86,146 @@ pub fn matches(
     }
     found.truncate(limit);
     Ok(found)
+}
+
+/// The documents of `subject`'s counterpart kinds that share an area of work with it and carry
+/// a place that fits, ranked by `words`; `None` when nothing can fit (a project, or no area of
+/// work).
+fn counterpart_query(
+    fields: &index::Fields,
+    subject: &Submission,
+    words: &[String],
+) -> Option<BooleanQuery> {
+    let counterpart_kinds: &[Kind] = match subject.kind {
+        Kind::Need => &[Kind::Offer, Kind::FundingSource],
+        Kind::Offer | Kind::FundingSource => &[Kind::Need],
+        Kind::Project => return None,
+    };
+    if subject.areas.is_empty() {
+        return None;
+    }
+    let mut filters = vec![
+        search::any_term(
+            fields.kind,
+            counterpart_kinds.iter().map(|k| k.ordinal()).collect(),
+        ),
+        search::any_term(
+            fields.area,
+            subject.areas.iter().map(|a| a.ordinal()).collect(),
+        ),
+    ];
+    let places = counterpart_places(subject);
+    if !places.is_empty() {
+        filters.push(search::any_term(fields.place, places));
+    }
+    let filters = filters.into_iter().map(|filter| {
+        let unscored = ConstScoreQuery::new(filter, 0.0);
+        (Occur::Must, Box::new(unscored) as Box<dyn Query>)
+    });
+    let ranking = words.iter().map(|word| {
+        let term = Term::from_field_text(fields.text, word);
+        let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
+        (Occur::Should, Box::new(query) as Box<dyn Query>)
+    });
+    Some(BooleanQuery::new(filters.chain(ranking).collect()))
+}
+
+/// What a counterpart must also be, read from its row in the value table: visible to members
+/// now, and naming an amount compatible with the subject's, or none.
+#[derive(Debug, Clone, Copy)]
+struct RowFit {
+    /// [`row_time`] of now: a counterpart must expire after it.
+    now: u32,
+    /// The amounts in USD (inclusive) a counterpart naming one must stay within.
+    usd: (f64, f64),
+}
+
+impl RowFit {
+    fn of(subject: &Submission, now: DateTime<Utc>) -> RowFit {
+        // An offer must be worth a tenth of a need; a need may ask ten times an offer.
+        let usd = match subject.usd().filter(|usd| *usd > 0.0) {
+            None => (f64::NEG_INFINITY, f64::INFINITY),
+            Some(usd) if subject.kind == Kind::Need => (usd * SMALLEST_USEFUL_SHARE, f64::INFINITY),
+            Some(usd) => (f64::NEG_INFINITY, usd / SMALLEST_USEFUL_SHARE),
+        };
+        RowFit {
+            now: row_time(now.timestamp()),
+            usd,
+        }
+    }
+
+    /// Whether document `doc` of `table` fits.
+    fn admits(&self, table: &SegmentTable, doc: usize) -> bool {
+        let Some(row) = table.rows.get(doc) else {
+            return false;
+        };
+        let usd = table.usd[doc];
+        row.status == Status::Published.ordinal() as u8
+            && row.expires > self.now
+            && (usd.is_nan() || (usd >= self.usd.0 && usd <= self.usd.1))
+    }
+}
+
+/// The `want` best documents `query` matches that `fit` admits, by score, best first; ties go
+/// to the earlier document.
+fn best_fits(
+    searcher: &Searcher,
+    tables: &[Arc<SegmentTable>],
+    query: &dyn Query,
+    fit: &RowFit,
+    want: usize,
+) -> Result<Vec<(Score, DocAddress)>> {
+    if want == 0 {
+        return Ok(Vec::new());
+    }
+    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    // A min-heap of the best so far: the worst on top.
+    let mut best: BinaryHeap<Reverse<(Ranked, Reverse<DocAddress>)>> = BinaryHeap::new();
+    // Below this, a document cannot enter the best any more.
+    let threshold = |best: &BinaryHeap<Reverse<(Ranked, Reverse<DocAddress>)>>| match best.peek() {
+        Some(Reverse((Ranked(worst), _))) if best.len() == want => *worst,
+        _ => Score::MIN,
+    };
+    for (ord, (segment, table)) in searcher.segment_readers().iter().zip(tables).enumerate() {
+        let alive = segment.alive_bitset();
+        weight.for_each_pruning(threshold(&best), segment, &mut |doc, score| {
+            if alive.is_none_or(|alive| alive.is_alive(doc)) && fit.admits(table, doc as usize) {
+                let address = DocAddress::new(ord as u32, doc);
+                let candidate = Reverse((Ranked(score), Reverse(address)));
+                if best.len() < want {
+                    best.push(candidate);
+                } else if let Some(mut worst) = best.peek_mut()
+                    && candidate < *worst
+                {
+                    *worst = candidate;
+                }
+            }
+            threshold(&best)
+        })?;
+    }
+    Ok(best
+        .into_sorted_vec()
+        .into_iter()
+        .map(|Reverse((Ranked(score), Reverse(address)))| (score, address))
+        .collect())
+}
+
+/// A score, ordered (scores are never NaN).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Ranked(Score);
+
+impl Eq for Ranked {}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
 }
 
 /// The filters of [`matches`] for one need, without the ranking, computed in memory: for
@@ -294,8 +407,8 @@ impl Offered {
     }
 }
 
-/// The `place` values a counterpart may carry to fit `subject`.
-fn counterpart_places(subject: &Submission) -> Vec<u64> {
+/// The `place` values a counterpart may carry to fit `subject`; empty when any will do.
+pub fn counterpart_places(subject: &Submission) -> Vec<u64> {
     let beneficiaries = &subject.beneficiaries;
     match subject.kind {
         // An offer fits a need when it covers one of the need's places.
@@ -358,23 +471,6 @@ static COVERING: LazyLock<HashMap<u64, Vec<u64>>> = LazyLock::new(|| {
         .filter_map(|place| Some((place.value()?, place.covering_values())))
         .collect()
 });
-
-/// Counterparts whose amount is compatible: an offer must be worth at least a tenth of the
-/// need; a need may ask for at most ten times the offer. Counterparts naming no amount fit.
-fn amount_clause(fields: &index::Fields, kind: Kind, usd: f64) -> Box<dyn Query> {
-    let range = match kind {
-        Kind::Need => search::usd_range(fields.usd, Some(usd * SMALLEST_USEFUL_SHARE), None),
-        _ => search::usd_range(fields.usd, None, Some(usd / SMALLEST_USEFUL_SHARE)),
-    };
-    let no_amount = search::term(fields.has_funding, 0);
-    match range {
-        Some(range) => Box::new(BooleanQuery::new(vec![
-            (Occur::Should, range),
-            (Occur::Should, no_amount),
-        ])),
-        None => no_amount,
-    }
-}
 
 /// The stemmed words of the subject's title and summary, without the most common ones.
 fn significant_words(subject: &Submission) -> Vec<String> {

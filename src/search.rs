@@ -13,8 +13,7 @@ use std::ops::Bound;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, QueryParser, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, EnableScoring, Occur, Query, QueryParser, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -745,29 +744,6 @@ pub fn text_query(index: &SearchIndex, text: &str) -> Box<dyn Query> {
     query
 }
 
-/// Published, and not past `expires_at` at `now`.
-pub fn visibility_clauses(fields: &Fields, now: DateTime<Utc>) -> Vec<Box<dyn Query>> {
-    vec![
-        term(fields.status, Status::Published.ordinal()),
-        Box::new(RangeQuery::new(
-            Bound::Excluded(Term::from_field_i64(fields.expires, now.timestamp())),
-            Bound::Unbounded,
-        )),
-    ]
-}
-
-/// Submissions whose USD amount is within `[min, max]`.
-pub fn usd_range(field: Field, min: Option<f64>, max: Option<f64>) -> Option<Box<dyn Query>> {
-    if min.is_none() && max.is_none() {
-        return None;
-    }
-    let bound = |value: Option<f64>| match value {
-        Some(v) => Bound::Included(Term::from_field_f64(field, v)),
-        None => Bound::Unbounded,
-    };
-    Some(Box::new(RangeQuery::new(bound(min), bound(max))))
-}
-
 pub fn term(field: Field, value: u64) -> Box<dyn Query> {
     Box::new(TermQuery::new(
         Term::from_field_u64(field, value),
@@ -788,22 +764,6 @@ pub fn any_term(field: Field, mut values: Vec<u64>) -> Box<dyn Query> {
             .map(|v| (Occur::Should, term(field, v)))
             .collect(),
     ))
-}
-
-/// All of `clauses`; the first keeps its score, the rest only filter (they add nothing to it).
-pub fn and<'a>(clauses: impl Iterator<Item = &'a Box<dyn Query>>) -> Box<dyn Query> {
-    let clauses: Vec<(Occur, Box<dyn Query>)> = clauses
-        .enumerate()
-        .map(|(i, q)| {
-            let query = if i == 0 {
-                q.box_clone()
-            } else {
-                Box::new(ConstScoreQuery::new(q.box_clone(), 0.0)) as Box<dyn Query>
-            };
-            (Occur::Must, query)
-        })
-        .collect();
-    Box::new(BooleanQuery::new(clauses))
 }
 
 #[cfg(test)]

@@ -13,9 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use common::{Fixture, start_time};
-use portal::catalogue::ImportOptions;
 use portal::codes;
-use portal::demo::{self, DemoOptions};
 use portal::index::{places, serial};
 use portal::search::{self, Audience, Facets, Filters, FundingBand, Place, SearchRequest, Sort};
 use portal::submission::{Area, Assistance, Kind, Status, Submission, SubmitterType, Vocabulary};
@@ -39,37 +37,8 @@ const WORDS: [&str; 8] = [
     "prosthetic -training",
 ];
 
-/// Demo submissions imported in three batches, then some edited, withdrawn and renewed, so
-/// the index has several segments and deleted documents.
 fn fixture() -> Fixture {
-    let fixture = Fixture::new();
-    let now = start_time();
-    let generated: Vec<Submission> = demo::generate(&DemoOptions {
-        count: SIZE,
-        seed: 7,
-        now,
-    })
-    .collect();
-    for batch in generated.chunks(SIZE / 3 + 1) {
-        fixture.import_with(batch.to_vec(), ImportOptions::default());
-    }
-    let catalogue = &fixture.catalogue;
-    let ids: Vec<String> = fixture.stored().into_iter().map(|s| s.id).collect();
-    for id in ids.iter().step_by(17) {
-        catalogue
-            .edit(id, |s| s.title.push_str(" (revised)"))
-            .unwrap();
-    }
-    for id in ids.iter().skip(5).step_by(41) {
-        catalogue.set_status(id, Status::Withdrawn).unwrap();
-    }
-    for id in ids.iter().skip(3).step_by(29) {
-        let current = catalogue.get(id).unwrap();
-        if current.status == Status::Published {
-            catalogue.renew(id).unwrap();
-        }
-    }
-    fixture
+    Fixture::varied_demo(SIZE, 7)
 }
 
 /// The ids tantivy's own keyword query matches, each with tantivy's own score, with no

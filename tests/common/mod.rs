@@ -9,6 +9,7 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeZone, Utc};
 use portal::catalogue::{Catalogue, ImportOptions, ImportReport, IncomingRecord, Paths};
 use portal::clock::ManualClock;
+use portal::demo::{self, DemoOptions};
 use portal::submission::{
     Area, Assistance, Beneficiaries, Contact, Funding, Kind, Period, Provenance, Status,
     Submission, Submitter, SubmitterType, Timestamps,
@@ -41,6 +42,38 @@ impl Fixture {
 
     pub fn paths(&self) -> Paths {
         paths(&self.dir)
+    }
+
+    /// `size` demo submissions (from `seed`) imported in three batches, then some edited,
+    /// withdrawn and renewed, so the index has several segments and deleted documents.
+    pub fn varied_demo(size: usize, seed: u64) -> Fixture {
+        let fixture = Fixture::new();
+        let generated: Vec<Submission> = demo::generate(&DemoOptions {
+            count: size,
+            seed,
+            now: start_time(),
+        })
+        .collect();
+        for batch in generated.chunks(size / 3 + 1) {
+            fixture.import_with(batch.to_vec(), ImportOptions::default());
+        }
+        let catalogue = &fixture.catalogue;
+        let ids: Vec<String> = fixture.stored().into_iter().map(|s| s.id).collect();
+        for id in ids.iter().step_by(17) {
+            catalogue
+                .edit(id, |s| s.title.push_str(" (revised)"))
+                .unwrap();
+        }
+        for id in ids.iter().skip(5).step_by(41) {
+            catalogue.set_status(id, Status::Withdrawn).unwrap();
+        }
+        for id in ids.iter().skip(3).step_by(29) {
+            let current = catalogue.get(id).unwrap();
+            if current.status == Status::Published {
+                catalogue.renew(id).unwrap();
+            }
+        }
+        fixture
     }
 
     /// Closes and reopens the catalogue, as a restart would.
