@@ -512,15 +512,18 @@ impl ControlSocket {
     }
 }
 
-/// Runs the commands that arrive, one at a time.
+/// Runs the commands that arrive: those that change the catalogue one at a time, those that
+/// only read it at once.
 #[derive(Debug)]
 pub struct Runner {
     catalogue: Arc<Catalogue>,
     data_dir: PathBuf,
     /// The running portal's reminders: `remind` uses them, whatever the client's flags say.
     reminders: Arc<Reminders>,
-    /// Commands run one after the other, as they would from one terminal: two reindexes or
-    /// imports never overlap. (The web keeps serving meanwhile.)
+    /// Commands that change the catalogue run one after the other, as they would from one
+    /// terminal: two reindexes or imports never overlap. (The web keeps serving meanwhile.)
+    /// Commands that only read it do not wait for their turn, as the web does not: an import
+    /// may be reading its input from one of them (`portal export | portal import -`).
     turn: Mutex<()>,
 }
 
@@ -574,7 +577,8 @@ impl Runner {
             );
             return cli::FAILURE;
         }
-        let _turn = self.turn.lock().unwrap_or_else(PoisonError::into_inner);
+        let _turn = changes_the_catalogue(&command)
+            .then(|| self.turn.lock().unwrap_or_else(PoisonError::into_inner));
         let mut streams = Streams {
             input,
             input_is_terminal: false,
@@ -601,6 +605,19 @@ impl Runner {
         );
         code
     }
+}
+
+/// Whether `command` may change the catalogue (or, `check`, needs it to hold still); the
+/// others only read it, and write to standard output what another command may be reading.
+fn changes_the_catalogue(command: &Command) -> bool {
+    !matches!(
+        command,
+        Command::Export { .. }
+            | Command::Search(_)
+            | Command::Matches { .. }
+            | Command::Queue { .. }
+            | Command::Stats { .. }
+    )
 }
 
 /// A piece of a command's standard input on its way from the connection to the command: bytes,

@@ -100,6 +100,12 @@ pub fn import_input(
             import_json_lines(catalogue, lines, origin, options, report)
         }
         Ok(Opened::Whole(bytes)) => import_bytes(catalogue, &bytes, origin, options, report),
+        Ok(Opened::Empty) => {
+            // Nothing anyone wrote, so nothing to keep: said, but not a failure.
+            let problem = "is empty: nothing to import".to_string();
+            report.problems.push((origin.to_string(), problem));
+            return;
+        }
         Err(reason) => {
             report.problems.push((origin.to_string(), reason));
             report.failed_to_store = true;
@@ -117,11 +123,12 @@ pub fn import_input(
 /// How much of a file is read at a time.
 const READ_BUFFER_BYTES: usize = 1 << 20;
 
-/// An input opened for import: JSON Lines to be read as they are imported, or anything else,
-/// read whole.
+/// An input opened for import: JSON Lines to be read as they are imported, anything else read
+/// whole, or nothing but white space.
 enum Opened<R> {
     JsonLines(R),
     Whole(Vec<u8>),
+    Empty,
 }
 
 /// Reads the start of `input` to tell what it holds, then hands back JSON Lines to be read
@@ -136,6 +143,9 @@ fn open_input<R: BufRead>(
         .take(HEAD_BYTES as u64)
         .read_to_end(&mut head)
         .map_err(cannot)?;
+    if head.len() < HEAD_BYTES && head.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Opened::Empty);
+    }
     let json_lines = is_json_lines(&head, name);
     let mut whole = std::io::Cursor::new(head).chain(input);
     if json_lines {

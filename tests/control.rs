@@ -468,8 +468,11 @@ fn standard_input_streams_to_the_running_portal_and_input_cut_off_is_never_taken
     .unwrap();
     let filed = succeeds(folder.portal_with_input(&["import", "-"], &template));
     assert!(filed.contains("1 stored"), "{filed}");
-    let empty = succeeds(folder.portal_with_input(&["import", "-"], ""));
-    assert!(empty.contains("0 stored"), "{empty}");
+    let empty = folder.portal_with_input(&["import", "-"], " \n");
+    assert!(stderr(&empty).contains("standard input: is empty: nothing to import"));
+    let empty = succeeds(empty);
+    assert!(empty.contains("0 stored, 0 updated"), "{empty}");
+    assert!(empty.contains("0 need attention"), "{empty}");
 
     // A client that goes away after 1,200 lines and half of the next: what came whole is
     // stored, and the import says its input was cut off rather than taking it for the whole.
@@ -506,6 +509,46 @@ fn standard_input_streams_to_the_running_portal_and_input_cut_off_is_never_taken
     let stats: serde_json::Value = serde_json::from_str(&stats).unwrap();
     assert_eq!(stats["total"], 2500 + 1 + 1200);
     drop(server);
+}
+
+#[test]
+fn an_import_may_read_its_input_from_an_export_through_the_same_portal() {
+    let folder = Folder::new();
+    let _server = Server::start(&folder);
+    succeeds(folder.portal(&["demo", "--count", "300", "--load"]));
+    // `portal export | portal import -`, the import's request first: it runs, and waits for
+    // its input, which the export (a command of its own) has to give it.
+    let mut import = folder
+        .command("client")
+        .args(["import", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    thread::sleep(Duration::from_millis(500));
+    let mut export = folder
+        .command("client")
+        .arg("export")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut records = export.stdout.take().unwrap();
+    let mut input = import.stdin.take().unwrap();
+    thread::spawn(move || std::io::copy(&mut records, &mut input));
+    let mut finished = None;
+    let done = poll(|| {
+        finished = import.try_wait().unwrap();
+        finished.is_some()
+    });
+    if !done {
+        let _ = export.kill();
+        let _ = import.kill();
+    }
+    assert!(done, "the import still waits for its input");
+    let imported = succeeds(import.wait_with_output().unwrap());
+    assert!(imported.contains("300 duplicates"), "{imported}");
+    assert!(export.wait().unwrap().success());
 }
 
 #[test]
