@@ -442,11 +442,16 @@ fn send_input(mut input: Box<dyn Read + Send>, mut socket: StdUnixStream) {
 }
 
 fn write_input_frame(socket: &mut StdUnixStream, bytes: &[u8]) -> io::Result<()> {
-    let length = u32::try_from(bytes.len()).map_err(io::Error::other)?;
-    let mut head = [Frame::INPUT, 0, 0, 0, 0];
-    head[1..].copy_from_slice(&length.to_be_bytes());
-    socket.write_all(&head)?;
+    socket.write_all(&frame_head(Frame::INPUT, bytes)?)?;
     socket.write_all(bytes)
+}
+
+/// A frame's head: its tag, and the length of `bytes` as a big-endian `u32`.
+fn frame_head(tag: u8, bytes: &[u8]) -> io::Result<[u8; 5]> {
+    let length = u32::try_from(bytes.len()).map_err(io::Error::other)?;
+    let mut head = [tag, 0, 0, 0, 0];
+    head[1..].copy_from_slice(&length.to_be_bytes());
+    Ok(head)
 }
 
 // The server side.
@@ -928,10 +933,7 @@ async fn read_request(from_client: &mut (impl AsyncBufReadExt + Unpin)) -> Resul
 async fn write_frames(stream: &mut (impl AsyncWrite + Unpin), frames: &[Frame]) -> io::Result<()> {
     for frame in frames {
         let (tag, bytes) = frame.parts();
-        let length = u32::try_from(bytes.len()).map_err(io::Error::other)?;
-        let mut head = [tag, 0, 0, 0, 0];
-        head[1..].copy_from_slice(&length.to_be_bytes());
-        stream.write_all(&head).await?;
+        stream.write_all(&frame_head(tag, bytes)?).await?;
         stream.write_all(bytes).await?;
     }
     Ok(())

@@ -17,11 +17,11 @@ use tantivy::tokenizer::TokenStream;
 use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
 
 use crate::codes;
-use crate::index::table::{SegmentTable, row_time};
+use crate::index::table::{SegmentTable, VisibleAt};
 use crate::index::{self, GLOBAL_PLACE, SearchIndex};
 use crate::search::{self, Place, Result};
 use crate::store::Store;
-use crate::submission::{Area, Kind, Status, Submission, Vocabulary};
+use crate::submission::{Area, Kind, Submission, Vocabulary};
 
 /// An offer worth at least this share of a need's amount is a meaningful contribution.
 pub const SMALLEST_USEFUL_SHARE: f64 = 0.1;
@@ -134,8 +134,7 @@ fn counterpart_query(
 /// now, and naming an amount compatible with the subject's, or none.
 #[derive(Debug, Clone, Copy)]
 struct RowFit {
-    /// [`row_time`] of now: a counterpart must expire after it.
-    now: u32,
+    visible: VisibleAt,
     /// The amounts in USD (inclusive) a counterpart naming one must stay within.
     usd: (f64, f64),
 }
@@ -149,7 +148,7 @@ impl RowFit {
             Some(usd) => (f64::NEG_INFINITY, usd / SMALLEST_USEFUL_SHARE),
         };
         RowFit {
-            now: row_time(now.timestamp()),
+            visible: VisibleAt::new(now),
             usd,
         }
     }
@@ -160,9 +159,7 @@ impl RowFit {
             return false;
         };
         let usd = table.usd[doc];
-        row.status == Status::Published.ordinal() as u8
-            && row.expires > self.now
-            && (usd.is_nan() || (usd >= self.usd.0 && usd <= self.usd.1))
+        self.visible.sees(row) && (usd.is_nan() || (usd >= self.usd.0 && usd <= self.usd.1))
     }
 }
 

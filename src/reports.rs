@@ -15,12 +15,12 @@ use tantivy::Searcher;
 use tantivy::columnar::Column;
 
 use crate::codes;
-use crate::index::table::{self, LiveRow, SegmentTable, row_time};
+use crate::index::table::{self, LiveRow, SegmentTable, VisibleAt};
 use crate::index::{self, Fields, REGION_BASE, SearchIndex};
 use crate::matching::NeedFit;
 use crate::search;
 use crate::store::{Reader, Store};
-use crate::submission::{Area, Kind, Status, Submission, Vocabulary};
+use crate::submission::{Area, Kind, Submission, Vocabulary};
 
 /// A count of needs and the USD they seek.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -73,16 +73,13 @@ pub const REGIONAL_AND_GLOBAL: &str = "Regional and global needs";
 pub fn compendium(index: &SearchIndex, now: DateTime<Utc>) -> search::Result<Compendium> {
     let searcher = index.searcher();
     let tables = index.tables(&searcher)?;
-    let visible_at = row_time(now.timestamp());
-    let (need, published) = (
-        Kind::Need.ordinal() as u8,
-        Status::Published.ordinal() as u8,
-    );
+    let visible = VisibleAt::new(now);
+    let need = Kind::Need.ordinal() as u8;
     // (id, USD sought, country ordinals)
     let mut needs: Vec<(String, f64, Vec<u16>)> = Vec::new();
     for live in table::live_rows(&searcher, &tables) {
         let row = live.row;
-        if row.kind != need || row.status != published || row.expires <= visible_at {
+        if row.kind != need || !visible.sees(row) {
             continue;
         }
         let Some(id) = search::document_id(&searcher, index.fields(), live.address, live.serial())?
@@ -272,8 +269,7 @@ impl<'a> Current<'a> {
         country: u16,
         now: DateTime<Utc>,
     ) -> Current<'a> {
-        let visible_at = row_time(now.timestamp());
-        let published = Status::Published.ordinal() as u8;
+        let visible = VisibleAt::new(now);
         let mut current = Current {
             needs: Vec::new(),
             projects: Vec::new(),
@@ -281,7 +277,7 @@ impl<'a> Current<'a> {
         };
         for live in table::live_rows(searcher, tables) {
             let row = live.row;
-            if row.status != published || row.expires <= visible_at {
+            if !visible.sees(row) {
                 continue;
             }
             match Kind::from_ordinal(u64::from(row.kind)) {

@@ -45,16 +45,20 @@ impl Folder {
         self.command("client").args(args).output().unwrap()
     }
 
-    /// Runs a command with `input` on its standard input.
-    fn portal_with_input(&self, args: &[&str], input: &str) -> Output {
-        let mut child = self
-            .command("client")
+    /// Starts a command from the client's working directory, its three streams piped.
+    fn spawn(&self, args: &[&str]) -> Child {
+        self.command("client")
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .unwrap();
+            .unwrap()
+    }
+
+    /// Runs a command with `input` on its standard input.
+    fn portal_with_input(&self, args: &[&str], input: &str) -> Output {
+        let mut child = self.spawn(args);
         child
             .stdin
             .take()
@@ -245,13 +249,7 @@ fn commands_reach_the_running_portal_and_work_as_without_it() {
     );
 
     // A client that stops reading half-way stops the export; the portal goes on answering.
-    let mut reader = folder
-        .command("client")
-        .arg("export")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut reader = folder.spawn(&["export"]);
     let mut start = [0u8; 7];
     reader
         .stdout
@@ -518,21 +516,9 @@ fn an_import_may_read_its_input_from_an_export_through_the_same_portal() {
     succeeds(folder.portal(&["demo", "--count", "300", "--load"]));
     // `portal export | portal import -`, the import's request first: it runs, and waits for
     // its input, which the export (a command of its own) has to give it.
-    let mut import = folder
-        .command("client")
-        .args(["import", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut import = folder.spawn(&["import", "-"]);
     thread::sleep(Duration::from_millis(500));
-    let mut export = folder
-        .command("client")
-        .arg("export")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut export = folder.spawn(&["export"]);
     let mut records = export.stdout.take().unwrap();
     let mut input = import.stdin.take().unwrap();
     thread::spawn(move || std::io::copy(&mut records, &mut input));
@@ -557,13 +543,7 @@ fn a_client_that_stops_reading_does_not_hold_up_the_portal_stopping() {
     let mut server = Server::start(&folder);
     succeeds(folder.portal(&["demo", "--count", "2500", "--load"]));
     // An export far larger than what the pipe and the socket hold, to a reader that never reads.
-    let mut stuck = folder
-        .command("client")
-        .arg("export")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut stuck = folder.spawn(&["export"]);
     thread::sleep(Duration::from_secs(1));
     assert!(
         stuck.try_wait().unwrap().is_none(),

@@ -10,13 +10,15 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use chrono::{DateTime, Utc};
+
 use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
 use tantivy::{DocAddress, DocId, Searcher, SegmentReader};
 
 use super::names;
 use crate::search::FundingBand;
-use crate::submission::{Area, Vocabulary};
+use crate::submission::{Area, Status, Vocabulary};
 
 /// The amount of a document that names none.
 pub const NO_AMOUNT: f64 = f64::NAN;
@@ -34,6 +36,29 @@ const SPILLED: u8 = u8::MAX;
 /// within that span; outside it, times are held at its ends).
 pub fn row_time(seconds: i64) -> u32 {
     seconds.clamp(1, i64::from(NO_EXPIRY) - 1) as u32
+}
+
+/// What members may see at one time, told from rows: published, and not past its expiry.
+#[derive(Debug, Clone, Copy)]
+pub struct VisibleAt {
+    published: u8,
+    /// [`row_time`] of the time: a visible row expires after it.
+    now: u32,
+}
+
+impl VisibleAt {
+    pub fn new(now: DateTime<Utc>) -> VisibleAt {
+        VisibleAt {
+            published: Status::Published.ordinal() as u8,
+            now: row_time(now.timestamp()),
+        }
+    }
+
+    /// Whether members may see the document of `row`.
+    #[inline]
+    pub fn sees(self, row: &Row) -> bool {
+        row.status == self.published && row.expires > self.now
+    }
 }
 
 /// What every search reads of one document, in a quarter of a cache line: a search that

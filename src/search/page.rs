@@ -17,9 +17,9 @@ use tantivy::{DocAddress, DocId, Executor, Score, Searcher, SegmentReader};
 
 use super::{Audience, Facets, Filters, FundingBand, Place, Sort};
 use crate::codes;
-use crate::index::table::{NEVER, NO_EXPIRY, Row, SegmentTable, row_time};
+use crate::index::table::{NEVER, NO_EXPIRY, Row, SegmentTable, VisibleAt, row_time};
 use crate::index::{GLOBAL_PLACE, REGION_BASE};
-use crate::submission::{Area, Assistance, Kind, Status, SubmitterType, Vocabulary};
+use crate::submission::{Area, Assistance, Kind, SubmitterType, Vocabulary};
 
 /// Filter dimensions, as bit positions in a document's set of failed filters.
 const KIND: u8 = 1 << 0;
@@ -32,8 +32,8 @@ const FUNDING: u8 = 1 << 5;
 /// A search's conditions, compiled for checking rows.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    /// Members: only published rows whose expiry is after this (a `row_time`).
-    visible_after: Option<u32>,
+    /// Members: only what they may see.
+    visible: Option<VisibleAt>,
     /// `(after, until]`: the "expiring within N days" filter.
     expires_within: Option<(u32, u32)>,
     /// `[from, until]`: the "renewed within N days" filter.
@@ -145,7 +145,7 @@ impl Plan {
             )),
         };
         let mut plan = Plan {
-            visible_after: (audience == Audience::Members).then_some(row_time(now_s)),
+            visible: (audience == Audience::Members).then_some(VisibleAt::new(now)),
             expires_within: filters
                 .expiring_within_days
                 .map(|n| (row_time(now_s), row_time(now_s + i64::from(n) * day))),
@@ -187,8 +187,8 @@ impl Plan {
     /// filters, which narrow every count.
     #[inline]
     fn admits(&self, table: &SegmentTable, doc: usize, row: &Row) -> bool {
-        if let Some(now) = self.visible_after
-            && (row.status != Status::Published.ordinal() as u8 || row.expires <= now)
+        if let Some(visible) = self.visible
+            && !visible.sees(row)
         {
             return false;
         }
