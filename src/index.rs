@@ -35,7 +35,7 @@ use crate::submission::{Kind, Status, Submission, Vocabulary, format_id, parse_i
 
 /// Bump when the schema or the meaning of an indexed value changes: an index built with another
 /// version is rebuilt on open.
-const SCHEMA_VERSION: u32 = 4;
+const SCHEMA_VERSION: u32 = 5;
 const TOKENIZER: &str = "portal_en";
 const CURRENT: &str = "CURRENT";
 /// Heap for the long-lived writer of a running portal.
@@ -94,13 +94,10 @@ pub struct Fields {
     pub assistance: Field,
     pub submitter_type: Field,
     pub usd: Field,
-    /// 1 when the submission names an amount, 0 when not.
-    pub has_funding: Field,
     /// Unix seconds; `published`, or `received` when never published.
     pub published: Field,
     /// Unix seconds; `i64::MAX` when it never expires.
     pub expires: Field,
-    pub updated: Field,
     /// Unix seconds of the last renewal; absent when never renewed.
     pub renewed: Field,
     /// A number unique to each submission, from its id: breaks ties in sorted results so that
@@ -134,23 +131,26 @@ fn schema() -> (Schema, Fields) {
             .set_tokenizer(TOKENIZER)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
-    let code = || INDEXED | FAST;
+    // Searches filter and count on the value table (`index/table.rs`), read from the fast
+    // fields; only matching looks up terms (kind, area, place), and the clean-up the status.
+    // Range queries on a fast field read the column, so a field only ranged over needs no
+    // terms: each distinct value would be one more term to index (an expiry second, a
+    // renewal second: most of the index's terms).
+    let term = || INDEXED | FAST;
     let fields = Fields {
         id: builder.add_text_field("id", STRING | STORED),
         title: builder.add_text_field("title", text.clone()),
         text: builder.add_text_field("text", text),
-        kind: builder.add_u64_field(names::KIND, code()),
-        status: builder.add_u64_field(names::STATUS, code()),
-        place: builder.add_u64_field(names::PLACE, code()),
-        area: builder.add_u64_field(names::AREA, code()),
-        assistance: builder.add_u64_field(names::ASSISTANCE, code()),
-        submitter_type: builder.add_u64_field(names::SUBMITTER_TYPE, code()),
-        usd: builder.add_f64_field(names::USD, code()),
-        has_funding: builder.add_u64_field("has_funding", INDEXED),
+        kind: builder.add_u64_field(names::KIND, term()),
+        status: builder.add_u64_field(names::STATUS, term()),
+        place: builder.add_u64_field(names::PLACE, term()),
+        area: builder.add_u64_field(names::AREA, term()),
+        assistance: builder.add_u64_field(names::ASSISTANCE, FAST),
+        submitter_type: builder.add_u64_field(names::SUBMITTER_TYPE, FAST),
+        usd: builder.add_f64_field(names::USD, FAST),
         published: builder.add_i64_field(names::PUBLISHED, FAST),
-        expires: builder.add_i64_field(names::EXPIRES, code()),
-        updated: builder.add_i64_field("updated", FAST),
-        renewed: builder.add_i64_field(names::RENEWED, INDEXED | FAST),
+        expires: builder.add_i64_field(names::EXPIRES, FAST),
+        renewed: builder.add_i64_field(names::RENEWED, FAST),
         serial: builder.add_u64_field(names::SERIAL, FAST),
         ends: builder.add_i64_field(names::ENDS, FAST),
     };
@@ -637,12 +637,8 @@ pub fn document(fields: &Fields, submission: &Submission) -> TantivyDocument {
         doc.add_u64(fields.assistance, assistance.ordinal());
     }
     doc.add_u64(fields.submitter_type, submission.submitter.kind.ordinal());
-    match submission.usd() {
-        Some(usd) => {
-            doc.add_f64(fields.usd, usd);
-            doc.add_u64(fields.has_funding, 1);
-        }
-        None => doc.add_u64(fields.has_funding, 0),
+    if let Some(usd) = submission.usd() {
+        doc.add_f64(fields.usd, usd);
     }
     let timestamps = &submission.timestamps;
     let published = timestamps.published_at.unwrap_or(timestamps.received_at);
@@ -651,7 +647,6 @@ pub fn document(fields: &Fields, submission: &Submission) -> TantivyDocument {
         fields.expires,
         timestamps.expires_at.map_or(i64::MAX, |t| t.timestamp()),
     );
-    doc.add_i64(fields.updated, timestamps.updated_at.timestamp());
     if let Some(renewed) = timestamps.renewed_at {
         doc.add_i64(fields.renewed, renewed.timestamp());
     }

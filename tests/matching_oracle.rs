@@ -8,13 +8,15 @@ mod common;
 use std::ops::Bound;
 
 use common::{Fixture, need, offer};
-use portal::index::SearchIndex;
+use portal::index::{SearchIndex, names};
 use portal::matching::{SMALLEST_USEFUL_SHARE, counterpart_places, words_with_originals};
 use portal::search;
 use portal::submission::{Kind, Status, Submission, Vocabulary};
 use tantivy::Term;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, ExistsQuery, Occur, Query, RangeQuery, TermQuery,
+};
 use tantivy::schema::{IndexRecordOption, Value};
 
 /// Scores closer than this are the same score (they are sums of the same terms, perhaps
@@ -22,7 +24,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 const SAME_SCORE: f32 = 1e-4;
 
 /// The fits of `subject` by one tantivy query, best first, with their scores: every condition
-/// a term or range of the index, the subject's words to rank.
+/// a term, range or column of the index, the subject's words to rank.
 fn reference(index: &SearchIndex, subject: &Submission, limit: usize) -> Vec<(String, f32)> {
     let counterpart_kinds: &[Kind] = match subject.kind {
         Kind::Need => &[Kind::Offer, Kind::FundingSource],
@@ -63,7 +65,7 @@ fn reference(index: &SearchIndex, subject: &Submission, limit: usize) -> Vec<(St
         };
         filters.push(Box::new(BooleanQuery::new(vec![
             (Occur::Should, Box::new(range)),
-            (Occur::Should, search::term(fields.has_funding, 0)),
+            (Occur::Should, without_amount()),
         ])));
     }
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = filters
@@ -92,6 +94,17 @@ fn reference(index: &SearchIndex, subject: &Submission, limit: usize) -> Vec<(St
         })
         .filter(|(id, _)| *id != subject.id)
         .collect()
+}
+
+/// The submissions that name no amount: every document without a value in the amount column.
+fn without_amount() -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, Box::new(AllQuery)),
+        (
+            Occur::MustNot,
+            Box::new(ExistsQuery::new(names::USD.to_string(), false)),
+        ),
+    ]))
 }
 
 /// Checks the portal's `limit` best matches of `subject` against the reference's.
