@@ -9,13 +9,15 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::DocSetCollector;
-use tantivy::directory::MmapDirectory;
+use tantivy::directory::{Directory, MmapDirectory, WatchCallback, WatchHandle};
+use tantivy::index::{SegmentId, SegmentMeta};
+use tantivy::indexer::{LogMergePolicy, MergeCandidate, MergePolicy};
 use tantivy::query::AllQuery;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
@@ -42,6 +44,13 @@ const CURRENT: &str = "CURRENT";
 const WRITER_HEAP: usize = 64 * 1024 * 1024;
 /// Heap for a full rebuild.
 const REBUILD_HEAP: usize = 256 * 1024 * 1024;
+
+/// A segment is rewritten without its deleted documents (expired, withdrawn, replaced by an
+/// edit) once it holds this many of them and they are [`PURGE_FROM_SHARE`] of it or more:
+/// every search walks past deleted documents until then. Fewer cost a search next to nothing.
+const PURGE_FROM_DELETED: u32 = 1_000;
+/// A fifth: a search then reads at most a quarter more than it needs.
+const PURGE_FROM_SHARE: f64 = 0.2;
 
 /// From how many documents a pass goes over a search uses every core.
 const PARALLEL_FROM_DOCS: u64 = 10_000;
@@ -193,7 +202,9 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
-    tables: table::Tables,
+    tables: Arc<table::Tables>,
+    /// Keeps [`take_merges`] called while the index is open.
+    _merges: WatchHandle,
     /// Searches segments on every core, for large indexes.
     parallel: Executor,
     serial: Executor,
@@ -366,13 +377,24 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         let writer = index.writer_with_num_threads(1, WRITER_HEAP)?;
+        writer.set_merge_policy(Box::new(PurgingMergePolicy::default()));
+        let tables = Arc::new(table::Tables::default());
+        let merges = {
+            let (watched, reader, tables) = (index.clone(), reader.clone(), tables.clone());
+            index.directory().watch(WatchCallback::new(move || {
+                if let Err(error) = take_merges(&watched, &reader, &tables) {
+                    tracing::warn!(%error, "could not search the merged segments");
+                }
+            }))?
+        };
         Ok(SearchIndex {
             root: root.to_path_buf(),
             index,
             reader,
             writer: Mutex::new(writer),
             fields,
-            tables: table::Tables::default(),
+            tables,
+            _merges: merges,
             parallel: Executor::multi_thread(search_threads(), "portal-search-")?,
             serial: Executor::single_thread(),
             instance: NEXT_INSTANCE.fetch_add(1, Ordering::Relaxed),
@@ -541,6 +563,54 @@ impl SearchIndex {
     fn writer(&self) -> Result<MutexGuard<'_, IndexWriter>> {
         self.writer.lock().map_err(|_| IndexError::Poisoned)
     }
+}
+
+/// tantivy's merges of segments of like size, and besides them the rewriting of a segment on
+/// its own once enough of its documents are deleted ([`PURGE_FROM_DELETED`]): tantivy's own
+/// policy rewrites none for its deletes alone, so expiries and edits would slow every search
+/// for good. tantivy runs the merges in the background after a commit; [`take_merges`] makes
+/// searches read their result.
+#[derive(Debug, Default)]
+struct PurgingMergePolicy {
+    by_size: LogMergePolicy,
+}
+
+impl MergePolicy for PurgingMergePolicy {
+    fn compute_merge_candidates(&self, segments: &[SegmentMeta]) -> Vec<MergeCandidate> {
+        let mut candidates = self.by_size.compute_merge_candidates(segments);
+        let merging: Vec<SegmentId> = candidates.iter().flat_map(|c| c.0.clone()).collect();
+        for segment in segments {
+            let deleted = segment.num_deleted_docs();
+            if deleted >= PURGE_FROM_DELETED
+                && f64::from(deleted) >= PURGE_FROM_SHARE * f64::from(segment.max_doc())
+                && !merging.contains(&segment.id())
+            {
+                candidates.push(MergeCandidate(vec![segment.id()]));
+            }
+        }
+        candidates
+    }
+}
+
+/// Called whenever the index's list of segments is saved: at each commit, which the writer
+/// makes searchable itself, and when tantivy has merged segments in the background, which
+/// nothing else would show to searches before the next commit. Then searches move to the
+/// merged segments, their tables built first.
+fn take_merges(index: &Index, reader: &IndexReader, tables: &table::Tables) -> tantivy::Result<()> {
+    let mut saved = index.searchable_segment_ids()?;
+    let mut searched: Vec<SegmentId> = reader
+        .searcher()
+        .segment_readers()
+        .iter()
+        .map(|segment| segment.segment_id())
+        .collect();
+    saved.sort();
+    searched.sort();
+    if saved != searched {
+        reader.reload()?;
+        tables.for_searcher(&reader.searcher())?;
+    }
+    Ok(())
 }
 
 /// A bulk load in progress: submissions are added as the store commits them (indexing runs on

@@ -489,3 +489,70 @@ fn an_import_that_adds_and_then_updates_a_submission_indexes_only_its_last_versi
     assert_eq!(titles("wombat"), ["Wombat words"]);
     assert!(titles("quokka").is_empty());
 }
+
+/// The deleted documents the index's searcher walks past.
+fn deleted_in_search(fixture: &Fixture) -> u32 {
+    let searcher = fixture.catalogue.index().searcher();
+    searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| segment.num_deleted_docs())
+        .sum()
+}
+
+#[test]
+fn a_segment_half_deleted_is_rewritten_in_the_background_and_searches_move_to_it() {
+    let fixture = Fixture::new();
+    let generated: Vec<Submission> = portal::demo::generate(&portal::demo::DemoOptions {
+        count: 3_000,
+        seed: 5,
+        now: common::start_time(),
+    })
+    .collect();
+    fixture.import(generated);
+    // Every other submission withdrawn by one import: one commit deletes half the documents
+    // of the index's one segment.
+    let withdrawn: Vec<Submission> = fixture
+        .stored()
+        .into_iter()
+        .step_by(2)
+        .map(|mut submission| {
+            submission.status = Status::Withdrawn;
+            submission
+        })
+        .collect();
+    fixture.import_with(withdrawn, portal::catalogue::ImportOptions::default());
+    let requests = [
+        SearchRequest::default(),
+        SearchRequest {
+            text: "clearance".into(),
+            ..SearchRequest::default()
+        },
+    ];
+    let before: Vec<_> = requests
+        .iter()
+        .map(|r| fixture.catalogue.search(r).unwrap())
+        .collect();
+    assert!(before[0].total > 0);
+    // tantivy rewrites the segment in the background. Nothing is written meanwhile, so only
+    // the index's own watch on its list of segments can move searches to the new one.
+    let waited = std::time::Instant::now();
+    while deleted_in_search(&fixture) > 0 {
+        assert!(
+            waited.elapsed() < std::time::Duration::from_secs(120),
+            "searches still walk past {} deleted documents",
+            deleted_in_search(&fixture)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // The same submissions found and counted; a keyword's ranking may move a little, as the
+    // words' statistics no longer count the deleted documents.
+    let after: Vec<_> = requests
+        .iter()
+        .map(|r| fixture.catalogue.search(r).unwrap())
+        .collect();
+    assert_eq!(after[0], before[0]);
+    assert_eq!(after[1].total, before[1].total);
+    assert_eq!(after[1].facets, before[1].facets);
+    assert_in_step(&fixture);
+}
