@@ -405,12 +405,15 @@ impl Catalogue {
         done += batch.len() as u64;
         let stored = self.import_batch(batch, options, &mut report)?;
         stored.index(&mut bulk)?;
+        // The batches so far are on disk only now: the import lands whole or not at all.
+        self.store.persist()?;
         progress(done);
         bulk.finish(&self.store)?;
         Ok(report)
     }
 
-    /// Stores one batch in one transaction; returns what it stored and what it updated.
+    /// Stores one batch in one transaction, on disk only with the import's last
+    /// ([`Store::write_unsynced`]); returns what it stored and what it updated.
     fn import_batch(
         &self,
         batch: Vec<IncomingRecord>,
@@ -421,7 +424,7 @@ impl Catalogue {
             return Ok(StoredBatch::default());
         }
         let now = self.now();
-        self.store.write(|writer| -> Result<StoredBatch> {
+        self.store.write_unsynced(|writer| -> Result<StoredBatch> {
             // Most of a batch is usually new: sized for it at once rather than grown by
             // doubling, each time into fresh memory.
             let mut stored = StoredBatch {

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use redb::{
-    Database, Key, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata, Table,
-    TableDefinition, Value,
+    Database, Durability, Key, ReadTransaction, ReadableDatabase, ReadableTable,
+    ReadableTableMetadata, Table, TableDefinition, Value,
 };
 
 use crate::submission::{Kind, Status, Submission, format_id, parse_id};
@@ -99,7 +99,8 @@ from_redb!(
     redb::TransactionError,
     redb::TableError,
     redb::StorageError,
-    redb::CommitError
+    redb::CommitError,
+    redb::SetDurabilityError
 );
 
 impl From<redb::DatabaseError> for StoreError {
@@ -176,12 +177,44 @@ impl Store {
     }
 
     /// Runs `work` in one write transaction and commits it if `work` succeeds; nothing is
-    /// written if it fails.
+    /// written if it fails. The commit is on disk when this returns.
     pub fn write<T, E>(&self, work: impl FnOnce(&mut Writer) -> Result<T, E>) -> Result<T, E>
     where
         E: From<StoreError>,
     {
-        let txn = self.db.begin_write().map_err(StoreError::from)?;
+        self.write_with(Durability::Immediate, work)
+    }
+
+    /// [`Store::write`], committed for every reader at once but put on disk only by the next
+    /// durable write ([`Store::write`], [`Store::persist`]): if the process stops before that,
+    /// it is as if this had never run, and so is every other write of this kind since the
+    /// last durable one. For the batches of one import, which then lands whole or not at
+    /// all, and without writing out and syncing every batch's pages.
+    pub fn write_unsynced<T, E>(
+        &self,
+        work: impl FnOnce(&mut Writer) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.write_with(Durability::None, work)
+    }
+
+    /// Puts on disk every write committed by [`Store::write_unsynced`] so far.
+    pub fn persist(&self) -> Result<()> {
+        self.write(|_| Ok(()))
+    }
+
+    fn write_with<T, E>(
+        &self,
+        durability: Durability,
+        work: impl FnOnce(&mut Writer) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let mut txn = self.db.begin_write().map_err(StoreError::from)?;
+        txn.set_durability(durability).map_err(StoreError::from)?;
         let mut writer = Writer {
             txn: &txn,
             actor: "portal".to_string(),
