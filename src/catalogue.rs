@@ -405,7 +405,8 @@ impl Catalogue {
         done += batch.len() as u64;
         let stored = self.import_batch(batch, options, &mut report)?;
         stored.index(&mut bulk)?;
-        // The batches so far are on disk only now: the import lands whole or not at all.
+        // The batches go on disk here, unless another write (a login to a running portal)
+        // put some there first: an import stopped before this leaves nothing else behind.
         self.store.persist()?;
         progress(done);
         bulk.finish(&self.store)?;

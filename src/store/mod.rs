@@ -188,8 +188,8 @@ impl Store {
     /// [`Store::write`], committed for every reader at once but put on disk only by the next
     /// durable write ([`Store::write`], [`Store::persist`]): if the process stops before that,
     /// it is as if this had never run, and so is every other write of this kind since the
-    /// last durable one. For the batches of one import, which then lands whole or not at
-    /// all, and without writing out and syncing every batch's pages.
+    /// last durable one. For the batches of one import: without writing out and syncing
+    /// every batch's pages, and all of them on disk at its end.
     pub fn write_unsynced<T, E>(
         &self,
         work: impl FnOnce(&mut Writer) -> Result<T, E>,
