@@ -6,18 +6,18 @@
 //! message that needs attention, serves the real app on 127.0.0.1 and runs
 //! `tests/browser/a11y.mjs`, which logs in through the login form as each account, opens each
 //! page, runs axe and saves the HTML as served; then it runs the Nu checker on those files.
-//! Without Chromium, Node.js, Java or `npm ci` in tests/browser the test is skipped on a
-//! developer's machine and fails on CI. Set PORTAL_A11Y_KEEP=DIR to keep the saved pages.
+//! It needs Chromium, Node.js, Java and `npm ci` in tests/browser, so it is ignored by plain
+//! `cargo test`; `scripts/test` installs them and runs it. Set PORTAL_A11Y_KEEP=DIR to keep the
+//! saved pages.
 
 mod common;
 
 use std::fmt::Write as _;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Fixture, need, offer, start_time};
+use common::{Fixture, need, offer, start_time, tools};
 use portal::access::{self, Account};
 use portal::catalogue::ImportOptions;
 use portal::demo::{self, DemoOptions};
@@ -28,7 +28,6 @@ use serde_json::{Value, json};
 const MEMBER_PASSWORD: &str = "shared-access-password";
 const ADMIN_NAME: &str = "isu";
 const ADMIN_PASSWORD: &str = "admin-password-for-tests";
-const CHROMIUM: &str = "/usr/bin/chromium";
 /// A safety net against a hung browser or checker, not a timed assertion.
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(240);
 const DEMO_RECORDS: usize = 400;
@@ -215,30 +214,6 @@ fn vnu_jar() -> PathBuf {
     browser_dir().join("node_modules/vnu-jar/build/dist/vnu.jar")
 }
 
-/// What is missing to run the test, if anything.
-fn missing_prerequisites() -> Vec<&'static str> {
-    let mut missing = Vec::new();
-    if !Path::new(CHROMIUM).exists() {
-        missing.push("Chromium (apt-get install chromium)");
-    }
-    for module in ["playwright-core", "axe-core"] {
-        if !browser_dir().join("node_modules").join(module).exists() {
-            missing.push("axe-core and playwright-core (npm ci --prefix tests/browser)");
-            break;
-        }
-    }
-    if !vnu_jar().exists() {
-        missing.push("vnu-jar (npm ci --prefix tests/browser)");
-    }
-    if Command::new("node").arg("--version").output().is_err() {
-        missing.push("Node.js (apt-get install nodejs)");
-    }
-    if Command::new("java").arg("-version").output().is_err() {
-        missing.push("Java (apt-get install default-jre-headless)");
-    }
-    missing
-}
-
 struct Run {
     status: Option<ExitStatus>,
     stdout: String,
@@ -357,20 +332,16 @@ fn vnu_failures(output: &str) -> Vec<String> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium, Node.js, Java and npm ci in tests/browser: scripts/test installs them and runs it"]
 async fn every_page_type_passes_axe_and_the_nu_html_checker() {
-    let missing = missing_prerequisites();
-    if !missing.is_empty() {
-        let what = missing.join(", ");
-        if std::env::var_os("CI").is_some() {
-            panic!("the accessibility test needs {what}; .ci/run installs them");
-        }
-        // Written to stderr itself, not with eprintln!, which the test harness captures.
-        let _ = writeln!(
-            std::io::stderr(),
-            "skipped: install chromium, java and run npm ci in tests/browser (missing: {what})"
-        );
-        return;
-    }
+    tools::require(&[
+        tools::CHROMIUM,
+        tools::NODE,
+        tools::JAVA,
+        tools::PLAYWRIGHT,
+        tools::AXE,
+        tools::VNU,
+    ]);
 
     let fixture = Fixture::new();
     let content = catalogue_with_content(&fixture);

@@ -3,24 +3,23 @@
 //!
 //! The browser steps are in `tests/browser/e2e.mjs` (playwright-core driving /usr/bin/chromium);
 //! this file builds the catalogue, serves the real app and runs the script. Without Chromium or
-//! `npm ci` in tests/browser the test is skipped on a developer's machine and fails on CI.
+//! `npm ci` in tests/browser it is ignored by plain `cargo test`; `scripts/test` installs them and
+//! runs it.
 //! Set PORTAL_SCREENSHOTS=DIR to keep full-page screenshots of the pages it visits.
 
 mod common;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Fixture, need, offer, start_time};
+use common::{Fixture, need, offer, start_time, tools};
 use portal::access::{self, Account};
 use portal::catalogue::ImportOptions;
 use portal::demo::{self, DemoOptions};
 use portal::web::{AppState, Config};
 
 const MEMBER_PASSWORD: &str = "shared-access-password";
-const CHROMIUM: &str = "/usr/bin/chromium";
 /// A safety net against a hung browser, not a timed assertion.
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(120);
 const DEMO_RECORDS: usize = 400;
@@ -51,21 +50,6 @@ fn catalogue_with_demo_content(fixture: &Fixture) -> KnownPair {
 
 fn browser_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
-}
-
-/// What is missing to run the browser test, if anything.
-fn missing_prerequisites() -> Vec<&'static str> {
-    let mut missing = Vec::new();
-    if !Path::new(CHROMIUM).exists() {
-        missing.push("Chromium (apt-get install chromium)");
-    }
-    if !browser_dir().join("node_modules/playwright-core").exists() {
-        missing.push("playwright-core (npm ci --prefix tests/browser)");
-    }
-    if Command::new("node").arg("--version").output().is_err() {
-        missing.push("Node.js (apt-get install nodejs)");
-    }
-    missing
 }
 
 struct ScriptRun {
@@ -106,20 +90,9 @@ async fn run_script(args: &[String], output_dir: &Path) -> ScriptRun {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium, Node.js and npm ci in tests/browser: scripts/test installs them and runs it"]
 async fn a_member_logs_in_searches_opens_a_submission_and_follows_a_match_in_chromium() {
-    let missing = missing_prerequisites();
-    if !missing.is_empty() {
-        let what = missing.join(", ");
-        if std::env::var_os("CI").is_some() {
-            panic!("the browser test needs {what}; .ci/run installs them");
-        }
-        // Written to stderr itself, not with eprintln!, which the test harness captures.
-        let _ = writeln!(
-            std::io::stderr(),
-            "skipped: install chromium and run npm ci in tests/browser (missing: {what})"
-        );
-        return;
-    }
+    tools::require(&[tools::CHROMIUM, tools::NODE, tools::PLAYWRIGHT]);
 
     let fixture = Fixture::new();
     let known = catalogue_with_demo_content(&fixture);

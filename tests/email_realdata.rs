@@ -1,5 +1,5 @@
 //! Real messages from other parsers' test suites (odd MIME, broken headers, unusual charsets;
-//! see ../shared/realdata/SOURCES.md): each one is read or refused with a reason, and none
+//! see tests/data/SOURCES.md): each one is read or refused with a reason, and none
 //! makes the reader panic.
 
 use std::fs;
@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use portal::intake::email::{Message, parse_message};
 
-const REAL_MESSAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/realdata/eml");
+const REAL_MESSAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/realdata/eml");
 
 /// Every file under the folder, sorted, sub-folders included.
 fn files_under(dir: &Path) -> Vec<PathBuf> {

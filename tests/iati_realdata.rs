@@ -1,4 +1,4 @@
-//! IATI intake on the real files in `../shared/realdata/iati/`: every file is read or refused
+//! IATI intake on the real files in `tests/data/realdata/iati/`: every file is read or refused
 //! with a reason, every activity is counted, and every activity read validates.
 
 use std::collections::BTreeMap;
@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 use portal::intake::iati::{self, Activity, ActivityProblem};
 use portal::submission::Area;
 
-const IATI_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/realdata/iati");
+const IATI_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/realdata/iati");
 
-/// `<iati-activity>` elements in the 24 parseable files (`realdata/SOURCES.md`, "Counts").
+/// `<iati-activity>` elements in the 24 parseable files (`tests/data/SOURCES.md`, "Counts").
 const ACTIVITIES_IN_REALDATA: usize = 1837;
 /// Activities carrying DAC 15250, removal of land mines and ERW (same source).
 const MINE_ACTION_ACTIVITIES: usize = 11;

@@ -13,9 +13,10 @@ use portal::submission::{Kind, Source, Status};
 
 const EXAMPLE: &str = include_str!("../data/templates/example-need.txt");
 
-fn shared(path: &str) -> PathBuf {
+/// A file or folder of the real data copied into the repository (`tests/data/SOURCES.md`).
+fn realdata(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/realdata")
+        .join("tests/data/realdata")
         .join(path)
 }
 
@@ -259,7 +260,7 @@ fn every_real_message_is_imported_or_waits_with_a_reason() {
     let fixture = Fixture::new();
     let mut files = 0;
     for folder in ["eml/malformed", "eml/rfc", "eml/thirdparty"] {
-        for entry in std::fs::read_dir(shared(folder)).unwrap() {
+        for entry in std::fs::read_dir(realdata(folder)).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "eml") {
                 files += 1;
@@ -299,7 +300,7 @@ fn every_real_iati_file_is_imported_or_reported_and_reimporting_adds_nothing() {
     let fixture = Fixture::new();
     let mut files: Vec<PathBuf> = Vec::new();
     for folder in ["iati/v1", "iati/v2", "iati/edge"] {
-        for entry in std::fs::read_dir(shared(folder)).unwrap() {
+        for entry in std::fs::read_dir(realdata(folder)).unwrap() {
             files.push(entry.unwrap().path());
         }
     }
