@@ -35,11 +35,16 @@ const PURGE_BATCH: usize = 1_000;
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogueError {
     #[error(
-        "the data folder {0} is in use by another portal process, and no running portal answers on its control socket"
+        "the data folder {0} is in use by another portal command (an import or a backup, say, or a portal still starting); try again when it has finished"
     )]
     InUse(PathBuf),
     #[error("cannot use the data folder {path}: {source}")]
     DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot use the backup folder {path}: {source}")]
+    BackupDir {
         path: PathBuf,
         source: std::io::Error,
     },
@@ -933,7 +938,7 @@ impl Catalogue {
     /// running) to `dir`, which must be new or empty. The index is not copied: it is rebuilt
     /// from the store on restore.
     pub fn backup(&self, dir: &Path) -> Result<Backup> {
-        let io = |source| CatalogueError::DataDir {
+        let io = |source| CatalogueError::BackupDir {
             path: dir.to_path_buf(),
             source,
         };
@@ -969,10 +974,13 @@ impl Catalogue {
             move |source| CatalogueError::DataDir { path, source }
         };
         if !source.is_file() {
-            return Err(io(backup_dir)(std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                format!("no {DATABASE_FILE} in it: not a backup made by `portal backup`"),
-            )));
+            return Err(CatalogueError::BackupDir {
+                path: backup_dir.to_path_buf(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    format!("no {DATABASE_FILE} in it: not a backup made by `portal backup`"),
+                ),
+            });
         }
         std::os::unix::fs::DirBuilderExt::mode(fs::DirBuilder::new().recursive(true), 0o700)
             .create(&paths.data_dir)

@@ -386,8 +386,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Restore { dir } => {
             let restored =
                 Catalogue::restore(&paths, &dir, chrono::Utc::now()).map_err(|e| match e {
-                    CatalogueError::InUse(_) => anyhow::anyhow!(
-                        "{e}; stop the portal before restoring a backup into its data folder"
+                    CatalogueError::InUse(_) => data_folder_taken(
+                        &paths,
+                        e,
+                        "stop it (Ctrl-C where it runs, or SIGTERM) before restoring a backup \
+                         into its data folder",
                     ),
                     other => other.into(),
                 })?;
@@ -430,6 +433,18 @@ pub fn run(args: Args) -> Result<ExitCode> {
             }
             Err(other) => Err(other.into()),
         },
+    }
+}
+
+/// Why a command that cannot be passed to a running portal (`serve`, `restore`) finds the data
+/// folder taken: a portal serving it (with its address, and `then`: what to do), or `in_use`.
+pub fn data_folder_taken(paths: &Paths, in_use: CatalogueError, then: &str) -> anyhow::Error {
+    match control::serving_address(&paths.data_dir) {
+        Some(address) => anyhow::anyhow!(
+            "a portal is already serving the data folder {} at {address}; {then}",
+            paths.data_dir.display()
+        ),
+        None => in_use.into(),
     }
 }
 
@@ -497,10 +512,27 @@ pub fn execute(
     }
 }
 
-/// An error and its causes, on one line, as `portal` prints it.
+/// "1 message waits", "2 messages wait": a count with the words that agree with it.
+fn agreeing(n: usize, one: &str, more: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { more })
+}
+
+/// An error and its causes, on one line, as `portal` prints it. A cause that its error's own
+/// message already ends with (`"cannot use X: {source}"`) is not said twice.
 pub fn error_line(error: &anyhow::Error) -> String {
-    let chain: Vec<String> = error.chain().map(ToString::to_string).collect();
-    format!("portal: {}", chain.join(": "))
+    let mut line = String::from("portal: ");
+    let mut said = String::new();
+    for cause in error.chain().map(|cause| cause.to_string()) {
+        if !said.is_empty() && said.ends_with(&cause) {
+            continue;
+        }
+        if !said.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&cause);
+        said = cause;
+    }
+    line
 }
 
 /// Runs `work` with this process's standard streams, and flushes what it wrote.
@@ -584,6 +616,16 @@ fn import(
         progress.inc(1);
     }
     progress.finish_and_clear();
+    for line in &report.filed {
+        writeln!(streams.out, "{line}")?;
+    }
+    if report.filed_not_listed > 0 {
+        writeln!(
+            streams.out,
+            "… and {} more messages (`portal queue` lists what waits)",
+            report.filed_not_listed
+        )?;
+    }
     for (location, problem) in &report.problems {
         writeln!(streams.err, "{location}: {problem}")?;
     }
@@ -679,8 +721,8 @@ fn show_queue(catalogue: &Catalogue, streams: &mut Streams, json: bool) -> Resul
     }
     writeln!(
         streams.out,
-        "{} submissions wait for review",
-        queue.pending.len()
+        "{} for review",
+        agreeing(queue.pending.len(), "submission waits", "submissions wait")
     )?;
     for s in &queue.pending {
         writeln!(
@@ -692,7 +734,11 @@ fn show_queue(catalogue: &Catalogue, streams: &mut Streams, json: bool) -> Resul
             s.timestamps.received_at.format("%Y-%m-%d")
         )?;
     }
-    writeln!(streams.out, "{} messages wait", queue.messages.len())?;
+    writeln!(
+        streams.out,
+        "{}",
+        agreeing(queue.messages.len(), "message waits", "messages wait")
+    )?;
     for m in &queue.messages {
         let state = match &m.outcome {
             portal::store::MessageOutcome::NeedsAttention { errors } => {
@@ -767,10 +813,10 @@ fn search_request(args: &SearchArgs) -> Result<SearchRequest> {
         .flat_map(|v| v.split(','))
         .map(|v| {
             Place::parse(v).with_context(|| {
-                format!(
-                    "unknown country or region \"{v}\"; did you mean {}?",
-                    portal::codes::suggest_countries(v).join(", ")
-                )
+                let hint = portal::codes::did_you_mean(&portal::codes::suggest_places(v))
+                    .map(|question| format!("; {question}"))
+                    .unwrap_or_default();
+                format!("unknown country or region \"{v}\"{hint}")
             })
         })
         .collect::<Result<Vec<_>>>()?;

@@ -130,9 +130,9 @@ pub fn countries_in_region(code: &str) -> Vec<&'static Country> {
         .collect()
 }
 
-/// Up to three countries closest to `text`, formatted `LAO (Lao People's Democratic Republic)`,
-/// best first. Codes, names and aliases are all compared; when nothing is close, the best three
-/// are given anyway. Empty only when `text` has no letters or digits.
+/// Up to three countries close to `text`, formatted `LAO (Lao People's Democratic Republic)`,
+/// best first. Codes, names and aliases are all compared; only close ones are suggested, so
+/// the list is empty for a name like nothing on the list ("Narnia").
 pub fn suggest_countries(text: &str) -> Vec<String> {
     let table = &*COUNTRIES;
     let words = words(text);
@@ -147,8 +147,9 @@ pub fn suggest_countries(text: &str) -> Vec<String> {
             let code = code.to_ascii_lowercase();
             let score = if code == squashed {
                 1.0
-            } else if squashed.len() <= 3 {
-                strsim::jaro_winkler(&squashed, &code)
+            } else if squashed.len() <= 3 && strsim::osa_distance(&squashed, &code) <= 1 {
+                // One letter off a code ("LOA", "KMH").
+                strsim::jaro_winkler(&squashed, &code).max(CLOSE_ENOUGH)
             } else {
                 0.0
             };
@@ -156,7 +157,7 @@ pub fn suggest_countries(text: &str) -> Vec<String> {
         }
     }
     for (spelling, i) in &table.spellings {
-        let mut score = strsim::jaro_winkler(&key, spelling);
+        let mut score = misspelling_score(&key, spelling);
         if key.len() >= 4 && spelling.contains(key.as_str()) {
             score = score.max(CLOSE_ENOUGH + 0.05);
         }
@@ -167,6 +168,32 @@ pub fn suggest_countries(text: &str) -> Vec<String> {
         .filter_map(|i| table.list.get(i))
         .map(|c| format!("{} ({})", c.alpha3, c.name))
         .collect()
+}
+
+/// The nearest countries, then any region whose name is close, formatted as
+/// [`suggest_countries`] does (`011 (Western Africa)` for a region). Empty when nothing is close.
+pub fn suggest_places(text: &str) -> Vec<String> {
+    let mut suggestions = suggest_countries(text);
+    let key = compact_key(&words(text));
+    if key.is_empty() {
+        return suggestions;
+    }
+    for region in REGIONS.iter() {
+        if strsim::jaro_winkler(&key, &compact_key(&words(region.name))) >= 0.88 {
+            suggestions.push(format!("{} ({})", region.code, region.name));
+        }
+    }
+    suggestions
+}
+
+/// "did you mean LAO (…), KHM (Cambodia) or VNM (Viet Nam)?", or `None` when there is
+/// nothing to suggest.
+pub fn did_you_mean(suggestions: &[String]) -> Option<String> {
+    match suggestions {
+        [] => None,
+        [one] => Some(format!("did you mean {one}?")),
+        [rest @ .., last] => Some(format!("did you mean {} or {last}?", rest.join(", "))),
+    }
 }
 
 /// US dollars per one unit of `currency` (an ISO 4217 code, any case) in the shipped rate table;
@@ -181,9 +208,9 @@ pub fn rates_date() -> NaiveDate {
     CURRENCIES.rates_date
 }
 
-/// Up to three currencies of the rate table closest to `text`, formatted `EUR (Euro)`, best
+/// Up to three currencies of the rate table close to `text`, formatted `EUR (Euro)`, best
 /// first. Besides codes, recognises names ("euro", "dollars", "Swiss franc") and symbols
-/// (€, $, £, ¥, …). When nothing is close, the best three are given anyway.
+/// (€, $, £, ¥, …). Empty when nothing is close.
 pub fn suggest_currencies(text: &str) -> Vec<String> {
     let table = &*CURRENCIES;
     let raw = text.trim();
@@ -358,15 +385,35 @@ fn currency_key(words: &[String]) -> String {
         .collect()
 }
 
-/// Indices of the best scores, best first (ties by index): those at least [`CLOSE_ENOUGH`], or,
-/// if there are none, the best few above zero.
+/// How likely `written` is a misspelling of `spelling` (both [`compact_key`]s), from 0 to 1:
+/// their Jaro-Winkler similarity when a reader would take one for the other (a letter in four
+/// typed wrong at most, or a long name nearly the same), otherwise 0. Jaro-Winkler alone
+/// found "Narnia" close to "Armenia" and "Atlantis" to "Albania".
+fn misspelling_score(written: &str, spelling: &str) -> f64 {
+    let similarity = strsim::jaro_winkler(written, spelling);
+    let length = written.chars().count();
+    let allowed_edits = match length {
+        0..=4 => 1,
+        5..=8 => 2,
+        _ => 3,
+    };
+    let few_edits = strsim::osa_distance(written, spelling) <= allowed_edits;
+    let long_and_alike = length >= 8 && similarity >= 0.88;
+    if few_edits || long_and_alike {
+        similarity.max(CLOSE_ENOUGH)
+    } else {
+        0.0
+    }
+}
+
+/// Indices of the best scores at least [`CLOSE_ENOUGH`], best first (ties by index): a
+/// suggestion far from what was written misleads more than it helps.
 fn best_few(scores: &[f64]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..scores.len()).filter(|&i| scores[i] > 0.0).collect();
+    let mut order: Vec<usize> = (0..scores.len())
+        .filter(|&i| scores[i] >= CLOSE_ENOUGH)
+        .collect();
     order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
     order.truncate(MAX_SUGGESTIONS);
-    if order.iter().any(|&i| scores[i] >= CLOSE_ENOUGH) {
-        order.retain(|&i| scores[i] >= CLOSE_ENOUGH);
-    }
     order
 }
 
@@ -917,9 +964,16 @@ mod tests {
                 .iter()
                 .any(|s| s.starts_with("COL "))
         );
-        let far = suggest_countries("Narnia");
-        assert!(!far.is_empty() && far.len() <= 3, "{far:?}");
+        // Nothing close: nothing suggested (it once said "did you mean ARM (Armenia)?").
+        for far in ["Narnia", "Atlantis", "®", "Utopia"] {
+            assert_eq!(suggest_countries(far), Vec::<String>::new(), "{far}");
+            assert_eq!(did_you_mean(&suggest_places(far)), None, "{far}");
+        }
         assert!(suggest_countries("  ").is_empty());
+        assert_eq!(
+            did_you_mean(&suggest_places("Cambodja")).as_deref(),
+            Some("did you mean KHM (Cambodia)?")
+        );
     }
 
     #[test]

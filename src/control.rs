@@ -148,6 +148,17 @@ impl Write for FrameWriter {
     }
 }
 
+/// The file in the data folder where the serving portal writes the address it answers on
+/// (removed when it stops), so that a second `serve` can say where the first one is.
+pub const ADDRESS_FILE: &str = "portal.address";
+
+/// The address of the portal serving `data_dir`, if one is serving and wrote it.
+pub fn serving_address(data_dir: &Path) -> Option<String> {
+    connect(data_dir).ok()??;
+    let address = std::fs::read_to_string(data_dir.join(ADDRESS_FILE)).ok()?;
+    Some(address.trim().to_string()).filter(|a| !a.is_empty())
+}
+
 /// Where the socket of the portal serving `data_dir` is.
 pub fn socket_path(data_dir: &Path) -> PathBuf {
     data_dir.join(SOCKET_FILE)

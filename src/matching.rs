@@ -528,17 +528,7 @@ fn reasons(subject: &Submission, candidate: &Submission, words: &[String]) -> Ve
         (candidate, subject)
     };
     reasons.push(coverage_reason(need, offer));
-    match (need.usd(), offer.usd()) {
-        (Some(asked), Some(offered)) => reasons.push(format!(
-            "Amount: the need asks for {}, the {} names {}",
-            usd_text(asked),
-            offer.kind.label().to_lowercase(),
-            usd_text(offered)
-        )),
-        (None, _) | (_, None) => {
-            reasons.push("Amount: not stated on both sides, so not a bar".to_string());
-        }
-    }
+    reasons.push(amount_reason(need, offer));
     let candidate_words = words_with_originals(candidate);
     let shared: Vec<&str> = candidate_words
         .iter()
@@ -550,6 +540,27 @@ fn reasons(subject: &Submission, candidate: &Submission, words: &[String]) -> Ve
         reasons.push(format!("Shared terms: {}", shared.join(", ")));
     }
     reasons
+}
+
+/// What the two amounts say, as true of both sides: each side's amount, or that it names none.
+fn amount_reason(need: &Submission, offer: &Submission) -> String {
+    let offer_kind = offer.kind.label().to_lowercase();
+    match (need.usd(), offer.usd()) {
+        (Some(asked), Some(offered)) => format!(
+            "Amount: the need asks for {}, the {offer_kind} names {}",
+            usd_text(asked),
+            usd_text(offered)
+        ),
+        (Some(asked), None) => format!(
+            "Amount: the need asks for {}; the {offer_kind} names no amount",
+            usd_text(asked)
+        ),
+        (None, Some(offered)) => format!(
+            "Amount: the need names no amount; the {offer_kind} names {}",
+            usd_text(offered)
+        ),
+        (None, None) => "Amount: neither names one".to_string(),
+    }
 }
 
 fn coverage_reason(need: &Submission, offer: &Submission) -> String {

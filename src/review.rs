@@ -44,9 +44,25 @@ pub struct IntakeReport {
     pub problems: Vec<(String, String)>,
     /// Whether anything could not be stored at all (the command then exits non-zero).
     pub failed_to_store: bool,
+    /// What became of each message (an e-mail or a template), one line each: the id it was
+    /// stored as, or the submission it proposes to change. The first [`MAX_FILED_LINES`].
+    pub filed: Vec<String>,
+    /// Messages filed beyond those in `filed`.
+    pub filed_not_listed: u64,
 }
 
+/// How many messages an [`IntakeReport`] lists one by one.
+pub const MAX_FILED_LINES: usize = 100;
+
 impl IntakeReport {
+    fn note_filed(&mut self, line: String) {
+        if self.filed.len() < MAX_FILED_LINES {
+            self.filed.push(line);
+        } else {
+            self.filed_not_listed += 1;
+        }
+    }
+
     /// Counts what a catalogue import did, its refused records among the problems.
     fn add(&mut self, imported: ImportReport) {
         self.stored += imported.stored;
@@ -323,10 +339,30 @@ fn receive(
     match receive_message(catalogue, raw, origin, arrival, options)? {
         Received::Duplicate => report.duplicates += 1,
         Received::Filed(record) => match &record.outcome {
-            MessageOutcome::Imported { .. } => report.stored += 1,
-            MessageOutcome::Accepted { .. } => report.updated += 1,
-            MessageOutcome::UpdateProposed { .. } | MessageOutcome::RenewalRequested { .. } => {
-                report.waiting += 1
+            MessageOutcome::Imported { id } => {
+                report.stored += 1;
+                let state = if options.publish {
+                    "published"
+                } else {
+                    "waiting for review"
+                };
+                report.note_filed(format!("{origin}: stored as {id}, {state}"));
+            }
+            MessageOutcome::Accepted { id } => {
+                report.updated += 1;
+                report.note_filed(format!("{origin}: updated {id}"));
+            }
+            MessageOutcome::UpdateProposed { id, .. } => {
+                report.waiting += 1;
+                report.note_filed(format!(
+                    "{origin}: proposes an update of {id}, waiting for an admin to accept it"
+                ));
+            }
+            MessageOutcome::RenewalRequested { id } => {
+                report.waiting += 1;
+                report.note_filed(format!(
+                    "{origin}: asks to renew {id}, waiting for an admin to accept it"
+                ));
             }
             MessageOutcome::NeedsAttention { errors } => {
                 report.needs_attention += 1;

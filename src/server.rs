@@ -12,10 +12,11 @@ use tokio::sync::watch;
 use tracing_subscriber::EnvFilter;
 
 use portal::access::{self, Account};
-use portal::catalogue::{Catalogue, Lifespans, Paths};
+use portal::catalogue::{Catalogue, CatalogueError, Lifespans, Paths};
 use portal::clock::SystemClock;
 use portal::index::OpenOutcome;
 use portal::reminders::Reminders;
+use portal::store::Delivery;
 use portal::web::{AppState, Config};
 
 use crate::cli::{self, LogFormat, ServeArgs};
@@ -29,7 +30,16 @@ pub fn serve(paths: &Paths, lifespans: Lifespans, args: ServeArgs) -> Result<Exi
         .mail
         .reminders(&paths.data_dir, &format!("http://{}", args.addr))
         .context("the reminder settings are not usable")?;
-    let (mut catalogue, outcome) = Catalogue::open(paths, Arc::new(SystemClock))?;
+    let (mut catalogue, outcome) =
+        Catalogue::open(paths, Arc::new(SystemClock)).map_err(|error| match error {
+            CatalogueError::InUse(_) => cli::data_folder_taken(
+                paths,
+                error,
+                "open that address, or stop that portal (Ctrl-C where it runs, or SIGTERM) \
+                 before starting another; commands such as `import` and `queue` are passed to it",
+            ),
+            other => other.into(),
+        })?;
     catalogue.set_lifespans(lifespans);
     catalogue.set_search_cache_bytes(args.search_cache_mib.saturating_mul(1024 * 1024));
     if let OpenOutcome::Rebuilt { reason } = outcome
@@ -51,7 +61,6 @@ pub fn serve(paths: &Paths, lifespans: Lifespans, args: ServeArgs) -> Result<Exi
     }
     let created = access::ensure_initial_passwords(&catalogue)
         .context("cannot set up the first passwords")?;
-    print_new_passwords(&created);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -65,9 +74,7 @@ pub fn serve(paths: &Paths, lifespans: Lifespans, args: ServeArgs) -> Result<Exi
         reminders: Arc::new(reminders),
         web: listener,
         control: socket,
-        member_password_shown: created
-            .iter()
-            .any(|(account, _)| *account == Account::Member),
+        new_passwords: created,
     };
     runtime.block_on(run(ready, &paths.data_dir, args))?;
     Ok(ExitCode::SUCCESS)
@@ -82,8 +89,8 @@ struct Ready {
     reminders: Arc<Reminders>,
     web: std::net::TcpListener,
     control: ControlSocket,
-    /// Whether a new member password was just printed (the first start).
-    member_password_shown: bool,
+    /// The passwords generated on the first start, shown once the portal is ready.
+    new_passwords: Vec<(Account, String)>,
 }
 
 /// Structured log lines on standard error; `RUST_LOG` chooses which (default `info`).
@@ -110,23 +117,54 @@ fn start_logging(format: LogFormat) {
     }
 }
 
-fn print_new_passwords(created: &[(Account, String)]) {
-    if created.is_empty() {
-        return;
-    }
+/// What the portal says on its standard output once it is ready: what it holds, where it
+/// answers and, on the first start, the passwords generated. Printed last, after the start-up
+/// work, so that nothing scrolls them away.
+fn print_ready(address: &str, holdings: &str, new_passwords: &[(Account, String)]) {
     println!();
-    println!("First start: these passwords were generated and are shown only now.");
-    for (account, password) in created {
-        match account {
-            Account::Member => println!("  Member access password: {password}"),
-            Account::Admin(name) => println!("  Admin account '{name}' password: {password}"),
+    println!("{holdings}");
+    if !new_passwords.is_empty() {
+        println!("First start: these passwords were generated and are shown only now.");
+        for (account, password) in new_passwords {
+            match account {
+                Account::Member => println!("  Member access password: {password}"),
+                Account::Admin(name) => {
+                    println!("  Admin account '{name}' password: {password}")
+                }
+            }
         }
+        println!(
+            "Change them with `portal set-password member` and `portal set-password admin NAME` \
+             (each reads the new password from standard input)."
+        );
     }
-    println!(
-        "Change them with `portal set-password member` and `portal set-password admin NAME` \
-         (each reads the new password from standard input)."
-    );
+    let login = if new_passwords.iter().any(|(a, _)| *a == Account::Member) {
+        "log in with the member password above, or as admin"
+    } else {
+        "set or rotate passwords with `portal set-password member` or \
+         `portal set-password admin NAME`"
+    };
+    println!("Cooperation Portal listening on {address} — {login}. It keeps running until Ctrl-C.");
     println!();
+}
+
+/// One line on what the catalogue holds: searchable, waiting, archived.
+fn holdings(catalogue: &Catalogue) -> String {
+    let stats = match catalogue.stats() {
+        Ok(stats) => stats,
+        Err(error) => return format!("(could not count the submissions: {error})"),
+    };
+    let status = |name: &str| stats.by_status.get(name).copied().unwrap_or(0);
+    let thousands = portal::matching::thousands;
+    format!(
+        "The catalogue holds {} submissions: {} searchable by members, {} waiting for review, \
+         {} archived (expired), {} withdrawn or rejected.",
+        thousands(stats.total),
+        thousands(stats.visible_by_kind.values().sum()),
+        thousands(status("pending")),
+        thousands(status("expired") + status("published-but-expired")),
+        thousands(status("withdrawn") + status("rejected")),
+    )
 }
 
 /// Serves the web and the control channel until a signal, then stops both.
@@ -139,18 +177,8 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     let address = listener.local_addr()?;
     let catalogue = ready.catalogue;
-
-    if ready.member_password_shown {
-        println!(
-            "Cooperation Portal listening on http://{address}/ — log in with the member \
-             password above (or ask the ISU)"
-        );
-    } else {
-        println!(
-            "Cooperation Portal listening on http://{address}/ — set or rotate passwords with \
-             `portal set-password member` or `portal set-password admin NAME`"
-        );
-    }
+    let url = format!("http://{address}/");
+    let address_file = AddressFile::write(data_dir, &url);
     let reminders = ready.reminders;
     tracing::info!(
         %address,
@@ -174,7 +202,19 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
             tracing::warn!(%error, "could not prepare the search tables ahead");
         }
     });
-    let clean_up = tokio::spawn(look_after_lifespans(catalogue.clone(), reminders.clone()));
+    // The first round of archiving and reminders runs now, and the portal says it is ready
+    // (with the passwords of a first start) only after it, so that they stay on screen.
+    let new_passwords = ready.new_passwords;
+    let announcing = catalogue.clone();
+    let on_first_round = move || {
+        let holdings = holdings(&announcing);
+        print_ready(&url, &holdings, &new_passwords);
+    };
+    let clean_up = tokio::spawn(look_after_lifespans(
+        catalogue.clone(),
+        reminders.clone(),
+        on_first_round,
+    ));
     let stopping = catalogue.clone();
 
     let state = AppState::new(
@@ -205,8 +245,34 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
         }
         Err(error) => tracing::error!(%error, "the control channel failed"),
     }
+    drop(address_file);
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The serving portal's address in the data folder ([`control::ADDRESS_FILE`]), removed when
+/// it stops.
+struct AddressFile(Option<std::path::PathBuf>);
+
+impl AddressFile {
+    fn write(data_dir: &Path, url: &str) -> AddressFile {
+        let path = data_dir.join(control::ADDRESS_FILE);
+        match std::fs::write(&path, format!("{url}\n")) {
+            Ok(()) => AddressFile(Some(path)),
+            Err(error) => {
+                tracing::warn!(%error, path = %path.display(), "cannot write the address file");
+                AddressFile(None)
+            }
+        }
+    }
+}
+
+impl Drop for AddressFile {
+    fn drop(&mut self) {
+        if let Some(path) = &self.0 {
+            let _ = std::fs::remove_file(path);
+        }
+    }
 }
 
 /// Ctrl-C (SIGINT) or SIGTERM. The handlers are installed at once, before anything is bound,
@@ -230,10 +296,15 @@ fn shutdown_signal() -> Result<impl Future<Output = ()>> {
 const CLEAN_UP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Every minute, for as long as the portal runs: archives what expired, then prepares the
-/// reminders due and delivers those outstanding.
-async fn look_after_lifespans(catalogue: Arc<Catalogue>, reminders: Arc<Reminders>) {
+/// reminders due and delivers those outstanding. `on_first_round` runs once, after the first.
+async fn look_after_lifespans(
+    catalogue: Arc<Catalogue>,
+    reminders: Arc<Reminders>,
+    on_first_round: impl FnOnce() + Send + 'static,
+) {
+    let mut on_first_round = Some(on_first_round);
     let mut ticks = tokio::time::interval(CLEAN_UP_INTERVAL);
-    for round in 0u64.. {
+    loop {
         ticks.tick().await;
         let (catalogue, reminders) = (catalogue.clone(), reminders.clone());
         let outcome = tokio::task::spawn_blocking(move || {
@@ -242,36 +313,66 @@ async fn look_after_lifespans(catalogue: Arc<Catalogue>, reminders: Arc<Reminder
             (archived, reminded)
         })
         .await;
-        let (archived, reminded) = match outcome {
-            Ok(both) => both,
-            Err(error) => {
-                tracing::error!(%error, "the expiry and reminder task failed");
-                continue;
-            }
-        };
-        match archived {
-            Ok(ids) if !ids.is_empty() => {
-                tracing::info!(count = ids.len(), "archived expired submissions")
-            }
-            Ok(_) => {}
-            Err(error) => tracing::error!(%error, "archiving expired submissions failed"),
+        match outcome {
+            Ok((archived, reminded)) => log_round(archived, reminded),
+            Err(error) => tracing::error!(%error, "the expiry and reminder task failed"),
         }
-        match reminded {
-            Ok(run) => {
-                for reminder in &run.delivered {
-                    tracing::info!(
-                        id = %reminder.id,
-                        stage_days = reminder.stage_days,
-                        delivery = ?reminder.delivery,
-                        "reminder"
-                    );
-                }
-            }
-            Err(error) => tracing::error!(%error, "preparing or delivering reminders failed"),
-        }
-        if round == 0 {
+        if let Some(announce) = on_first_round.take() {
             // What expired or fell due while the portal was stopped is dealt with.
             tracing::info!("expiries and reminders up to date");
+            let _ = tokio::task::spawn_blocking(announce).await;
         }
+    }
+}
+
+/// One line for what a round archived, one for the reminders it handled (each reminder on a
+/// line of its own at debug level), and a warning for each delivery that failed.
+fn log_round(
+    archived: portal::catalogue::Result<Vec<String>>,
+    reminded: portal::reminders::Result<portal::reminders::Run>,
+) {
+    match archived {
+        Ok(ids) if !ids.is_empty() => {
+            tracing::info!(count = ids.len(), "archived expired submissions")
+        }
+        Ok(_) => {}
+        Err(error) => tracing::error!(%error, "archiving expired submissions failed"),
+    }
+    let run = match reminded {
+        Ok(run) => run,
+        Err(error) => {
+            tracing::error!(%error, "preparing or delivering reminders failed");
+            return;
+        }
+    };
+    let mut failed = 0;
+    for reminder in &run.delivered {
+        tracing::debug!(
+            id = %reminder.id,
+            stage_days = reminder.stage_days,
+            delivery = ?reminder.delivery,
+            "reminder"
+        );
+        match &reminder.delivery {
+            Delivery::Failed {
+                error, attempts, ..
+            } => {
+                failed += 1;
+                tracing::warn!(id = %reminder.id, attempts, %error, "a reminder could not be delivered");
+            }
+            Delivery::Undeliverable { reason } => {
+                failed += 1;
+                tracing::warn!(id = %reminder.id, %reason, "a reminder cannot be delivered");
+            }
+            _ => {}
+        }
+    }
+    if !run.prepared.is_empty() || !run.delivered.is_empty() {
+        tracing::info!(
+            prepared = run.prepared.len(),
+            delivered = run.delivered.len() - failed,
+            failed,
+            "reminders"
+        );
     }
 }

@@ -612,13 +612,14 @@ impl Submission {
                     funding.rate_date = Some(codes::rates_date());
                 }
                 None => {
-                    let suggestions = codes::suggest_currencies(&funding.currency);
+                    let hint = codes::did_you_mean(&codes::suggest_currencies(&funding.currency))
+                        .map(|question| format!("; {question}"))
+                        .unwrap_or_default();
                     errors.push(FieldError::new(
                         "funding.currency",
                         format!(
-                            "unknown or unsupported currency \"{}\"; did you mean {}?",
-                            funding.currency,
-                            suggestions.join(", ")
+                            "unknown or unsupported currency \"{}\"{hint}",
+                            funding.currency
                         ),
                     ));
                 }
@@ -666,13 +667,12 @@ impl Submission {
 }
 
 fn unknown_country(field: &'static str, value: &str) -> FieldError {
-    let suggestions = codes::suggest_countries(value);
+    let hint = codes::did_you_mean(&codes::suggest_countries(value))
+        .map(|question| format!("; {question}"))
+        .unwrap_or_default();
     FieldError::new(
         field,
-        format!(
-            "unknown country \"{value}\"; use an ISO 3166-1 alpha-3 code; did you mean {}?",
-            suggestions.join(", ")
-        ),
+        format!("unknown country \"{value}\"; use an ISO 3166-1 alpha-3 code{hint}"),
     )
 }
 

@@ -607,3 +607,36 @@ async fn an_expired_submission_is_absent_from_the_api_exports_and_feeds() {
     validate_atom(&feed.body);
     assert!(!feed.body.contains(&need_id), "{}", feed.body);
 }
+
+#[tokio::test]
+async fn an_unknown_country_suggests_only_what_is_close() {
+    let portal = Portal::new();
+    let member = member(&portal).await;
+    let message = |reply: &Reply| {
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+        reply.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // Nothing on the lists is like these: no "Did you mean" (once "Did you mean ?" with an
+    // empty list, and "ARM (Armenia)" for Narnia).
+    for (query, shown) in [
+        ("%C2%AE", "®"),
+        ("Narnia", "Narnia"),
+        ("Atlantis", "Atlantis"),
+    ] {
+        let reply = portal
+            .get_with(&format!("/api/search?country={query}"), &member)
+            .await;
+        let text = message(&reply);
+        assert_eq!(text, format!("Unknown country or region \"{shown}\"."));
+    }
+    let reply = portal
+        .get_with("/api/search?country=Cambodja", &member)
+        .await;
+    assert_eq!(
+        message(&reply),
+        "Unknown country or region \"Cambodja\". Did you mean KHM (Cambodia)?"
+    );
+}

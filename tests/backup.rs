@@ -43,7 +43,7 @@ fn a_restored_copy_answers_as_the_original_did_at_backup_time() {
     fixture.add(need("Added after the backup: clearance"));
     assert!(matches!(
         fixture.catalogue.backup(&backup_dir),
-        Err(CatalogueError::DataDir { .. })
+        Err(CatalogueError::BackupDir { .. })
     ));
 
     let elsewhere = tempfile::tempdir().unwrap();

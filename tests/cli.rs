@@ -190,8 +190,34 @@ fn a_second_process_gets_one_clear_line_saying_the_data_folder_is_in_use() {
     let message = stderr(&output);
     assert_eq!(message.trim().lines().count(), 1, "{message}");
     assert!(
-        message.contains("is in use by another portal process"),
+        message.contains("is in use by another portal command"),
         "{message}"
+    );
+}
+
+#[test]
+fn a_backup_into_a_folder_that_is_not_empty_is_refused_naming_the_backup_folder_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let loaded = portal(dir.path(), &["demo", "--load", "--count", "20"]);
+    assert!(loaded.status.success(), "{}", stderr(&loaded));
+    let target = dir.path().join("backup");
+    std::fs::create_dir(&target).unwrap();
+    std::fs::write(target.join("notes.txt"), "mine").unwrap();
+    let refused = portal(dir.path(), &["backup", target.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    // Once "cannot use the data folder DIR: the backup folder is not empty; choose a new one:
+    // the backup folder is not empty; choose a new one".
+    assert_eq!(
+        stderr(&refused).trim(),
+        format!(
+            "portal: cannot use the backup folder {}: the backup folder is not empty; choose a \
+             new one",
+            target.display()
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(target.join("notes.txt")).unwrap(),
+        "mine"
     );
 }
 

@@ -361,13 +361,26 @@ fn the_first_start_shows_new_passwords_once_and_a_restart_none() {
 }
 
 #[test]
-fn a_second_portal_on_the_same_data_folder_is_refused_in_one_line() {
+fn a_second_portal_on_the_same_data_folder_is_told_where_the_first_one_serves() {
     let folder = Folder::new();
-    let _server = Server::start(&folder);
+    let server = Server::start(&folder);
     let port = free_port().to_string();
+    // Once "in use by another portal process, and no running portal answers on its control
+    // socket", although the running portal answered commands through it.
+    let serving = format!(
+        "a portal is already serving the data folder {} at http://127.0.0.1:{}/",
+        folder.path("data").display(),
+        server.port
+    );
     fails_with(
         folder.portal(&["serve", "--addr", &format!("127.0.0.1:{port}")]),
-        "is in use by another portal process",
+        &serving,
+    );
+    let backup = folder.path("backup");
+    succeeds(folder.portal(&["backup", backup.to_str().unwrap()]));
+    fails_with(
+        folder.portal(&["restore", backup.to_str().unwrap()]),
+        &format!("{serving}; stop it"),
     );
 }
 
@@ -394,14 +407,18 @@ fn when_another_process_holds_the_data_folder_and_no_portal_answers_the_error_is
         portal::catalogue::Catalogue::open(&paths, Arc::new(portal::clock::SystemClock)).unwrap();
     fails_with(
         folder.portal(&["stats"]),
-        "is in use by another portal process",
+        "is in use by another portal command",
     );
     // A socket file nobody listens on any more changes nothing.
     drop(std::os::unix::net::UnixListener::bind(folder.socket()).unwrap());
     assert!(folder.socket().exists());
     fails_with(
         folder.portal(&["stats"]),
-        "is in use by another portal process",
+        "is in use by another portal command",
+    );
+    fails_with(
+        folder.portal(&["serve", "--addr", &format!("127.0.0.1:{}", free_port())]),
+        "is in use by another portal command",
     );
 }
 
@@ -428,7 +445,10 @@ fn a_backup_taken_while_the_portal_runs_restores_to_the_same_answers() {
     );
     assert!(folder.path("client").join("backup-1/portal.redb").exists());
     fails_with(folder.portal(&["backup", "backup-1"]), "not empty");
-    fails_with(folder.portal(&["restore", "backup-1"]), "stop the portal");
+    fails_with(
+        folder.portal(&["restore", "backup-1"]),
+        "a portal is already serving the data folder",
+    );
 
     // Changes after the backup…
     let found: serde_json::Value = serde_json::from_str(&before[0]).unwrap();
@@ -579,4 +599,37 @@ fn read_reply(socket: &mut impl Read) -> (String, String, u8) {
             tag => panic!("a frame tagged {tag}"),
         }
     }
+}
+
+#[test]
+fn an_imported_message_is_named_by_the_id_it_was_stored_as() {
+    let folder = Folder::new();
+    let _server = Server::start(&folder);
+    let template = include_str!("../data/templates/example-need.txt");
+    let file = folder.path("need.txt");
+    std::fs::write(&file, template).unwrap();
+    // Once only "1 stored, …": the new id was found only at the end of `portal queue`.
+    let imported = succeeds(folder.portal(&["import", file.to_str().unwrap()]));
+    let line = imported
+        .lines()
+        .find(|line| line.contains("stored as NEED-"))
+        .unwrap_or_else(|| panic!("{imported}"));
+    assert!(line.ends_with(", waiting for review"), "{line}");
+    let id = line
+        .split_whitespace()
+        .find(|word| word.starts_with("NEED-"))
+        .unwrap()
+        .trim_end_matches(',');
+
+    let queue = succeeds(folder.portal(&["queue"]));
+    assert!(queue.contains(id), "{queue}");
+    assert!(queue.contains("1 submission waits for review"), "{queue}");
+    assert!(queue.contains("0 messages wait"), "{queue}");
+
+    let broken = template.replace("USD 1.2 million", "a lot");
+    std::fs::write(&file, broken).unwrap();
+    folder.portal(&["import", file.to_str().unwrap()]);
+    let queue = succeeds(folder.portal(&["queue"]));
+    // Once "1 messages wait".
+    assert!(queue.contains("1 message waits"), "{queue}");
 }

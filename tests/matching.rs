@@ -139,3 +139,38 @@ fn unpublished_and_expired_counterparts_are_never_matched() {
     fixture.clock.set(expiry);
     assert!(match_titles(&fixture, &need_id).is_empty());
 }
+
+#[test]
+fn the_amount_reason_says_what_each_side_states() {
+    let fixture = Fixture::new();
+    let mut asked = need("Survey of suspected hazardous areas in Lao PDR");
+    asked.funding.as_mut().unwrap().amount = 110_000.0;
+    asked.funding.as_mut().unwrap().currency = "EUR".into();
+    let need_id = fixture.add(asked);
+    let mut no_amount = offer("Survey experts for suspected hazardous areas");
+    no_amount.funding = None;
+    let offer_id = fixture.add(no_amount);
+
+    let found = fixture.catalogue.matches(&need_id, 10).unwrap();
+    let reasons = &found
+        .iter()
+        .find(|m| m.submission.id == offer_id)
+        .expect("the offer fits the need")
+        .reasons;
+    let amount = reasons
+        .iter()
+        .find(|r| r.starts_with("Amount:"))
+        .unwrap_or_else(|| panic!("{reasons:?}"));
+    // Once "not stated on both sides, so not a bar", although the need states EUR 110,000.
+    assert!(amount.contains("the need asks for USD"), "{amount}");
+    assert!(amount.contains("names no amount"), "{amount}");
+    assert!(!amount.contains("both sides"), "{amount}");
+
+    let back = fixture.catalogue.matches(&offer_id, 10).unwrap();
+    let amount = back[0]
+        .reasons
+        .iter()
+        .find(|r| r.starts_with("Amount:"))
+        .unwrap();
+    assert!(amount.contains("names no amount"), "{amount}");
+}

@@ -89,7 +89,16 @@ fn fixture() -> Fixture {
     for_two.beneficiaries.countries = vec!["KHM".into(), "LAO".into()];
     for_two.areas = vec![Area::VictimAssistance, Area::ClearanceAndRiskEducation];
     assert!(Area::VictimAssistance.ordinal() > Area::ClearanceAndRiskEducation.ordinal());
-    large.extend([for_region, for_world, for_two]);
+    // … and a funding source published four years ago and renewed since: current, and
+    // published before the statistics' quarters.
+    let mut lasting = offer("Long-standing trust fund");
+    lasting.kind = Kind::FundingSource;
+    lasting.status = Status::Published;
+    lasting.timestamps.received_at = start_time() - Duration::days(4 * 365);
+    lasting.timestamps.published_at = Some(start_time() - Duration::days(4 * 365 - 5));
+    lasting.timestamps.renewed_at = Some(start_time() - Duration::days(30));
+    lasting.timestamps.expires_at = Some(start_time() + Duration::days(700));
+    large.extend([for_region, for_world, for_two, lasting]);
     fixture.import_with(large, ImportOptions { publish: true });
 
     let catalogue = &fixture.catalogue;

@@ -1426,14 +1426,7 @@ fn suggest_places(text: &str) -> Vec<String> {
     if !suggestable(text) {
         return Vec::new();
     }
-    let mut suggestions = codes::suggest_countries(text);
-    let k = key(text);
-    for region in codes::regions() {
-        if strsim::jaro_winkler(&k, &key(region.name)) >= 0.88 {
-            suggestions.push(format!("{} ({})", region.code, region.name));
-        }
-    }
-    suggestions
+    codes::suggest_places(text)
 }
 
 /// The submitter's own country: one country, by name, alias or code.

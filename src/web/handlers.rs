@@ -23,7 +23,7 @@ use crate::submission::{Area, Kind, Vocabulary};
 
 use super::AppState;
 use super::pages::{self, AdminView, SearchView, Viewer};
-use super::params::SearchParams;
+use super::params::{SearchParams, unknown_place_sentence};
 
 const COOKIE: &str = "portal_session";
 const SECURE_COOKIE: &str = "__Host-portal_session";
@@ -664,9 +664,10 @@ pub async fn find_offers(
     let country = match query.country.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(text) => Some(codes::country(text).ok_or_else(|| {
-            AppError::bad_request(format!(
-                "Unknown country \"{text}\". Did you mean {}?",
-                codes::suggest_countries(text).join(", ")
+            AppError::bad_request(unknown_place_sentence(
+                "country",
+                text,
+                &codes::suggest_countries(text),
             ))
         })?),
     };

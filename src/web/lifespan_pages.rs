@@ -103,10 +103,12 @@ pub fn expiring(
     )
 }
 
-fn days_left(expires: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    match (expires - now).num_days() {
-        0 => "less than a day left".to_string(),
-        1 => "1 day left".to_string(),
+/// Calendar days from today to the valid-until date shown beside it (both UTC), so that two
+/// submissions valid until the same date always say the same.
+pub(crate) fn days_left(expires: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    match (expires.date_naive() - now.date_naive()).num_days() {
+        ..=0 => "expires today".to_string(),
+        1 => "1 day left (expires tomorrow)".to_string(),
         n => format!("{n} days left"),
     }
 }
@@ -207,4 +209,26 @@ pub fn renewed(s: &Submission) -> Markup {
             p { "You will get a reminder again before that date." }
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::days_left;
+
+    #[test]
+    fn days_left_count_calendar_days_to_the_date_shown() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 7, 18, 30, 0).unwrap();
+        // Both valid until 2026-12-10: the same words, whatever the hour (once "2 days left"
+        // and "3 days left").
+        let morning = Utc.with_ymd_and_hms(2026, 12, 10, 6, 0, 0).unwrap();
+        let evening = Utc.with_ymd_and_hms(2026, 12, 10, 22, 0, 0).unwrap();
+        assert_eq!(days_left(morning, now), "3 days left");
+        assert_eq!(days_left(evening, now), "3 days left");
+        let tomorrow = Utc.with_ymd_and_hms(2026, 12, 8, 1, 0, 0).unwrap();
+        assert_eq!(days_left(tomorrow, now), "1 day left (expires tomorrow)");
+        let tonight = Utc.with_ymd_and_hms(2026, 12, 7, 23, 0, 0).unwrap();
+        assert_eq!(days_left(tonight, now), "expires today");
+    }
 }

@@ -117,9 +117,10 @@ impl SearchParams {
             .iter()
             .map(|v| {
                 Place::parse(v).ok_or_else(|| {
-                    BadParam(format!(
-                        "Unknown country or region \"{v}\". Did you mean {}?",
-                        codes::suggest_countries(v).join(", ")
+                    BadParam(unknown_place_sentence(
+                        "country or region",
+                        v,
+                        &codes::suggest_places(v),
                     ))
                 })
             })
@@ -319,14 +320,25 @@ fn format_amount(value: f64) -> String {
 }
 
 /// Capitalises the first letter and ends with a full stop.
-fn sentence(text: &str) -> String {
+pub(crate) fn sentence(text: &str) -> String {
     let mut chars = text.chars();
     let mut out: String = match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
     };
-    if !out.ends_with('.') {
+    if !out.ends_with(['.', '?', '!']) {
         out.push('.');
+    }
+    out
+}
+
+/// `Unknown country or region "Narnia".`, with "Did you mean …?" when something is close.
+pub(crate) fn unknown_place_sentence(what: &str, text: &str, suggestions: &[String]) -> String {
+    let shown: String = text.chars().take(100).collect();
+    let mut out = format!("Unknown {what} \"{shown}\".");
+    if let Some(question) = codes::did_you_mean(suggestions) {
+        out.push(' ');
+        out.push_str(&sentence(&question));
     }
     out
 }

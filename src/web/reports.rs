@@ -10,6 +10,7 @@ use crate::codes;
 use super::AppState;
 use super::handlers::{AppError, Member, blocking};
 use super::pages::Viewer;
+use super::params::sentence;
 use super::report_pages;
 use super::streamed::{self, Stop};
 
@@ -75,11 +76,9 @@ pub async fn country(
 
 fn unknown_country(text: &str) -> AppError {
     let shown: String = text.chars().take(100).collect();
-    let suggestions = codes::suggest_countries(&shown);
-    let hint = if suggestions.is_empty() {
-        String::new()
-    } else {
-        format!(" Did you mean {}?", suggestions.join(", "))
+    let hint = match codes::did_you_mean(&codes::suggest_countries(&shown)) {
+        Some(question) => format!(" {}", sentence(&question)),
+        None => String::new(),
     };
     AppError::new(
         StatusCode::NOT_FOUND,
