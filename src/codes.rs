@@ -43,16 +43,35 @@ pub struct Country {
     pub region: &'static str,
     /// UN M49 sub-region code, e.g. "035" (South-eastern Asia); empty where `region` is.
     pub subregion: &'static str,
+    /// UN M49 intermediate region code, e.g. "011" (Western Africa), for the countries of
+    /// Sub-Saharan Africa and of Latin America and the Caribbean; empty elsewhere.
+    pub intermediate: &'static str,
 }
 
-/// A UN M49 region or sub-region.
+impl Country {
+    /// The codes of the regions holding it, smallest first: intermediate region (where there
+    /// is one), sub-region, region.
+    pub fn region_codes(&self) -> impl Iterator<Item = &'static str> + use<> {
+        [self.intermediate, self.subregion, self.region]
+            .into_iter()
+            .filter(|code| !code.is_empty())
+    }
+
+    /// Whether it lies in the region with this M49 code (at any level).
+    pub fn is_in(&self, region_code: &str) -> bool {
+        self.region_codes().any(|code| code == region_code)
+    }
+}
+
+/// A UN M49 region, sub-region or intermediate region.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Region {
     /// Three-digit M49 code, e.g. "035".
     pub code: &'static str,
     /// English name, e.g. "South-eastern Asia".
     pub name: &'static str,
-    /// The region a sub-region belongs to.
+    /// The region a sub-region belongs to, or the sub-region an intermediate region belongs
+    /// to (e.g. 011 Western Africa → 202 Sub-Saharan Africa → 002 Africa).
     pub parent: Option<&'static str>,
 }
 
@@ -94,8 +113,9 @@ pub fn country_ordinal(alpha3: &str) -> Option<u64> {
     COUNTRIES.by_alpha3.get(code.as_str()).map(|&i| i as u64)
 }
 
-/// The UN M49 regions (Africa, Americas, Asia, Europe, Oceania), then their sub-regions, each
-/// group sorted by name.
+/// The UN M49 regions (Africa, Americas, Asia, Europe, Oceania), then their sub-regions, then
+/// the intermediate regions (of Sub-Saharan Africa and of Latin America and the Caribbean),
+/// each group sorted by name.
 pub fn regions() -> &'static [Region] {
     &REGIONS
 }
@@ -117,8 +137,8 @@ pub fn region(text: &str) -> Option<&'static Region> {
     REGIONS.iter().find(|r| compact_key(&words(r.name)) == key)
 }
 
-/// The countries in a region or sub-region (given as for [`region`]); a region includes the
-/// countries of all its sub-regions. Empty when the region is unknown.
+/// The countries in a region (given as for [`region`]), at any level: a region includes the
+/// countries of all its sub-regions and intermediate regions. Empty when the region is unknown.
 pub fn countries_in_region(code: &str) -> Vec<&'static Country> {
     let Some(region) = region(code) else {
         return Vec::new();
@@ -126,7 +146,34 @@ pub fn countries_in_region(code: &str) -> Vec<&'static Country> {
     COUNTRIES
         .list
         .iter()
-        .filter(|c| c.region == region.code || c.subregion == region.code)
+        .filter(|c| c.is_in(region.code))
+        .collect()
+}
+
+/// The regions a region lies in, nearest first (011 Western Africa: 202, then 002).
+pub fn region_ancestors(code: &str) -> Vec<&'static Region> {
+    let mut found = Vec::new();
+    let mut next = region(code).and_then(|r| r.parent);
+    while let Some(parent) = next.and_then(region) {
+        if found.iter().any(|r: &&Region| r.code == parent.code) {
+            break;
+        }
+        found.push(parent);
+        next = parent.parent;
+    }
+    found
+}
+
+/// The regions inside a region, at every level (002 Africa: 015, 202, and 202's 011, 014…).
+pub fn region_descendants(code: &str) -> Vec<&'static Region> {
+    let Some(root) = region(code) else {
+        return Vec::new();
+    };
+    REGIONS
+        .iter()
+        .filter(|r| {
+            r.code != root.code && region_ancestors(r.code).iter().any(|a| a.code == root.code)
+        })
         .collect()
 }
 
@@ -586,8 +633,15 @@ static COUNTRIES: LazyLock<CountryTable> = LazyLock::new(load_countries);
 
 fn load_countries() -> CountryTable {
     let table = Table::load("countries.csv", COUNTRIES_CSV);
-    let [a3, a2, name, region, subregion] =
-        ["alpha3", "alpha2", "name", "region", "subregion"].map(|c| table.column(c));
+    let [a3, a2, name, region, subregion, intermediate] = [
+        "alpha3",
+        "alpha2",
+        "name",
+        "region",
+        "subregion",
+        "intermediate",
+    ]
+    .map(|c| table.column(c));
     let mut list: Vec<Country> = table
         .rows
         .iter()
@@ -597,6 +651,7 @@ fn load_countries() -> CountryTable {
             name: r[name],
             region: r[region],
             subregion: r[subregion],
+            intermediate: r[intermediate],
         })
         .collect();
     list.sort_by_cached_key(|c| fold_lower(c.name));
@@ -678,7 +733,7 @@ fn claim(map: &mut HashMap<String, usize>, key: String, index: usize, conflicts:
 static REGIONS: LazyLock<Vec<Region>> = LazyLock::new(|| {
     let table = Table::load("regions.csv", REGIONS_CSV);
     let [code, name, parent] = ["code", "name", "parent"].map(|c| table.column(c));
-    let mut list: Vec<Region> = table
+    let list: Vec<Region> = table
         .rows
         .iter()
         .map(|r| Region {
@@ -687,8 +742,22 @@ static REGIONS: LazyLock<Vec<Region>> = LazyLock::new(|| {
             parent: Some(r[parent]).filter(|p| !p.is_empty()),
         })
         .collect();
-    list.sort_by_cached_key(|r| (r.parent.is_some(), fold_lower(r.name)));
-    list
+    // Regions first, then sub-regions, then intermediate regions: by depth, then by name.
+    let depth = |r: &Region| {
+        let mut depth = 0;
+        let mut parent = r.parent;
+        while let Some(code) = parent.filter(|_| depth < 3) {
+            depth += 1;
+            parent = list.iter().find(|p| p.code == code).and_then(|p| p.parent);
+        }
+        depth
+    };
+    let mut keyed: Vec<(usize, String, Region)> = list
+        .iter()
+        .map(|r| (depth(r), fold_lower(r.name), r.clone()))
+        .collect();
+    keyed.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    keyed.into_iter().map(|(_, _, r)| r).collect()
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -830,7 +899,8 @@ mod tests {
         assert_eq!(countries().len(), 250);
         assert!(COUNTRIES.alias_count >= 200);
         assert!(COUNTRIES.conflicts.is_empty(), "{:?}", COUNTRIES.conflicts);
-        assert_eq!(regions().len(), 22);
+        // 5 regions, 17 sub-regions, 7 intermediate regions.
+        assert_eq!(regions().len(), 29);
         assert!(CURRENCIES.names.len() >= 300);
         assert_eq!(CURRENCIES.rates.len(), CURRENCIES.rate_codes.len());
         assert!(CURRENCIES.rates.len() >= 40);
@@ -973,6 +1043,50 @@ mod tests {
         assert_eq!(
             did_you_mean(&suggest_places("Cambodja")).as_deref(),
             Some("did you mean KHM (Cambodia)?")
+        );
+    }
+
+    #[test]
+    fn intermediate_regions_sit_in_their_sub_regions() {
+        // Once refused: "unknown country or region "011"".
+        for (code, name, parent) in [
+            ("011", "Western Africa", "202"),
+            ("014", "Eastern Africa", "202"),
+            ("017", "Middle Africa", "202"),
+            ("018", "Southern Africa", "202"),
+            ("029", "Caribbean", "419"),
+            ("013", "Central America", "419"),
+            ("005", "South America", "419"),
+        ] {
+            let found = region(code).unwrap_or_else(|| panic!("{code}"));
+            assert_eq!((found.name, found.parent), (name, Some(parent)));
+            assert_eq!(region(name).map(|r| r.code), Some(code));
+        }
+        let ancestors: Vec<&str> = region_ancestors("011").iter().map(|r| r.code).collect();
+        assert_eq!(ancestors, ["202", "002"]);
+        let inside: Vec<&str> = region_descendants("002").iter().map(|r| r.code).collect();
+        for code in ["015", "202", "011", "014", "017", "018"] {
+            assert!(inside.contains(&code), "{inside:?}");
+        }
+        assert!(region_descendants("011").is_empty());
+        let west: Vec<&str> = countries_in_region("011")
+            .iter()
+            .map(|c| c.alpha3)
+            .collect();
+        assert!(west.contains(&"GNB") && west.contains(&"NGA"), "{west:?}");
+        assert!(!west.contains(&"KEN"));
+        assert!(countries_in_region("002").iter().any(|c| c.alpha3 == "GNB"));
+        let colombia = country("COL").unwrap();
+        assert_eq!(
+            colombia.region_codes().collect::<Vec<_>>(),
+            ["005", "419", "019"]
+        );
+        // Regions come first, then sub-regions, then intermediate regions.
+        assert_eq!(regions()[0].parent, None);
+        assert!(
+            regions()
+                .last()
+                .is_some_and(|r| r.parent == Some("202") || r.parent == Some("419"))
         );
     }
 

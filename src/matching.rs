@@ -426,11 +426,8 @@ pub fn counterpart_places(subject: &Submission) -> Vec<u64> {
                             .into_iter()
                             .filter_map(|c| codes::country_ordinal(c.alpha3)),
                     );
-                    for sub in codes::regions()
-                        .iter()
-                        .filter(|r| r.parent == Some(region.code))
-                    {
-                        values.extend(index::region_place(sub.code));
+                    for inside in codes::region_descendants(region.code) {
+                        values.extend(index::region_place(inside.code));
                     }
                 }
             }

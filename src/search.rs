@@ -81,18 +81,18 @@ impl Place {
         match self {
             Place::Country(country) => {
                 values.extend(codes::country_ordinal(country.alpha3));
-                values.extend(region_place(country.subregion));
-                values.extend(region_place(country.region));
+                values.extend(country.region_codes().filter_map(region_place));
             }
             Place::Region(region) => {
                 values.extend(region_place(region.code));
-                values.extend(region.parent.and_then(region_place));
-                for sub in codes::regions()
-                    .iter()
-                    .filter(|r| r.parent == Some(region.code))
-                {
-                    values.extend(region_place(sub.code));
-                }
+                let around = codes::region_ancestors(region.code);
+                let inside = codes::region_descendants(region.code);
+                values.extend(
+                    around
+                        .iter()
+                        .chain(&inside)
+                        .filter_map(|r| region_place(r.code)),
+                );
                 values.extend(
                     codes::countries_in_region(region.code)
                         .into_iter()

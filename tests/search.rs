@@ -239,6 +239,79 @@ fn a_country_filter_finds_that_country_its_regions_and_global_offers() {
 }
 
 #[test]
+fn intermediate_regions_are_places_in_filters_and_matching() {
+    // Once refused everywhere: "unknown country or region "011"".
+    let fixture = Fixture::new();
+    let mut guinea_bissau = need("Clearance in Guinea-Bissau");
+    guinea_bissau.beneficiaries.countries = vec!["GNB".into()];
+    let mut kenya = need("Clearance in Kenya");
+    kenya.beneficiaries.countries = vec!["KEN".into()];
+    let mut west = offer("Western Africa offer");
+    west.beneficiaries.global = false;
+    west.beneficiaries.regions = vec!["011".into()];
+    let mut sub_saharan = offer("Sub-Saharan Africa offer");
+    sub_saharan.beneficiaries.global = false;
+    sub_saharan.beneficiaries.regions = vec!["202".into()];
+    let ids = fixture
+        .import(vec![guinea_bissau, kenya, west, sub_saharan])
+        .ids;
+    assert_eq!(ids.len(), 4);
+
+    let found = |text: &str| {
+        titles(&search(
+            &fixture,
+            "",
+            Filters {
+                places: vec![place(text)],
+                ..Filters::default()
+            },
+        ))
+    };
+    // A country finds the regions at every level that hold it.
+    assert_eq!(
+        found("Guinea-Bissau"),
+        [
+            "Clearance in Guinea-Bissau",
+            "Sub-Saharan Africa offer",
+            "Western Africa offer"
+        ]
+    );
+    assert_eq!(
+        found("KEN"),
+        ["Clearance in Kenya", "Sub-Saharan Africa offer"]
+    );
+    // A region finds its countries, the regions around it and those inside it.
+    assert_eq!(
+        found("011"),
+        [
+            "Clearance in Guinea-Bissau",
+            "Sub-Saharan Africa offer",
+            "Western Africa offer"
+        ]
+    );
+    assert_eq!(found("Africa").len(), 4);
+
+    // Matching: the Western Africa offer fits the need in Guinea-Bissau, not the one in Kenya.
+    let matched = |id: &str| -> Vec<String> {
+        let mut titles: Vec<String> = fixture
+            .catalogue
+            .matches(id, 10)
+            .unwrap()
+            .into_iter()
+            .map(|m| m.submission.title)
+            .collect();
+        titles.sort();
+        titles
+    };
+    assert_eq!(
+        matched(&ids[0]),
+        ["Sub-Saharan Africa offer", "Western Africa offer"]
+    );
+    assert_eq!(matched(&ids[1]), ["Sub-Saharan Africa offer"]);
+    assert_eq!(matched(&ids[2]), ["Clearance in Guinea-Bissau"]);
+}
+
+#[test]
 fn filters_combine_within_and_across_dimensions() {
     let fixture = Fixture::new();
     let mut training = offer("Training offer");
