@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::Clock;
 use crate::index::{IndexError, OpenOutcome, SearchIndex};
-use crate::matching::{self, Match};
+use crate::matching::{self, Match, Shown};
 use crate::renewal::{Claim, LinkError, LinkKey};
 use crate::reports::{self, Compendium, CountryReport, Section};
 use crate::search::cache::{self, ResultCache};
@@ -866,6 +866,21 @@ impl Catalogue {
             &subject,
             self.now(),
             limit,
+            Shown::Best,
+        )?)
+    }
+
+    /// Every fit of a submission, best first, at most `limit`: [`Catalogue::matches`] without
+    /// leaving out those that score too low to be shown.
+    pub fn fits(&self, id: &str, limit: usize) -> Result<Vec<Match>> {
+        let subject = self.get(id)?;
+        Ok(matching::matches(
+            &self.index(),
+            &self.store,
+            &subject,
+            self.now(),
+            limit,
+            Shown::Every,
         )?)
     }
 

@@ -37,7 +37,7 @@ use crate::submission::{Kind, Status, Submission, Vocabulary, format_id, parse_i
 
 /// Bump when the schema or the meaning of an indexed value changes: an index built with another
 /// version is rebuilt on open.
-const SCHEMA_VERSION: u32 = 5;
+const SCHEMA_VERSION: u32 = 6;
 const TOKENIZER: &str = "portal_en";
 const CURRENT: &str = "CURRENT";
 /// Heap for the long-lived writer of a running portal.
@@ -88,13 +88,15 @@ pub type Result<T, E = IndexError> = std::result::Result<T, E>;
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
     pub id: Field,
-    /// The title on its own, for `title:` searches.
+    /// The texts a keyword may match, each in a field of its own so that each weighs as it
+    /// should (a word of the title more than one of the description, the submitter's name
+    /// least: names are not topics) and no phrase spans two.
     pub title: Field,
-    /// Every text a keyword may match (title, summary, description, the submitter's name) in
-    /// one field, each value apart from the next so that no phrase spans two: a word is one
-    /// list of postings, not one per field. The title is in it twice, so that its words count
-    /// for more in the ranking at no cost to a search.
-    pub text: Field,
+    pub summary: Field,
+    /// The description and how to apply.
+    pub body: Field,
+    /// The submitter's organisation.
+    pub organisation: Field,
     pub kind: Field,
     pub status: Field,
     /// Countries (ordinal in the code list), regions (`REGION_BASE + M49`) and `GLOBAL_PLACE`.
@@ -149,7 +151,9 @@ fn schema() -> (Schema, Fields) {
     let fields = Fields {
         id: builder.add_text_field("id", STRING | STORED),
         title: builder.add_text_field("title", text.clone()),
-        text: builder.add_text_field("text", text),
+        summary: builder.add_text_field("summary", text.clone()),
+        body: builder.add_text_field("body", text.clone()),
+        organisation: builder.add_text_field("organisation", text),
         kind: builder.add_u64_field(names::KIND, term()),
         status: builder.add_u64_field(names::STATUS, term()),
         place: builder.add_u64_field(names::PLACE, term()),
@@ -686,15 +690,12 @@ pub fn document(fields: &Fields, submission: &Submission) -> TantivyDocument {
     let mut doc = TantivyDocument::new();
     doc.add_text(fields.id, &submission.id);
     doc.add_text(fields.title, &submission.title);
-    for text in [
-        &submission.title,
-        &submission.title,
-        &submission.summary,
-        &submission.description,
-        &submission.submitter.organisation,
-    ] {
-        doc.add_text(fields.text, text);
+    doc.add_text(fields.summary, &submission.summary);
+    doc.add_text(fields.body, &submission.description);
+    if !submission.how_to_apply.is_empty() {
+        doc.add_text(fields.body, &submission.how_to_apply);
     }
+    doc.add_text(fields.organisation, &submission.submitter.organisation);
     doc.add_u64(fields.kind, submission.kind.ordinal());
     doc.add_u64(fields.status, submission.status.ordinal());
     for place in places(submission) {

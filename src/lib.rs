@@ -17,6 +17,8 @@ pub mod corpus;
 pub mod demo;
 /// What members take away: records with names beside codes, as CSV or JSON Lines.
 pub mod exports;
+/// The field's own vocabulary: what a search for one term also looks for.
+pub mod glossary;
 /// tantivy: the disposable index, kept in step with the store.
 pub mod index;
 /// Parsing what arrives from outside: templates, e-mails, IATI files.

@@ -2,8 +2,17 @@
 //! source, the needs it could serve. Each match says why it matched.
 //!
 //! A fit shares an area of work, covers the need's place (the country itself, a region that
-//! holds it, or everywhere), and has a compatible amount. Among fits, the ones whose texts
-//! match best come first. Only what members may see is ever matched.
+//! holds it, or everywhere), and names no amount below a tenth of the need's. Fits are ranked
+//! by what their texts share (`topic`: the field's terms under any of their names, rare words
+//! weighing more, boilerplate left out), times how closely they fit (`fit`): written for the
+//! place itself rather than its region or every country, the kind of assistance asked for,
+//! the amount. Only what members may see is ever matched.
+
+mod fit;
+mod topic;
+
+pub use fit::{PlaceWeights, amount_fit, assistance_bits, assistance_fit};
+pub use topic::Topic;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -11,22 +20,19 @@ use std::sync::{Arc, LazyLock};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::tokenizer::TokenStream;
-use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
+use tantivy::query::{EnableScoring, Query};
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Score, Searcher, TantivyDocument};
 
 use crate::codes;
 use crate::index::table::{SegmentTable, VisibleAt};
 use crate::index::{self, GLOBAL_PLACE, SearchIndex};
 use crate::search::{self, Place, Result};
 use crate::store::Store;
-use crate::submission::{Area, Kind, Submission, Vocabulary};
+use crate::submission::{Area, Assistance, Kind, Submission, Vocabulary};
 
 /// An offer worth at least this share of a need's amount is a meaningful contribution.
 pub const SMALLEST_USEFUL_SHARE: f64 = 0.1;
-/// How many words of the submission's own text are used to rank its matches.
-const RANKING_WORDS: usize = 40;
 
 /// One match and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,31 +42,58 @@ pub struct Match {
     pub reasons: Vec<String>,
 }
 
+/// How many fits, the best by their texts, are weighed by how closely they fit before the
+/// best are chosen.
+pub const WEIGHED: usize = 400;
+/// What the text counts for a fit that shares no word: the other factors still order it.
+pub const TEXT_FLOOR: f32 = 0.1;
+/// A fit scoring less than this is not shown. A score is the share of the subject's own
+/// texts' score that the fit's texts reach (at least [`TEXT_FLOOR`]), times how closely it
+/// fits: below this it is more often not a fit than a fit.
+pub const LEAST_SHOWN_SCORE: f32 = 0.08;
+/// How many fits beyond those asked for are ranked, to make up for those left out (the
+/// subject itself, the subject's own organisation's).
+const SPARE: usize = 16;
+
+/// Which fits [`matches`] gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// Those scoring at least [`LEAST_SHOWN_SCORE`]: what the pages show.
+    Best,
+    /// Every fit, however low it scores (for counting, and for tests of what fits).
+    Every,
+}
+
 /// The submissions that fit `subject`, best first, at most `limit`.
 ///
 /// The index's terms find the counterparts of the right kinds, areas of work and places, and
-/// the subject's words rank them; visibility and amount, which would take range queries over
-/// the whole index, are read from the value table for each document the ranking meets. Only
-/// documents that could still enter the best are scored (tantivy's pruning).
+/// the subject's topic ranks them; visibility and amount are read from the value table for
+/// each document the ranking meets (only documents that could still enter the best are scored:
+/// tantivy's pruning). The best by text are then weighed by how closely they fit.
 pub fn matches(
     index: &SearchIndex,
     store: &Store,
     subject: &Submission,
     now: DateTime<Utc>,
     limit: usize,
+    shown: Shown,
 ) -> Result<Vec<Match>> {
-    let words = significant_words(subject);
-    let Some(query) = counterpart_query(index.fields(), subject, &words) else {
-        return Ok(Vec::new());
+    let least = match shown {
+        Shown::Best => LEAST_SHOWN_SCORE,
+        Shown::Every => f32::NEG_INFINITY,
     };
     let searcher = index.searcher();
+    let Some((ranked, topic)) = ranked_fits(index, &searcher, subject, now, limit + SPARE)? else {
+        return Ok(Vec::new());
+    };
+
     let tables = index.tables(&searcher)?;
-    // One more, in case the subject itself comes back.
-    let fit = RowFit::of(subject, now);
-    let best = best_fits(&searcher, &tables, &query, &fit, limit + 1)?;
     let snapshot = store.read()?;
     let mut found = Vec::new();
-    for (score, address) in best {
+    for (score, address) in ranked {
+        if found.len() == limit || score < least {
+            break;
+        }
         let serial = tables[address.segment_ord as usize].serials[address.doc_id as usize];
         let id = match index::id_of_serial(serial) {
             Some(id) => id,
@@ -76,7 +109,14 @@ pub fn matches(
             continue;
         }
         if let Some(candidate) = snapshot.get(&id)? {
-            let reasons = reasons(subject, &candidate, &words);
+            // An organisation's own offer does not answer its own need.
+            if same_organisation(
+                &subject.submitter.organisation,
+                &candidate.submitter.organisation,
+            ) {
+                continue;
+            }
+            let reasons = reasons(subject, &candidate, &topic);
             found.push(Match {
                 submission: candidate,
                 score,
@@ -84,18 +124,107 @@ pub fn matches(
             });
         }
     }
-    found.truncate(limit);
     Ok(found)
 }
 
-/// The documents of `subject`'s counterpart kinds that share an area of work with it and carry
-/// a place that fits, ranked by `words`; `None` when nothing can fit (a project, or no area of
+/// Whether two submitters are one organisation, or one is part of the other ("Cambodian Mine
+/// Action Centre" and "Cambodian Mine Action Centre, Mine Detection Dog Training Centre").
+fn same_organisation(a: &str, b: &str) -> bool {
+    let squash = |name: &str| -> String {
+        name.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let (a, b) = (squash(a), squash(b));
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    short.len() >= 8 && long.contains(short.as_str())
+}
+
+/// Fits with their final scores, best first, and the subject's topic.
+pub type RankedFits = (Vec<(Score, DocAddress)>, Topic);
+
+/// The `want` best fits of `subject` with their final scores, best first, and its topic;
+/// `None` when nothing can fit (a project, or no area of work).
+pub fn ranked_fits(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    subject: &Submission,
+    now: DateTime<Utc>,
+    want: usize,
+) -> Result<Option<RankedFits>> {
+    let fields = index.fields();
+    let Some(filters) = counterpart_filters(fields, subject) else {
+        return Ok(None);
+    };
+    let topic = Topic::of(subject, searcher, fields)?;
+    let query = topic::ranked_within(filters, &topic, fields);
+    let tables = index.tables(searcher)?;
+    let fit = RowFit::of(subject, now);
+    let by_text = best_fits(searcher, &tables, &query, &fit, want.max(WEIGHED))?;
+    // The text's score as a share of what the subject's own texts score: a fit saying all the
+    // subject says scores 1, whatever the subject's length.
+    let own = own_score(index, searcher, subject, &topic)?;
+    let best_text = if own > 0.0 {
+        own
+    } else {
+        by_text.first().map_or(0.0, |(score, _)| *score)
+    };
+    let mut weighed: Vec<(Score, DocAddress, u64)> = by_text
+        .into_iter()
+        .map(|(text, address)| {
+            let table = &tables[address.segment_ord as usize];
+            let doc = address.doc_id as usize;
+            let text = if best_text > 0.0 {
+                (text / best_text).min(1.0)
+            } else {
+                0.0
+            };
+            let score = (TEXT_FLOOR + (1.0 - TEXT_FLOOR) * text) * fit.closeness(table, doc);
+            (score, address, table.serials[doc])
+        })
+        .collect();
+    // Best first; among equals, the smaller serial (the older id) first, as searches do.
+    weighed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
+    weighed.truncate(want);
+    Ok(Some((
+        weighed.into_iter().map(|(s, a, _)| (s, a)).collect(),
+        topic,
+    )))
+}
+
+/// What the subject's own document scores on its topic: the score of a counterpart that says
+/// everything the subject says, as the subject says it. 0 when it is not in the index.
+fn own_score(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    subject: &Submission,
+    topic: &Topic,
+) -> Result<Score> {
+    let fields = index.fields();
+    let itself = tantivy::query::TermQuery::new(
+        tantivy::Term::from_field_text(fields.id, &subject.id),
+        tantivy::schema::IndexRecordOption::Basic,
+    );
+    let query = topic::ranked_within(vec![Box::new(itself)], topic, fields);
+    let top = tantivy::collector::TopDocs::with_limit(1).order_by_score();
+    Ok(searcher
+        .search(&query, &top)?
+        .first()
+        .map_or(0.0, |(score, _)| *score))
+}
+
+/// The conditions every fit of `subject` meets, as index terms: a counterpart kind, an area of
+/// work in common, a place that fits; `None` when nothing can fit (a project, or no area of
 /// work).
-fn counterpart_query(
+fn counterpart_filters(
     fields: &index::Fields,
     subject: &Submission,
-    words: &[String],
-) -> Option<BooleanQuery> {
+) -> Option<Vec<Box<dyn Query>>> {
     let counterpart_kinds: &[Kind] = match subject.kind {
         Kind::Need => &[Kind::Offer, Kind::FundingSource],
         Kind::Offer | Kind::FundingSource => &[Kind::Need],
@@ -118,25 +247,20 @@ fn counterpart_query(
     if !places.is_empty() {
         filters.push(search::any_term(fields.place, places));
     }
-    let filters = filters.into_iter().map(|filter| {
-        let unscored = ConstScoreQuery::new(filter, 0.0);
-        (Occur::Must, Box::new(unscored) as Box<dyn Query>)
-    });
-    let ranking = words.iter().map(|word| {
-        let term = Term::from_field_text(fields.text, word);
-        let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
-        (Occur::Should, Box::new(query) as Box<dyn Query>)
-    });
-    Some(BooleanQuery::new(filters.chain(ranking).collect()))
+    Some(filters)
 }
 
-/// What a counterpart must also be, read from its row in the value table: visible to members
-/// now, and naming an amount compatible with the subject's, or none.
-#[derive(Debug, Clone, Copy)]
+/// What a counterpart must also be, read from its row in the value table (visible to members
+/// now, naming an amount compatible with the subject's, or none), and how closely it fits.
+#[derive(Debug, Clone)]
 struct RowFit {
     visible: VisibleAt,
     /// The amounts in USD (inclusive) a counterpart naming one must stay within.
     usd: (f64, f64),
+    subject_kind: Kind,
+    subject_usd: Option<f64>,
+    subject_assistance: u8,
+    places: PlaceWeights,
 }
 
 impl RowFit {
@@ -150,6 +274,10 @@ impl RowFit {
         RowFit {
             visible: VisibleAt::new(now),
             usd,
+            subject_kind: subject.kind,
+            subject_usd: subject.usd(),
+            subject_assistance: assistance_bits(&subject.assistance),
+            places: PlaceWeights::of(subject),
         }
     }
 
@@ -160,6 +288,33 @@ impl RowFit {
         };
         let usd = table.usd[doc];
         self.visible.sees(row) && (usd.is_nan() || (usd >= self.usd.0 && usd <= self.usd.1))
+    }
+
+    /// How closely document `doc` of `table` fits, from 0 to 1: the closeness of the places,
+    /// times the fit of the kinds of assistance, times that of the amounts.
+    fn closeness(&self, table: &SegmentTable, doc: usize) -> f32 {
+        let Some(row) = table.rows.get(doc) else {
+            return 0.0;
+        };
+        let usd = Some(table.usd[doc]).filter(|u| !u.is_nan());
+        let (asked, given, need_usd, offer_usd) = if self.subject_kind == Kind::Need {
+            (
+                self.subject_assistance,
+                row.assistance,
+                self.subject_usd,
+                usd,
+            )
+        } else {
+            (
+                row.assistance,
+                self.subject_assistance,
+                usd,
+                self.subject_usd,
+            )
+        };
+        self.places.closeness(table.places_of(row))
+            * assistance_fit(asked, given)
+            * amount_fit(need_usd, offer_usd)
     }
 }
 
@@ -466,49 +621,8 @@ static COVERING: LazyLock<HashMap<u64, Vec<u64>>> = LazyLock::new(|| {
         .collect()
 });
 
-/// The stemmed words of the subject's title and summary, without the most common ones.
-fn significant_words(subject: &Submission) -> Vec<String> {
-    words_with_originals(subject)
-        .into_iter()
-        .map(|(stem, _)| stem)
-        .collect()
-}
-
-/// Each significant stem with the word as first written (`submunit` → `submunitions`), so
-/// reasons show people words, not stems.
-pub fn words_with_originals(subject: &Submission) -> Vec<(String, String)> {
-    let mut analyzer = index::analyzer();
-    let text = format!("{} {}", subject.title, subject.summary);
-    let mut stream = analyzer.token_stream(&text);
-    let mut words: Vec<(String, String)> = Vec::new();
-    while let Some(token) = stream.next() {
-        let stem = &token.text;
-        if stem.len() > 2
-            && !STOP_WORDS.contains(&stem.as_str())
-            && !words.iter().any(|(s, _)| s == stem)
-        {
-            let original = text
-                .get(token.offset_from..token.offset_to)
-                .unwrap_or(stem)
-                .to_lowercase();
-            words.push((stem.clone(), original));
-        }
-        if words.len() >= RANKING_WORDS {
-            break;
-        }
-    }
-    words.sort();
-    words
-}
-
-/// Words too common in this field to say anything about a match (stemmed forms).
-const STOP_WORDS: &[&str] = &[
-    "the", "and", "for", "with", "from", "this", "that", "are", "will", "its", "their", "our",
-    "into", "over", "under", "all", "demo", "support", "project", "programm", "provid",
-];
-
-/// Why `candidate` fits `subject`, in words a user understands.
-fn reasons(subject: &Submission, candidate: &Submission, words: &[String]) -> Vec<String> {
+/// Why `candidate` fits `subject`, in words a user understands; each reason true of both.
+fn reasons(subject: &Submission, candidate: &Submission, topic: &Topic) -> Vec<String> {
     let mut reasons = Vec::new();
     let shared_areas: Vec<&str> = subject
         .areas
@@ -525,18 +639,53 @@ fn reasons(subject: &Submission, candidate: &Submission, words: &[String]) -> Ve
         (candidate, subject)
     };
     reasons.push(coverage_reason(need, offer));
+    reasons.push(assistance_reason(need, offer));
     reasons.push(amount_reason(need, offer));
-    let candidate_words = words_with_originals(candidate);
-    let shared: Vec<&str> = candidate_words
-        .iter()
-        .filter(|(stem, _)| words.contains(stem))
-        .map(|(_, original)| original.as_str())
-        .take(6)
-        .collect();
+    let shared = topic.shared_with(candidate, 6);
     if !shared.is_empty() {
         reasons.push(format!("Shared terms: {}", shared.join(", ")));
     }
     reasons
+}
+
+/// What each side says of the kind of assistance, and whether what is given is what is asked.
+fn assistance_reason(need: &Submission, offer: &Submission) -> String {
+    let offer_kind = offer.kind.label().to_lowercase();
+    let list = |kinds: &[Assistance]| -> String {
+        let labels: Vec<String> = kinds.iter().map(|a| a.label().to_lowercase()).collect();
+        labels.join(", ")
+    };
+    if need.assistance.is_empty() || offer.assistance.is_empty() {
+        let silent = if need.assistance.is_empty() {
+            "the need does not say what kind it asks for"
+        } else {
+            "the offer does not say what kind it gives"
+        };
+        return format!("Kind of assistance: {silent}");
+    }
+    let common: Vec<Assistance> = need
+        .assistance
+        .iter()
+        .copied()
+        .filter(|a| offer.assistance.contains(a))
+        .collect();
+    if !common.is_empty() {
+        return format!("Kind of assistance: {} asked and given", list(&common));
+    }
+    let fit = assistance_fit(
+        assistance_bits(&need.assistance),
+        assistance_bits(&offer.assistance),
+    );
+    let verdict = if fit >= fit::ASSISTANCE_NEAR {
+        "related, not the same"
+    } else {
+        "not what the need asks for"
+    };
+    format!(
+        "Kind of assistance: the need asks for {}, the {offer_kind} gives {} ({verdict})",
+        list(&need.assistance),
+        list(&offer.assistance)
+    )
 }
 
 /// What the two amounts say, as true of both sides: each side's amount, or that it names none.
@@ -560,10 +709,9 @@ fn amount_reason(need: &Submission, offer: &Submission) -> String {
     }
 }
 
+/// Where the offer's places meet the need's, and how closely: written for the country itself,
+/// through a region that holds it, or open to every country.
 fn coverage_reason(need: &Submission, offer: &Submission) -> String {
-    if offer.beneficiaries.global {
-        return "Covers every country (global)".to_string();
-    }
     let need_countries = &need.beneficiaries.countries;
     let direct: Vec<&str> = need_countries
         .iter()
@@ -571,32 +719,63 @@ fn coverage_reason(need: &Submission, offer: &Submission) -> String {
         .map(|c| country_name(c))
         .collect();
     if !direct.is_empty() {
-        return format!("Covers {}", direct.join(", "));
+        return format!("Place: written for {}", direct.join(", "));
     }
+    let same_regions: Vec<&str> = need
+        .beneficiaries
+        .regions
+        .iter()
+        .filter(|r| offer.beneficiaries.regions.contains(r))
+        .filter_map(|r| codes::region(r).map(|region| region.name))
+        .collect();
+    if !same_regions.is_empty() {
+        return format!("Place: written for the region {}", same_regions.join(", "));
+    }
+    // The nearest region of the offer's that holds one of the need's countries or regions.
+    let mut best: Option<(usize, String)> = None;
     for region in &offer.beneficiaries.regions {
-        if let Some(Place::Region(region)) = Place::parse(region) {
-            let inside: Vec<&str> = need_countries
-                .iter()
-                .filter(|c| {
-                    codes::countries_in_region(region.code)
-                        .iter()
-                        .any(|x| x.alpha3 == String::as_str(c))
-                })
-                .map(|c| country_name(c))
-                .collect();
-            if !inside.is_empty() {
-                return format!(
-                    "Covers {} through the region {}",
-                    inside.join(", "),
+        let Some(Place::Region(region)) = Place::parse(region) else {
+            continue;
+        };
+        let depth = codes::region_ancestors(region.code).len();
+        let inside: Vec<&str> = need_countries
+            .iter()
+            .filter(|c| codes::country(c).is_some_and(|x| x.is_in(region.code)))
+            .map(|c| country_name(c))
+            .collect();
+        let regions_inside: Vec<&str> = need
+            .beneficiaries
+            .regions
+            .iter()
+            .filter(|r| {
+                codes::region_ancestors(r)
+                    .iter()
+                    .any(|a| a.code == region.code)
+            })
+            .filter_map(|r| codes::region(r).map(|x| x.name))
+            .collect();
+        let places: Vec<&str> = inside.into_iter().chain(regions_inside).collect();
+        if !places.is_empty() && best.as_ref().is_none_or(|(d, _)| depth > *d) {
+            best = Some((
+                depth,
+                format!(
+                    "Place: covers {} through the region {}",
+                    places.join(", "),
                     region.name
-                );
-            }
-            if need.beneficiaries.regions.iter().any(|r| r == region.code) {
-                return format!("Covers the region {}", region.name);
-            }
+                ),
+            ));
         }
     }
-    "Covers the same region".to_string()
+    if let Some((_, reason)) = best {
+        return reason;
+    }
+    if offer.beneficiaries.global {
+        return "Place: open to every country, not written for this one".to_string();
+    }
+    if need.beneficiaries.global {
+        return "Place: the need is for every country".to_string();
+    }
+    "Place: covers part of the need's region".to_string()
 }
 
 fn country_name(code: &str) -> &str {

@@ -6,6 +6,7 @@
 //! reads the index and, for the hits it returns, the store; it never writes.
 
 pub mod cache;
+pub mod keywords;
 mod page;
 
 use std::ops::Bound;
@@ -13,7 +14,8 @@ use std::ops::Bound;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tantivy::query::{
-    AllQuery, BooleanQuery, EnableScoring, Occur, Query, QueryParser, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery,
+    EnableScoring, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -24,6 +26,7 @@ use crate::index::table::{self, Row, SegmentTable, row_time};
 use crate::index::{Fields, GLOBAL_PLACE, SearchIndex, id_of_serial, region_place};
 use crate::store::{Reader, Store, StoreError};
 use crate::submission::{Area, Assistance, Kind, Status, Submission, SubmitterType, Vocabulary};
+use keywords::{Keywords, Wording};
 use page::{Page, PageCollector, PageHit, Plan, Ranking};
 
 /// The most hits one page may hold.
@@ -358,6 +361,20 @@ pub struct SearchResults {
     pub offset: usize,
     pub hits: Vec<Hit>,
     pub facets: Facets,
+    /// How the keywords were read, when there were any.
+    pub keywords: Option<KeywordsRead>,
+}
+
+/// How a search read its keywords, for the page to explain its results.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct KeywordsRead {
+    /// What was asked for, as typed: a word, a phrase, or a term of the glossary.
+    pub asked: Vec<String>,
+    /// What the glossary added ("EORE" for "mine risk education").
+    pub also_searched: Vec<String>,
+    /// How many of the hits have everything asked for (or one of its other names); they come
+    /// first, the others after them, those with more of it first.
+    pub with_everything: u64,
 }
 
 /// Runs a search against the index, reading the hits' records from the store.
@@ -394,9 +411,18 @@ pub fn search_in(
     let limit = request.limit.clamp(1, MAX_PAGE_SIZE);
     let offset = request.offset.min(MAX_OFFSET);
     let (page, text_query) = run_plan(index, searcher, request, now, offset + limit, true)?;
+    let keywords = text_query.as_ref().map(|(_, keywords)| KeywordsRead {
+        asked: keywords
+            .concepts
+            .iter()
+            .map(|c| c.wordings[0].shown.clone())
+            .collect(),
+        also_searched: keywords.also_searched(),
+        with_everything: page.complete,
+    });
 
     let snippets = match &text_query {
-        Some(query) => snippet_generator(index, searcher, &**query),
+        Some((query, _)) => snippet_generator(index, searcher, &**query),
         None => None,
     };
     let mut hits = Vec::with_capacity(limit);
@@ -428,6 +454,7 @@ pub fn search_in(
             offset,
             hits,
             facets: page.counts.into_facets(),
+            keywords,
         },
         holds_until,
     })
@@ -504,9 +531,12 @@ pub fn document_id(
     }
 }
 
+/// A keyword query with the keywords it was made from.
+type ReadKeywords = (Box<dyn Query>, Keywords);
+
 /// One pass over what the keywords match (everything when there are none): the total, the
 /// facet counts (when `facets`) and the best `want` hits in order. Also gives the keyword
-/// query, if any, for snippets.
+/// query and how the keywords were read, if there were any, for snippets and the page.
 fn run_plan(
     index: &SearchIndex,
     searcher: &Searcher,
@@ -514,26 +544,27 @@ fn run_plan(
     now: DateTime<Utc>,
     want: usize,
     facets: bool,
-) -> Result<(Page, Option<Box<dyn Query>>)> {
+) -> Result<(Page, Option<ReadKeywords>)> {
     let _searching = index.searching();
-    let has_keywords = !request.text.trim().is_empty();
+    let keywords = keywords::parse(&request.text);
+    let has_keywords = !keywords.is_empty();
     let ranking = Ranking::new(request.sort, has_keywords);
     let mut plan = Plan::new(&request.filters, request.audience, ranking, now);
     if !facets {
         plan = plan.without_facets();
     }
+    if has_keywords {
+        plan = plan.counting_concepts(keywords.concepts.len());
+    }
     let collector = PageCollector::new(plan, index.tables(searcher)?, want);
     if has_keywords {
-        let query = text_query(index, &request.text);
+        let query = keyword_query(index.fields(), &keywords);
         let executor = index.executor(searcher, largest_doc_freq(searcher, &*query)?);
-        let scoring = if ranking.needs_score() {
-            EnableScoring::enabled_from_searcher(searcher)
-        } else {
-            EnableScoring::disabled_from_searcher(searcher)
-        };
-        let weight = query.weight(scoring)?;
+        // Scored whatever the order: a hit's score says how much of the query it has, and
+        // hits with everything come first in every order.
+        let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
         let page = collector.run(searcher, &*weight, executor)?;
-        Ok((page, Some(query)))
+        Ok((page, Some((query, keywords))))
     } else {
         let executor = index.executor(searcher, searcher.num_docs());
         Ok((collector.scan(searcher, executor)?, None))
@@ -567,25 +598,30 @@ fn snippet_generator(
     query: &dyn Query,
 ) -> Option<SnippetGenerator> {
     let fields = index.fields();
-    let words: Vec<(Occur, Box<dyn Query>)> = words_of(fields, query)
-        .into_iter()
-        .map(|word| {
-            let term = Term::from_field_text(fields.text, &word);
-            let query = TermQuery::new(term, IndexRecordOption::Basic);
-            (Occur::Should, Box::new(query) as Box<dyn Query>)
-        })
-        .collect();
-    let mut generator =
-        SnippetGenerator::create(searcher, &BooleanQuery::new(words), fields.text).ok()?;
-    generator.set_max_num_chars(200);
-    Some(generator)
+    // Each word weighs by its rarity over the texts a snippet shows (tantivy's own way, over
+    // one field, would leave out the words of the title and the summary).
+    let mut terms = std::collections::BTreeMap::new();
+    for word in words_of(fields, query) {
+        if keywords::is_stop_word(&word) {
+            continue;
+        }
+        let mut frequency = 0;
+        for field in [fields.title, fields.summary, fields.body] {
+            frequency += searcher
+                .doc_freq(&Term::from_field_text(field, &word))
+                .ok()?;
+        }
+        terms.insert(word, 1.0 / (1.0 + frequency as f32));
+    }
+    let tokenizer = index.tantivy().tokenizer_for_field(fields.body).ok()?;
+    Some(SnippetGenerator::new(terms, tokenizer, fields.body, 200))
 }
 
 /// The words (analysed terms) a query asks of the text fields, once each.
 fn words_of(fields: &Fields, query: &dyn Query) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
     query.query_terms(&mut |term, _| {
-        if (term.field() == fields.text || term.field() == fields.title)
+        if [fields.title, fields.summary, fields.body].contains(&term.field())
             && let Some(word) = term.value().as_str()
             && !words.iter().any(|w| w == word)
         {
@@ -731,17 +767,141 @@ fn listed_by(
     Ok((ids, total))
 }
 
-/// The keyword query, parsed leniently: malformed syntax never fails a search. Words are
-/// looked for in every text field at once (the `text` field); `title:` asks the title alone.
-pub fn text_query(index: &SearchIndex, text: &str) -> Box<dyn Query> {
-    if text.trim().is_empty() {
-        return Box::new(AllQuery);
+/// What having one thing asked for adds to a hit's score: more than the words can add, so that
+/// a score says how many of the things asked for a hit has (the score divided by this,
+/// rounded down), and hits with more of them rank first.
+pub const PRESENCE: f32 = 10_000.0;
+
+/// How much a word weighs in each text field: the title most, the submitter's name least
+/// (a name is not a topic: "Mine Clearance Trust" offering prosthetics is not about clearance).
+const TITLE_WEIGHT: f32 = 3.0;
+const SUMMARY_WEIGHT: f32 = 2.0;
+const BODY_WEIGHT: f32 = 1.0;
+const ORGANISATION_WEIGHT: f32 = 0.3;
+/// What a submission for a country named in the keywords adds, against the words' score.
+const COUNTRY_WEIGHT: f32 = 2.0;
+/// What the wordings of a concept other than the best-scoring one add, as a share of their
+/// scores.
+pub const WORDINGS_TIE: f32 = 0.1;
+
+/// The query for a search's keywords. Each concept (a word, a phrase, a term of the glossary
+/// with its other names) counts [`PRESENCE`] when the title, summary or description has one
+/// of its wordings (or, for a country, the submission is for it), plus the words' BM25 score
+/// in each field at that field's weight; the submitter's name adds a little, never presence.
+/// A hit needs one concept at least, every concept joined by `AND`, and none excluded.
+pub fn keyword_query(fields: &Fields, keywords: &Keywords) -> Box<dyn Query> {
+    let content = [
+        (fields.title, TITLE_WEIGHT),
+        (fields.summary, SUMMARY_WEIGHT),
+        (fields.body, BODY_WEIGHT),
+    ];
+    // The concepts (one needed, those joined by `AND` all), and apart from them what only
+    // ranks: the words of a term of several on their own, which make no hit by themselves.
+    let mut concepts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut ranking_only: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for concept in &keywords.concepts {
+        let mut present: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut wordings: Vec<Box<dyn Query>> = Vec::new();
+        for wording in &concept.wordings {
+            if !wording.counts {
+                for (field, weight) in content {
+                    let query = wording_query(field, wording);
+                    ranking_only.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(query, weight * wording.weight)),
+                    ));
+                }
+                continue;
+            }
+            let mut fields_scored: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for (field, weight) in content {
+                let query = wording_query(field, wording);
+                present.push((Occur::Should, query.box_clone()));
+                fields_scored.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(query, weight * wording.weight)),
+                ));
+            }
+            wordings.push(Box::new(BooleanQuery::new(fields_scored)));
+        }
+        // The best wording counts; the others add a little (a text that says the same thing
+        // five ways is not five times as relevant).
+        let mut scored: Vec<(Occur, Box<dyn Query>)> = vec![(
+            Occur::Should,
+            Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                wordings,
+                WORDINGS_TIE,
+            )),
+        )];
+        let typed = &concept.wordings[0];
+        let query = wording_query(fields.organisation, typed);
+        scored.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(query, ORGANISATION_WEIGHT)),
+        ));
+        if let Some(place) = concept.country.and_then(codes::country_ordinal) {
+            present.push((Occur::Should, term(fields.place, place)));
+            scored.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(
+                    term(fields.place, place),
+                    COUNTRY_WEIGHT,
+                )),
+            ));
+        }
+        let presence = ConstScoreQuery::new(Box::new(BooleanQuery::new(present)), PRESENCE);
+        scored.push((Occur::Should, Box::new(presence)));
+        let occur = if concept.required {
+            Occur::Must
+        } else {
+            Occur::Should
+        };
+        concepts.push((occur, Box::new(BooleanQuery::new(scored))));
     }
-    let fields = index.fields();
-    let mut parser = QueryParser::for_index(index.tantivy(), vec![fields.text]);
-    parser.set_conjunction_by_default();
-    let (query, _errors) = parser.parse_query_lenient(text);
-    query
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = if concepts.is_empty() {
+        vec![(Occur::Must, Box::new(AllQuery))]
+    } else {
+        vec![(Occur::Must, Box::new(BooleanQuery::new(concepts)))]
+    };
+    clauses.extend(ranking_only);
+    for wording in &keywords.excluded {
+        for field in [
+            fields.title,
+            fields.summary,
+            fields.body,
+            fields.organisation,
+        ] {
+            clauses.push((Occur::MustNot, wording_query(field, wording)));
+        }
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// How many words may stand between the words of a loose wording.
+const LOOSE_SLOP: u32 = 2;
+
+/// One wording in one field: a word, or words that must stand together (or, when `loose`,
+/// nearly together, in their order).
+pub fn wording_query(field: Field, wording: &Wording) -> Box<dyn Query> {
+    match &wording.words[..] {
+        [] => Box::new(EmptyQuery),
+        [word] => Box::new(TermQuery::new(
+            Term::from_field_text(field, word),
+            IndexRecordOption::WithFreqs,
+        )),
+        words => {
+            let mut phrase = PhraseQuery::new(
+                words
+                    .iter()
+                    .map(|word| Term::from_field_text(field, word))
+                    .collect(),
+            );
+            if wording.loose {
+                phrase.set_slop(LOOSE_SLOP);
+            }
+            Box::new(phrase)
+        }
+    }
 }
 
 pub fn term(field: Field, value: u64) -> Box<dyn Query> {

@@ -1,15 +1,19 @@
 //! Matching against a plain reference: for every need, offer and funding source of a demo
 //! catalogue spread across several index segments with deletions, the matches the portal finds
-//! (from its value table, with tantivy's pruning) are compared with what one tantivy query
-//! finds, with the conditions of a fit as index terms and tantivy's own ranking.
+//! (from its value table, with tantivy's pruning, weighed by how closely they fit) are
+//! compared with what one tantivy query finds, with the conditions of a fit as index terms,
+//! the subject's topic to rank, and each fit's closeness worked out from its stored record.
 
 mod common;
 
 use std::ops::Bound;
 
 use common::{Fixture, need, offer};
-use portal::index::{SearchIndex, names};
-use portal::matching::{SMALLEST_USEFUL_SHARE, counterpart_places, words_with_originals};
+use portal::index::{self, names};
+use portal::matching::{
+    LEAST_SHOWN_SCORE, PlaceWeights, SMALLEST_USEFUL_SHARE, TEXT_FLOOR, Topic, WEIGHED, amount_fit,
+    assistance_bits, assistance_fit, counterpart_places,
+};
 use portal::search;
 use portal::submission::{Kind, Status, Submission, Vocabulary};
 use tantivy::Term;
@@ -23,16 +27,26 @@ use tantivy::schema::{IndexRecordOption, Value};
 /// added in another order).
 const SAME_SCORE: f32 = 1e-4;
 
-/// The fits of `subject` by one tantivy query, best first, with their scores: every condition
-/// a term, range or column of the index, the subject's words to rank.
-fn reference(index: &SearchIndex, subject: &Submission, limit: usize) -> Vec<(String, f32)> {
+/// A counterpart with the score the reference gives it.
+struct Scored {
+    id: String,
+    text: f32,
+    score: f32,
+    organisation: String,
+}
+
+/// Every fit of `subject` by one plain tantivy query (every condition a term, range or column
+/// of the index, the subject's topic to rank), each with its final score worked out from its
+/// stored record: `(TEXT_FLOOR + (1 - TEXT_FLOOR) * min(1, text / own)) * closeness`.
+fn reference(fixture: &Fixture, subject: &Submission) -> (Vec<Scored>, f32) {
+    let index = fixture.catalogue.index();
     let counterpart_kinds: &[Kind] = match subject.kind {
         Kind::Need => &[Kind::Offer, Kind::FundingSource],
         Kind::Offer | Kind::FundingSource => &[Kind::Need],
-        Kind::Project => return Vec::new(),
+        Kind::Project => return (Vec::new(), 0.0),
     };
     if subject.areas.is_empty() {
-        return Vec::new();
+        return (Vec::new(), 0.0);
     }
     let fields = index.fields();
     let now = common::start_time();
@@ -68,32 +82,79 @@ fn reference(index: &SearchIndex, subject: &Submission, limit: usize) -> Vec<(St
             (Occur::Should, without_amount()),
         ])));
     }
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = filters
-        .into_iter()
-        .map(|q| {
-            (
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>,
-            )
-        })
-        .collect();
-    for (word, _) in words_with_originals(subject) {
-        let term = Term::from_field_text(fields.text, &word);
-        let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
-        clauses.push((Occur::Should, Box::new(query)));
-    }
     let searcher = index.searcher();
-    let top = TopDocs::with_limit(limit).order_by_score();
-    let found = searcher.search(&BooleanQuery::new(clauses), &top).unwrap();
-    found
+    let topic = Topic::of(subject, &searcher, fields).unwrap();
+    let within = |filters: Vec<Box<dyn Query>>| {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = filters
+            .into_iter()
+            .map(|q| {
+                (
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        clauses.extend(topic.query(fields));
+        BooleanQuery::new(clauses)
+    };
+    let itself = TermQuery::new(
+        Term::from_field_text(fields.id, &subject.id),
+        IndexRecordOption::Basic,
+    );
+    let own = searcher
+        .search(
+            &within(vec![Box::new(itself)]),
+            &TopDocs::with_limit(1).order_by_score(),
+        )
+        .unwrap()
+        .first()
+        .map_or(0.0, |(score, _)| *score);
+    let every = TopDocs::with_limit(10_000).order_by_score();
+    let found = searcher.search(&within(filters), &every).unwrap();
+    let best_text = if own > 0.0 {
+        own
+    } else {
+        found.first().map_or(0.0, |(score, _)| *score)
+    };
+    let weights = PlaceWeights::of(subject);
+    let scored = found
         .into_iter()
-        .map(|(score, address)| {
+        .filter_map(|(text, address)| {
             let doc: tantivy::TantivyDocument = searcher.doc(address).unwrap();
             let id = doc.get_first(fields.id).and_then(|v| v.as_str()).unwrap();
-            (id.to_string(), score)
+            if id == subject.id {
+                return None;
+            }
+            let candidate = fixture.catalogue.get(id).unwrap();
+            let places: Vec<u16> = index::places(&candidate)
+                .into_iter()
+                .map(|p| p as u16)
+                .collect();
+            let (need, offer) = if subject.kind == Kind::Need {
+                (subject, &candidate)
+            } else {
+                (&candidate, subject)
+            };
+            let closeness = weights.closeness(&places)
+                * assistance_fit(
+                    assistance_bits(&need.assistance),
+                    assistance_bits(&offer.assistance),
+                )
+                * amount_fit(need.usd(), offer.usd());
+            let share = if best_text > 0.0 {
+                (text / best_text).min(1.0)
+            } else {
+                0.0
+            };
+            Some(Scored {
+                id: id.to_string(),
+                text,
+                score: (TEXT_FLOOR + (1.0 - TEXT_FLOOR) * share) * closeness,
+                organisation: candidate.submitter.organisation.clone(),
+            })
         })
-        .filter(|(id, _)| *id != subject.id)
-        .collect()
+        .collect();
+    (scored, best_text)
 }
 
 /// The submissions that name no amount: every document without a value in the amount column.
@@ -107,10 +168,30 @@ fn without_amount() -> Box<dyn Query> {
     ]))
 }
 
-/// Checks the portal's `limit` best matches of `subject` against the reference's.
-fn check(fixture: &Fixture, subject: &Submission, limit: usize) {
-    let index = fixture.catalogue.index();
-    let expected = reference(&index, subject, limit + 1);
+/// Whether two organisation names are one (as the portal tells them: one within the other).
+fn same_organisation(a: &str, b: &str) -> bool {
+    let squash = |name: &str| -> String {
+        name.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let (a, b) = (squash(a), squash(b));
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    short.len() >= 8 && long.contains(short.as_str())
+}
+
+/// Checks the portal's `limit` best matches of `subject` against the reference: each one a fit
+/// with the reference's score, in order, none below the least shown score nor of the
+/// subject's own organisation; and every fit the reference scores above the last one shown
+/// (or, when fewer than `limit` are shown, above the least shown score) shown too, but for
+/// those whose text ranked them out of the portal's pool of the best by text.
+fn check(fixture: &Fixture, subject: &Submission, limit: usize) -> usize {
+    let (expected, best_text) = reference(fixture, subject);
     let found: Vec<(String, f32)> = fixture
         .catalogue
         .matches(&subject.id, limit)
@@ -118,47 +199,64 @@ fn check(fixture: &Fixture, subject: &Submission, limit: usize) {
         .into_iter()
         .map(|m| (m.submission.id, m.score))
         .collect();
-    let expected = &expected[..expected.len().min(limit)];
     let context = || format!("{} ({:?}), limit {limit}", subject.id, subject.kind);
-    assert_eq!(found.len(), expected.len(), "{}", context());
-    // The same scores in the same order; ids may differ only among equal scores.
-    for ((id, score), (expected_id, expected_score)) in found.iter().zip(expected) {
+    let by_id: std::collections::HashMap<&str, &Scored> =
+        expected.iter().map(|s| (s.id.as_str(), s)).collect();
+    assert!(found.len() <= limit, "{}", context());
+    let mut previous = f32::INFINITY;
+    for (id, score) in &found {
+        let want = by_id
+            .get(id.as_str())
+            .unwrap_or_else(|| panic!("{}: {id} is not a fit", context()));
         assert!(
-            (score - expected_score).abs() < SAME_SCORE,
-            "{}: {id} {score} against {expected_id} {expected_score}",
+            (score - want.score).abs() < SAME_SCORE,
+            "{}: {id} scores {score}, the reference {}",
+            context(),
+            want.score
+        );
+        assert!(*score >= LEAST_SHOWN_SCORE - SAME_SCORE, "{}", context());
+        assert!(
+            *score <= previous + SAME_SCORE,
+            "{}: not in order",
             context()
         );
-    }
-    // Runs of equal scores hold the same ids, but for the last, which may be cut at another
-    // member of a tie.
-    let mut start = 0;
-    while start < expected.len() {
-        let run_score = expected[start].1;
-        let end = start
-            + expected[start..]
-                .iter()
-                .take_while(|(_, s)| (s - run_score).abs() < SAME_SCORE)
-                .count();
-        if end < expected.len() {
-            let sorted = |list: &[(String, f32)]| {
-                let mut ids: Vec<String> = list.iter().map(|(id, _)| id.clone()).collect();
-                ids.sort();
-                ids
-            };
-            assert_eq!(
-                sorted(&found[start..end]),
-                sorted(&expected[start..end]),
-                "{}: score {run_score}",
-                context()
-            );
-        }
-        start = end;
-    }
-    // Every match is visible: published, not expired.
-    for (id, _) in &found {
+        assert!(
+            !same_organisation(&subject.submitter.organisation, &want.organisation),
+            "{}: {id} is the subject's own organisation's",
+            context()
+        );
+        previous = *score;
+        // Every match is visible: published, not expired.
         let candidate = fixture.catalogue.get(id).unwrap();
         assert_eq!(candidate.status, Status::Published, "{}", context());
     }
+    // The portal weighs the best WEIGHED by text: below the text of the last of them, a fit
+    // can score at most this.
+    let mut texts: Vec<f32> = expected.iter().map(|s| s.text).collect();
+    texts.sort_by(|a, b| b.total_cmp(a));
+    let out_of_pool = texts
+        .get(WEIGHED.max(limit + 16) - 1)
+        .map_or(f32::NEG_INFINITY, |text| {
+            TEXT_FLOOR + (1.0 - TEXT_FLOOR) * (text / best_text).min(1.0)
+        });
+    let floor = if found.len() == limit {
+        found.last().map_or(LEAST_SHOWN_SCORE, |(_, s)| *s)
+    } else {
+        LEAST_SHOWN_SCORE
+    };
+    for want in &expected {
+        let shown = found.iter().any(|(id, _)| *id == want.id);
+        let above = want.score > floor + SAME_SCORE && want.score > out_of_pool;
+        let own = same_organisation(&subject.submitter.organisation, &want.organisation);
+        assert!(
+            shown || !above || own,
+            "{}: {} scores {} but is not shown",
+            context(),
+            want.id,
+            want.score
+        );
+    }
+    found.len()
 }
 
 /// Adds a published submission with `usd` as its amount (none for `None`).
@@ -176,14 +274,31 @@ fn matches_are_the_fits_a_plain_query_finds_ranked_alike() {
     let fixture = Fixture::varied_demo(1_500, 11);
     // Amounts at and around the bounds, which the demo content hardly meets: an offer must
     // be worth a tenth of a need (or name no amount).
-    let large = add(&fixture, need("Large need"), Some(50_000_000.0));
-    add(&fixture, need("Small need"), Some(50_000.0));
-    let small = add(&fixture, offer("Small offer"), Some(10_000.0));
-    let tenth = add(&fixture, offer("Tenth offer"), Some(5_000_000.0));
-    let open = add(&fixture, offer("Open offer"), None);
+    let topic = "clearance of submunitions in rice fields";
+    let large = add(
+        &fixture,
+        need(&format!("Large need: {topic}")),
+        Some(50_000_000.0),
+    );
+    add(
+        &fixture,
+        need(&format!("Small need: {topic}")),
+        Some(50_000.0),
+    );
+    let small = add(
+        &fixture,
+        offer(&format!("Small offer: {topic}")),
+        Some(10_000.0),
+    );
+    let tenth = add(
+        &fixture,
+        offer(&format!("Tenth offer: {topic}")),
+        Some(5_000_000.0),
+    );
+    let open = add(&fixture, offer(&format!("Open offer: {topic}")), None);
     let found: Vec<String> = fixture
         .catalogue
-        .matches(&large, 5_000)
+        .fits(&large, 5_000)
         .unwrap()
         .into_iter()
         .map(|m| m.submission.id)
@@ -197,18 +312,18 @@ fn matches_are_the_fits_a_plain_query_finds_ranked_alike() {
         .filter(|s| s.kind != Kind::Project)
         .collect();
     let mut checked = 0;
-    let mut with_zero_scores = 0;
+    let mut cut_short = 0;
     for (i, subject) in subjects.iter().enumerate() {
         // Small limits mostly (as the pages ask); every few, all of them.
         let limit = if i % 7 == 0 { 5_000 } else { 1 + i % 12 };
-        check(&fixture, subject, limit);
+        let shown = check(&fixture, subject, limit);
         checked += 1;
-        let found = fixture.catalogue.matches(&subject.id, limit).unwrap();
-        with_zero_scores += usize::from(found.iter().any(|m| m.score == 0.0));
+        let fits = reference(&fixture, subject).0.len();
+        cut_short += usize::from(shown < limit && shown < fits);
     }
     assert!(checked > 600, "{checked} subjects");
     assert!(
-        with_zero_scores > 10,
-        "fits sharing no word are met too ({with_zero_scores} subjects)"
+        cut_short > 10,
+        "fits scoring below the least shown score are met too ({cut_short} subjects)"
     );
 }

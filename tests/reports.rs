@@ -214,7 +214,7 @@ async fn needs_with_a_match_agree_with_matching() {
         .read()
         .unwrap()
         .for_each(|s| {
-            if s.kind == Kind::Need && !fixture.catalogue.matches(&s.id, 1).unwrap().is_empty() {
+            if s.kind == Kind::Need && !fixture.catalogue.fits(&s.id, 1).unwrap().is_empty() {
                 expected += 1;
             }
         })

@@ -273,7 +273,7 @@ fn statistics_from_the_index_agree_with_a_pass_over_the_store() {
     assert!(want.needs_with_match < needs, "some needs have no match");
     let large = |title: &str| {
         let need = all.iter().find(|s| s.title == title).unwrap();
-        !fixture.catalogue.matches(&need.id, 1).unwrap().is_empty()
+        !fixture.catalogue.fits(&need.id, 1).unwrap().is_empty()
     };
     assert!(
         large("Very large need 1"),
@@ -307,7 +307,7 @@ fn needs_with_a_match_are_those_matching_finds_a_counterpart_for() {
         .stored()
         .iter()
         .filter(|s| s.kind == Kind::Need && s.is_visible_to_members(now))
-        .filter(|s| !fixture.catalogue.matches(&s.id, 1).unwrap().is_empty())
+        .filter(|s| !fixture.catalogue.fits(&s.id, 1).unwrap().is_empty())
         .count();
     assert_eq!(
         fixture.catalogue.stats().unwrap().needs_with_match,

@@ -3,9 +3,10 @@
 //! segments with deletions, each compared with what a straightforward pass over the stored
 //! submissions gives: the total, every facet count and the order of the page.
 //!
-//! Keyword matching and scoring are tantivy's and are taken from a plain tantivy query;
-//! everything the portal decides on top of them (visibility, filters, facets, ranking, and
-//! which documents it scores) is checked here.
+//! Keyword matching and scoring are tantivy's and are taken from a plain tantivy query of the
+//! same keywords; everything the portal decides on top of them (visibility, filters, facets,
+//! ranking, hits with every concept first in every order, and which documents it scores) is
+//! checked here.
 
 mod common;
 
@@ -46,7 +47,7 @@ fn fixture() -> Fixture {
 fn keyword_matches(fixture: &Fixture, text: &str) -> HashMap<String, f32> {
     let index = fixture.catalogue.index();
     let searcher = index.searcher();
-    let query = search::text_query(&index, text);
+    let query = search::keyword_query(index.fields(), &search::keywords::parse(text));
     let every = TopDocs::with_limit(SIZE * 4).order_by_score();
     let scored = searcher.search(&*query, &every).unwrap();
     assert!(scored.len() < SIZE * 4, "the limit holds every match");
@@ -266,6 +267,10 @@ fn expected(
             .timestamp()
     };
     let by_serial = |a: &&Submission, b: &&Submission| serial(&a.id).cmp(&serial(&b.id));
+    // With keywords, what has more of the things asked for comes first in every order.
+    let tier =
+        |s: &Submission| matched.map_or(0, |scores| (scores[&s.id] / search::PRESENCE) as u32);
+    let by_tier = |a: &&Submission, b: &&Submission| tier(b).cmp(&tier(a));
     match (request.sort, matched) {
         (Sort::Relevance, Some(scores)) => hits.sort_by(|a, b| {
             scores[&b.id]
@@ -273,17 +278,19 @@ fn expected(
                 .then_with(|| by_serial(a, b))
         }),
         (Sort::Relevance | Sort::Newest, _) => hits.sort_by(|a, b| {
-            published(b)
-                .cmp(&published(a))
+            by_tier(a, b)
+                .then(published(b).cmp(&published(a)))
                 .then_with(|| by_serial(a, b))
         }),
-        (Sort::ExpiringSoonest, _) => {
-            hits.sort_by(|a, b| expires(a).cmp(&expires(b)).then_with(|| by_serial(a, b)))
-        }
+        (Sort::ExpiringSoonest, _) => hits.sort_by(|a, b| {
+            by_tier(a, b)
+                .then(expires(a).cmp(&expires(b)))
+                .then_with(|| by_serial(a, b))
+        }),
         (Sort::LargestAmount, _) => hits.sort_by(|a, b| {
             let amount = |s: &Submission| s.usd().unwrap_or(f64::NEG_INFINITY);
-            amount(b)
-                .total_cmp(&amount(a))
+            by_tier(a, b)
+                .then(amount(b).total_cmp(&amount(a)))
                 .then_with(|| by_serial(a, b))
         }),
     }

@@ -50,6 +50,9 @@ pub struct Plan {
     ranking: Ranking,
     /// Whether to count the facets (a page of ids or an export needs none).
     facets: bool,
+    /// How many things the keywords ask for (0 without keywords): a hit's score says how many
+    /// it has ([`super::PRESENCE`] each), and those with more come first in every order.
+    concepts: u32,
 }
 
 /// What orders the hits; the greater key first, ties broken by the smaller serial.
@@ -71,25 +74,24 @@ impl Ranking {
         }
     }
 
-    pub fn needs_score(self) -> bool {
-        self == Ranking::Score
-    }
-
-    /// The key of document `doc` (whose row is `row` and whose score is `score`).
+    /// The key of document `doc` (whose row is `row` and whose score is `score`); `tier`, how
+    /// many of the keywords' concepts it has, goes before the order's own value.
     #[inline]
-    fn key(self, table: &SegmentTable, doc: usize, row: &Row, score: Score) -> u64 {
+    fn key(self, table: &SegmentTable, doc: usize, row: &Row, score: Score, tier: u32) -> u64 {
+        let tier = u64::from(tier.min(255));
         match self {
             Ranking::Score => u64::from(ordered_f32(score)),
-            Ranking::Newest => u64::from(table.published[doc]),
-            Ranking::ExpiringSoonest => !u64::from(row.expires),
+            Ranking::Newest => (tier << 40) | u64::from(table.published[doc]),
+            Ranking::ExpiringSoonest => (tier << 40) | u64::from(!row.expires),
             Ranking::LargestAmount => {
                 let usd = table.usd[doc];
                 // No amount sorts after every amount.
-                if usd.is_nan() {
+                let amount = if usd.is_nan() {
                     0
                 } else {
-                    ordered_f64(usd).max(1)
-                }
+                    (ordered_f64(usd) >> 8).max(1)
+                };
+                (tier << 56) | amount
             }
         }
     }
@@ -161,6 +163,7 @@ impl Plan {
             active: 0,
             ranking,
             facets: true,
+            concepts: 0,
         };
         for (dimension, on) in [
             (KIND, plan.kinds != 0),
@@ -178,6 +181,13 @@ impl Plan {
     }
 
     /// The same plan without facet counts: only the total and the hits.
+    /// Counts the hits that have all `concepts` things the keywords ask for, and ranks them
+    /// first in every order.
+    pub fn counting_concepts(mut self, concepts: usize) -> Plan {
+        self.concepts = u32::try_from(concepts).unwrap_or(u32::MAX);
+        self
+    }
+
     pub fn without_facets(mut self) -> Plan {
         self.facets = false;
         self
@@ -438,6 +448,8 @@ pub struct Page {
     pub counts: FacetCounts,
     /// The best hits, best first.
     pub best: Vec<PageHit>,
+    /// How many hits have every thing the keywords ask for (0 without keywords).
+    pub complete: u64,
     /// The earliest expiry ([`row_time`]) among the documents the plan admitted: until then,
     /// with nothing written, the same search gives the same page.
     pub earliest_expiry: u32,
@@ -447,6 +459,7 @@ pub struct Page {
 #[derive(Debug)]
 pub struct SegmentPage {
     total: u64,
+    complete: u64,
     counts: FacetCounts,
     best: Best,
     earliest_expiry: u32,
@@ -482,7 +495,7 @@ impl PageCollector {
         let fruits = map_segments(executor, segments, |ord, segment| {
             let mut collector = self.for_segment(ord, segment)?;
             let alive = segment.alive_bitset();
-            if self.plan.ranking.needs_score() {
+            if self.plan.ranking == Ranking::Score || self.plan.concepts > 0 {
                 weight.for_each(segment, &mut |doc, score| {
                     if alive.is_none_or(|alive| alive.is_alive(doc)) {
                         collector.meet(doc, score);
@@ -541,6 +554,7 @@ impl PageCollector {
             table,
             segment: segment_ord,
             total: 0,
+            complete: 0,
             counts: FacetCounts::new(),
             best: Best::new(self.want),
             earliest_expiry: NO_EXPIRY,
@@ -549,11 +563,13 @@ impl PageCollector {
 
     fn merge(&self, fruits: Vec<SegmentPage>) -> Page {
         let mut total = 0;
+        let mut complete = 0;
         let mut counts = FacetCounts::new();
         let mut best = Best::new(self.want);
         let mut earliest_expiry = NO_EXPIRY;
         for fruit in fruits {
             total += fruit.total;
+            complete += fruit.complete;
             earliest_expiry = earliest_expiry.min(fruit.earliest_expiry);
             counts.add(&fruit.counts);
             for Reverse(candidate) in fruit.best.heap {
@@ -564,6 +580,7 @@ impl PageCollector {
             total,
             counts,
             best: ranked(best, self.plan.ranking),
+            complete,
             earliest_expiry,
         }
     }
@@ -575,6 +592,7 @@ struct SegmentPass {
     table: Arc<SegmentTable>,
     segment: u32,
     total: u64,
+    complete: u64,
     counts: FacetCounts,
     best: Best,
     earliest_expiry: u32,
@@ -627,7 +645,15 @@ impl SegmentPass {
             if plan.facets {
                 self.counts.count(u8::MAX, row, places);
             }
-            let key = plan.ranking.key(table, at, row, score);
+            let tier = if plan.concepts > 0 {
+                (score / super::PRESENCE) as u32
+            } else {
+                0
+            };
+            if plan.concepts > 0 && tier >= plan.concepts {
+                self.complete += 1;
+            }
+            let key = plan.ranking.key(table, at, row, score, tier);
             if self.best.may_take(key) {
                 let serial = table.serials.get(at).copied();
                 self.best.offer(Candidate {
@@ -645,6 +671,7 @@ impl SegmentPass {
     fn harvest(self) -> SegmentPage {
         SegmentPage {
             total: self.total,
+            complete: self.complete,
             counts: self.counts,
             best: self.best,
             earliest_expiry: self.earliest_expiry,

@@ -185,6 +185,28 @@ pub fn error(status: u16, title: &str, message: &str, viewer: &Viewer) -> Markup
     )
 }
 
+/// How the keywords were read: what has everything asked for comes first, what the glossary
+/// added.
+fn keywords_read(read: &crate::search::KeywordsRead, total: u64) -> Markup {
+    let asked = read.asked.join(", ");
+    html! {
+        p.keywords-read {
+            @if read.asked.len() > 1 && total > 0 {
+                @if read.with_everything == total {
+                    "Every result has all of: " (asked) "."
+                } @else {
+                    (thousands(read.with_everything)) " of them " (if read.with_everything == 1 { "has" } else { "have" })
+                    " all of: " (asked) "; they come first, then those with most of it."
+                }
+            }
+            @if !read.also_searched.is_empty() {
+                " Also searched, as the same thing in the field's words: "
+                (read.also_searched.join(", ")) "."
+            }
+        }
+    }
+}
+
 /// What the search page shows.
 pub struct SearchView<'a> {
     pub params: &'a SearchParams,
@@ -230,6 +252,9 @@ pub fn search(view: &SearchView, viewer: &Viewer) -> Markup {
                     p.jump { a href="#filters" { "Filters ↓" } }
                     h2 #results-heading {
                         (thousands(results.total)) " " (if results.total == 1 { "result" } else { "results" })
+                    }
+                    @if let Some(read) = &results.keywords {
+                        (keywords_read(read, results.total))
                     }
                     @if !params.active_filters().is_empty() {
                         p {
