@@ -20,6 +20,7 @@ mod report_pages;
 mod reports;
 mod review_pages;
 mod streamed;
+mod style;
 mod tokens;
 
 use std::sync::Arc;

@@ -11,6 +11,9 @@
 // but the experimental ones, and writes what it found to OUTPUT_DIR/axe.json. It exits 0 when
 // every page could be checked, whatever axe found (the Rust test judges), 1 otherwise.
 //
+// The script also tabs through each page and lists under "layout" in axe.json every focus
+// indicator without 3:1 contrast against what surrounds it (WCAG 2.1, 1.4.11).
+//
 // axe is evaluated through the DevTools protocol, which the portal's Content-Security-Policy
 // (no scripts at all) does not apply to; the portal's own markup stays script-free.
 
@@ -27,6 +30,9 @@ if (!base || !pagesFile || !outputDir) {
   console.error('usage: node a11y.mjs BASE_URL PAGES_JSON OUTPUT_DIR');
   process.exit(2);
 }
+const DESK = { width: 1280, height: 900 };
+/** How many Tab presses the focus check makes on each page at most. */
+const TAB_STOPS = 60;
 
 const require = createRequire(import.meta.url);
 const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -48,6 +54,100 @@ async function logIn(page, account) {
   }
   await page.waitForURL((u) => u.pathname !== '/login');
   await page.getByRole('banner').getByRole('button', { name: 'Log out' }).waitFor();
+}
+
+/**
+ * The element that has the focus, and whether its focus indicator (outline and box-shadow
+ * rings) has 3:1 contrast (WCAG 2.1, 1.4.11) against the background around it, and against its
+ * own background when it has one; null when the focus is on nothing.
+ */
+function focusedRing() {
+  const el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement) return null;
+  const rgb = (text) =>
+    [...text.matchAll(/rgba?\(([^)]+)\)/g)]
+      .map((m) => m[1].split(/[\s,/]+/).filter(Boolean).map(Number))
+      .filter((c) => c.length < 4 || c[3] > 0)
+      .map((c) => c.slice(0, 3));
+  const luminance = (c) => {
+    const [r, g, b] = c.map((v) => {
+      const s = v / 255;
+      return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const contrast = (a, b) => {
+    const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05);
+  };
+  const background = (from) => {
+    for (let node = from; node && node.nodeType === 1; node = node.parentElement) {
+      const [colour] = rgb(getComputedStyle(node).backgroundColor);
+      if (colour) return colour;
+    }
+    return [255, 255, 255];
+  };
+  const style = getComputedStyle(el);
+  const ring = [];
+  if (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 1) {
+    ring.push(...rgb(style.outlineColor));
+  }
+  if (style.boxShadow && style.boxShadow !== 'none') ring.push(...rgb(style.boxShadow));
+  let name = el.tagName.toLowerCase();
+  if (el.id) name += `#${el.id}`;
+  const words = (el.textContent || el.getAttribute('aria-label') || el.value || '')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .slice(0, 40);
+  if (words) name += ` "${words}"`;
+  // Where it is in the document, so that coming back to the first stop ends the round.
+  const path = [];
+  for (let node = el; node.parentElement; node = node.parentElement) {
+    path.push([...node.parentElement.children].indexOf(node));
+  }
+  const result = { key: path.join('.'), name, problem: null };
+  const hex = (c) => `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+  if (ring.length === 0) {
+    result.problem = `${name} shows no focus indicator`;
+    return result;
+  }
+  const best = (against) => Math.max(...ring.map((c) => contrast(c, against)));
+  const around = background(el.parentElement);
+  const [own] = rgb(style.backgroundColor);
+  for (const [where, colour] of [['around it', around], ['inside it', own]]) {
+    if (!colour) continue;
+    const ratio = best(colour);
+    if (ratio < 3) {
+      result.problem =
+        `${name}: the focus indicator (${ring.map(hex).join(', ')}) has ${ratio.toFixed(2)}:1 ` +
+        `contrast with ${hex(colour)} ${where}`;
+      return result;
+    }
+  }
+  return result;
+}
+
+/** Tabs through the page from its top and lists the focus indicators that are too faint. */
+async function focusProblems(page) {
+  await page.evaluate(() => {
+    if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
+    window.scrollTo(0, 0);
+  });
+  const problems = [];
+  const seen = new Set();
+  for (let stop = 0; stop < TAB_STOPS; stop += 1) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(focusedRing);
+    if (!focused || seen.has(focused.key)) break;
+    seen.add(focused.key);
+    if (focused.problem) problems.push(focused.problem);
+  }
+  return [...new Set(problems)];
+}
+
+/** Tabs through the page at a desk's width; the focus indicators that are too faint. */
+async function checkFocus(page) {
+  return (await focusProblems(page)).map((p) => `at ${DESK.width} px: ${p}`);
 }
 
 /** Opens one page, keeps its HTML, and returns axe's violations on it. */
@@ -104,7 +204,7 @@ async function main() {
       const ours = pages.filter((p) => p.account === account);
       if (ours.length === 0) continue;
       // JavaScript is on only so that axe can run; the portal's pages have none of their own.
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await browser.newContext({ viewport: DESK });
       const page = await context.newPage();
       page.setDefaultTimeout(STEP_TIMEOUT_MS);
       page.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
@@ -113,10 +213,12 @@ async function main() {
         const started = Date.now();
         try {
           const result = await check(page, entry);
-          report.push({ page: entry.name, path: entry.path, ...result });
+          const layout = await checkFocus(page);
+          report.push({ page: entry.name, path: entry.path, ...result, layout });
           console.log(
             `checked ${entry.name} as ${account} with axe ${result.axe}: ${result.passed} rules passed, ` +
-              `${result.violations.length} violated, ${result.incomplete.length} to review ` +
+              `${result.violations.length} violated, ${result.incomplete.length} to review; ` +
+              `${layout.length} faint focus indicators ` +
               `(${Date.now() - started} ms)`,
           );
         } catch (error) {
