@@ -284,6 +284,22 @@ async fn the_admin_page_warns_about_an_old_member_password() {
     );
 }
 
+/// The login log names the account tried once, clearly: "ada (ISU staff)" or "member".
+#[tokio::test]
+async fn the_login_log_names_each_account_once() {
+    let portal = Portal::new();
+    portal.login_member().await;
+    let admin = portal.login_admin().await;
+    let page = portal.get("/admin", Some(&admin)).await.body;
+    let log = &page[page.find("Recent logins").expect("the login log")..];
+    assert!(log.contains("<td>ada (ISU staff)</td>"), "{log}");
+    assert!(log.contains("<td>member</td>"), "{log}");
+    assert!(
+        !log.contains("admin ada") && !log.contains("member access"),
+        "{log}"
+    );
+}
+
 #[tokio::test]
 async fn sessions_end_after_idle_and_absolute_time_outs() {
     let portal = Portal::new();

@@ -825,7 +825,7 @@ pub fn admin(view: &AdminView, viewer: &Viewer) -> Markup {
                         tr {
                             td { (record.at.format("%Y-%m-%d %H:%M:%S")) }
                             td { (record.address) }
-                            td { (Account::from_key(&record.account).map_or(record.account.clone(), |a| a.to_string())) }
+                            td { (login_account(&record.account)) }
                             td { @if record.success { "success" } @else { "failed" } }
                         }
                     }
@@ -833,6 +833,16 @@ pub fn admin(view: &AdminView, viewer: &Viewer) -> Markup {
             }
         },
     )
+}
+
+/// The account a login tried, as the login log names it: "member", or an admin's name and
+/// role ("ada (ISU staff)").
+fn login_account(key: &str) -> String {
+    match Account::from_key(key) {
+        Some(Account::Member) => "member".to_string(),
+        Some(Account::Admin(name)) => format!("{name} (ISU staff)"),
+        None => key.to_string(),
+    }
 }
 
 #[cfg(test)]
