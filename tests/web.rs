@@ -435,6 +435,37 @@ async fn search_with_two_filters_shows_hits_facets_and_keeps_the_query_in_the_ur
     );
 }
 
+/// The amount filter's chips write amounts as results do ("USD 201,750", "USD 2.0 million"):
+/// with separators, in millions when that is exact, every digit when it is not.
+#[tokio::test]
+async fn filter_chips_write_amounts_as_the_results_do() {
+    let portal = Portal::new();
+    catalogue_with_content(&portal);
+    let member = portal.login_member().await;
+    let page = portal
+        .get("/search?min_usd=100000&max_usd=1250000", Some(&member))
+        .await
+        .body;
+    assert!(
+        page.contains("USD 1.0 million"),
+        "a result's amount: {page}"
+    );
+    for chip in ["at least USD 100,000", "at most USD 1,250,000"] {
+        assert!(
+            page.contains(&format!("aria-label=\"Remove filter {chip}\"")),
+            "{chip}: {page}"
+        );
+    }
+    assert!(!page.contains("USD 100000") && !page.contains("USD 1250000"));
+    let band = portal
+        .get("/search?min_usd=1000000&max_usd=10000000", Some(&member))
+        .await
+        .body;
+    for chip in ["at least USD 1.0 million", "at most USD 10.0 million"] {
+        assert!(band.contains(chip), "{chip}: {band}");
+    }
+}
+
 #[tokio::test]
 async fn the_detail_page_shows_every_field_and_the_matches() {
     let portal = Portal::new();

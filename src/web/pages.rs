@@ -8,7 +8,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use crate::access::{Account, Session};
 use crate::codes;
 pub use crate::matching::amount_text;
-use crate::matching::{Match, thousands};
+use crate::matching::{Match, thousands, usd_text};
 use crate::search::{FundingBand, Hit, SearchResults, escape_html};
 use crate::store::LoginRecord;
 use crate::submission::{
@@ -294,13 +294,30 @@ fn filter_label(key: &str, value: &str) -> String {
         "country" => codes::country(value)
             .map(|c| c.name.to_string())
             .or_else(|| codes::region(value).map(|r| r.name.to_string())),
-        "min_usd" => Some(format!("at least USD {value}")),
-        "max_usd" => Some(format!("at most USD {value}")),
+        "min_usd" => Some(format!("at least {}", usd_bound_text(value))),
+        "max_usd" => Some(format!("at most {}", usd_bound_text(value))),
         "expiring" => Some("expiring within 30 days".to_string()),
         "renewed" => Some("renewed in the last 30 days".to_string()),
         _ => None,
     };
     label.unwrap_or_else(|| value.to_string())
+}
+
+/// A bound of the amount filter, written as amounts are everywhere ([`usd_text`]: `USD 100,000`,
+/// `USD 2.5 million`), but with every digit when millions to one decimal would not be exact
+/// (`USD 1,250,000`, not "USD 1.3 million").
+fn usd_bound_text(value: &str) -> String {
+    match value.parse::<f64>() {
+        Ok(usd) if usd.is_finite() && usd >= 0.0 => {
+            let whole = usd.round();
+            if whole >= 1_000_000.0 && whole % 100_000.0 != 0.0 {
+                format!("USD {}", thousands(whole as u64))
+            } else {
+                usd_text(whole)
+            }
+        }
+        _ => format!("USD {value}"),
+    }
 }
 
 fn filter_panel(params: &SearchParams, results: &SearchResults) -> Markup {
