@@ -466,6 +466,29 @@ async fn filter_chips_write_amounts_as_the_results_do() {
     }
 }
 
+/// A filter group with nothing to choose is left out of the panel, but what the member chose
+/// stays there to be unticked.
+#[tokio::test]
+async fn an_empty_filter_group_is_left_out_but_a_chosen_value_stays() {
+    let portal = Portal::new();
+    catalogue_with_content(&portal);
+    let member = portal.login_member().await;
+    let nothing = portal.get("/search?q=zzzqqqxxx", Some(&member)).await.body;
+    assert!(nothing.contains("Nothing matches"), "{nothing}");
+    assert!(!nothing.contains("<legend>Country</legend>"), "{nothing}");
+    // The groups of fixed values stay: they say how many each value would find.
+    assert!(nothing.contains("<legend>Kind</legend>"));
+    let chosen = portal
+        .get("/search?q=zzzqqqxxx&country=LAO", Some(&member))
+        .await
+        .body;
+    assert!(chosen.contains("<legend>Country</legend>"), "{chosen}");
+    assert!(
+        chosen.contains("name=\"country\" value=\"LAO\" checked"),
+        "{chosen}"
+    );
+}
+
 #[tokio::test]
 async fn the_detail_page_shows_every_field_and_the_matches() {
     let portal = Portal::new();

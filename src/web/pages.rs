@@ -344,7 +344,7 @@ fn filter_panel(params: &SearchParams, results: &SearchResults) -> Markup {
                         @if *band != FundingBand::NotStated {
                             li {
                                 a href=(Text(&band_url(params, *band))) { (band.label()) }
-                                " " span.count { "(" (thousands(*count)) ")" }
+                                span.count { (thousands(*count)) }
                             }
                         }
                     }
@@ -404,7 +404,8 @@ fn checkboxes<'a>(
     }
 }
 
-/// Countries with hits, grouped by region; chosen ones always shown.
+/// Countries with hits, grouped by region; chosen ones always shown; nothing when there is
+/// neither.
 fn countries(params: &SearchParams, facets: &crate::search::Facets) -> Markup {
     let counted: Vec<(&codes::Country, u64)> = facets
         .country
@@ -430,6 +431,10 @@ fn countries(params: &SearchParams, facets: &crate::search::Facets) -> Markup {
         if !members.is_empty() {
             by_region.push((region.name, members));
         }
+    }
+    // A group with nothing in it is left out (chosen countries are always in it).
+    if by_region.is_empty() && facets.global == 0 {
+        return html! {};
     }
     html! {
         fieldset {
