@@ -40,7 +40,7 @@ pub async fn renew_one(
     let until = renewed
         .timestamps
         .expires_at
-        .map(|t| t.format("%Y-%m-%d").to_string())
+        .map(|t| crate::submission::date_in_words(t.date_naive()))
         .unwrap_or_default();
     Ok(back_to_queue(&format!(
         "Renewed {}, valid until {until}.",

@@ -2,7 +2,7 @@
 //! access. Everything user-supplied is escaped by maud; the only pre-escaped HTML is the search
 //! snippet, which `Snippet::to_html` escapes itself.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::access::{Account, Session};
@@ -589,8 +589,24 @@ pub fn places_links(s: &Submission) -> Markup {
     }
 }
 
-pub(super) fn date(t: DateTime<Utc>) -> String {
-    date_in_words(t.date_naive())
+/// A day in words, kept on one line by the stylesheet: `<time datetime="2026-11-16">16 November
+/// 2026</time>`.
+pub(super) fn date(t: DateTime<Utc>) -> Markup {
+    day(t.date_naive())
+}
+
+/// Like [`date`], for a day without a time.
+pub(super) fn day(d: NaiveDate) -> Markup {
+    html! { time datetime=(d.format("%Y-%m-%d")) { (date_in_words(d)) } }
+}
+
+/// A moment to the minute, the day in words: `1 June 2026, 12:00 UTC`.
+pub(super) fn date_time(t: DateTime<Utc>) -> Markup {
+    html! {
+        time datetime=(t.format("%Y-%m-%dT%H:%MZ")) {
+            (date_in_words(t.date_naive())) ", " (t.format("%H:%M")) " UTC"
+        }
+    }
 }
 
 /// The detail page of one submission, with its matches.
@@ -632,7 +648,7 @@ pub fn detail(
                     (amount_text(s))
                     @if let Some(rate_date) = s.funding.as_ref().and_then(|f| f.rate_date) {
                         @if s.funding.as_ref().is_some_and(|f| f.currency != "USD") {
-                            " " span.muted { "(converted at the rate of " (rate_date.format("%-d %B %Y")) ")" }
+                            " " span.muted { "(converted at the rate of " (day(rate_date)) ")" }
                         }
                     }
                 }
@@ -845,7 +861,11 @@ pub fn admin(view: &AdminView, viewer: &Viewer) -> Markup {
                 tbody {
                     @for record in view.logins {
                         tr {
-                            td { (record.at.format("%Y-%m-%d %H:%M:%S")) }
+                            td {
+                                time datetime=(record.at.format("%Y-%m-%dT%H:%M:%SZ")) {
+                                    (date_in_words(record.at.date_naive())) ", " (record.at.format("%H:%M:%S"))
+                                }
+                            }
                             td { (record.address) }
                             td { (login_account(&record.account)) }
                             td { @if record.success { "success" } @else { "failed" } }
@@ -874,10 +894,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_date_reads_as_chrono_writes_it() {
+    fn a_date_reads_as_chrono_writes_it_in_a_time_element() {
         for (y, m, d) in [(2026, 1, 1), (2026, 12, 31), (2027, 3, 9), (999, 7, 4)] {
             let t = Utc.with_ymd_and_hms(y, m, d, 23, 59, 59).unwrap();
-            assert_eq!(date(t), t.format("%-d %B %Y").to_string());
+            assert_eq!(
+                date(t).into_string(),
+                format!(
+                    r#"<time datetime="{}">{}</time>"#,
+                    t.format("%Y-%m-%d"),
+                    t.format("%-d %B %Y")
+                )
+            );
         }
     }
 

@@ -7,7 +7,7 @@ use crate::review::Queue;
 use crate::store::{MessageOutcome, MessageRecord};
 use crate::submission::{Submission, Vocabulary};
 
-use super::pages::{Viewer, amount_text, layout, page_links, places_text};
+use super::pages::{Viewer, amount_text, date, date_time, layout, page_links, places_text};
 
 /// How many submissions a page of the queue or the archive lists.
 pub const LISTED: usize = 100;
@@ -71,7 +71,7 @@ pub fn queue(queue: &Queue, page: usize, message: Option<&str>, viewer: &Viewer)
                                         br; span.muted { (s.id) " · " (places_text(s)) " · " (amount_text(s)) }
                                     }
                                     td { (s.submitter.organisation) }
-                                    td { (s.timestamps.received_at.format("%Y-%m-%d")) }
+                                    td { (date(s.timestamps.received_at)) }
                                 }
                             }
                         }
@@ -99,7 +99,7 @@ pub fn queue(queue: &Queue, page: usize, message: Option<&str>, viewer: &Viewer)
                                     "Message " (m.number) @if !m.subject.is_empty() { ": " (m.subject) }
                                 } br; span.muted { (m.origin) } }
                                 td { (m.sender.clone().unwrap_or_default()) }
-                                td { (m.received_at.format("%Y-%m-%d %H:%M")) }
+                                td { (date_time(m.received_at)) }
                                 td { (outcome_text(&m.outcome)) }
                             }
                         }
@@ -146,7 +146,7 @@ pub fn archive(archived: &[Submission], total: u64, page: usize, viewer: &Viewer
                         @for s in archived {
                             tr {
                                 td { span.kind { (s.kind.label()) } a href={ "/submissions/" (s.id) } { (s.title) } br; span.muted { (s.id) " · " (s.submitter.organisation) } }
-                                td { (s.timestamps.expires_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default()) }
+                                td { @if let Some(expired) = s.timestamps.expires_at { (date(expired)) } }
                                 td {
                                     form method="post" action={ "/admin/submissions/" (s.id) "/renew" } {
                                         input type="hidden" name="csrf" value=(token);
@@ -184,11 +184,11 @@ pub fn submission_actions(
             details {
                 summary { "Audit trail (" (trail.len()) ")" }
                 table {
-                    thead { tr { th scope="col" { "Time (UTC)" } th scope="col" { "Event" } th scope="col" { "By" } } }
+                    thead { tr { th scope="col" { "Time" } th scope="col" { "Event" } th scope="col" { "By" } } }
                     tbody {
                         @for entry in trail {
                             tr {
-                                td { (entry.at.format("%Y-%m-%d %H:%M")) }
+                                td { (date_time(entry.at)) }
                                 td { (entry.event.label()) @if let Some(note) = &entry.note { " — " (note) } }
                                 td { (entry.actor) }
                             }
@@ -232,7 +232,7 @@ pub fn message(
             h1 { "Message " (number) @if !record.subject.is_empty() { ": " (record.subject) } }
             dl.fields {
                 dt { "From" } dd { (record.sender.clone().unwrap_or_else(|| "not stated".into())) }
-                dt { "Received" } dd { (record.received_at.format("%Y-%m-%d %H:%M UTC")) }
+                dt { "Received" } dd { (date_time(record.received_at)) }
                 dt { "Origin" } dd { (record.origin) }
                 dt { "State" } dd { (outcome_text(&record.outcome)) }
             }

@@ -16,7 +16,7 @@ use crate::submission::{Submission, Vocabulary};
 use super::AppState;
 use super::admin::{FormBody, checked_form as checked, field};
 use super::handlers::{Admin, AppError, Member, blocking};
-use super::pages::{Viewer, layout};
+use super::pages::{Viewer, date, layout};
 use super::params::SearchParams;
 
 type Result<T, E = AppError> = std::result::Result<T, E>;
@@ -125,10 +125,10 @@ fn tokens_page(tokens: &[(String, StoredToken)], session: &Session) -> Markup {
                                     br; span.muted { "key " (&key[..12.min(key.len())]) "…" }
                                 }
                                 td { (token.label) }
-                                td { (token.created_at.format("%Y-%m-%d")) " by " (token.created_by) }
+                                td { (date(token.created_at)) " by " (token.created_by) }
                                 td {
                                     @if let Some(at) = token.revoked_at {
-                                        "revoked " (at.format("%Y-%m-%d"))
+                                        "revoked " (date(at))
                                     } @else {
                                         form method="post" action={ "/admin/tokens/" (key) "/revoke" } {
                                             input type="hidden" name="csrf" value=(session.csrf_token);
