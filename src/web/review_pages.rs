@@ -29,31 +29,65 @@ fn outcome_text(outcome: &MessageOutcome) -> String {
     }
 }
 
-/// The review queue: pending submissions, proposed updates and renewals, messages that need
-/// attention, and the upload form.
+/// The buttons of a list's bulk form, above and below the list: one acts on the ticked rows,
+/// the other (`all=page`) on every row the page shows (the form's `shown` fields), so that a
+/// whole page needs no ticking and no script.
+fn bulk_buttons(selected: &str, all: &str) -> Markup {
+    html! {
+        p.actions {
+            button type="submit" { (selected) }
+            " "
+            button.secondary type="submit" name="all" value="page" { (all) }
+        }
+    }
+}
+
+/// The review queue: what waits (with links to the parts below), the upload form, pending
+/// submissions (a hundred a page), then messages that need attention.
 pub fn queue(queue: &Queue, page: usize, message: Option<&str>, viewer: &Viewer) -> Markup {
     let first = (page - 1) * LISTED;
     let token = csrf(viewer);
+    let shown = queue.pending.len();
     layout(
         "Review queue",
         viewer,
         html! {
             h1 { "Review queue" }
             @if let Some(message) = message { div.notice role="status" { (message) } }
-            h2 { "Waiting for publication (" (queue.pending_total) ")" }
+            p {
+                a href="#pending" { (queue.pending_total) " waiting for publication" }
+                " · "
+                a href="#messages" {
+                    (queue.messages.len()) " " (if queue.messages.len() == 1 { "message" } else { "messages" }) " waiting"
+                }
+            }
+            section.card aria-labelledby="upload" {
+                h2 #upload { "Upload" }
+                form method="post" action="/admin/upload" enctype="multipart/form-data" {
+                    input type="hidden" name="csrf" value=(token);
+                    label for="upload-file" { "E-mail (.eml), mailbox (mbox), filled template (.txt), IATI XML or JSON Lines, up to 10 MiB" }
+                    input #upload-file type="file" name="file" required;
+                    p { label { input type="checkbox" name="publish" value="1"; " Publish at once what reads cleanly (trusted files only)" } }
+                    p { button type="submit" { "Import" } }
+                }
+            }
+            h2 #pending { "Waiting for publication (" (queue.pending_total) ")" }
             @if queue.pending_total == 0 {
                 p { "Nothing waits for publication." }
             } @else if queue.pending.is_empty() {
                 p { "No submission on this page: " a href="/admin/queue" { "see the first" } "." }
             } @else {
-                @if queue.pending_total > queue.pending.len() {
-                    p { "Showing " (first + 1) "–" (first + queue.pending.len()) ", the longest waiting first." }
+                @if queue.pending_total > shown {
+                    p { "Showing " (first + 1) "–" (first + shown) ", the longest waiting first." }
                 }
+                p.muted { "Open a submission to see it exactly as members will, and to publish, edit or reject it." }
                 form method="post" action="/admin/queue/publish" {
                     input type="hidden" name="csrf" value=(token);
+                    @for s in &queue.pending { input type="hidden" name="shown" value=(s.id); }
+                    (bulk_buttons("Publish the selected", &format!("Publish all {shown} on this page")))
                     table {
                         thead { tr {
-                            th scope="col" { span.skip-label { "Select" } }
+                            th scope="col" { "Select" }
                             th scope="col" { "Submission" }
                             th scope="col" { "Submitted by" }
                             th scope="col" { "Received" }
@@ -76,12 +110,11 @@ pub fn queue(queue: &Queue, page: usize, message: Option<&str>, viewer: &Viewer)
                             }
                         }
                     }
-                    p { button type="submit" { "Publish the selected submissions" } }
+                    (bulk_buttons("Publish the selected", &format!("Publish all {shown} on this page")))
                 }
                 (page_links(page, queue.pending_total.div_ceil(LISTED), |p| format!("/admin/queue?page={p}")))
-                p.muted { "Open a submission to see it exactly as members will, and to publish, edit or reject it." }
             }
-            h2 { "Messages waiting (" (queue.messages.len()) ")" }
+            h2 #messages { "Messages waiting (" (queue.messages.len()) ")" }
             @if queue.messages.is_empty() {
                 p { "No message waits." }
             } @else {
@@ -106,56 +139,61 @@ pub fn queue(queue: &Queue, page: usize, message: Option<&str>, viewer: &Viewer)
                     }
                 }
             }
-            h2 { "Upload" }
-            form method="post" action="/admin/upload" enctype="multipart/form-data" {
-                input type="hidden" name="csrf" value=(token);
-                label for="upload" { "E-mail (.eml), mailbox (mbox), filled template (.txt), IATI XML or JSON Lines, up to 10 MiB" }
-                input #upload type="file" name="file" required;
-                p { label { input type="checkbox" name="publish" value="1"; " Publish at once what reads cleanly (trusted files only)" } }
-                p { button type="submit" { "Import" } }
-            }
         },
     )
 }
 
-/// The archive: expired submissions, each restorable.
-pub fn archive(archived: &[Submission], total: u64, page: usize, viewer: &Viewer) -> Markup {
+/// The archive: expired submissions (a hundred a page), to restore and renew the ticked ones
+/// or the whole page.
+pub fn archive(
+    archived: &[Submission],
+    total: u64,
+    page: usize,
+    message: Option<&str>,
+    viewer: &Viewer,
+) -> Markup {
     let token = csrf(viewer);
     let first = (page - 1) * LISTED;
+    let shown = archived.len();
     layout(
         "Archive",
         viewer,
         html! {
             h1 { "Archive (" (total) ")" }
+            @if let Some(message) = message { div.notice role="status" { (message) } }
             p { "Submissions past their expiry. Members no longer see them; nothing is deleted. Renewing one restores it for its kind's full lifespan from today." }
             @if total == 0 {
                 p { "The archive is empty." }
             } @else if archived.is_empty() {
                 p { "No submission on this page: " a href="/admin/archive" { "see the first" } "." }
             } @else {
-                @if total > archived.len() as u64 {
-                    p { "Showing " (first + 1) "–" (first + archived.len()) ", the latest expired first." }
+                @if total > shown as u64 {
+                    p { "Showing " (first + 1) "–" (first + shown) ", the latest expired first." }
                 }
-                table {
-                    thead { tr {
-                        th scope="col" { "Submission" }
-                        th scope="col" { "Expired" }
-                        th scope="col" { "Restore" }
-                    } }
-                    tbody {
-                        @for s in archived {
-                            tr {
-                                td { span.kind { (s.kind.label()) } a href={ "/submissions/" (s.id) } { (s.title) } br; span.muted { (s.id) " · " (s.submitter.organisation) } }
-                                td { @if let Some(expired) = s.timestamps.expires_at { (date(expired)) } }
-                                td {
-                                    form method="post" action={ "/admin/submissions/" (s.id) "/renew" } {
-                                        input type="hidden" name="csrf" value=(token);
-                                        button type="submit" aria-label={ "Restore and renew " (s.id) } { "Restore and renew" }
+                form method="post" action="/admin/archive/renew" {
+                    input type="hidden" name="csrf" value=(token);
+                    @for s in archived { input type="hidden" name="shown" value=(s.id); }
+                    (bulk_buttons("Restore and renew the selected", &format!("Restore and renew all {shown} on this page")))
+                    table {
+                        thead { tr {
+                            th scope="col" { "Select" }
+                            th scope="col" { "Submission" }
+                            th scope="col" { "Expired" }
+                        } }
+                        tbody {
+                            @for s in archived {
+                                tr {
+                                    td {
+                                        input type="checkbox" name="id" value=(s.id) id={ "select-" (s.id) }
+                                            aria-label={ "Select " (s.id) };
                                     }
+                                    td { span.kind { (s.kind.label()) } a href={ "/submissions/" (s.id) } { (s.title) } br; span.muted { (s.id) " · " (s.submitter.organisation) } }
+                                    td { @if let Some(expired) = s.timestamps.expires_at { (date(expired)) } }
                                 }
                             }
                         }
                     }
+                    (bulk_buttons("Restore and renew the selected", &format!("Restore and renew all {shown} on this page")))
                 }
                 (page_links(page, (total as usize).div_ceil(LISTED), |p| format!("/admin/archive?page={p}")))
             }
