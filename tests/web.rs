@@ -417,6 +417,11 @@ async fn search_with_two_filters_shows_hits_facets_and_keeps_the_query_in_the_ur
     );
     let body = page.body;
     assert!(body.contains("1 result"), "{body}");
+    // A keyboard skips the filters: the link comes right after "Skip to content".
+    assert!(body.contains(
+        r##"<a class="skip" href="#main">Skip to content</a><a class="skip" href="#results">Skip to results</a>"##
+    ));
+    assert!(body.contains(r#"<ol class="hits" id="results" tabindex="-1""#));
     assert!(body.contains("Funding for clearance of submunitions"));
     assert!(!body.contains("Training for EOD"));
     assert!(body.contains("<b>submunitions</b>"), "snippets highlight");
@@ -434,6 +439,7 @@ async fn search_with_two_filters_shows_hits_facets_and_keeps_the_query_in_the_ur
         empty.contains("Nothing matches") && empty.contains("without Project"),
         "{empty}"
     );
+    assert!(empty.contains(r#"id="results" tabindex="-1""#), "{empty}");
 }
 
 /// The amount filter's chips write amounts as results do ("USD 201,750", "USD 2.0 million"):

@@ -42,6 +42,12 @@ impl Viewer<'_> {
 
 /// The frame of every page.
 pub fn layout(title: &str, viewer: &Viewer, body: Markup) -> Markup {
+    framed(title, viewer, &[], body)
+}
+
+/// The frame, with more links to skip to parts of the page (`(href, text)`), after "Skip to
+/// content": the first stops of the keyboard, shown when they have the focus.
+fn framed(title: &str, viewer: &Viewer, skips: &[(&str, &str)], body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -54,6 +60,9 @@ pub fn layout(title: &str, viewer: &Viewer, body: Markup) -> Markup {
             }
             body {
                 a.skip href="#main" { "Skip to content" }
+                @for (href, text) in skips {
+                    a.skip href=(href) { (text) }
+                }
                 header.site {
                     a.brand href="/" { "Cooperation Portal" }
                     @if let Some(session) = viewer.session {
@@ -200,9 +209,11 @@ pub fn search(view: &SearchView, viewer: &Viewer) -> Markup {
     } else {
         format!("Search: {}", params.q)
     };
-    layout(
+    // The results come after some forty filter controls: a link early in the page skips them.
+    framed(
         &title,
         viewer,
+        &[("#results", "Skip to results")],
         html! {
             h1 { "Search needs, offers, projects and funding sources" }
             form.searchbar method="get" action="/search" role="search" {
@@ -245,7 +256,8 @@ pub fn search(view: &SearchView, viewer: &Viewer) -> Markup {
                     @if results.hits.is_empty() {
                         (empty_result(params))
                     } @else {
-                        ol.hits start=(results.offset + 1) {
+                        // Focusable from "Skip to results", so that the next Tab is the first hit.
+                        ol.hits #results tabindex="-1" start=(results.offset + 1) {
                             @for hit in &results.hits {
                                 (hit_item(hit))
                             }
@@ -461,7 +473,7 @@ fn countries(params: &SearchParams, facets: &crate::search::Facets) -> Markup {
 fn empty_result(params: &SearchParams) -> Markup {
     let active = params.active_filters();
     html! {
-        div.notice {
+        div.notice #results tabindex="-1" {
             p { "Nothing matches this search." }
             @if !active.is_empty() {
                 p { "Try without one of the filters:" }
