@@ -61,7 +61,7 @@ pub fn expiring(
                 @if view.total > list.len() {
                     p { "Showing " (first + 1) "–" (first + list.len()) ", the soonest first." }
                 }
-                table {
+                table.rows {
                     thead { tr {
                         th scope="col" { "Submission" }
                         th scope="col" { "Valid until" }
@@ -72,13 +72,13 @@ pub fn expiring(
                         @for (s, reminders) in list {
                             tr {
                                 td { span.kind { (s.kind.label()) } " " a href={ "/submissions/" (s.id) } { (s.title) } br; span.muted { (s.id) " · " (s.submitter.organisation) } }
-                                td {
+                                td data-label="Valid until" {
                                     @if let Some(expires) = s.timestamps.expires_at {
                                         (date(expires)) br;
                                         span.muted { (days_left(expires, view.now)) }
                                     }
                                 }
-                                td { (reminder_list(s, reminders, view)) }
+                                td data-label="Reminders" { (reminder_list(s, reminders, view)) }
                                 td {
                                     form method="post" action={ "/admin/submissions/" (s.id) "/renew" } {
                                         input type="hidden" name="csrf" value=(token);
@@ -144,7 +144,7 @@ fn delivery_text(r: &ReminderRecord) -> Markup {
                 "sent to " (to) " via " (server) ", " (date_time(*at))
             }
             Delivery::Written { at, file } => {
-                "for " (to) ", written to the outbox as " (file) ", " (date_time(*at))
+                "for " (to) ", written to the outbox as " span.file { (file) } ", " (date_time(*at))
             }
             Delivery::Failed { at, error, attempts } => {
                 "for " (to) ": delivery failed " (attempts) " time(s), last " (date_time(*at))

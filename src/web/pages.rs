@@ -503,7 +503,7 @@ fn hit_item(hit: &Hit) -> Markup {
                 span { (Text(&places_text(s))) }
                 span { (Text(&amount_text(s))) }
                 @if let Some(expiry) = s.timestamps.expires_at {
-                    span { "valid until " (date(expiry)) }
+                    span.until { "valid until " (date(expiry)) }
                 }
             }
             @if !hit.snippet.fragment.is_empty() {
@@ -645,6 +645,9 @@ pub fn detail(
             @if !matches_heading.is_empty() && !matches.is_empty() {
                 p { a href="#matches" { (matches.len()) " " (if matches.len() == 1 { "match" } else { "matches" }) " ↓" } }
             }
+            // At a desk the matches stand beside the submission instead of below it.
+            div class=(if matches_heading.is_empty() { "detail" } else { "detail beside" }) {
+            div {
             dl.fields {
                 dt { "Submitted by" } dd { (s.submitter.organisation) }
                 dt { "Submitter type" } dd { (s.submitter.kind.label())
@@ -684,8 +687,9 @@ pub fn detail(
                 h2 { "Links" }
                 ul { @for link in &s.links { li { (link_markup(link)) } } }
             }
+            }
             @if !matches_heading.is_empty() {
-                section aria-labelledby="matches" {
+                section.matches aria-labelledby="matches" {
                 h2 #matches { (matches_heading) }
                 @if matches.is_empty() {
                     p { "No published submission fits it at the moment." }
@@ -708,6 +712,7 @@ pub fn detail(
                 }
             }
                 }
+            }
             h2 { "Provenance" }
             dl.fields {
                 dt { "Received" } dd { (date(s.timestamps.received_at)) }
@@ -868,7 +873,7 @@ pub fn admin(view: &AdminView, viewer: &Viewer) -> Markup {
             }
             p.muted { "Add or change admin accounts with " code { "portal set-password admin NAME" } "." }
             h2 { "Recent logins" }
-            table {
+            table.rows {
                 thead { tr { th scope="col" { "Time (UTC)" } th scope="col" { "Address" } th scope="col" { "Account" } th scope="col" { "Result" } } }
                 tbody {
                     @for record in view.logins {
@@ -878,9 +883,9 @@ pub fn admin(view: &AdminView, viewer: &Viewer) -> Markup {
                                     (date_in_words(record.at.date_naive())) ", " (record.at.format("%H:%M:%S"))
                                 }
                             }
-                            td { (record.address) }
-                            td { (login_account(&record.account)) }
-                            td { @if record.success { "success" } @else { "failed" } }
+                            td data-label="Address" { (record.address) }
+                            td data-label="Account" { (account_name(&record.account)) }
+                            td data-label="Result" { @if record.success { "success" } @else { "failed" } }
                         }
                     }
                 }
@@ -889,9 +894,9 @@ pub fn admin(view: &AdminView, viewer: &Viewer) -> Markup {
     )
 }
 
-/// The account a login tried, as the login log names it: "member", or an admin's name and
-/// role ("ada (ISU staff)").
-fn login_account(key: &str) -> String {
+/// An account as the ISU's pages name it (the login log, who made a token): "member", or an
+/// admin's name and role ("ada (ISU staff)").
+pub(super) fn account_name(key: &str) -> String {
     match Account::from_key(key) {
         Some(Account::Member) => "member".to_string(),
         Some(Account::Admin(name)) => format!("{name} (ISU staff)"),

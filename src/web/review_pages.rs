@@ -29,15 +29,17 @@ fn outcome_text(outcome: &MessageOutcome) -> String {
     }
 }
 
-/// The buttons of a list's bulk form, above and below the list: one acts on the ticked rows,
-/// the other (`all=page`) on every row the page shows (the form's `shown` fields), so that a
-/// whole page needs no ticking and no script.
-fn bulk_buttons(selected: &str, all: &str) -> Markup {
+/// The buttons of a list's bulk form, above and below the list: one does `verb` to the ticked
+/// rows, the other (`all=page`) to every row the page shows (the form's `shown` fields), so
+/// that a whole page needs no ticking and no script.
+fn bulk_buttons(verb: &str, shown: usize) -> Markup {
     html! {
         p.actions {
-            button type="submit" { (selected) }
+            button type="submit" { (verb) " the selected" }
             " "
-            button.secondary type="submit" name="all" value="page" { (all) }
+            button.secondary type="submit" name="all" value="page" {
+                @if shown == 1 { (verb) " the one on this page" } @else { (verb) " all " (shown) " on this page" }
+            }
         }
     }
 }
@@ -84,8 +86,8 @@ pub fn queue(queue: &Queue, page: usize, message: Option<&str>, viewer: &Viewer)
                 form method="post" action="/admin/queue/publish" {
                     input type="hidden" name="csrf" value=(token);
                     @for s in &queue.pending { input type="hidden" name="shown" value=(s.id); }
-                    (bulk_buttons("Publish the selected", &format!("Publish all {shown} on this page")))
-                    table {
+                    (bulk_buttons("Publish", shown))
+                    table.rows {
                         thead { tr {
                             th scope="col" { "Select" }
                             th scope="col" { "Submission" }
@@ -95,7 +97,7 @@ pub fn queue(queue: &Queue, page: usize, message: Option<&str>, viewer: &Viewer)
                         tbody {
                             @for s in &queue.pending {
                                 tr {
-                                    td {
+                                    td.select {
                                         input type="checkbox" name="id" value=(s.id) id={ "select-" (s.id) }
                                             aria-label={ "Select " (s.id) };
                                     }
@@ -104,13 +106,13 @@ pub fn queue(queue: &Queue, page: usize, message: Option<&str>, viewer: &Viewer)
                                         a href={ "/submissions/" (s.id) } { (s.title) }
                                         br; span.muted { (s.id) " · " (places_text(s)) " · " (amount_text(s)) }
                                     }
-                                    td { (s.submitter.organisation) }
-                                    td { (date(s.timestamps.received_at)) }
+                                    td data-label="Submitted by" { (s.submitter.organisation) }
+                                    td data-label="Received" { (date(s.timestamps.received_at)) }
                                 }
                             }
                         }
                     }
-                    (bulk_buttons("Publish the selected", &format!("Publish all {shown} on this page")))
+                    (bulk_buttons("Publish", shown))
                 }
                 (page_links(page, queue.pending_total.div_ceil(LISTED), |p| format!("/admin/queue?page={p}")))
             }
@@ -118,7 +120,7 @@ pub fn queue(queue: &Queue, page: usize, message: Option<&str>, viewer: &Viewer)
             @if queue.messages.is_empty() {
                 p { "No message waits." }
             } @else {
-                table {
+                table.rows {
                     thead { tr {
                         th scope="col" { "Message" }
                         th scope="col" { "From" }
@@ -131,9 +133,9 @@ pub fn queue(queue: &Queue, page: usize, message: Option<&str>, viewer: &Viewer)
                                 td { a href={ "/admin/messages/" (m.number) } {
                                     "Message " (m.number) @if !m.subject.is_empty() { ": " (m.subject) }
                                 } br; span.muted { (m.origin) } }
-                                td { (m.sender.clone().unwrap_or_default()) }
-                                td { (date_time(m.received_at)) }
-                                td { (outcome_text(&m.outcome)) }
+                                td data-label="From" { (m.sender.clone().unwrap_or_default()) }
+                                td data-label="Received" { (date_time(m.received_at)) }
+                                td data-label="State" { (outcome_text(&m.outcome)) }
                             }
                         }
                     }
@@ -173,8 +175,8 @@ pub fn archive(
                 form method="post" action="/admin/archive/renew" {
                     input type="hidden" name="csrf" value=(token);
                     @for s in archived { input type="hidden" name="shown" value=(s.id); }
-                    (bulk_buttons("Restore and renew the selected", &format!("Restore and renew all {shown} on this page")))
-                    table {
+                    (bulk_buttons("Restore and renew", shown))
+                    table.rows {
                         thead { tr {
                             th scope="col" { "Select" }
                             th scope="col" { "Submission" }
@@ -183,17 +185,17 @@ pub fn archive(
                         tbody {
                             @for s in archived {
                                 tr {
-                                    td {
+                                    td.select {
                                         input type="checkbox" name="id" value=(s.id) id={ "select-" (s.id) }
                                             aria-label={ "Select " (s.id) };
                                     }
                                     td { span.kind { (s.kind.label()) } a href={ "/submissions/" (s.id) } { (s.title) } br; span.muted { (s.id) " · " (s.submitter.organisation) } }
-                                    td { @if let Some(expired) = s.timestamps.expires_at { (date(expired)) } }
+                                    td data-label="Expired" { @if let Some(expired) = s.timestamps.expires_at { (date(expired)) } }
                                 }
                             }
                         }
                     }
-                    (bulk_buttons("Restore and renew the selected", &format!("Restore and renew all {shown} on this page")))
+                    (bulk_buttons("Restore and renew", shown))
                 }
                 (page_links(page, (total as usize).div_ceil(LISTED), |p| format!("/admin/archive?page={p}")))
             }
@@ -221,14 +223,14 @@ pub fn submission_actions(
             }
             details {
                 summary { "Audit trail (" (trail.len()) ")" }
-                table {
+                table.rows {
                     thead { tr { th scope="col" { "Time" } th scope="col" { "Event" } th scope="col" { "By" } } }
                     tbody {
                         @for entry in trail {
                             tr {
                                 td { (date_time(entry.at)) }
                                 td { (entry.event.label()) @if let Some(note) = &entry.note { " — " (note) } }
-                                td { (entry.actor) }
+                                td data-label="By" { (entry.actor) }
                             }
                         }
                     }
