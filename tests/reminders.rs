@@ -50,6 +50,15 @@ fn outbox_files(fixture: &Fixture) -> Vec<String> {
     names
 }
 
+/// A day as the pages write it: in words, in a `<time>` element.
+fn in_words(t: DateTime<Utc>) -> String {
+    format!(
+        r#"<time datetime="{}">{}</time>"#,
+        t.format("%Y-%m-%d"),
+        t.format("%-d %B %Y")
+    )
+}
+
 fn expiry(fixture: &Fixture, id: &str) -> DateTime<Utc> {
     fixture
         .catalogue
@@ -521,6 +530,20 @@ async fn the_renewal_link_page_asks_first_and_renews_on_the_button_without_a_pas
     let (status, page) = send(&fixture, get(&path)).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("Renewed on the web") && page.contains("Renew for 12 months"));
+    // In the portal's frame and styles, like every other page, its dates in words.
+    assert!(
+        page.contains(r#"<link rel="stylesheet" href="/static/style.css">"#)
+            && page.contains(r#"<header class="site">"#)
+            && page.contains(r#"<dl class="fields">"#),
+        "{page}"
+    );
+    assert!(page.contains(&in_words(expires)), "{page}");
+    let iso = expires.format("%Y-%m-%d").to_string();
+    assert_eq!(
+        page.matches(&iso).count(),
+        page.matches(&format!("datetime=\"{iso}\"")).count(),
+        "an ISO date in the text: {page}"
+    );
     assert_eq!(
         expiry(&fixture, &id),
         expires,
@@ -529,8 +552,14 @@ async fn the_renewal_link_page_asks_first_and_renews_on_the_button_without_a_pas
 
     let (status, page) = send(&fixture, post(&path)).await;
     assert_eq!(status, StatusCode::OK, "{page}");
-    assert!(page.contains("valid until"), "{page}");
     assert!(expiry(&fixture, &id) > expires);
+    assert!(
+        page.contains(&format!(
+            "valid until <strong>{}",
+            in_words(expiry(&fixture, &id))
+        )),
+        "{page}"
+    );
 
     let (status, page) = send(&fixture, post(&path)).await;
     assert_eq!(status, StatusCode::GONE);
@@ -561,7 +590,7 @@ async fn the_expiring_soon_page_shows_what_was_sent_and_what_is_due() {
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains(&id), "{page}");
     assert!(page.contains("30 days before: for contact@example.org, written to the outbox"));
-    let due = (expires - Duration::days(7)).format("%Y-%m-%d").to_string();
+    let due = in_words(expires - Duration::days(7));
     assert!(
         page.contains(&format!("7 days before: due {due}")),
         "{page}"

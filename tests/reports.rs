@@ -58,7 +58,8 @@ fn elements<'a>(html: &'a str, open: &str, close: &str) -> Vec<&'a str> {
 /// One chart of a page: what its bars say, and what its table says, in the same words
 /// ("label — series: value", or "label: value" with one series).
 struct ChartReading {
-    bars: Vec<String>,
+    /// The bars' titles in each drawing of the chart (wide and narrow), in order.
+    drawings: Vec<Vec<String>>,
     table: Vec<String>,
 }
 
@@ -67,9 +68,16 @@ fn charts(page: &str) -> Vec<ChartReading> {
         .skip(1)
         .map(|chunk| {
             let chunk = chunk.split("</table>").next().unwrap();
-            let bars = elements(chunk, "<g><title", "</title>")
-                .into_iter()
-                .map(text)
+            let drawings = chunk
+                .split("<svg")
+                .skip(1)
+                .map(|svg| {
+                    let svg = svg.split("</svg>").next().unwrap();
+                    elements(svg, "<g><title", "</title>")
+                        .into_iter()
+                        .map(text)
+                        .collect()
+                })
                 .collect();
             let head = chunk.split("</thead>").next().unwrap();
             let series: Vec<String> = elements(head, "<th scope=\"col\"", "</th>")
@@ -88,7 +96,7 @@ fn charts(page: &str) -> Vec<ChartReading> {
                     });
                 }
             }
-            ChartReading { bars, table }
+            ChartReading { drawings, table }
         })
         .collect()
 }
@@ -159,8 +167,12 @@ async fn every_chart_shows_the_numbers_its_table_shows() {
     let charts = charts(&page);
     assert_eq!(charts.len(), 5, "{page}");
     for chart in &charts {
-        assert!(!chart.bars.is_empty());
-        assert_eq!(chart.bars, chart.table);
+        // Drawn wide for a desk and narrow for a phone, both with the table's numbers.
+        assert_eq!(chart.drawings.len(), 2);
+        for bars in &chart.drawings {
+            assert!(!bars.is_empty());
+            assert_eq!(bars, &chart.table);
+        }
     }
     assert!(
         charts[0]
@@ -190,8 +202,9 @@ async fn every_chart_shows_the_numbers_its_table_shows() {
             .table
             .contains(&"Clearance and risk education — With a match: 2".to_string())
     );
-    // The charts are images with a name; the country table links to country pages.
-    assert_eq!(page.matches("role=\"img\" aria-labelledby=").count(), 5);
+    // The charts are images with a name (each drawing); the country table links to country
+    // pages.
+    assert_eq!(page.matches("role=\"img\" aria-labelledby=").count(), 10);
     assert!(page.contains("<a href=\"/countries/LAO\">"));
     assert!(page.contains("<a href=\"/compendium\">"));
 }

@@ -10,6 +10,7 @@ use common::http::{ADMIN_PASSWORD, HOST, MEMBER_PASSWORD, Portal, Reply};
 use common::{need, offer};
 
 use portal::catalogue::ImportOptions;
+use portal::submission::Status;
 use portal::web::Config;
 
 #[tokio::test]
@@ -284,6 +285,22 @@ async fn the_admin_page_warns_about_an_old_member_password() {
     );
 }
 
+/// The login log names the account tried once, clearly: "ada (ISU staff)" or "member".
+#[tokio::test]
+async fn the_login_log_names_each_account_once() {
+    let portal = Portal::new();
+    portal.login_member().await;
+    let admin = portal.login_admin().await;
+    let page = portal.get("/admin", Some(&admin)).await.body;
+    let log = &page[page.find("Recent logins").expect("the login log")..];
+    assert!(log.contains(">ada (ISU staff)</td>"), "{log}");
+    assert!(log.contains(">member</td>"), "{log}");
+    assert!(
+        !log.contains("admin ada") && !log.contains("member access"),
+        "{log}"
+    );
+}
+
 #[tokio::test]
 async fn sessions_end_after_idle_and_absolute_time_outs() {
     let portal = Portal::new();
@@ -407,6 +424,11 @@ async fn search_with_two_filters_shows_hits_facets_and_keeps_the_query_in_the_ur
     assert!(first < second, "{body}");
     assert!(body.contains("Also searched"), "{body}");
     assert!(body.contains("cluster munition remnants"), "{body}");
+    // A keyboard skips the filters: the link comes right after "Skip to content".
+    assert!(body.contains(
+        r##"<a class="skip" href="#main">Skip to content</a><a class="skip" href="#results">Skip to results</a>"##
+    ));
+    assert!(body.contains(r#"<ol class="hits" id="results" tabindex="-1""#));
     assert!(body.contains("<b>submunitions</b>"), "snippets highlight");
     assert!(!body.contains("<b>of</b>"), "no stop word is highlighted");
     // The kind facet counts the need too (its own filter is left out of its counts).
@@ -422,6 +444,61 @@ async fn search_with_two_filters_shows_hits_facets_and_keeps_the_query_in_the_ur
     assert!(
         empty.contains("Nothing matches") && empty.contains("without Project"),
         "{empty}"
+    );
+    assert!(empty.contains(r#"id="results" tabindex="-1""#), "{empty}");
+}
+
+/// The amount filter's chips write amounts as results do ("USD 201,750", "USD 2.0 million"):
+/// with separators, in millions when that is exact, every digit when it is not.
+#[tokio::test]
+async fn filter_chips_write_amounts_as_the_results_do() {
+    let portal = Portal::new();
+    catalogue_with_content(&portal);
+    let member = portal.login_member().await;
+    let page = portal
+        .get("/search?min_usd=100000&max_usd=1250000", Some(&member))
+        .await
+        .body;
+    assert!(
+        page.contains("USD 1.0 million"),
+        "a result's amount: {page}"
+    );
+    for chip in ["at least USD 100,000", "at most USD 1,250,000"] {
+        assert!(
+            page.contains(&format!("aria-label=\"Remove filter {chip}\"")),
+            "{chip}: {page}"
+        );
+    }
+    assert!(!page.contains("USD 100000") && !page.contains("USD 1250000"));
+    let band = portal
+        .get("/search?min_usd=1000000&max_usd=10000000", Some(&member))
+        .await
+        .body;
+    for chip in ["at least USD 1.0 million", "at most USD 10.0 million"] {
+        assert!(band.contains(chip), "{chip}: {band}");
+    }
+}
+
+/// A filter group with nothing to choose is left out of the panel, but what the member chose
+/// stays there to be unticked.
+#[tokio::test]
+async fn an_empty_filter_group_is_left_out_but_a_chosen_value_stays() {
+    let portal = Portal::new();
+    catalogue_with_content(&portal);
+    let member = portal.login_member().await;
+    let nothing = portal.get("/search?q=zzzqqqxxx", Some(&member)).await.body;
+    assert!(nothing.contains("Nothing matches"), "{nothing}");
+    assert!(!nothing.contains("<legend>Country</legend>"), "{nothing}");
+    // The groups of fixed values stay: they say how many each value would find.
+    assert!(nothing.contains("<legend>Kind</legend>"));
+    let chosen = portal
+        .get("/search?q=zzzqqqxxx&country=LAO", Some(&member))
+        .await
+        .body;
+    assert!(chosen.contains("<legend>Country</legend>"), "{chosen}");
+    assert!(
+        chosen.contains("name=\"country\" value=\"LAO\" checked"),
+        "{chosen}"
     );
 }
 
@@ -669,6 +746,133 @@ async fn the_review_queue_lets_an_admin_preview_publish_and_reject() {
         )
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}
+
+fn status(portal: &Portal, id: &str) -> Status {
+    portal.fixture.catalogue.get(id).unwrap().status
+}
+
+fn expires(portal: &Portal, id: &str) -> chrono::DateTime<chrono::Utc> {
+    portal
+        .fixture
+        .catalogue
+        .get(id)
+        .unwrap()
+        .timestamps
+        .expires_at
+        .unwrap()
+}
+
+/// The review queue's bulk form publishes every submission the page shows with one button (no
+/// ticking a hundred boxes, no script), and leaves alone one published meanwhile; the upload
+/// form comes before the long list.
+#[tokio::test]
+async fn the_review_queue_publishes_all_on_the_page_and_has_the_upload_form_above_the_list() {
+    let portal = Portal::new();
+    let ids = portal
+        .fixture
+        .import_with(
+            (1..=3)
+                .map(|n| need(&format!("Pending need {n}")))
+                .collect(),
+            ImportOptions { publish: false },
+        )
+        .ids;
+    let admin = portal.login_admin().await;
+    let page = portal.get("/admin/queue", Some(&admin)).await.body;
+    let upload = page
+        .find("action=\"/admin/upload\"")
+        .expect("the upload form");
+    let list = page.find("name=\"id\"").expect("the list");
+    assert!(
+        upload < list,
+        "the upload form comes after the list: {page}"
+    );
+    assert!(page.contains(">Publish all 3 on this page<"), "{page}");
+    assert_eq!(page.matches("type=\"hidden\" name=\"shown\"").count(), 3);
+
+    // Another admin publishes one after the page was shown.
+    portal.fixture.catalogue.publish(&ids[0]).unwrap();
+    let first_expiry = expires(&portal, &ids[0]);
+    portal.fixture.clock.advance(Duration::minutes(1));
+    let csrf = portal.csrf(&admin).await;
+    let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf), ("all", "page")];
+    form.extend(ids.iter().map(|id| ("shown", id.as_str())));
+    let reply = portal
+        .post("/admin/queue/publish", Some(&admin), &form)
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    for id in &ids {
+        assert_eq!(status(&portal, id), Status::Published, "{id}");
+    }
+    assert_eq!(expires(&portal, &ids[0]), first_expiry, "published again");
+    let after = portal.get(reply.location(), Some(&admin)).await.body;
+    assert!(
+        after.contains("Published 2 submissions. 1 was no longer waiting."),
+        "{after}"
+    );
+    assert!(after.contains("Nothing waits for publication."));
+}
+
+/// The archive restores and renews the ticked submissions, or every one the page shows, with
+/// one form: no wall of a "Restore and renew" button on each row.
+#[tokio::test]
+async fn the_archive_restores_and_renews_the_ticked_ones_or_all_on_the_page() {
+    let portal = Portal::new();
+    let ids: Vec<String> = (1..=3)
+        .map(|n| portal.fixture.add(need(&format!("Archived need {n}"))))
+        .collect();
+    let expired = expires(&portal, &ids[0]);
+    portal.fixture.clock.advance(Duration::days(400));
+    portal.fixture.catalogue.purge_expired("test").unwrap();
+    let admin = portal.login_admin().await;
+    let page = portal.get("/admin/archive", Some(&admin)).await.body;
+    assert_eq!(page.matches("type=\"checkbox\" name=\"id\"").count(), 3);
+    assert!(page.contains(">Restore and renew the selected<"), "{page}");
+    assert!(page.contains(">Restore and renew all 3 on this page<"));
+    // Two bars of two buttons (above and below the list), and "Log out".
+    assert_eq!(page.matches("<button").count(), 5, "{page}");
+    assert!(
+        page.contains(&format!(">{}</time>", expired.format("%-d %B %Y"))),
+        "the expiry in words: {page}"
+    );
+
+    let csrf = portal.csrf(&admin).await;
+    let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf), ("id", &ids[1])];
+    form.extend(ids.iter().map(|id| ("shown", id.as_str())));
+    let ticked = portal
+        .post("/admin/archive/renew", Some(&admin), &form)
+        .await;
+    assert_eq!(ticked.status, StatusCode::SEE_OTHER, "{}", ticked.body);
+    assert!(ticked.location().starts_with("/admin/archive?done="));
+    assert_eq!(
+        ids.iter().map(|id| status(&portal, id)).collect::<Vec<_>>(),
+        [Status::Expired, Status::Published, Status::Expired]
+    );
+    let renewed = expires(&portal, &ids[1]);
+    let after = portal.get(ticked.location(), Some(&admin)).await.body;
+    assert!(
+        after.contains("Restored and renewed 1 submission."),
+        "{after}"
+    );
+    assert!(after.contains("Archive (2)"));
+
+    portal.fixture.clock.advance(Duration::minutes(1));
+    form[1] = ("all", "page");
+    let all = portal
+        .post("/admin/archive/renew", Some(&admin), &form)
+        .await;
+    assert_eq!(all.status, StatusCode::SEE_OTHER);
+    for id in &ids {
+        assert_eq!(status(&portal, id), Status::Published, "{id}");
+    }
+    assert_eq!(expires(&portal, &ids[1]), renewed, "renewed twice");
+    let after = portal.get(all.location(), Some(&admin)).await.body;
+    assert!(
+        after.contains("Restored and renewed 2 submissions. 1 was no longer archived."),
+        "{after}"
+    );
+    assert!(after.contains("The archive is empty."));
 }
 
 #[tokio::test]

@@ -9,9 +9,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::catalogue::ImportOptions;
+use crate::catalogue::{CatalogueError, ImportOptions};
 use crate::review::{self, IntakeReport};
 use crate::store::MessageOutcome;
+use crate::submission::{Status, Submission};
 
 use super::AppState;
 use super::handlers::{Admin, AppError, blocking, check_csrf};
@@ -40,7 +41,7 @@ pub async fn renew_one(
     let until = renewed
         .timestamps
         .expires_at
-        .map(|t| t.format("%Y-%m-%d").to_string())
+        .map(|t| crate::submission::date_in_words(t.date_naive()))
         .unwrap_or_default();
     Ok(back_to_queue(&format!(
         "Renewed {}, valid until {until}.",
@@ -48,15 +49,10 @@ pub async fn renew_one(
     )))
 }
 
-#[derive(Debug, Deserialize)]
-pub struct PageQuery {
-    page: Option<String>,
-}
-
 pub async fn archive(
     State(state): State<AppState>,
     Admin(session): Admin,
-    Query(query): Query<PageQuery>,
+    Query(query): Query<ListQuery>,
 ) -> Result<Response> {
     let page = page_number(query.page.as_deref())?;
     let offset = (page - 1) * review_pages::LISTED;
@@ -68,11 +64,87 @@ pub async fn archive(
         &archived,
         total,
         page,
+        done_message(&query).as_deref(),
         &Viewer {
             session: Some(&session),
         },
     )
     .into_response())
+}
+
+/// The ids a list's bulk form acts on: every one the page showed when its "all on this page"
+/// button was pressed, else the ticked ones.
+fn chosen_ids(pairs: Vec<(String, String)>) -> Vec<String> {
+    let whole_page = field(&pairs, "all") == "page";
+    let wanted = if whole_page { "shown" } else { "id" };
+    pairs
+        .into_iter()
+        .filter(|(k, _)| k == wanted)
+        .map(|(_, v)| v)
+        .collect()
+}
+
+/// "1 submission", "3 submissions".
+fn submissions(count: usize) -> String {
+    if count == 1 {
+        "1 submission".to_string()
+    } else {
+        format!("{count} submissions")
+    }
+}
+
+/// Restores and renews the archived submissions chosen on the archive page; those restored
+/// meanwhile (no longer archived) are left as they are.
+pub async fn renew_selected(
+    State(state): State<AppState>,
+    Admin(session): Admin,
+    FormBody(body): FormBody,
+) -> Result<Response> {
+    let ids = chosen_ids(checked_form(&session, &body)?);
+    let back = |message: &str| {
+        let query = serde_urlencoded::to_string([("done", message)]).unwrap_or_default();
+        Redirect::to(&format!("/admin/archive?{query}")).into_response()
+    };
+    if ids.is_empty() {
+        return Ok(back("Nothing was selected."));
+    }
+    let actor = actor(&session);
+    let (renewed, skipped) = blocking(&state, move |c| {
+        each_with_status(c, &ids, Status::Expired, |id| c.renew_by(&actor, id))
+    })
+    .await??;
+    let mut message = format!("Restored and renewed {}.", submissions(renewed));
+    if skipped > 0 {
+        message.push_str(&format!(" {} no longer archived.", were(skipped)));
+    }
+    Ok(back(&message))
+}
+
+/// "1 was", "3 were".
+fn were(count: usize) -> String {
+    if count == 1 {
+        "1 was".to_string()
+    } else {
+        format!("{count} were")
+    }
+}
+
+/// Does `act` to each of `ids` whose status is still `status` (another admin may have acted
+/// on some since the page was shown); how many it did and how many it left.
+fn each_with_status(
+    c: &crate::catalogue::Catalogue,
+    ids: &[String],
+    status: Status,
+    mut act: impl FnMut(&str) -> Result<Submission, CatalogueError>,
+) -> Result<(usize, usize), CatalogueError> {
+    let mut done = 0;
+    for id in ids {
+        if c.get(id)?.status == status {
+            act(id)?;
+            done += 1;
+        }
+    }
+    Ok((done, ids.len() - done))
 }
 
 /// A form's body, read whole; one too large or cut short gets an error page.
@@ -123,16 +195,24 @@ pub(super) fn checked_form(
     Ok(pairs)
 }
 
+/// A list page's query: its page, and what was just done (shown once, after a redirect).
 #[derive(Debug, Deserialize)]
-pub struct QueueQuery {
+pub struct ListQuery {
     done: Option<String>,
     page: Option<String>,
+}
+
+fn done_message(query: &ListQuery) -> Option<String> {
+    query
+        .done
+        .as_deref()
+        .map(|d| d.chars().take(300).collect::<String>())
 }
 
 pub async fn queue(
     State(state): State<AppState>,
     Admin(session): Admin,
-    Query(query): Query<QueueQuery>,
+    Query(query): Query<ListQuery>,
 ) -> Result<Response> {
     let page = page_number(query.page.as_deref())?;
     let offset = (page - 1) * review_pages::LISTED;
@@ -140,14 +220,10 @@ pub async fn queue(
         review::queue_page(c, offset, review_pages::LISTED)
     })
     .await??;
-    let message = query
-        .done
-        .as_deref()
-        .map(|d| d.chars().take(300).collect::<String>());
     Ok(review_pages::queue(
         &queue,
         page,
-        message.as_deref(),
+        done_message(&query).as_deref(),
         &Viewer {
             session: Some(&session),
         },
@@ -176,32 +252,27 @@ fn back_to_queue(message: &str) -> Response {
     Redirect::to(&format!("/admin/queue?{query}")).into_response()
 }
 
+/// Publishes the pending submissions chosen on the queue page; those published or rejected
+/// meanwhile are left as they are.
 pub async fn publish_selected(
     State(state): State<AppState>,
     Admin(session): Admin,
     FormBody(body): FormBody,
 ) -> Result<Response> {
-    let pairs = checked_form(&session, &body)?;
-    let ids: Vec<String> = pairs
-        .into_iter()
-        .filter(|(k, _)| k == "id")
-        .map(|(_, v)| v)
-        .collect();
+    let ids = chosen_ids(checked_form(&session, &body)?);
     if ids.is_empty() {
         return Ok(back_to_queue("Nothing was selected."));
     }
-    let count = ids.len();
-    blocking(
-        &state,
-        move |c| -> Result<(), crate::catalogue::CatalogueError> {
-            for id in &ids {
-                c.publish(id)?;
-            }
-            Ok(())
-        },
-    )
+    let actor = actor(&session);
+    let (published, skipped) = blocking(&state, move |c| {
+        each_with_status(c, &ids, Status::Pending, |id| c.publish_by(&actor, id))
+    })
     .await??;
-    Ok(back_to_queue(&format!("Published {count} submissions.")))
+    let mut message = format!("Published {}.", submissions(published));
+    if skipped > 0 {
+        message.push_str(&format!(" {} no longer waiting.", were(skipped)));
+    }
+    Ok(back_to_queue(&message))
 }
 
 pub async fn publish_one(

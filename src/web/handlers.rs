@@ -27,7 +27,6 @@ use super::params::{SearchParams, unknown_place_sentence};
 
 const COOKIE: &str = "portal_session";
 const SECURE_COOKIE: &str = "__Host-portal_session";
-const STYLESHEET: &str = include_str!("style.css");
 const TEMPLATE: &str = include_str!("../../data/templates/submission-template.txt");
 
 /// An error page with its status. A 4xx says what was wrong; a 5xx says only that something
@@ -415,7 +414,7 @@ pub async fn stylesheet() -> Response {
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        STYLESHEET,
+        super::style::STYLESHEET,
     )
         .into_response()
 }

@@ -7,7 +7,7 @@ use maud::{Markup, html};
 use crate::store::{Delivery, ReminderRecord};
 use crate::submission::{Status, Submission, Vocabulary};
 
-use super::pages::{Viewer, layout, page_links};
+use super::pages::{Viewer, date, date_time, layout, page_links};
 
 /// How many submissions a page of the "expiring soon" list shows.
 pub const LISTED: usize = 100;
@@ -23,14 +23,6 @@ pub struct ExpiringView<'a> {
     pub reminder_days: &'a [u32],
     /// How reminders are delivered, e.g. "written to the outbox folder …".
     pub delivery: &'a str,
-}
-
-fn date(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d").to_string()
-}
-
-fn time(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 /// The ISU's list of what expires soon, with each reminder's delivery.
@@ -69,7 +61,7 @@ pub fn expiring(
                 @if view.total > list.len() {
                     p { "Showing " (first + 1) "–" (first + list.len()) ", the soonest first." }
                 }
-                table {
+                table.rows {
                     thead { tr {
                         th scope="col" { "Submission" }
                         th scope="col" { "Valid until" }
@@ -80,13 +72,13 @@ pub fn expiring(
                         @for (s, reminders) in list {
                             tr {
                                 td { span.kind { (s.kind.label()) } " " a href={ "/submissions/" (s.id) } { (s.title) } br; span.muted { (s.id) " · " (s.submitter.organisation) } }
-                                td {
+                                td data-label="Valid until" {
                                     @if let Some(expires) = s.timestamps.expires_at {
                                         (date(expires)) br;
                                         span.muted { (days_left(expires, view.now)) }
                                     }
                                 }
-                                td { (reminder_list(s, reminders, view)) }
+                                td data-label="Reminders" { (reminder_list(s, reminders, view)) }
                                 td {
                                     form method="post" action={ "/admin/submissions/" (s.id) "/renew" } {
                                         input type="hidden" name="csrf" value=(token);
@@ -141,26 +133,25 @@ fn reminder_list(s: &Submission, reminders: &[ReminderRecord], view: &ExpiringVi
     }
 }
 
-fn delivery_text(r: &ReminderRecord) -> String {
+fn delivery_text(r: &ReminderRecord) -> Markup {
     let to = r.to.as_deref().unwrap_or("no address");
-    match &r.delivery {
-        Delivery::Prepared => format!(
-            "prepared {} for {to}, not yet delivered",
-            time(r.prepared_at)
-        ),
-        Delivery::Sent { at, server } => format!("sent to {to} via {server}, {}", time(*at)),
-        Delivery::Written { at, file } => {
-            format!("for {to}, written to the outbox as {file}, {}", time(*at))
+    html! {
+        @match &r.delivery {
+            Delivery::Prepared => {
+                "prepared " (date_time(r.prepared_at)) " for " (to) ", not yet delivered"
+            }
+            Delivery::Sent { at, server } => {
+                "sent to " (to) " via " (server) ", " (date_time(*at))
+            }
+            Delivery::Written { at, file } => {
+                "for " (to) ", written to the outbox as " span.file { (file) } ", " (date_time(*at))
+            }
+            Delivery::Failed { at, error, attempts } => {
+                "for " (to) ": delivery failed " (attempts) " time(s), last " (date_time(*at))
+                ": " (error) "; tried again every minute"
+            }
+            Delivery::Undeliverable { reason } => { "not sent: " (reason) }
         }
-        Delivery::Failed {
-            at,
-            error,
-            attempts,
-        } => format!(
-            "for {to}: delivery failed {attempts} time(s), last {}: {error}; tried again every minute",
-            time(*at)
-        ),
-        Delivery::Undeliverable { reason } => format!("not sent: {reason}"),
     }
 }
 
@@ -172,9 +163,9 @@ pub fn renewal_confirm(s: &Submission, months: u32, valid_until_link: DateTime<U
         "Renew a submission",
         &viewer,
         html! {
-            h1 { "Renew " (s.id) }
-            dl {
-                dt { "Submission" } dd { span.kind { (s.kind.label()) } " " (s.title) }
+            p.muted { span.kind { (s.kind.label()) } (s.id) }
+            h1 { "Renew “" (s.title) "”" }
+            dl.fields {
                 dt { "Submitted by" } dd { (s.submitter.organisation) }
                 @if let Some(expires) = s.timestamps.expires_at {
                     dt { @if s.status == Status::Expired { "Expired on" } @else { "Valid until" } }
@@ -187,7 +178,7 @@ pub fn renewal_confirm(s: &Submission, months: u32, valid_until_link: DateTime<U
                 ". This link works once, until " (date(valid_until_link)) "."
             }
             form method="post" {
-                button type="submit" { "Renew for " (months) " months" }
+                p { button type="submit" { "Renew for " (months) " months" } }
             }
             p.muted { "To change the submission instead, e-mail the corrected template to the ISU." }
         },
@@ -201,10 +192,14 @@ pub fn renewed(s: &Submission) -> Markup {
         "Renewed",
         &viewer,
         html! {
+            p.muted { span.kind { (s.kind.label()) } (s.id) }
             h1 { "Renewed" }
-            p {
-                (s.kind.label()) " " strong { (s.id) } " (“" (s.title) "”) is valid until "
-                strong { (s.timestamps.expires_at.map(date).unwrap_or_default()) } ". Thank you."
+            div.notice role="status" {
+                p {
+                    "“" (s.title) "” is valid until "
+                    strong { @if let Some(expires) = s.timestamps.expires_at { (date(expires)) } }
+                    ". Thank you."
+                }
             }
             p { "You will get a reminder again before that date." }
         },

@@ -20,6 +20,7 @@ mod report_pages;
 mod reports;
 mod review_pages;
 mod streamed;
+mod style;
 mod tokens;
 
 use std::sync::Arc;
@@ -139,6 +140,7 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/submissions/{id}/reject", post(admin::reject_one))
         .route("/admin/submissions/{id}/renew", post(admin::renew_one))
         .route("/admin/archive", get(admin::archive))
+        .route("/admin/archive/renew", post(admin::renew_selected))
         .route("/admin/expiring", get(lifespan::expiring))
         .route("/admin/tokens", get(tokens::list).post(tokens::issue))
         .route("/admin/tokens/{key}/revoke", post(tokens::revoke))

@@ -2,13 +2,13 @@
 //! access. Everything user-supplied is escaped by maud; the only pre-escaped HTML is the search
 //! snippet, which `Snippet::to_html` escapes itself.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::access::{Account, Session};
 use crate::codes;
 pub use crate::matching::amount_text;
-use crate::matching::{Match, thousands};
+use crate::matching::{Match, thousands, usd_text};
 use crate::search::{FundingBand, Hit, SearchResults, escape_html};
 use crate::store::LoginRecord;
 use crate::submission::{
@@ -42,6 +42,12 @@ impl Viewer<'_> {
 
 /// The frame of every page.
 pub fn layout(title: &str, viewer: &Viewer, body: Markup) -> Markup {
+    framed(title, viewer, &[], body)
+}
+
+/// The frame, with more links to skip to parts of the page (`(href, text)`), after "Skip to
+/// content": the first stops of the keyboard, shown when they have the focus.
+fn framed(title: &str, viewer: &Viewer, skips: &[(&str, &str)], body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -54,6 +60,9 @@ pub fn layout(title: &str, viewer: &Viewer, body: Markup) -> Markup {
             }
             body {
                 a.skip href="#main" { "Skip to content" }
+                @for (href, text) in skips {
+                    a.skip href=(href) { (text) }
+                }
                 header.site {
                     a.brand href="/" { "Cooperation Portal" }
                     @if let Some(session) = viewer.session {
@@ -222,9 +231,11 @@ pub fn search(view: &SearchView, viewer: &Viewer) -> Markup {
     } else {
         format!("Search: {}", params.q)
     };
-    layout(
+    // The results come after some forty filter controls: a link early in the page skips them.
+    framed(
         &title,
         viewer,
+        &[("#results", "Skip to results")],
         html! {
             h1 { "Search needs, offers, projects and funding sources" }
             form.searchbar method="get" action="/search" role="search" {
@@ -270,7 +281,8 @@ pub fn search(view: &SearchView, viewer: &Viewer) -> Markup {
                     @if results.hits.is_empty() {
                         (empty_result(params))
                     } @else {
-                        ol.hits start=(results.offset + 1) {
+                        // Focusable from "Skip to results", so that the next Tab is the first hit.
+                        ol.hits #results tabindex="-1" start=(results.offset + 1) {
                             @for hit in &results.hits {
                                 (hit_item(hit))
                             }
@@ -319,13 +331,30 @@ fn filter_label(key: &str, value: &str) -> String {
         "country" => codes::country(value)
             .map(|c| c.name.to_string())
             .or_else(|| codes::region(value).map(|r| r.name.to_string())),
-        "min_usd" => Some(format!("at least USD {value}")),
-        "max_usd" => Some(format!("at most USD {value}")),
+        "min_usd" => Some(format!("at least {}", usd_bound_text(value))),
+        "max_usd" => Some(format!("at most {}", usd_bound_text(value))),
         "expiring" => Some("expiring within 30 days".to_string()),
         "renewed" => Some("renewed in the last 30 days".to_string()),
         _ => None,
     };
     label.unwrap_or_else(|| value.to_string())
+}
+
+/// A bound of the amount filter, written as amounts are everywhere ([`usd_text`]: `USD 100,000`,
+/// `USD 2.5 million`), but with every digit when millions to one decimal would not be exact
+/// (`USD 1,250,000`, not "USD 1.3 million").
+fn usd_bound_text(value: &str) -> String {
+    match value.parse::<f64>() {
+        Ok(usd) if usd.is_finite() && usd >= 0.0 => {
+            let whole = usd.round();
+            if whole >= 1_000_000.0 && whole % 100_000.0 != 0.0 {
+                format!("USD {}", thousands(whole as u64))
+            } else {
+                usd_text(whole)
+            }
+        }
+        _ => format!("USD {value}"),
+    }
 }
 
 fn filter_panel(params: &SearchParams, results: &SearchResults) -> Markup {
@@ -352,7 +381,7 @@ fn filter_panel(params: &SearchParams, results: &SearchResults) -> Markup {
                         @if *band != FundingBand::NotStated {
                             li {
                                 a href=(Text(&band_url(params, *band))) { (band.label()) }
-                                " " span.count { "(" (thousands(*count)) ")" }
+                                span.count { (thousands(*count)) }
                             }
                         }
                     }
@@ -412,7 +441,8 @@ fn checkboxes<'a>(
     }
 }
 
-/// Countries with hits, grouped by region; chosen ones always shown.
+/// Countries with hits, grouped by region; chosen ones always shown; nothing when there is
+/// neither.
 fn countries(params: &SearchParams, facets: &crate::search::Facets) -> Markup {
     let counted: Vec<(&codes::Country, u64)> = facets
         .country
@@ -439,6 +469,10 @@ fn countries(params: &SearchParams, facets: &crate::search::Facets) -> Markup {
             by_region.push((region.name, members));
         }
     }
+    // A group with nothing in it is left out (chosen countries are always in it).
+    if by_region.is_empty() && facets.global == 0 {
+        return html! {};
+    }
     html! {
         fieldset {
             legend { "Country" }
@@ -464,7 +498,7 @@ fn countries(params: &SearchParams, facets: &crate::search::Facets) -> Markup {
 fn empty_result(params: &SearchParams) -> Markup {
     let active = params.active_filters();
     html! {
-        div.notice {
+        div.notice #results tabindex="-1" {
             p { "Nothing matches this search." }
             @if !active.is_empty() {
                 p { "Try without one of the filters:" }
@@ -494,7 +528,7 @@ fn hit_item(hit: &Hit) -> Markup {
                 span { (Text(&places_text(s))) }
                 span { (Text(&amount_text(s))) }
                 @if let Some(expiry) = s.timestamps.expires_at {
-                    span { "valid until " (date(expiry)) }
+                    span.until { "valid until " (date(expiry)) }
                 }
             }
             @if !hit.snippet.fragment.is_empty() {
@@ -592,8 +626,24 @@ pub fn places_links(s: &Submission) -> Markup {
     }
 }
 
-pub(super) fn date(t: DateTime<Utc>) -> String {
-    date_in_words(t.date_naive())
+/// A day in words, kept on one line by the stylesheet: `<time datetime="2026-11-16">16 November
+/// 2026</time>`.
+pub(super) fn date(t: DateTime<Utc>) -> Markup {
+    day(t.date_naive())
+}
+
+/// Like [`date`], for a day without a time.
+pub(super) fn day(d: NaiveDate) -> Markup {
+    html! { time datetime=(d.format("%Y-%m-%d")) { (date_in_words(d)) } }
+}
+
+/// A moment to the minute, the day in words: `1 June 2026, 12:00 UTC`.
+pub(super) fn date_time(t: DateTime<Utc>) -> Markup {
+    html! {
+        time datetime=(t.format("%Y-%m-%dT%H:%MZ")) {
+            (date_in_words(t.date_naive())) ", " (t.format("%H:%M")) " UTC"
+        }
+    }
 }
 
 /// The detail page of one submission, with its matches.
@@ -620,6 +670,9 @@ pub fn detail(
             @if !matches_heading.is_empty() && !matches.is_empty() {
                 p { a href="#matches" { (matches.len()) " " (if matches.len() == 1 { "match" } else { "matches" }) " ↓" } }
             }
+            // At a desk the matches stand beside the submission instead of below it.
+            div class=(if matches_heading.is_empty() { "detail" } else { "detail beside" }) {
+            div {
             dl.fields {
                 dt { "Submitted by" } dd { (s.submitter.organisation) }
                 dt { "Submitter type" } dd { (s.submitter.kind.label())
@@ -635,7 +688,7 @@ pub fn detail(
                     (amount_text(s))
                     @if let Some(rate_date) = s.funding.as_ref().and_then(|f| f.rate_date) {
                         @if s.funding.as_ref().is_some_and(|f| f.currency != "USD") {
-                            " " span.muted { "(converted at the rate of " (rate_date.format("%-d %B %Y")) ")" }
+                            " " span.muted { "(converted at the rate of " (day(rate_date)) ")" }
                         }
                     }
                 }
@@ -659,8 +712,9 @@ pub fn detail(
                 h2 { "Links" }
                 ul { @for link in &s.links { li { (link_markup(link)) } } }
             }
+            }
             @if !matches_heading.is_empty() {
-                section aria-labelledby="matches" {
+                section.matches aria-labelledby="matches" {
                 h2 #matches { (matches_heading) }
                 @if matches.is_empty() {
                     p { "No published submission fits it at the moment." }
@@ -683,6 +737,7 @@ pub fn detail(
                 }
             }
                 }
+            }
             h2 { "Provenance" }
             dl.fields {
                 dt { "Received" } dd { (date(s.timestamps.received_at)) }
@@ -843,21 +898,35 @@ pub fn admin(view: &AdminView, viewer: &Viewer) -> Markup {
             }
             p.muted { "Add or change admin accounts with " code { "portal set-password admin NAME" } "." }
             h2 { "Recent logins" }
-            table {
+            table.rows {
                 thead { tr { th scope="col" { "Time (UTC)" } th scope="col" { "Address" } th scope="col" { "Account" } th scope="col" { "Result" } } }
                 tbody {
                     @for record in view.logins {
                         tr {
-                            td { (record.at.format("%Y-%m-%d %H:%M:%S")) }
-                            td { (record.address) }
-                            td { (Account::from_key(&record.account).map_or(record.account.clone(), |a| a.to_string())) }
-                            td { @if record.success { "success" } @else { "failed" } }
+                            td {
+                                time datetime=(record.at.format("%Y-%m-%dT%H:%M:%SZ")) {
+                                    (date_in_words(record.at.date_naive())) ", " (record.at.format("%H:%M:%S"))
+                                }
+                            }
+                            td data-label="Address" { (record.address) }
+                            td data-label="Account" { (account_name(&record.account)) }
+                            td data-label="Result" { @if record.success { "success" } @else { "failed" } }
                         }
                     }
                 }
             }
         },
     )
+}
+
+/// An account as the ISU's pages name it (the login log, who made a token): "member", or an
+/// admin's name and role ("ada (ISU staff)").
+pub(super) fn account_name(key: &str) -> String {
+    match Account::from_key(key) {
+        Some(Account::Member) => "member".to_string(),
+        Some(Account::Admin(name)) => format!("{name} (ISU staff)"),
+        None => key.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -867,10 +936,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_date_reads_as_chrono_writes_it() {
+    fn a_date_reads_as_chrono_writes_it_in_a_time_element() {
         for (y, m, d) in [(2026, 1, 1), (2026, 12, 31), (2027, 3, 9), (999, 7, 4)] {
             let t = Utc.with_ymd_and_hms(y, m, d, 23, 59, 59).unwrap();
-            assert_eq!(date(t), t.format("%-d %B %Y").to_string());
+            assert_eq!(
+                date(t).into_string(),
+                format!(
+                    r#"<time datetime="{}">{}</time>"#,
+                    t.format("%Y-%m-%d"),
+                    t.format("%-d %B %Y")
+                )
+            );
         }
     }
 

@@ -168,7 +168,7 @@ pub fn statistics(stats: &Stats, now: DateTime<Utc>, viewer: &Viewer) -> Markup 
             @if every_country.is_empty() {
                 p { "No current submission names a country." }
             } @else {
-                table.figures {
+                (charts::scroll_box("Current needs, offers and funding sources naming each country", html! { table.figures {
                     caption { "Current needs, offers and funding sources naming each country" }
                     thead { tr {
                         th scope="col" { "Country" }
@@ -184,7 +184,7 @@ pub fn statistics(stats: &Stats, now: DateTime<Utc>, viewer: &Viewer) -> Markup 
                             }
                         }
                     }
-                }
+                } }))
             }
 
             h2 #funding { "Funding sought and offered (USD)" }
@@ -270,7 +270,7 @@ pub fn compendium_frame(compendium: &Compendium, viewer: &Viewer) -> (String, St
                 @if compendium.sections.is_empty() {
                     p { "There are no current needs." }
                 } @else {
-                    table.figures {
+                    (charts::scroll_box("Needs and funding sought, by country", html! { table.figures {
                         caption { "Needs and funding sought, by country" }
                         thead { tr {
                             th scope="col" { "Country" }
@@ -293,7 +293,7 @@ pub fn compendium_frame(compendium: &Compendium, viewer: &Viewer) -> (String, St
                                 td.number { (charts::usd(compendium.totals.usd_sought)) }
                             }
                         }
-                    }
+                    } }))
                 }
                 (PreEscaped(SECTIONS_GO_HERE))
             }
@@ -457,7 +457,7 @@ fn item_meta(s: &Submission) -> Markup {
             span { (s.submitter.organisation) }
             span { (amount_text(s)) }
             @if let Some(expiry) = s.timestamps.expires_at {
-                span { "valid until " (date(expiry)) }
+                span.until { "valid until " (date(expiry)) }
             }
         }
     }

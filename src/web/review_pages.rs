@@ -7,7 +7,7 @@ use crate::review::Queue;
 use crate::store::{MessageOutcome, MessageRecord};
 use crate::submission::{Submission, Vocabulary};
 
-use super::pages::{Viewer, amount_text, layout, page_links, places_text};
+use super::pages::{Viewer, amount_text, date, date_time, layout, page_links, places_text};
 
 /// How many submissions a page of the queue or the archive lists.
 pub const LISTED: usize = 100;
@@ -29,31 +29,67 @@ fn outcome_text(outcome: &MessageOutcome) -> String {
     }
 }
 
-/// The review queue: pending submissions, proposed updates and renewals, messages that need
-/// attention, and the upload form.
+/// The buttons of a list's bulk form, above and below the list: one does `verb` to the ticked
+/// rows, the other (`all=page`) to every row the page shows (the form's `shown` fields), so
+/// that a whole page needs no ticking and no script.
+fn bulk_buttons(verb: &str, shown: usize) -> Markup {
+    html! {
+        p.actions {
+            button type="submit" { (verb) " the selected" }
+            " "
+            button.secondary type="submit" name="all" value="page" {
+                @if shown == 1 { (verb) " the one on this page" } @else { (verb) " all " (shown) " on this page" }
+            }
+        }
+    }
+}
+
+/// The review queue: what waits (with links to the parts below), the upload form, pending
+/// submissions (a hundred a page), then messages that need attention.
 pub fn queue(queue: &Queue, page: usize, message: Option<&str>, viewer: &Viewer) -> Markup {
     let first = (page - 1) * LISTED;
     let token = csrf(viewer);
+    let shown = queue.pending.len();
     layout(
         "Review queue",
         viewer,
         html! {
             h1 { "Review queue" }
             @if let Some(message) = message { div.notice role="status" { (message) } }
-            h2 { "Waiting for publication (" (queue.pending_total) ")" }
+            p {
+                a href="#pending" { (queue.pending_total) " waiting for publication" }
+                " · "
+                a href="#messages" {
+                    (queue.messages.len()) " " (if queue.messages.len() == 1 { "message" } else { "messages" }) " waiting"
+                }
+            }
+            section.card aria-labelledby="upload" {
+                h2 #upload { "Upload" }
+                form method="post" action="/admin/upload" enctype="multipart/form-data" {
+                    input type="hidden" name="csrf" value=(token);
+                    label for="upload-file" { "E-mail (.eml), mailbox (mbox), filled template (.txt), IATI XML or JSON Lines, up to 10 MiB" }
+                    input #upload-file type="file" name="file" required;
+                    p { label { input type="checkbox" name="publish" value="1"; " Publish at once what reads cleanly (trusted files only)" } }
+                    p { button type="submit" { "Import" } }
+                }
+            }
+            h2 #pending { "Waiting for publication (" (queue.pending_total) ")" }
             @if queue.pending_total == 0 {
                 p { "Nothing waits for publication." }
             } @else if queue.pending.is_empty() {
                 p { "No submission on this page: " a href="/admin/queue" { "see the first" } "." }
             } @else {
-                @if queue.pending_total > queue.pending.len() {
-                    p { "Showing " (first + 1) "–" (first + queue.pending.len()) ", the longest waiting first." }
+                @if queue.pending_total > shown {
+                    p { "Showing " (first + 1) "–" (first + shown) ", the longest waiting first." }
                 }
+                p.muted { "Open a submission to see it exactly as members will, and to publish, edit or reject it." }
                 form method="post" action="/admin/queue/publish" {
                     input type="hidden" name="csrf" value=(token);
-                    table {
+                    @for s in &queue.pending { input type="hidden" name="shown" value=(s.id); }
+                    (bulk_buttons("Publish", shown))
+                    table.rows {
                         thead { tr {
-                            th scope="col" { span.skip-label { "Select" } }
+                            th scope="col" { "Select" }
                             th scope="col" { "Submission" }
                             th scope="col" { "Submitted by" }
                             th scope="col" { "Received" }
@@ -61,7 +97,7 @@ pub fn queue(queue: &Queue, page: usize, message: Option<&str>, viewer: &Viewer)
                         tbody {
                             @for s in &queue.pending {
                                 tr {
-                                    td {
+                                    td.select {
                                         input type="checkbox" name="id" value=(s.id) id={ "select-" (s.id) }
                                             aria-label={ "Select " (s.id) };
                                     }
@@ -70,22 +106,21 @@ pub fn queue(queue: &Queue, page: usize, message: Option<&str>, viewer: &Viewer)
                                         a href={ "/submissions/" (s.id) } { (s.title) }
                                         br; span.muted { (s.id) " · " (places_text(s)) " · " (amount_text(s)) }
                                     }
-                                    td { (s.submitter.organisation) }
-                                    td { (s.timestamps.received_at.format("%Y-%m-%d")) }
+                                    td data-label="Submitted by" { (s.submitter.organisation) }
+                                    td data-label="Received" { (date(s.timestamps.received_at)) }
                                 }
                             }
                         }
                     }
-                    p { button type="submit" { "Publish the selected submissions" } }
+                    (bulk_buttons("Publish", shown))
                 }
                 (page_links(page, queue.pending_total.div_ceil(LISTED), |p| format!("/admin/queue?page={p}")))
-                p.muted { "Open a submission to see it exactly as members will, and to publish, edit or reject it." }
             }
-            h2 { "Messages waiting (" (queue.messages.len()) ")" }
+            h2 #messages { "Messages waiting (" (queue.messages.len()) ")" }
             @if queue.messages.is_empty() {
                 p { "No message waits." }
             } @else {
-                table {
+                table.rows {
                     thead { tr {
                         th scope="col" { "Message" }
                         th scope="col" { "From" }
@@ -98,64 +133,69 @@ pub fn queue(queue: &Queue, page: usize, message: Option<&str>, viewer: &Viewer)
                                 td { a href={ "/admin/messages/" (m.number) } {
                                     "Message " (m.number) @if !m.subject.is_empty() { ": " (m.subject) }
                                 } br; span.muted { (m.origin) } }
-                                td { (m.sender.clone().unwrap_or_default()) }
-                                td { (m.received_at.format("%Y-%m-%d %H:%M")) }
-                                td { (outcome_text(&m.outcome)) }
+                                td data-label="From" { (m.sender.clone().unwrap_or_default()) }
+                                td data-label="Received" { (date_time(m.received_at)) }
+                                td data-label="State" { (outcome_text(&m.outcome)) }
                             }
                         }
                     }
                 }
             }
-            h2 { "Upload" }
-            form method="post" action="/admin/upload" enctype="multipart/form-data" {
-                input type="hidden" name="csrf" value=(token);
-                label for="upload" { "E-mail (.eml), mailbox (mbox), filled template (.txt), IATI XML or JSON Lines, up to 10 MiB" }
-                input #upload type="file" name="file" required;
-                p { label { input type="checkbox" name="publish" value="1"; " Publish at once what reads cleanly (trusted files only)" } }
-                p { button type="submit" { "Import" } }
-            }
         },
     )
 }
 
-/// The archive: expired submissions, each restorable.
-pub fn archive(archived: &[Submission], total: u64, page: usize, viewer: &Viewer) -> Markup {
+/// The archive: expired submissions (a hundred a page), to restore and renew the ticked ones
+/// or the whole page.
+pub fn archive(
+    archived: &[Submission],
+    total: u64,
+    page: usize,
+    message: Option<&str>,
+    viewer: &Viewer,
+) -> Markup {
     let token = csrf(viewer);
     let first = (page - 1) * LISTED;
+    let shown = archived.len();
     layout(
         "Archive",
         viewer,
         html! {
             h1 { "Archive (" (total) ")" }
+            @if let Some(message) = message { div.notice role="status" { (message) } }
             p { "Submissions past their expiry. Members no longer see them; nothing is deleted. Renewing one restores it for its kind's full lifespan from today." }
             @if total == 0 {
                 p { "The archive is empty." }
             } @else if archived.is_empty() {
                 p { "No submission on this page: " a href="/admin/archive" { "see the first" } "." }
             } @else {
-                @if total > archived.len() as u64 {
-                    p { "Showing " (first + 1) "–" (first + archived.len()) ", the latest expired first." }
+                @if total > shown as u64 {
+                    p { "Showing " (first + 1) "–" (first + shown) ", the latest expired first." }
                 }
-                table {
-                    thead { tr {
-                        th scope="col" { "Submission" }
-                        th scope="col" { "Expired" }
-                        th scope="col" { "Restore" }
-                    } }
-                    tbody {
-                        @for s in archived {
-                            tr {
-                                td { span.kind { (s.kind.label()) } a href={ "/submissions/" (s.id) } { (s.title) } br; span.muted { (s.id) " · " (s.submitter.organisation) } }
-                                td { (s.timestamps.expires_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default()) }
-                                td {
-                                    form method="post" action={ "/admin/submissions/" (s.id) "/renew" } {
-                                        input type="hidden" name="csrf" value=(token);
-                                        button type="submit" aria-label={ "Restore and renew " (s.id) } { "Restore and renew" }
+                form method="post" action="/admin/archive/renew" {
+                    input type="hidden" name="csrf" value=(token);
+                    @for s in archived { input type="hidden" name="shown" value=(s.id); }
+                    (bulk_buttons("Restore and renew", shown))
+                    table.rows {
+                        thead { tr {
+                            th scope="col" { "Select" }
+                            th scope="col" { "Submission" }
+                            th scope="col" { "Expired" }
+                        } }
+                        tbody {
+                            @for s in archived {
+                                tr {
+                                    td.select {
+                                        input type="checkbox" name="id" value=(s.id) id={ "select-" (s.id) }
+                                            aria-label={ "Select " (s.id) };
                                     }
+                                    td { span.kind { (s.kind.label()) } a href={ "/submissions/" (s.id) } { (s.title) } br; span.muted { (s.id) " · " (s.submitter.organisation) } }
+                                    td data-label="Expired" { @if let Some(expired) = s.timestamps.expires_at { (date(expired)) } }
                                 }
                             }
                         }
                     }
+                    (bulk_buttons("Restore and renew", shown))
                 }
                 (page_links(page, (total as usize).div_ceil(LISTED), |p| format!("/admin/archive?page={p}")))
             }
@@ -183,14 +223,14 @@ pub fn submission_actions(
             }
             details {
                 summary { "Audit trail (" (trail.len()) ")" }
-                table {
-                    thead { tr { th scope="col" { "Time (UTC)" } th scope="col" { "Event" } th scope="col" { "By" } } }
+                table.rows {
+                    thead { tr { th scope="col" { "Time" } th scope="col" { "Event" } th scope="col" { "By" } } }
                     tbody {
                         @for entry in trail {
                             tr {
-                                td { (entry.at.format("%Y-%m-%d %H:%M")) }
+                                td { (date_time(entry.at)) }
                                 td { (entry.event.label()) @if let Some(note) = &entry.note { " — " (note) } }
-                                td { (entry.actor) }
+                                td data-label="By" { (entry.actor) }
                             }
                         }
                     }
@@ -232,7 +272,7 @@ pub fn message(
             h1 { "Message " (number) @if !record.subject.is_empty() { ": " (record.subject) } }
             dl.fields {
                 dt { "From" } dd { (record.sender.clone().unwrap_or_else(|| "not stated".into())) }
-                dt { "Received" } dd { (record.received_at.format("%Y-%m-%d %H:%M UTC")) }
+                dt { "Received" } dd { (date_time(record.received_at)) }
                 dt { "Origin" } dd { (record.origin) }
                 dt { "State" } dd { (outcome_text(&record.outcome)) }
             }

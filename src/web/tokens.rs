@@ -16,7 +16,7 @@ use crate::submission::{Submission, Vocabulary};
 use super::AppState;
 use super::admin::{FormBody, checked_form as checked, field};
 use super::handlers::{Admin, AppError, Member, blocking};
-use super::pages::{Viewer, layout};
+use super::pages::{Viewer, account_name, date, layout};
 use super::params::SearchParams;
 
 type Result<T, E = AppError> = std::result::Result<T, E>;
@@ -98,12 +98,12 @@ fn tokens_page(tokens: &[(String, StoredToken)], session: &Session) -> Markup {
                 input type="hidden" name="csrf" value=(session.csrf_token);
                 label for="token-label" { "What the new API token is for" }
                 input #token-label type="text" name="label" required maxlength="200";
-                button type="submit" { "Issue an API token" }
+                p { button type="submit" { "Issue an API token" } }
             }
             @if tokens.is_empty() {
                 p { "No tokens yet." }
             } @else {
-                table {
+                table.rows {
                     caption { "Every token issued, newest first" }
                     thead { tr {
                         th scope="col" { "Token" }
@@ -124,11 +124,11 @@ fn tokens_page(tokens: &[(String, StoredToken)], session: &Session) -> Markup {
                                     }
                                     br; span.muted { "key " (&key[..12.min(key.len())]) "…" }
                                 }
-                                td { (token.label) }
-                                td { (token.created_at.format("%Y-%m-%d")) " by " (token.created_by) }
+                                td data-label="For" { (token.label) }
+                                td data-label="Made" { (date(token.created_at)) " by " (account_name(&token.created_by)) }
                                 td {
                                     @if let Some(at) = token.revoked_at {
-                                        "revoked " (at.format("%Y-%m-%d"))
+                                        "revoked " (date(at))
                                     } @else {
                                         form method="post" action={ "/admin/tokens/" (key) "/revoke" } {
                                             input type="hidden" name="csrf" value=(session.csrf_token);

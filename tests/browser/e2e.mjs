@@ -171,6 +171,44 @@ async function run(page) {
     }
   });
 
+  await step('"Skip to results" takes the keyboard past the filters to the first result', async () => {
+    // The page as a keyboard user arrives on it: the focus at the top.
+    await page.goto(page.url());
+    const focused = page.locator(':focus');
+    const describe = async () =>
+      (await focused.count()) ? focused.evaluate((el) => el.outerHTML.slice(0, 120)) : 'nothing';
+    let presses = 0;
+    while (presses < 5) {
+      await page.keyboard.press('Tab');
+      presses += 1;
+      if ((await focused.count()) && (await textOf(focused)) === 'Skip to results') break;
+    }
+    check(
+      (await textOf(focused)) === 'Skip to results',
+      `the first ${presses} Tab stops hold no "Skip to results" (the focus is on ${await describe()})`,
+    );
+    const box = await focused.boundingBox();
+    check(
+      box && box.x >= 0 && box.y >= 0 && box.width > 20 && box.height > 10,
+      `"Skip to results" is not shown when it has the focus: ${JSON.stringify(box)}`,
+    );
+    await screenshot(page, 'skip-to-results');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    const results = page.getByRole('region', { name: /results?$/ });
+    const firstTitle = results
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('heading', { level: 3 }) })
+      .first()
+      .getByRole('heading', { level: 3 })
+      .getByRole('link');
+    check(
+      await firstTitle.evaluate((el) => el === document.activeElement),
+      `after "Skip to results", Enter and Tab the focus is on ${await describe()}, not on the first result`,
+    );
+    console.log(`  "Skip to results" is Tab stop ${presses}; the first result the next after it`);
+  });
+
   await step('a hit opens its detail page with every field', async () => {
     const results = page.getByRole('region', { name: /results?$/ });
     const title = results.getByRole('heading', { level: 3 }).first().getByRole('link');
