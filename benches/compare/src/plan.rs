@@ -1,13 +1,15 @@
-//! A benchmark query as plain SQL for both peers: the same filters, counts and facets the
-//! portal computes, written once, with each engine supplying its own text match and ranking.
+//! A benchmark query for every peer: the same filters, counts and facets the portal computes,
+//! written once as conditions, which the SQL peers read as plain SQL and Xapian as boolean
+//! terms and value ranges; each engine supplies its own text match and ranking.
 
 use portal::corpus::{BenchQuery, QueryClass};
 use portal::index::GLOBAL_PLACE;
 use portal::search::{Place, Sort};
 use portal::submission::{Kind, Status, Submission, Vocabulary};
+use serde::Serialize;
 
 /// What the text must match.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Text {
     /// Browse: no text.
     None,
@@ -20,7 +22,7 @@ pub enum Text {
 }
 
 /// A filter dimension: facets leave out the filter of their own dimension, as the portal does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Dimension {
     Kind,
     Place,
@@ -41,12 +43,58 @@ pub const FACETS: [Dimension; 6] = [
     Dimension::Funding,
 ];
 
+/// One condition on a submission, engine-neutral.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Condition {
+    /// Has this status and expires after `now`.
+    Visible { status: u64, now: i64 },
+    /// One of these kinds.
+    Kind { values: Vec<u64> },
+    /// Carries one of these `place` values.
+    Place { values: Vec<u64> },
+    /// One of these areas.
+    Area { values: Vec<u64> },
+    /// States an amount, within the bounds (USD).
+    Usd { min: Option<f64>, max: Option<f64> },
+    /// States no amount, or at least this many USD (matching).
+    NoUsdOrAtLeast { min: f64 },
+}
+
+impl Condition {
+    /// The condition as SQL on `d` (the docs table) and the side tables.
+    pub fn sql(&self) -> String {
+        match self {
+            Condition::Visible { status, now } => {
+                format!("d.status = {status} AND d.expires > {now}")
+            }
+            Condition::Kind { values } if values.len() == 1 => format!("d.kind = {}", values[0]),
+            Condition::Kind { values } => format!("d.kind IN ({})", list(values.iter().copied())),
+            Condition::Place { values } => place_exists(values),
+            Condition::Area { values } => area_exists(values),
+            Condition::Usd { min, max } => {
+                let mut condition = "d.has_funding = 1".to_string();
+                if let Some(min) = min {
+                    condition.push_str(&format!(" AND d.usd >= {min:.1}"));
+                }
+                if let Some(max) = max {
+                    condition.push_str(&format!(" AND d.usd <= {max:.1}"));
+                }
+                condition
+            }
+            Condition::NoUsdOrAtLeast { min } => {
+                format!("(d.has_funding = 0 OR d.usd >= {min:.4})")
+            }
+        }
+    }
+}
+
 /// One query, engine-neutral, with what the peer must return.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Plan {
     pub text: Text,
-    /// SQL conditions on `d` (the docs table), by dimension.
-    pub filters: Vec<(Dimension, String)>,
+    /// The conditions, by dimension.
+    pub filters: Vec<(Dimension, Condition)>,
     /// Relevance (when there is text) or newest first.
     pub by_relevance: bool,
     pub offset: usize,
@@ -72,29 +120,26 @@ impl Plan {
     pub fn new(query: &BenchQuery, now: i64, need: Option<&Submission>) -> Plan {
         let mut filters = vec![(
             Dimension::Fixed,
-            format!(
-                "d.status = {} AND d.expires > {now}",
-                Status::Published.ordinal()
-            ),
+            Condition::Visible {
+                status: Status::Published.ordinal(),
+                now,
+            },
         )];
         if let Some(kind) = query.kind {
-            filters.push((Dimension::Kind, format!("d.kind = {}", kind.ordinal())));
+            let values = vec![kind.ordinal()];
+            filters.push((Dimension::Kind, Condition::Kind { values }));
         }
         if let Some(place) = query.country.and_then(Place::parse) {
-            filters.push((Dimension::Place, place_exists(&place.covering_values())));
+            let values = place.covering_values();
+            filters.push((Dimension::Place, Condition::Place { values }));
         }
         if let Some(area) = query.area {
-            filters.push((Dimension::Area, area_exists(&[area.ordinal()])));
+            let values = vec![area.ordinal()];
+            filters.push((Dimension::Area, Condition::Area { values }));
         }
         if query.min_usd.is_some() || query.max_usd.is_some() {
-            let mut condition = "d.has_funding = 1".to_string();
-            if let Some(min) = query.min_usd {
-                condition.push_str(&format!(" AND d.usd >= {min:.1}"));
-            }
-            if let Some(max) = query.max_usd {
-                condition.push_str(&format!(" AND d.usd <= {max:.1}"));
-            }
-            filters.push((Dimension::Funding, condition));
+            let (min, max) = (query.min_usd, query.max_usd);
+            filters.push((Dimension::Funding, Condition::Usd { min, max }));
         }
         let mut text = if let Some((a, b)) = &query.phrase {
             Text::Phrase(a.clone(), b.clone())
@@ -125,12 +170,12 @@ impl Plan {
         }
     }
 
-    /// The conditions, leaving out `except`'s own.
+    /// The conditions as SQL, leaving out `except`'s own.
     pub fn conditions(&self, except: Option<Dimension>) -> String {
         self.filters
             .iter()
             .filter(|(d, _)| Some(*d) != except)
-            .map(|(_, c)| c.as_str())
+            .map(|(_, c)| c.sql())
             .collect::<Vec<_>>()
             .join(" AND ")
     }
@@ -153,16 +198,11 @@ fn area_exists(values: &[u64]) -> String {
 /// The portal's matching filters for a need: offers and funding sources sharing an area,
 /// covering one of its places (or everywhere), offering at least a tenth of its amount or no
 /// amount.
-fn matching_filters(need: &Submission, filters: &mut Vec<(Dimension, String)>) {
-    filters.push((
-        Dimension::Fixed,
-        format!(
-            "d.kind IN ({})",
-            list([Kind::Offer.ordinal(), Kind::FundingSource.ordinal()])
-        ),
-    ));
-    let areas: Vec<u64> = need.areas.iter().map(|a| a.ordinal()).collect();
-    filters.push((Dimension::Fixed, area_exists(&areas)));
+fn matching_filters(need: &Submission, filters: &mut Vec<(Dimension, Condition)>) {
+    let values = vec![Kind::Offer.ordinal(), Kind::FundingSource.ordinal()];
+    filters.push((Dimension::Fixed, Condition::Kind { values }));
+    let values: Vec<u64> = need.areas.iter().map(|a| a.ordinal()).collect();
+    filters.push((Dimension::Fixed, Condition::Area { values }));
     let mut places: Vec<u64> = need
         .beneficiaries
         .countries
@@ -174,16 +214,26 @@ fn matching_filters(need: &Submission, filters: &mut Vec<(Dimension, String)>) {
     places.push(GLOBAL_PLACE);
     places.sort_unstable();
     places.dedup();
-    filters.push((Dimension::Fixed, place_exists(&places)));
+    filters.push((Dimension::Fixed, Condition::Place { values: places }));
     if let Some(usd) = need.usd().filter(|u| *u > 0.0) {
-        filters.push((
-            Dimension::Fixed,
-            format!("(d.has_funding = 0 OR d.usd >= {:.4})", usd * 0.1),
-        ));
+        let min = usd * 0.1;
+        filters.push((Dimension::Fixed, Condition::NoUsdOrAtLeast { min }));
     }
 }
 
-/// How a facet dimension is grouped: the join it needs and the grouped expression.
+/// The funding band of an amount, as the facet groups it (4: no amount).
+pub fn funding_band(usd: Option<f64>) -> u64 {
+    match usd {
+        None => 4,
+        Some(u) if u < 100_000.0 => 0,
+        Some(u) if u < 1_000_000.0 => 1,
+        Some(u) if u < 10_000_000.0 => 2,
+        Some(_) => 3,
+    }
+}
+
+/// How a facet dimension is grouped: the join it needs and the grouped expression (the
+/// funding band's CASE is `funding_band`).
 pub fn facet_group(dimension: Dimension) -> (&'static str, &'static str) {
     match dimension {
         Dimension::Kind => ("", "d.kind"),

@@ -82,6 +82,7 @@ impl PortalEngine {
             return Ok(Outcome {
                 total: None,
                 hits: found.len(),
+                measured_ms: None,
             });
         }
         let request = query.request();
@@ -90,12 +91,14 @@ impl PortalEngine {
             return Ok(Outcome {
                 total: Some(results.total),
                 hits: results.hits.len(),
+                measured_ms: None,
             });
         }
         let page = self.catalogue.search_id_page(&request)?;
         Ok(Outcome {
             total: Some(page.total),
             hits: page.ids.len(),
+            measured_ms: None,
         })
     }
 }

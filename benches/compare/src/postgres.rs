@@ -198,6 +198,7 @@ impl Postgres {
         let mut outcome = Outcome {
             total: None,
             hits: ids.len(),
+            measured_ms: None,
         };
         if plan.count {
             let sql = format!(

@@ -120,6 +120,7 @@ impl Sqlite {
         let mut outcome = Outcome {
             total: None,
             hits: ids.len(),
+            measured_ms: None,
         };
         if plan.count {
             let sql = format!(
