@@ -841,6 +841,7 @@ fn search_request(args: &SearchArgs) -> Result<SearchRequest> {
             max_usd: args.max_usd,
             expiring_within_days: args.expiring_within,
             renewed_within_days: args.renewed_within,
+            ..Filters::default()
         },
         sort,
         offset: (args.page - 1).saturating_mul(args.per_page),
@@ -1081,19 +1082,21 @@ fn show_stats(catalogue: &Catalogue, streams: &mut Streams, json: bool) -> Resul
             usd_text(balance.offered)
         )?;
     }
+    let needs = stats.visible_by_kind.get("need").copied().unwrap_or(0);
     writeln!(
         out,
-        "Needs with at least one fitting offer or funding source: {} of {}",
-        stats.needs_with_match,
-        stats.visible_by_kind.get("need").copied().unwrap_or(0)
+        "Needs with at least one fitting offer or funding source: {} of {needs}; with one \
+         written for their country or region (not only open to every country): {} of {needs}",
+        stats.needs_with_match, stats.needs_with_written_match,
     )?;
     for (area, matched) in &stats.matched_needs_by_area {
         writeln!(
             out,
-            "  {}: {} of {}",
+            "  {}: {} of {}, {} written for their place",
             stats::area_label(area),
             matched.with_match,
-            matched.needs
+            matched.needs,
+            matched.with_written_match
         )?;
     }
     writeln!(

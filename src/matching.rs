@@ -12,7 +12,7 @@ mod fit;
 mod topic;
 
 pub use fit::{PlaceWeights, amount_fit, assistance_bits, assistance_fit};
-pub use topic::Topic;
+pub use topic::{Topic, topic_words};
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};

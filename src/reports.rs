@@ -16,7 +16,7 @@ use tantivy::columnar::Column;
 
 use crate::codes;
 use crate::index::table::{self, LiveRow, SegmentTable, VisibleAt};
-use crate::index::{self, Fields, REGION_BASE, SearchIndex};
+use crate::index::{self, Fields, GLOBAL_PLACE, REGION_BASE, SearchIndex};
 use crate::matching::NeedFit;
 use crate::search;
 use crate::store::{Reader, Store};
@@ -173,6 +173,10 @@ impl Compendium {
     }
 }
 
+/// Where a country page lists an offer: open to every country after written for the place,
+/// then by how many needs it fits, the most first.
+type Rank = (bool, Reverse<usize>);
+
 /// An offer or funding source, with the needs of the country it fits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fitting {
@@ -194,11 +198,15 @@ pub struct CountryReport {
     /// (`totals` counts them all).
     pub needs: Vec<Submission>,
     /// The current offers and funding sources fitting the most of those needs (as `matching`
-    /// finds them), at most as many as asked for: those fitting the most needs first, then by
-    /// id.
+    /// finds them), at most as many as asked for: those written for the country or a region
+    /// around it before those open to every country, then those fitting the most needs, then
+    /// by id.
     pub offers: Vec<Fitting>,
     /// How many current offers and funding sources fit at least one of the needs.
     pub fitting_offers: u64,
+    /// How many of those are open to every country rather than written for the country or a
+    /// region around it.
+    pub open_to_all: u64,
     /// Current projects naming the country whose period has not ended, by id: the first of
     /// them, as many as asked for.
     pub projects: Vec<Submission>,
@@ -237,12 +245,14 @@ pub fn country_report(
     for &n in &need_sets.order {
         need_ids.push(reading.id(&current.needs[n])?.unwrap_or_default());
     }
-    let (offers, fitting_offers) = reading.offers(&need_sets, &need_ids, &current.counterparts)?;
+    let (offers, fitting_offers, open_to_all) =
+        reading.offers(&need_sets, &need_ids, &current.counterparts)?;
     let (projects, ongoing_projects) = reading.ongoing_projects(&current.projects)?;
     Ok(CountryReport {
         needs: reading.first_visible(need_ids)?,
         offers,
         fitting_offers,
+        open_to_all,
         projects,
         ongoing_projects,
         totals: Totals {
@@ -317,8 +327,9 @@ impl Reading<'_> {
             .filter(|s| s.is_visible_to_members(self.now)))
     }
 
-    /// The offers and funding sources fitting the most needs, those fitting the most first,
-    /// then by id; and how many fit any. Counterparts naming the same areas and places fit
+    /// The offers and funding sources fitting the most needs, those written for a place
+    /// before those open to every country, then those fitting the most, then by id; how many
+    /// fit any, and how many of those are open to every country. Counterparts naming the same areas and places fit
     /// the same needs but for the amount: their needs are joined once, and each one's amount
     /// cuts that set where it stops being enough.
     fn offers<'a>(
@@ -326,13 +337,15 @@ impl Reading<'_> {
         need_sets: &NeedSets,
         need_ids: &[String],
         counterparts: &[LiveRow<'a>],
-    ) -> search::Result<(Vec<Fitting>, u64)> {
+    ) -> search::Result<(Vec<Fitting>, u64, u64)> {
         let alike = |live: &LiveRow<'a>| (live.row.areas, live.places());
         let mut order: Vec<&LiveRow<'a>> = counterparts.iter().collect();
         order.sort_unstable_by(|a, b| alike(a).cmp(&alike(b)));
         let mut fits = Vec::new();
         let mut ones_before = Vec::new();
-        let mut fitting: Vec<(usize, &LiveRow<'a>)> = Vec::new();
+        // (open to every country, needs fitted, the counterpart): the order they are listed in
+        // is by the first two, the first one ascending, the second descending.
+        let mut fitting: Vec<(bool, usize, &LiveRow<'a>)> = Vec::new();
         for group in order.chunk_by(|a, b| alike(a) == alike(b)) {
             need_sets.join(group[0], &mut fits);
             ones_before.clear();
@@ -349,28 +362,32 @@ impl Reading<'_> {
                     ones_below(&fits, &ones_before, need_sets.enough_for(usd)).unwrap_or(ones)
                 });
                 if count > 0 {
-                    fitting.push((count, counterpart));
+                    let open = counterpart.places().contains(&(GLOBAL_PLACE as u16));
+                    fitting.push((open, count, counterpart));
                 }
             }
         }
         let fitting_offers = fitting.len() as u64;
-        // Only those fitting as many needs as the last one listed can be listed: their ids,
-        // which break ties, are worked out, not every one's.
+        let open_to_all = fitting.iter().filter(|(open, _, _)| *open).count() as u64;
+        let rank =
+            |(open, count, _): &(bool, usize, &LiveRow<'a>)| -> Rank { (*open, Reverse(*count)) };
+        // Only those ranked as high as the last one listed can be listed: their ids, which
+        // break ties, are worked out, not every one's.
         if fitting.len() > self.listed && self.listed > 0 {
-            let (_, last, _) =
-                fitting.select_nth_unstable_by_key(self.listed - 1, |(count, _)| Reverse(*count));
-            let fewest = last.0;
-            fitting.retain(|(count, _)| *count >= fewest);
+            let (_, last, _) = fitting.select_nth_unstable_by_key(self.listed - 1, rank);
+            let lowest = rank(last);
+            fitting.retain(|candidate| rank(candidate) <= lowest);
         }
-        let mut candidates: Vec<(usize, String, &LiveRow)> = Vec::with_capacity(fitting.len());
-        for (count, counterpart) in fitting {
-            if let Some(id) = self.id(counterpart)? {
-                candidates.push((count, id, counterpart));
+        let mut candidates: Vec<(Rank, String, usize, &LiveRow)> =
+            Vec::with_capacity(fitting.len());
+        for candidate in &fitting {
+            if let Some(id) = self.id(candidate.2)? {
+                candidates.push((rank(candidate), id, candidate.1, candidate.2));
             }
         }
-        candidates.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        candidates.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
         let mut offers = Vec::new();
-        for (count, id, counterpart) in candidates.into_iter().take(self.listed) {
+        for (_, id, count, counterpart) in candidates.into_iter().take(self.listed) {
             let Some(submission) = self.visible(&id)? else {
                 continue;
             };
@@ -386,7 +403,7 @@ impl Reading<'_> {
                 needs,
             });
         }
-        Ok((offers, fitting_offers))
+        Ok((offers, fitting_offers, open_to_all))
     }
 
     /// The first by id of the submissions with `ids` that members can still see, as many as

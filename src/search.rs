@@ -131,6 +131,36 @@ pub struct Filters {
     pub expiring_within_days: Option<u32>,
     /// Only what was renewed within this many days before now.
     pub renewed_within_days: Option<u32>,
+    /// With `places`: whether what is open to every country counts, or only it.
+    pub coverage: Coverage,
+}
+
+/// Which submissions count as covering the places a search asks for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Coverage {
+    /// Those naming the place or a region around it, and those open to every country.
+    #[default]
+    Any,
+    /// Only those written for the place: naming it or a region around it.
+    Written,
+    /// Only those open to every country.
+    OpenToAll,
+}
+
+impl Coverage {
+    pub fn slug(self) -> &'static str {
+        match self {
+            Coverage::Any => "any",
+            Coverage::Written => "written",
+            Coverage::OpenToAll => "open",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Coverage> {
+        [Coverage::Any, Coverage::Written, Coverage::OpenToAll]
+            .into_iter()
+            .find(|c| c.slug() == text)
+    }
 }
 
 /// The order of hits.

@@ -45,6 +45,9 @@ pub struct Stats {
     /// Visible needs with at least one visible offer or funding source that fits them (as
     /// `matching` finds them).
     pub needs_with_match: u64,
+    /// Of those, the needs with a fitting offer or funding source written for their place
+    /// (naming their country or a region around it), not only ones open to every country.
+    pub needs_with_written_match: u64,
     /// By area of work: visible needs, and those with a fitting offer or funding source in
     /// that area.
     pub matched_needs_by_area: BTreeMap<String, MatchedNeeds>,
@@ -55,6 +58,8 @@ pub struct Stats {
 pub struct MatchedNeeds {
     pub needs: u64,
     pub with_match: u64,
+    /// With a match written for their place, not only one open to every country.
+    pub with_written_match: u64,
 }
 
 /// Funding sought against funding offered.
@@ -74,6 +79,8 @@ pub fn compute(index: &SearchIndex, store: &Store, now: DateTime<Utc>) -> index:
     let total = store.read()?.count()?;
     let mut counts = Counts::new(now);
     let mut offered = Offered::default();
+    // What is written for a place, leaving out what is open to every country.
+    let mut written = Offered::default();
     let mut needs: Vec<NeedFit> = Vec::new();
     let mut places: Vec<u64> = Vec::new();
     let mut areas: Vec<Area> = Vec::new();
@@ -102,12 +109,17 @@ pub fn compute(index: &SearchIndex, store: &Store, now: DateTime<Utc>) -> index:
         counts.add_visible(kind, &areas, &places, usd, live.table.published[doc]);
         match kind {
             Kind::Need => needs.push(NeedFit::of_values(areas.clone(), &places, usd)),
-            Kind::Offer | Kind::FundingSource => offered.add(&areas, &places, usd),
+            Kind::Offer | Kind::FundingSource => {
+                offered.add(&areas, &places, usd);
+                if !places.contains(&GLOBAL_PLACE) {
+                    written.add(&areas, &places, usd);
+                }
+            }
             Kind::Project => {}
         }
     }
     let mut stats = counts.into_stats(total);
-    count_matches(&mut stats, &needs, &offered);
+    count_matches(&mut stats, &needs, &offered, &written);
     Ok(stats)
 }
 
@@ -281,11 +293,12 @@ fn quarter_start(q: i32) -> u32 {
         .map_or(NO_EXPIRY, |start| row_time(start.and_utc().timestamp()))
 }
 
-/// Needs with a fitting counterpart, overall and by area: each need is looked up in what the
-/// counterparts offer by area and place, never tried against them one by one.
-fn count_matches(stats: &mut Stats, needs: &[NeedFit], offered: &Offered) {
+/// Needs with a fitting counterpart, overall and by area, and with one written for their place
+/// (`written` holds the counterparts not open to every country): each need is looked up in
+/// what the counterparts offer by area and place, never tried against them one by one.
+fn count_matches(stats: &mut Stats, needs: &[NeedFit], offered: &Offered, written: &Offered) {
     for need in needs {
-        let mut matched = false;
+        let (mut matched, mut matched_written) = (false, false);
         for area in need.areas() {
             let entry = stats
                 .matched_needs_by_area
@@ -296,10 +309,13 @@ fn count_matches(stats: &mut Stats, needs: &[NeedFit], offered: &Offered) {
                 entry.with_match += 1;
                 matched = true;
             }
+            if written.fits_in(need, *area) {
+                entry.with_written_match += 1;
+                matched_written = true;
+            }
         }
-        if matched {
-            stats.needs_with_match += 1;
-        }
+        stats.needs_with_match += u64::from(matched);
+        stats.needs_with_written_match += u64::from(matched_written);
     }
 }
 

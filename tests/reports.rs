@@ -453,7 +453,13 @@ async fn a_country_page_shows_its_needs_what_fits_them_and_its_projects() {
     assert!(page.contains(&ongoing) && !page.contains("Finished Lao project"));
     assert!(page.contains("<dt>Current needs</dt><dd>2</dd>"), "{page}");
     assert!(page.contains("<dt>Funding sought</dt><dd>USD 1.5 million</dd>"));
-    assert!(page.contains("<dt>Offers and funding sources that fit them</dt><dd>1</dd>"));
+    assert!(
+        page.contains(
+            "<dt>Offers and funding sources that fit them</dt><dd>0 written for Lao People's \
+             Democratic Republic or its region, 1 open to every country</dd>"
+        ),
+        "{page}"
+    );
     assert!(page.contains("<dt>Ongoing projects</dt><dd>1</dd>"));
 
     // Detail pages link the country to this page.
@@ -506,10 +512,28 @@ async fn a_country_page_lists_at_most_a_hundred_offers_but_counts_them_all() {
             .map(|i| offer(&format!("Global offer {i}")))
             .collect(),
     );
+    // One offer written for the region, after the global ones: it is listed first.
+    let mut regional = offer("Offer for South-eastern Asia");
+    regional.beneficiaries.global = false;
+    regional.beneficiaries.regions = vec!["035".to_string()];
+    fixture.add(regional);
     let page = portal.member_page("/countries/LAO").await;
-    assert!(page.contains("<dt>Offers and funding sources that fit them</dt><dd>101</dd>"));
-    assert!(page.contains("The 100 that fit the most needs are listed here"));
+    assert!(
+        page.contains(
+            "<dt>Offers and funding sources that fit them</dt><dd>1 written for Lao People's \
+             Democratic Republic or its region, 101 open to every country</dd>"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("The first 100 are listed here"));
     assert_eq!(page.matches("Fits 1 of the country").count(), 100);
+    let first = page.find("Offer for South-eastern Asia").unwrap();
+    assert!(first < page.find("Global offer").unwrap(), "{page}");
+    assert_eq!(
+        page.matches("<p class=\"meta\">Open to every country</p>")
+            .count(),
+        99
+    );
     assert!(page.contains("href=\"/find-offers?country=LAO\""));
 }
 

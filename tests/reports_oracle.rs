@@ -199,16 +199,25 @@ fn expected(all: &[Submission], now: DateTime<Utc>) -> Stats {
             None => {}
         }
     }
-    let counterparts: Vec<Counterpart> = visible
+    let visible_counterparts: Vec<&Submission> = visible
         .iter()
         .filter(|s| matches!(s.kind, Kind::Offer | Kind::FundingSource))
+        .copied()
+        .collect();
+    let counterparts: Vec<Counterpart> = visible_counterparts
+        .iter()
         .map(|s| Counterpart::new(s))
         .collect();
     for need in visible.iter().filter(|s| s.kind == Kind::Need) {
         let fit = NeedFit::new(need);
-        let mut matched = false;
+        let (mut matched, mut matched_written) = (false, false);
         for area in &need.areas {
             let in_area = counterparts.iter().any(|c| fit.fits_in(*area, c));
+            // Written for a place: the counterpart is not open to every country.
+            let written = counterparts
+                .iter()
+                .zip(visible_counterparts.iter())
+                .any(|(c, s)| !s.beneficiaries.global && fit.fits_in(*area, c));
             let entry: &mut MatchedNeeds = stats
                 .matched_needs_by_area
                 .entry(area.slug().to_string())
@@ -218,8 +227,13 @@ fn expected(all: &[Submission], now: DateTime<Utc>) -> Stats {
                 entry.with_match += 1;
                 matched = true;
             }
+            if written {
+                entry.with_written_match += 1;
+                matched_written = true;
+            }
         }
         stats.needs_with_match += u64::from(matched);
+        stats.needs_with_written_match += u64::from(matched_written);
     }
     stats
 }
@@ -271,6 +285,10 @@ fn statistics_from_the_index_agree_with_a_pass_over_the_store() {
     assert!(want.needs_with_match > 0);
     let needs = want.visible_by_kind["need"];
     assert!(want.needs_with_match < needs, "some needs have no match");
+    assert!(
+        want.needs_with_written_match < want.needs_with_match,
+        "some needs have a match only among offers open to every country"
+    );
     let large = |title: &str| {
         let need = all.iter().find(|s| s.title == title).unwrap();
         !fixture.catalogue.fits(&need.id, 1).unwrap().is_empty()
@@ -297,6 +315,7 @@ fn statistics_from_the_index_agree_with_a_pass_over_the_store() {
     assert_eq!(got.published_earlier, want.published_earlier);
     assert_eq!(got.matched_needs_by_area, want.matched_needs_by_area);
     assert_eq!(got.needs_with_match, want.needs_with_match);
+    assert_eq!(got.needs_with_written_match, want.needs_with_written_match);
 }
 
 #[test]
@@ -318,8 +337,11 @@ fn needs_with_a_match_are_those_matching_finds_a_counterpart_for() {
 /// A country report worked out plainly: every counterpart tried against every need.
 struct PlainReport {
     needs: Vec<String>,
-    /// Each fitting offer's id and the ids of the needs it fits, those fitting the most first.
+    /// Each fitting offer's id and the ids of the needs it fits: those written for a place
+    /// before those open to every country, then those fitting the most first.
     offers: Vec<(String, Vec<String>)>,
+    /// How many of them are open to every country.
+    open_to_all: u64,
     projects: Vec<String>,
     usd_sought: f64,
 }
@@ -336,7 +358,7 @@ fn plain_report(all: &[Submission], alpha3: &str, now: DateTime<Utc>) -> PlainRe
         .filter(|s| s.kind == Kind::Need && names(s))
         .collect();
     let fits: Vec<(&Submission, NeedFit)> = needs.iter().map(|n| (*n, NeedFit::new(n))).collect();
-    let mut offers: Vec<(String, Vec<String>)> = visible
+    let mut offers: Vec<(bool, String, Vec<String>)> = visible
         .iter()
         .filter(|s| matches!(s.kind, Kind::Offer | Kind::FundingSource))
         .map(|s| {
@@ -347,11 +369,20 @@ fn plain_report(all: &[Submission], alpha3: &str, now: DateTime<Utc>) -> PlainRe
                 .map(|(need, _)| need.id.clone())
                 .collect();
             fitted.sort();
-            (s.id.clone(), fitted)
+            (s.beneficiaries.global, s.id.clone(), fitted)
         })
-        .filter(|(_, fitted)| !fitted.is_empty())
+        .filter(|(_, _, fitted)| !fitted.is_empty())
         .collect();
-    offers.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+    offers.sort_by(|a, b| {
+        (a.0.cmp(&b.0))
+            .then_with(|| b.2.len().cmp(&a.2.len()))
+            .then_with(|| a.1.cmp(&b.1))
+    });
+    let open_to_all = offers.iter().filter(|(open, _, _)| *open).count() as u64;
+    let offers = offers
+        .into_iter()
+        .map(|(_, id, fitted)| (id, fitted))
+        .collect();
     let today = now.date_naive();
     let projects = visible
         .iter()
@@ -362,6 +393,7 @@ fn plain_report(all: &[Submission], alpha3: &str, now: DateTime<Utc>) -> PlainRe
     PlainReport {
         needs: needs.iter().map(|s| s.id.clone()).collect(),
         offers,
+        open_to_all,
         projects,
         usd_sought: needs.iter().map(|s| s.usd().unwrap_or(0.0)).sum(),
     }
@@ -397,6 +429,7 @@ fn country_reports_from_the_index_agree_with_a_pass_over_the_store() {
             want.offers.len() as u64,
             "{alpha3}: fitting offers"
         );
+        assert_eq!(got.open_to_all, want.open_to_all, "{alpha3}: open to all");
         let listed: Vec<(String, usize, Vec<String>)> = got
             .offers
             .iter()

@@ -537,22 +537,58 @@ async fn the_detail_page_shows_every_field_and_the_matches() {
 }
 
 #[tokio::test]
-async fn find_offers_for_my_country_groups_by_area() {
+async fn find_offers_for_my_country_groups_by_area_written_for_it_first() {
     let portal = Portal::new();
     catalogue_with_content(&portal);
+    let mut regional = offer("Survey teams for South-eastern Asia");
+    regional.beneficiaries.global = false;
+    regional.beneficiaries.regions = vec!["035".to_string()];
+    portal.fixture.add(regional);
+    let mut elsewhere = offer("Survey teams for Iraq");
+    elsewhere.beneficiaries.global = false;
+    elsewhere.beneficiaries.countries = vec!["IRQ".to_string()];
+    portal.fixture.add(elsewhere);
     let member = portal.login_member().await;
     let page = portal.get("/find-offers?country=Laos", Some(&member)).await;
     assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
     assert!(
-        page.body.contains("Offers and funding sources for Lao"),
-        "{}",
-        page.body
+        body.contains("Offers and funding sources for Lao"),
+        "{body}"
     );
     assert!(
-        page.body.contains("Clearance and risk education (2)"),
-        "{}",
-        page.body
+        body.contains("<h3>Clearance and risk education</h3>"),
+        "{body}"
     );
+    assert!(body.contains("or its region (1)</h4>"), "{body}");
+    assert!(body.contains("Open to every country (2)</h4>"), "{body}");
+    let regional = body.find("Survey teams for South-eastern Asia").unwrap();
+    assert!(regional < body.find("Training for EOD").unwrap(), "{body}");
+    assert!(!body.contains("Survey teams for Iraq"), "{body}");
+
+    // The same split in the search, named by a filter chip that removes it.
+    let written = portal
+        .get(
+            "/search?kind=offer&country=LAO&coverage=written",
+            Some(&member),
+        )
+        .await;
+    assert!(written.body.contains("1 result"), "{}", written.body);
+    assert!(written.body.contains("written for the place"));
+    assert!(written.body.contains("Survey teams for South-eastern Asia"));
+    let open = portal
+        .get(
+            "/search?kind=offer&country=LAO&coverage=open",
+            Some(&member),
+        )
+        .await;
+    assert!(open.body.contains("2 results"), "{}", open.body);
+    assert!(!open.body.contains("Survey teams"));
+    let bad = portal
+        .get("/search?country=LAO&coverage=somewhere", Some(&member))
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("Unknown coverage"), "{}", bad.body);
     let form_only = portal.get("/find-offers", Some(&member)).await;
     assert!(form_only.body.contains("<select"));
 }

@@ -26,6 +26,23 @@ const DESCRIPTION_WEIGHT: f32 = 1.0;
 /// How much a counterpart's fields weigh when it is ranked.
 const FIELD_WEIGHTS: [f32; 3] = [3.0, 2.0, 1.0];
 
+/// The words of what `subject` is about, as written (its title's, summary's and
+/// description's concepts in their first wording, each once): what a plain full-text engine
+/// would be given to find its matches.
+pub fn topic_words(subject: &Submission) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for text in [&subject.title, &subject.summary, &subject.description] {
+        for concept in keywords::concepts_of_text(text) {
+            for word in concept.wordings[0].shown.split_whitespace() {
+                if !words.iter().any(|w| w == word) {
+                    words.push(word.to_string());
+                }
+            }
+        }
+    }
+    words
+}
+
 /// The concepts that rank a submission's matches, with their weights.
 #[derive(Debug, Clone, Default)]
 pub struct Topic {

@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use tantivy::query::Weight;
 use tantivy::{DocAddress, DocId, Executor, Score, Searcher, SegmentReader};
 
-use super::{Audience, Facets, Filters, FundingBand, Place, Sort};
+use super::{Audience, Coverage, Facets, Filters, FundingBand, Place, Sort};
 use crate::codes;
 use crate::index::table::{NEVER, NO_EXPIRY, Row, SegmentTable, VisibleAt, row_time};
 use crate::index::{GLOBAL_PLACE, REGION_BASE};
@@ -130,6 +130,11 @@ impl Plan {
             .places
             .iter()
             .flat_map(Place::covering_values)
+            .filter(|value| match filters.coverage {
+                Coverage::Any => true,
+                Coverage::Written => *value != GLOBAL_PLACE,
+                Coverage::OpenToAll => *value == GLOBAL_PLACE,
+            })
             .collect();
         if !covered.is_empty() {
             places = vec![0u64; (GLOBAL_PLACE as usize) / 64 + 1];

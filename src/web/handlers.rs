@@ -18,7 +18,7 @@ use crate::access::{self, Account, Session};
 use crate::catalogue::{Catalogue, CatalogueError};
 use crate::codes;
 use crate::renewal::LinkError;
-use crate::search::{Audience, Filters, Place, SearchRequest, SearchResults, Sort};
+use crate::search::{Audience, Coverage, Filters, Place, SearchRequest, SearchResults, Sort};
 use crate::submission::{Area, Kind, Vocabulary};
 
 use super::AppState;
@@ -676,30 +676,35 @@ pub async fn find_offers(
     };
     let mut groups = Vec::new();
     if let Some(country) = country {
-        let request = SearchRequest {
-            filters: Filters {
-                kinds: vec![Kind::Offer, Kind::FundingSource],
-                places: vec![Place::Country(country)],
-                areas: area.into_iter().collect(),
-                ..Filters::default()
-            },
-            sort: Sort::Newest,
-            limit: crate::search::MAX_PAGE_SIZE,
-            audience: Audience::Members,
-            ..SearchRequest::default()
-        };
-        let results = search_page(&state, request).await?;
         for a in Area::ALL {
             if area.is_some_and(|chosen| chosen != *a) {
                 continue;
             }
-            let hits: Vec<_> = results
-                .hits
-                .iter()
-                .filter(|h| h.submission.areas.contains(a))
-                .cloned()
-                .collect();
-            groups.push((*a, hits));
+            let found = |coverage, limit| {
+                let request = SearchRequest {
+                    filters: Filters {
+                        kinds: vec![Kind::Offer, Kind::FundingSource],
+                        places: vec![Place::Country(country)],
+                        areas: vec![*a],
+                        coverage,
+                        ..Filters::default()
+                    },
+                    sort: Sort::Newest,
+                    limit,
+                    audience: Audience::Members,
+                    ..SearchRequest::default()
+                };
+                search_page(&state, request)
+            };
+            let written = found(Coverage::Written, pages::FIND_OFFERS_WRITTEN).await?;
+            let open = found(Coverage::OpenToAll, pages::FIND_OFFERS_OPEN).await?;
+            groups.push(pages::OffersInArea {
+                area: *a,
+                written: written.hits.clone(),
+                written_total: written.total,
+                open: open.hits.clone(),
+                open_total: open.total,
+            });
         }
     }
     Ok(page(pages::find_offers(

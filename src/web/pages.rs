@@ -9,7 +9,7 @@ use crate::access::{Account, Session};
 use crate::codes;
 pub use crate::matching::amount_text;
 use crate::matching::{Match, thousands, usd_text};
-use crate::search::{FundingBand, Hit, SearchResults, escape_html};
+use crate::search::{Coverage, FundingBand, Hit, SearchResults, escape_html};
 use crate::store::LoginRecord;
 use crate::submission::{
     Area, Assistance, Kind, Submission, SubmitterType, Vocabulary, date_in_words,
@@ -335,6 +335,11 @@ fn filter_label(key: &str, value: &str) -> String {
         "max_usd" => Some(format!("at most {}", usd_bound_text(value))),
         "expiring" => Some("expiring within 30 days".to_string()),
         "renewed" => Some("renewed in the last 30 days".to_string()),
+        "coverage" => match Coverage::parse(value) {
+            Some(Coverage::Written) => Some("written for the place".to_string()),
+            Some(Coverage::OpenToAll) => Some("open to every country".to_string()),
+            _ => None,
+        },
         _ => None,
     };
     label.unwrap_or_else(|| value.to_string())
@@ -407,6 +412,10 @@ fn filter_panel(params: &SearchParams, results: &SearchResults) -> Markup {
                     input #f-renewed type="checkbox" name="renewed" value="30" checked[params.renewed];
                     span { "Renewed in the last 30 days" }
                 }
+            }
+            // Chosen on a country's page or "Find offers"; a chip above the results removes it.
+            @if params.coverage != Coverage::Any {
+                input type="hidden" name="coverage" value=(params.coverage.slug());
             }
             button type="submit" { "Apply filters" }
         }
@@ -716,6 +725,14 @@ pub fn detail(
             @if !matches_heading.is_empty() {
                 section.matches aria-labelledby="matches" {
                 h2 #matches { (matches_heading) }
+                p.muted {
+                    "What fits works in one of the same areas, covers the place (the country, a "
+                    "region around it, or every country) and, when both state an amount, is not "
+                    "under a tenth of what a need asks. The best come first, those with too little "
+                    "in common are left out: what is written about the same things, for the same "
+                    "place rather than for every country, with a compatible kind of assistance, "
+                    "ranks higher. Each one says why."
+                }
                 @if matches.is_empty() {
                     p { "No published submission fits it at the moment." }
                 } @else {
@@ -788,12 +805,30 @@ fn source_text(s: &Submission) -> String {
     text
 }
 
+/// How many of an area's offers written for the country "Find offers" lists; the rest are a
+/// search away.
+pub const FIND_OFFERS_WRITTEN: usize = 20;
+/// How many of an area's offers open to every country "Find offers" lists.
+pub const FIND_OFFERS_OPEN: usize = 5;
+
+/// The offers and funding sources of one area for a country: the newest of those written for
+/// it (naming it or a region around it) and of those open to every country, with their counts.
+pub struct OffersInArea {
+    pub area: Area,
+    pub written: Vec<Hit>,
+    pub written_total: u64,
+    pub open: Vec<Hit>,
+    pub open_total: u64,
+}
+
 /// "Find offers for my country": the form and, once a country is chosen, the offers and
-/// funding sources that fit it, by area of work.
+/// funding sources that cover it, by area of work: those written for the country or its
+/// region first, then a few of those open to every country, each list a link away from all
+/// of it in the search.
 pub fn find_offers(
     country: Option<&codes::Country>,
     area: Option<Area>,
-    groups: &[(Area, Vec<Hit>)],
+    groups: &[OffersInArea],
     viewer: &Viewer,
 ) -> Markup {
     layout(
@@ -824,20 +859,57 @@ pub fn find_offers(
             }
             @if let Some(country) = country {
                 h2 { "Offers and funding sources for " (country.name) }
-                @if groups.iter().all(|(_, hits)| hits.is_empty()) {
-                    p.notice { "No published offer or funding source covers " (country.name) " at the moment. Offers open to every country are included when there are any." }
+                p {
+                    "By area of work, the newest first: those written for " (country.name)
+                    " or a region around it, then those open to every country, which cover "
+                    "every country's needs alike. A need's own page ranks what fits it best."
                 }
-                @for (area, hits) in groups {
-                    @if !hits.is_empty() {
-                        h3 { (area.label()) " (" (hits.len()) ")" }
-                        ol.hits {
-                            @for hit in hits { (hit_item(hit)) }
-                        }
+                @if groups.iter().all(|g| g.written_total + g.open_total == 0) {
+                    p.notice { "No published offer or funding source covers " (country.name) " at the moment." }
+                }
+                @for group in groups {
+                    @if group.written_total + group.open_total > 0 {
+                        (offers_in_area(country, group))
                     }
                 }
             }
         },
     )
+}
+
+/// One area of "Find offers": its two lists, each with a link to all of it in the search.
+fn offers_in_area(country: &codes::Country, group: &OffersInArea) -> Markup {
+    let search = |coverage: Coverage| SearchParams {
+        kind: vec![Kind::Offer.slug().into(), Kind::FundingSource.slug().into()],
+        country: vec![country.alpha3.to_string()],
+        area: vec![group.area.slug().to_string()],
+        coverage,
+        sort: "newest".to_string(),
+        page: 1,
+        ..SearchParams::default()
+    };
+    let more = |shown: usize, total: u64, coverage: Coverage, what: &str| {
+        html! {
+            @if total > shown as u64 {
+                p { a href=(search(coverage).url()) { "All " (thousands(total)) " " (what) } }
+            }
+        }
+    };
+    html! {
+        h3 { (group.area.label()) }
+        h4 { "Written for " (country.name) " or its region (" (thousands(group.written_total)) ")" }
+        @if group.written.is_empty() {
+            p { "None at the moment." }
+        } @else {
+            ol.hits { @for hit in &group.written { (hit_item(hit)) } }
+            (more(group.written.len(), group.written_total, Coverage::Written, "written for it, in the search"))
+        }
+        @if group.open_total > 0 {
+            h4 { "Open to every country (" (thousands(group.open_total)) ")" }
+            ol.hits { @for hit in &group.open { (hit_item(hit)) } }
+            (more(group.open.len(), group.open_total, Coverage::OpenToAll, "open to every country, in the search"))
+        }
+    }
 }
 
 /// What the administration page shows.

@@ -3,7 +3,7 @@
 //! writes it back, with one value added or removed, for the links of the filter panel.
 
 use crate::codes;
-use crate::search::{Audience, Filters, MAX_OFFSET, Place, SearchRequest, Sort};
+use crate::search::{Audience, Coverage, Filters, MAX_OFFSET, Place, SearchRequest, Sort};
 use crate::submission::{Area, Assistance, Kind, SubmitterType, Vocabulary};
 
 /// Hits per page on the search page.
@@ -34,6 +34,9 @@ pub struct SearchParams {
     pub expiring: bool,
     /// Only what was renewed within the last 30 days.
     pub renewed: bool,
+    /// With a country or region: only what is written for it, or only what is open to every
+    /// country.
+    pub coverage: Coverage,
 }
 
 /// A part of the URL that cannot be used, and why.
@@ -76,6 +79,14 @@ impl SearchParams {
                 "sort" => params.sort = value,
                 "expiring" => params.expiring = true,
                 "renewed" => params.renewed = true,
+                "coverage" => {
+                    params.coverage = Coverage::parse(&value).ok_or_else(|| {
+                        BadParam(format!(
+                            "Unknown coverage \"{value}\"; accepted: written (written for the \
+                             place), open (open to every country), any."
+                        ))
+                    })?;
+                }
                 "page" => {
                     params.page = value.parse().ok().filter(|p| *p >= 1).ok_or_else(|| {
                         BadParam(format!(
@@ -154,6 +165,7 @@ impl SearchParams {
                 max_usd: self.max_usd,
                 expiring_within_days: self.expiring.then_some(30),
                 renewed_within_days: self.renewed.then_some(30),
+                coverage: self.coverage,
             },
             sort,
             offset,
@@ -189,6 +201,9 @@ impl SearchParams {
         }
         if self.renewed {
             pairs.push(("renewed", "30".to_string()));
+        }
+        if self.coverage != Coverage::Any {
+            pairs.push(("coverage", self.coverage.slug().to_string()));
         }
         if !self.sort.is_empty() {
             pairs.push(("sort", self.sort.clone()));
@@ -244,6 +259,7 @@ impl SearchParams {
             "min_usd" => next.min_usd = None,
             "expiring" => next.expiring = false,
             "renewed" => next.renewed = false,
+            "coverage" => next.coverage = Coverage::Any,
             "max_usd" => next.max_usd = None,
             "q" => next.q.clear(),
             _ => {}
@@ -275,6 +291,9 @@ impl SearchParams {
         }
         if self.renewed {
             active.push(("renewed", "30".to_string()));
+        }
+        if self.coverage != Coverage::Any {
+            active.push(("coverage", self.coverage.slug().to_string()));
         }
         active
     }

@@ -115,7 +115,14 @@ pub fn statistics(stats: &Stats, now: DateTime<Utc>, viewer: &Viewer) -> Markup 
                 .get(a.slug())
                 .copied()
                 .unwrap_or_default();
-            Row::new(a.label(), vec![m.needs as f64, m.with_match as f64])
+            Row::new(
+                a.label(),
+                vec![
+                    m.needs as f64,
+                    m.with_match as f64,
+                    m.with_written_match as f64,
+                ],
+            )
         })
         .collect();
     layout(
@@ -136,6 +143,11 @@ pub fn statistics(stats: &Stats, now: DateTime<Utc>, viewer: &Viewer) -> Markup 
                 dt { "Projects" } dd { (thousands(kind_count(stats, Kind::Project))) }
                 dt { "Needs with at least one fitting offer or funding source" }
                 dd { (thousands(stats.needs_with_match)) " of " (thousands(needs)) }
+                dt { "… with one written for their country or region" }
+                dd {
+                    (thousands(stats.needs_with_written_match)) " of " (thousands(needs))
+                    " (the others only with what is open to every country)"
+                }
             }
             p { a href="/compendium" { "The compendium of every current need, for printing" } }
 
@@ -214,13 +226,16 @@ pub fn statistics(stats: &Stats, now: DateTime<Utc>, viewer: &Viewer) -> Markup 
             h2 #matches { "Needs with a match" }
             p {
                 "A need has a match in an area when a current offer or funding source in that "
-                "area covers its place and names a compatible amount, as on each need's page."
+                "area covers its place (its country, a region around it, or every country) and, "
+                "when both state an amount, offers at least a tenth of what the need asks. An "
+                "offer open to every country is a match for every need in its area, so the "
+                "third bar counts only the matches written for the need's country or region."
             }
             (bar_chart(&Chart {
                 id: "chart-matches",
                 title: "Current needs, and those with a fitting offer or funding source, by area of work",
                 label_heading: "Area of work",
-                series: &["Needs", "With a match"],
+                series: &["Needs", "With a match", "Written for their place"],
                 rows: &matched,
                 format: charts::count,
             }))
@@ -365,7 +380,11 @@ pub fn country(country: &codes::Country, report: &CountryReport, viewer: &Viewer
             dl.fields {
                 dt { "Current needs" } dd { (thousands(report.totals.needs)) }
                 dt { "Funding sought" } dd { (usd_text(report.totals.usd_sought)) }
-                dt { "Offers and funding sources that fit them" } dd { (thousands(report.fitting_offers)) }
+                dt { "Offers and funding sources that fit them" }
+                dd {
+                    (thousands(report.fitting_offers - report.open_to_all)) " written for " (country.name) " or its region"
+                    @if report.open_to_all > 0 { ", " (thousands(report.open_to_all)) " open to every country" }
+                }
                 dt { "Ongoing projects" } dd { (thousands(report.ongoing_projects)) }
             }
             p {
@@ -385,13 +404,20 @@ pub fn country(country: &codes::Country, report: &CountryReport, viewer: &Viewer
                 ol.hits { @for s in &report.needs { (item(s)) } }
             }
             h2 #offers { "Offers and funding sources that fit these needs (" (report.fitting_offers) ")" }
+            p {
+                "An offer or funding source fits a need when it works in one of the need's areas, "
+                "covers its place (the country, a region around it, or every country) and, when "
+                "both state an amount, offers at least a tenth of it. Those written for "
+                (country.name) " or its region come first; those open to every country fit every "
+                "country's needs and come after them."
+            }
             @if report.offers.is_empty() {
                 p { "None at the moment." }
             } @else {
                 @if report.fitting_offers > report.offers.len() as u64 {
                     p {
-                        "The " (LISTED) " that fit the most needs are listed here; "
-                        a href={ "/find-offers?country=" (country.alpha3) } { "see every offer and funding source open to " (country.name) } "."
+                        "The first " (report.offers.len()) " are listed here; "
+                        a href={ "/find-offers?country=" (country.alpha3) } { "see every offer and funding source open to " (country.name) ", by area" } "."
                     }
                 }
                 ol.hits {
@@ -399,6 +425,9 @@ pub fn country(country: &codes::Country, report: &CountryReport, viewer: &Viewer
                         li.hit {
                             (item_heading(&fitting.submission))
                             (item_meta(&fitting.submission))
+                            @if fitting.submission.beneficiaries.global {
+                                p.meta { "Open to every country" }
+                            }
                             @if !fitting.needs.is_empty() {
                                 p.meta { "Fits " (fitting.fits) " of the country's needs: " (need_links(&fitting.needs)) }
                             } @else {

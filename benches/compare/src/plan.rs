@@ -150,12 +150,7 @@ impl Plan {
         };
         if let (QueryClass::Matching, Some(need)) = (query.class, need) {
             matching_filters(need, &mut filters);
-            text = Text::Any(
-                portal::matching::words_with_originals(need)
-                    .into_iter()
-                    .map(|(_, original)| original)
-                    .collect(),
-            );
+            text = Text::Any(portal::matching::topic_words(need));
         }
         let by_relevance = text != Text::None && query.sort == Sort::Relevance;
         Plan {
