@@ -26,21 +26,27 @@ enum Format {
 
 pub async fn csv(
     State(state): State<AppState>,
-    Member(_): Member,
+    Member(session): Member,
     RawQuery(query): RawQuery,
 ) -> Result<Response> {
-    export(state, query, Format::Csv).await
+    export(state, &session.id, query, Format::Csv).await
 }
 
 pub async fn json_lines(
     State(state): State<AppState>,
-    Member(_): Member,
+    Member(session): Member,
     RawQuery(query): RawQuery,
 ) -> Result<Response> {
-    export(state, query, Format::JsonLines).await
+    export(state, &session.id, query, Format::JsonLines).await
 }
 
-async fn export(state: AppState, query: Option<String>, format: Format) -> Result<Response> {
+/// An export for the session `key`, unless it has too many under way already.
+async fn export(
+    state: AppState,
+    key: &str,
+    query: Option<String>,
+    format: Format,
+) -> Result<Response> {
     let params = SearchParams::parse(query.as_deref().unwrap_or(""))
         .map_err(|e| AppError::bad_request(e.0))?;
     let mut request: SearchRequest = params
@@ -48,6 +54,10 @@ async fn export(state: AppState, query: Option<String>, format: Format) -> Resul
         .map_err(|e| AppError::bad_request(e.0))?;
     request.offset = 0;
     request.limit = MAX_PAGE_SIZE;
+    let guard = state
+        .streams
+        .start(key)
+        .ok_or_else(AppError::too_many_streams)?;
     // Which submissions, decided now (errors still get a page); their records follow as a
     // stream.
     let (ids, today) = blocking(&state, move |c| {
@@ -57,7 +67,7 @@ async fn export(state: AppState, query: Option<String>, format: Format) -> Resul
     .await??;
 
     let catalogue = state.catalogue.clone();
-    let body = streamed::body("an export", move |chunks| {
+    let body = streamed::body("an export", guard, move |chunks| {
         if format == Format::Csv {
             chunks.push(&exports::csv_header())?;
         }

@@ -49,6 +49,22 @@ impl AppError {
         }
     }
 
+    /// A session asking for another export (or compendium) while its earlier ones are still
+    /// being sent.
+    pub fn too_many_streams() -> Self {
+        let mut error = AppError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Downloads under way",
+            format!(
+                "You already have {} downloads (exports or the compendium) being sent. Wait \
+                 until one has finished, then try again.",
+                super::streamed::STREAMS_PER_SESSION
+            ),
+        );
+        error.retry_after = Some(10);
+        error
+    }
+
     pub fn bad_request(message: impl Into<String>) -> Self {
         AppError::new(
             StatusCode::BAD_REQUEST,

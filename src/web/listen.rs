@@ -6,10 +6,15 @@
 //! time-out (`Config::request_timeout`) only starts once the head has arrived. Here hyper gets
 //! Tokio's timer and `header_read_timeout`, and each request carries the peer's address as
 //! `ConnectInfo`, as `into_make_service_with_connect_info` would give it.
+//!
+//! A client that stops reading a response (a large export, say) would likewise hold its
+//! connection forever: a write that makes no progress for [`WRITE_STALL`] ends the connection.
 
 use std::future::Future;
+use std::io;
 use std::net::SocketAddr;
-use std::pin::pin;
+use std::pin::{Pin, pin};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
@@ -19,13 +24,19 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tokio::time::Sleep;
 use tower::ServiceExt;
 
 /// How long a client may take to send a request's line and headers (from the moment the
 /// connection waits for them) before the connection is closed.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a response may make no progress towards a client that does not read it before the
+/// connection is closed.
+pub const WRITE_STALL: Duration = Duration::from_secs(30);
 
 /// How long to wait before accepting again after the listener failed (out of file
 /// descriptors, say), so a full table does not turn into a busy loop.
@@ -100,7 +111,8 @@ impl Connection {
         builder
             .timer(TokioTimer::new())
             .header_read_timeout(header_read_timeout);
-        let mut served = pin!(builder.serve_connection(TokioIo::new(self.stream), service));
+        let stream = WriteDeadline::new(self.stream, WRITE_STALL);
+        let mut served = pin!(builder.serve_connection(TokioIo::new(stream), service));
         let mut asked_to_stop = false;
         loop {
             tokio::select! {
@@ -119,5 +131,130 @@ impl Connection {
             }
         }
         drop(self.closed);
+    }
+}
+
+/// A connection whose writes fail with `TimedOut` once one has waited `limit` for the client
+/// to take any of it. Reads are untouched (hyper times the reading of a request's head).
+struct WriteDeadline<T> {
+    inner: T,
+    limit: Duration,
+    /// Started when a write first finds the client's window full; cleared by any progress.
+    stalled: Option<Pin<Box<Sleep>>>,
+}
+
+impl<T> WriteDeadline<T> {
+    fn new(inner: T, limit: Duration) -> WriteDeadline<T> {
+        WriteDeadline {
+            inner,
+            limit,
+            stalled: None,
+        }
+    }
+
+    /// What a write that `polled` returns, given how long the writes have waited.
+    fn timed<R>(
+        &mut self,
+        context: &mut Context<'_>,
+        polled: Poll<io::Result<R>>,
+    ) -> Poll<io::Result<R>> {
+        if polled.is_ready() {
+            self.stalled = None;
+            return polled;
+        }
+        let limit = self.limit;
+        let stalled = self
+            .stalled
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        match stalled.as_mut().poll(context) {
+            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client took nothing of the response for too long",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<T: AsyncRead + Unpin> AsyncRead for WriteDeadline<T> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(context, buf)
+    }
+}
+
+impl<T: AsyncWrite + Unpin> AsyncWrite for WriteDeadline<T> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write(context, buf);
+        self.timed(context, polled)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write_vectored(context, bufs);
+        self.timed(context, polled)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let polled = Pin::new(&mut self.inner).poll_flush(context);
+        self.timed(context, polled)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let polled = Pin::new(&mut self.inner).poll_shutdown(context);
+        self.timed(context, polled)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::AsyncWriteExt;
+
+    #[tokio::test]
+    async fn a_write_the_client_takes_nothing_of_ends_after_the_limit() {
+        // A pipe of 64 bytes that nobody reads: the first write fills it, the next waits.
+        let (client, server) = tokio::io::duplex(64);
+        let mut server = WriteDeadline::new(server, Duration::from_millis(200));
+        let written = server.write_all(&[b'x'; 1024]).await;
+        let error = written.expect_err("a write nobody reads must end");
+        assert_eq!(error.kind(), io::ErrorKind::TimedOut);
+        drop(client);
+    }
+
+    #[tokio::test]
+    async fn a_slow_reader_that_keeps_reading_is_served_to_the_end() {
+        let (mut client, server) = tokio::io::duplex(64);
+        let mut server = WriteDeadline::new(server, Duration::from_millis(500));
+        let reader = tokio::spawn(async move {
+            let mut all = Vec::new();
+            let mut piece = [0u8; 16];
+            loop {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+                match tokio::io::AsyncReadExt::read(&mut client, &mut piece).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => all.extend_from_slice(&piece[..n]),
+                }
+            }
+            all.len()
+        });
+        server.write_all(&[b'x'; 4096]).await.unwrap();
+        server.shutdown().await.unwrap();
+        drop(server);
+        assert_eq!(reader.await.unwrap(), 4096);
     }
 }

@@ -88,6 +88,8 @@ pub struct AppState {
     pub catalogue: Arc<Catalogue>,
     pub config: Arc<Config>,
     pub throttle: Arc<Throttle>,
+    /// The exports and compendiums under way, by session.
+    pub streams: Arc<streamed::Streams>,
 }
 
 impl AppState {
@@ -96,6 +98,7 @@ impl AppState {
             catalogue,
             config: Arc::new(config),
             throttle: Arc::new(Throttle::default()),
+            streams: Arc::new(streamed::Streams::default()),
         }
     }
 }

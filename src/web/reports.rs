@@ -31,13 +31,17 @@ pub async fn compendium(
     State(state): State<AppState>,
     Member(session): Member,
 ) -> Result<Response, AppError> {
+    let guard = state
+        .streams
+        .start(&session.id)
+        .ok_or_else(AppError::too_many_streams)?;
     let compendium = blocking(&state, |c| c.compendium()).await??;
     let viewer = Viewer {
         session: Some(&session),
     };
     let (before, after) = report_pages::compendium_frame(&compendium, &viewer);
     let catalogue = state.catalogue.clone();
-    let body = streamed::body("the compendium", move |chunks| {
+    let body = streamed::body("the compendium", guard, move |chunks| {
         chunks.push(&before)?;
         for section in &compendium.sections {
             let areas = catalogue
