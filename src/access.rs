@@ -381,12 +381,36 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
 }
 
 /// Slows down failed logins per client address: after a few failures, each further attempt
-/// must wait twice as long as the one before (up to a cap). Only the address that failed is
-/// slowed; the shared password is never locked for everyone.
-#[derive(Debug, Default)]
+/// must wait twice as long as the one before (up to a cap). An attempt counts as a failure
+/// from the moment it is let through, before its password is checked, so a burst of attempts
+/// at once is throttled like the same attempts one after the other; a correct password clears
+/// its address. Only the address that failed is slowed for long. Besides, the shared member
+/// password takes at most [`MEMBER_FAILURES_PER_MINUTE`] failures a minute from all addresses
+/// together (beyond them every member login waits, at most a minute), and only
+/// [`CONCURRENT_CHECKS`] passwords are checked at once, so logins cannot starve the pages.
+#[derive(Debug)]
 pub struct Throttle {
     failures: Mutex<HashMap<IpAddr, Failures>>,
+    /// When the member password failed in the last minute, oldest first.
+    member_failures: Mutex<std::collections::VecDeque<DateTime<Utc>>>,
+    /// One permit per password check running.
+    pub checks: tokio::sync::Semaphore,
 }
+
+impl Default for Throttle {
+    fn default() -> Throttle {
+        Throttle {
+            failures: Mutex::default(),
+            member_failures: Mutex::default(),
+            checks: tokio::sync::Semaphore::new(CONCURRENT_CHECKS),
+        }
+    }
+}
+
+/// Failures of the member password allowed in a minute, from every address together.
+pub const MEMBER_FAILURES_PER_MINUTE: usize = 30;
+/// Password checks (argon2, slow on purpose) run at once at most.
+pub const CONCURRENT_CHECKS: usize = 2;
 
 #[derive(Debug, Clone, Copy)]
 struct Failures {
@@ -417,6 +441,46 @@ impl Throttle {
             }
             _ => Ok(()),
         }
+    }
+
+    /// Lets an attempt from `address` through, counting it as a failure until
+    /// [`Throttle::succeeded`] says otherwise; `Err(seconds)` when it must wait instead.
+    pub fn attempt(&self, address: IpAddr, now: DateTime<Utc>) -> std::result::Result<(), i64> {
+        self.check(address, now)?;
+        self.failed(address, now);
+        Ok(())
+    }
+
+    /// `Err(seconds)` while the member password has failed too often in the last minute.
+    pub fn member_ceiling(&self, now: DateTime<Utc>) -> std::result::Result<(), i64> {
+        let mut failures = self.member_failures();
+        let minute_ago = now - Duration::minutes(1);
+        while failures.front().is_some_and(|at| *at <= minute_ago) {
+            failures.pop_front();
+        }
+        match failures.front() {
+            Some(oldest) if failures.len() >= MEMBER_FAILURES_PER_MINUTE => {
+                Err((*oldest - minute_ago).num_seconds().max(1))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Counts a failure of the member password towards the ceiling.
+    pub fn member_failed(&self, now: DateTime<Utc>) {
+        let mut failures = self.member_failures();
+        failures.push_back(now);
+        while failures.len() > MEMBER_FAILURES_PER_MINUTE {
+            failures.pop_front();
+        }
+    }
+
+    fn member_failures(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::VecDeque<DateTime<Utc>>> {
+        self.member_failures
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub fn failed(&self, address: IpAddr, now: DateTime<Utc>) {
@@ -544,6 +608,37 @@ mod tests {
         assert!(throttle.check(one, now + Duration::seconds(2)).is_ok());
         throttle.succeeded(one);
         assert!(throttle.check(one, now).is_ok());
+    }
+
+    #[test]
+    fn attempts_count_before_their_password_is_checked() {
+        let throttle = Throttle::default();
+        let now = Utc::now();
+        let one: IpAddr = "127.0.0.2".parse().unwrap();
+        // A burst: the first few go through, the next waits, before any answer is known.
+        for _ in 0..FREE_FAILURES {
+            assert!(throttle.attempt(one, now).is_ok());
+        }
+        assert_eq!(throttle.attempt(one, now), Err(1));
+        // A correct password among them clears the address.
+        throttle.succeeded(one);
+        assert!(throttle.attempt(one, now).is_ok());
+    }
+
+    #[test]
+    fn the_member_password_takes_a_ceiling_of_failures_a_minute_from_everyone() {
+        let throttle = Throttle::default();
+        let now = Utc::now();
+        for i in 0..MEMBER_FAILURES_PER_MINUTE {
+            assert!(throttle.member_ceiling(now).is_ok(), "{i}");
+            throttle.member_failed(now);
+        }
+        assert_eq!(throttle.member_ceiling(now), Err(60));
+        assert_eq!(
+            throttle.member_ceiling(now + Duration::seconds(45)),
+            Err(15)
+        );
+        assert!(throttle.member_ceiling(now + Duration::seconds(61)).is_ok());
     }
 
     #[test]

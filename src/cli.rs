@@ -239,6 +239,16 @@ pub struct ServeArgs {
     /// takes true or false (or yes/no, on/off, 1/0).
     #[arg(long, env = "PORTAL_SECURE_COOKIES", value_parser = clap::builder::BoolishValueParser::new())]
     pub secure_cookies: bool,
+    /// The address of a reverse proxy in front of the portal (repeat for several): only
+    /// requests from it are believed about the client's address (`X-Forwarded-For`), which
+    /// failed logins are counted by. Off by default: every other peer is the client.
+    #[arg(
+        long,
+        env = "PORTAL_TRUSTED_PROXY",
+        value_name = "ADDR",
+        value_delimiter = ','
+    )]
+    pub trusted_proxy: Vec<std::net::IpAddr>,
     /// Load N fictitious demo submissions first (seed 1), as `demo --load` does, if the
     /// catalogue is empty.
     #[arg(long, value_name = "N")]

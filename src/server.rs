@@ -223,6 +223,7 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
             isu_email: args.mail.isu_email.clone(),
             rotation_days: args.rotation_days,
             secure_cookies: args.secure_cookies,
+            trusted_proxies: args.trusted_proxy.clone(),
             reminder_days: reminders.settings.days_before.clone(),
             reminder_delivery: reminders.mailer.describe(),
             public_url: reminders.settings.public_url.clone(),

@@ -375,18 +375,38 @@ pub(super) fn check_csrf(session: &Session, token: &str) -> Result<()> {
     }
 }
 
-/// The address the request came from (unspecified when served without connection info).
+/// The address the request came from (unspecified when served without connection info):
+/// the peer's, or, when the peer is a trusted proxy, the last address in `X-Forwarded-For`
+/// that is not itself a trusted proxy (what the proxy saw; a client can put anything before
+/// it).
 pub struct ClientAddress(pub IpAddr);
 
 impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = AppError;
-    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self> {
-        Ok(ClientAddress(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip()),
-        ))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+        let trusted = &state.config.trusted_proxies;
+        if !trusted.contains(&peer) {
+            return Ok(ClientAddress(peer));
+        }
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .map(str::trim)
+            .collect::<Vec<_>>();
+        let client = forwarded
+            .iter()
+            .rev()
+            .map(|text| text.parse::<IpAddr>().ok())
+            .find(|address| address.is_none_or(|a| !trusted.contains(&a)));
+        // An entry that is not an address ends the trust: the proxy's peer stands for it.
+        Ok(ClientAddress(client.flatten().unwrap_or(peer)))
     }
 }
 
@@ -484,6 +504,20 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
+/// How long a login waits for its turn to have its password checked.
+const LOGIN_QUEUE: Duration = Duration::from_secs(10);
+
+/// A login refused before its password is checked: why, and how long to wait.
+fn too_many_attempts(why: &str, seconds: i64) -> AppError {
+    let mut error = AppError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many attempts",
+        format!("{why} Wait {seconds} seconds and try again."),
+    );
+    error.retry_after = Some(seconds);
+    error
+}
+
 const LOGIN_FAILED: &str = "Those details are not right. Check the password (and, for ISU staff, the admin name) and try again.";
 
 pub async fn login(
@@ -493,17 +527,6 @@ pub async fn login(
 ) -> Result<Response> {
     let Form(form) = form?;
     let now = state.catalogue.now();
-    if let Err(seconds) = state.throttle.check(address, now) {
-        let mut error = AppError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Too many attempts",
-            format!(
-                "Too many failed attempts from your address. Wait {seconds} seconds and try again."
-            ),
-        );
-        error.retry_after = Some(seconds);
-        return Err(error);
-    }
     let next = safe_next(form.next.as_deref());
     let account = match form.admin.as_deref().map(str::trim) {
         Some(name) if !name.is_empty() => match Account::admin(name) {
@@ -512,6 +535,28 @@ pub async fn login(
             Err(_) => Account::Admin(String::new()),
         },
         _ => Account::Member,
+    };
+    let is_member = account == Account::Member;
+    if is_member && let Err(seconds) = state.throttle.member_ceiling(now) {
+        return Err(too_many_attempts(
+            "Many logins with the member password have failed in the last minute.",
+            seconds,
+        ));
+    }
+    if let Err(seconds) = state.throttle.attempt(address, now) {
+        return Err(too_many_attempts(
+            "Too many failed attempts from your address.",
+            seconds,
+        ));
+    }
+    // Only a few passwords are checked at once (each takes a core for a moment); the others
+    // wait their turn, and give up rather than wait past the request's time-out.
+    let permit = tokio::time::timeout(LOGIN_QUEUE, state.throttle.checks.acquire()).await;
+    let Ok(Ok(_permit)) = permit else {
+        return Err(too_many_attempts(
+            "The portal is busy checking other logins.",
+            LOGIN_QUEUE.as_secs() as i64,
+        ));
     };
     let password = form.password;
     let address_text = address.to_string();
@@ -540,7 +585,9 @@ pub async fn login(
             Ok(response)
         }
         None => {
-            state.throttle.failed(address, now);
+            if is_member {
+                state.throttle.member_failed(now);
+            }
             Ok((
                 StatusCode::UNAUTHORIZED,
                 pages::login(Some(LOGIN_FAILED), &next),

@@ -59,6 +59,8 @@ pub struct Config {
     pub public_url: String,
     /// How long a request (reading its body included) may take before it is answered with 408.
     pub request_timeout: std::time::Duration,
+    /// Reverse proxies whose `X-Forwarded-For` names the client; no other peer's is read.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Config {
@@ -72,6 +74,7 @@ impl Default for Config {
             reminder_delivery: "written to the outbox folder".to_string(),
             public_url: "http://127.0.0.1:8080".to_string(),
             request_timeout: REQUEST_TIMEOUT,
+            trusted_proxies: Vec::new(),
         }
     }
 }
