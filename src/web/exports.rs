@@ -1,14 +1,17 @@
 //! Downloads of a search, exactly as filtered: CSV and JSON Lines, streamed in batches as they
-//! are written, so a large export never sits whole in memory.
+//! are written, so a large export never sits whole in memory. Members download them with their
+//! session, scripts with an API token, as for the JSON API.
 
-use axum::extract::{RawQuery, State};
+use axum::extract::{FromRequestParts, RawQuery, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use crate::exports::{self, MemberRecord};
 use crate::search::{MAX_PAGE_SIZE, SearchRequest};
 
 use super::AppState;
+use super::api::ApiCaller;
 use super::handlers::{AppError, Member, blocking};
 use super::params::SearchParams;
 use super::streamed::{self, Stop};
@@ -24,9 +27,30 @@ enum Format {
     JsonLines,
 }
 
+/// Who may download an export: a script sending an API token (`Authorization: Bearer TOKEN`;
+/// a wrong one is answered 401 as by the API), or else a member's session (without one, the
+/// login page).
+pub struct Exporter;
+
+impl FromRequestParts<AppState> for Exporter {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        if parts.headers.contains_key(header::AUTHORIZATION) {
+            ApiCaller::from_request_parts(parts, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        } else {
+            Member::from_request_parts(parts, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        }
+        Ok(Exporter)
+    }
+}
+
 pub async fn csv(
     State(state): State<AppState>,
-    Member(_): Member,
+    _: Exporter,
     RawQuery(query): RawQuery,
 ) -> Result<Response> {
     export(state, query, Format::Csv).await
@@ -34,7 +58,7 @@ pub async fn csv(
 
 pub async fn json_lines(
     State(state): State<AppState>,
-    Member(_): Member,
+    _: Exporter,
     RawQuery(query): RawQuery,
 ) -> Result<Response> {
     export(state, query, Format::JsonLines).await
