@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::clock::Clock;
 use crate::index::{IndexError, OpenOutcome, SearchIndex};
 use crate::matching::{self, Match, Shown};
+use crate::permissions;
 use crate::renewal::{Claim, LinkError, LinkKey};
 use crate::reports::{self, Compendium, CountryReport, Section};
 use crate::search::cache::{self, ResultCache};
@@ -295,8 +296,9 @@ impl Catalogue {
             path: paths.data_dir.clone(),
             source,
         };
-        // The data folder holds the password hashes and the control socket: only the portal's
-        // own user may enter it.
+        // The data folder holds the password hashes and the control socket, the index the text
+        // of pending submissions: only the portal's own user may read either.
+        permissions::restrict_new_files();
         std::os::unix::fs::DirBuilderExt::mode(fs::DirBuilder::new().recursive(true), 0o700)
             .create(&paths.data_dir)
             .map_err(data_dir_error)?;
@@ -306,6 +308,10 @@ impl Catalogue {
             other => other.into(),
         })?;
         let (index, outcome) = SearchIndex::open(&paths.index_dir, &store)?;
+        make_private(&paths.data_dir).map_err(data_dir_error)?;
+        if let Err(error) = make_private(&paths.index_dir) {
+            tracing::warn!(folder = %paths.index_dir.display(), %error, "cannot make the index folder private");
+        }
         Ok((
             Catalogue {
                 store,
@@ -1175,6 +1181,20 @@ fn write_json_line(out: &mut dyn Write, record: &ExportRecord) -> Result<()> {
     };
     serde_json::to_writer(&mut *out, record).map_err(|e| io(e.into()))?;
     out.write_all(b"\n").map_err(io)
+}
+
+/// Makes `folder` and what it holds readable by the portal's user alone, saying so once in the
+/// log when something was more open (an older version made files 0644).
+fn make_private(folder: &Path) -> std::io::Result<()> {
+    let changed = permissions::tighten(folder)?;
+    if changed > 0 {
+        tracing::warn!(
+            folder = %folder.display(),
+            changed,
+            "made the folder and its files readable by the portal's user alone (0700 and 0600)"
+        );
+    }
+    Ok(())
 }
 
 /// Takes the data folder's lock, so a second process gets a clear error instead of a damaged

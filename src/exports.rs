@@ -117,12 +117,13 @@ impl MemberRecord {
 }
 
 /// The CSV columns, in order.
-pub const CSV_COLUMNS: [&str; 30] = [
+pub const CSV_COLUMNS: [&str; 32] = [
     "id",
     "kind",
     "kind_name",
     "title",
     "summary",
+    "description",
     "submitter",
     "submitter_type",
     "submitter_type_name",
@@ -145,6 +146,7 @@ pub const CSV_COLUMNS: [&str; 30] = [
     "contact_name",
     "contact_email",
     "how_to_apply",
+    "links",
     "published_at",
     "renewed_at",
     "valid_until",
@@ -180,12 +182,13 @@ pub fn csv_line(record: &MemberRecord) -> String {
             .unwrap_or_default()
     };
     let funding = record.funding.as_ref();
-    let cells: [String; 30] = [
+    let cells: [String; 32] = [
         record.id.clone(),
         record.kind.code.clone(),
         record.kind.name.clone(),
         record.title.clone(),
         record.summary.clone(),
+        record.description.clone(),
         record.submitter.clone(),
         record.submitter_type.code.clone(),
         record.submitter_type.name.clone(),
@@ -216,6 +219,7 @@ pub fn csv_line(record: &MemberRecord) -> String {
         record.contact_name.clone(),
         record.contact_email.clone(),
         record.how_to_apply.clone(),
+        record.links.join(LIST_SEPARATOR),
         time(record.published_at),
         time(record.renewed_at),
         time(record.valid_until),

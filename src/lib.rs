@@ -25,6 +25,8 @@ pub mod index;
 pub mod intake;
 /// Needs to offers and back, with reasons.
 pub mod matching;
+/// Who may read the portal's files: its own user alone (umask, and tightening on start).
+pub mod permissions;
 /// Reminders before expiry: which are due, their messages, their delivery (SMTP or outbox).
 pub mod reminders;
 /// Signed, expiring, single-use links that renew one submission.

@@ -13,6 +13,8 @@ use clap::Parser;
 static ALLOCATOR: portal::Allocator = portal::Allocator {};
 
 fn main() -> ExitCode {
+    // Whatever the portal writes (database, index, outbox, backups, exports) is its user's alone.
+    portal::permissions::restrict_new_files();
     let args = cli::Args::parse();
     match cli::run(args) {
         Ok(code) => code,

@@ -431,6 +431,98 @@ async fn a_large_export_has_every_row() {
     assert_eq!(parse_csv(&csv.body).len(), 1 + 1_200);
 }
 
+/// An API token issued by the admin, as a script holds it.
+fn api_token(portal: &Portal) -> String {
+    access::issue_token(
+        &portal.fixture.catalogue,
+        TokenPurpose::Api,
+        "script",
+        &Account::Admin(ADMIN.into()),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn exports_have_the_description_and_links_as_the_json_lines_do() {
+    let portal = Portal::new();
+    let mut linked = need("Clearance of the Plain of Jars");
+    linked.description = "-5 villages, \"surveyed\"".into();
+    linked.links = vec![
+        "https://example.org/plan".into(),
+        "https://example.org/map".into(),
+    ];
+    let id = portal.fixture.add(linked);
+    let member = member(&portal).await;
+
+    let csv = portal.get_with("/search/export.csv?q=jars", &member).await;
+    let rows = parse_csv(&csv.body);
+    let column = |name: &str| CSV_COLUMNS.iter().position(|c| *c == name).unwrap();
+    assert_eq!(rows[0], CSV_COLUMNS.map(String::from).to_vec());
+    assert_eq!(rows[1][0], id);
+    assert_eq!(rows[1][column("description")], "'-5 villages, \"surveyed\"");
+    assert_eq!(
+        rows[1][column("links")],
+        "https://example.org/plan; https://example.org/map"
+    );
+    for cell in rows.iter().flatten() {
+        assert!(!cell.starts_with(['=', '+', '-', '@']), "{cell:?}");
+    }
+
+    let jsonl = portal
+        .get_with("/search/export.jsonl?q=jars", &member)
+        .await;
+    let record: MemberRecord = serde_json::from_str(jsonl.body.trim()).unwrap();
+    assert_eq!(record.description, "-5 villages, \"surveyed\"");
+    assert_eq!(record.links.len(), 2);
+}
+
+#[tokio::test]
+async fn a_script_downloads_exports_with_an_api_token() {
+    let portal = Portal::new();
+    catalogue_with_content(&portal);
+    let token = api_token(&portal);
+
+    for path in [
+        "/search/export.csv?q=clearance",
+        "/search/export.jsonl?q=clearance",
+    ] {
+        let reply = portal.get_with(path, &bearer(&token)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.body);
+        assert!(
+            reply.body.contains("Xieng Khouang"),
+            "{path}: {}",
+            reply.body
+        );
+
+        let wrong = portal.get_with(path, &bearer(&"0".repeat(64))).await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(wrong.json()["error"]["code"], "invalid_token");
+
+        // A browser without a session is still sent to the login page.
+        let anonymous = portal.get_with(path, &[]).await;
+        assert_eq!(anonymous.status, StatusCode::SEE_OTHER, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_bearer_scheme_is_read_in_any_case() {
+    let portal = Portal::new();
+    catalogue_with_content(&portal);
+    let token = api_token(&portal);
+    for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+        let headers = vec![(header::AUTHORIZATION, format!("{scheme} {token}"))];
+        let api = portal.get_with("/api/search", &headers).await;
+        assert_eq!(api.status, StatusCode::OK, "{scheme}: {}", api.body);
+        let export = portal.get_with("/search/export.csv", &headers).await;
+        assert_eq!(export.status, StatusCode::OK, "{scheme}: {}", export.body);
+    }
+    let basic = vec![(header::AUTHORIZATION, format!("Basic {token}"))];
+    assert_eq!(
+        portal.get_with("/api/search", &basic).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
 const ATOM: &str = "http://www.w3.org/2005/Atom";
 
 /// Checks the parts of RFC 4287 a feed reader relies on; returns the entries' titles.
@@ -541,6 +633,60 @@ async fn a_followed_search_is_an_atom_feed_with_a_secret_revocable_address() {
             .status,
         StatusCode::NOT_FOUND
     );
+}
+
+#[tokio::test]
+async fn a_feed_names_its_own_address_and_language_and_answers_304_while_unchanged() {
+    let portal = Portal::new();
+    let (need_id, _) = catalogue_with_content(&portal);
+    let path = follow(&portal, "q=clearance&kind=need").await;
+
+    let first = portal.get_with(&path, &[]).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let document = roxmltree::Document::parse(&first.body).unwrap();
+    let feed = document.root_element();
+    assert_eq!(
+        feed.attribute((roxmltree::NS_XML_URI, "lang")),
+        Some("en"),
+        "{}",
+        first.body
+    );
+    let self_link = feed
+        .children()
+        .find(|c| c.tag_name().name() == "link" && c.attribute("rel") == Some("self"))
+        .expect("a rel=\"self\" link");
+    assert_eq!(
+        self_link.attribute("href"),
+        Some(format!("http://127.0.0.1:8080{path}").as_str())
+    );
+
+    let etag = first.headers[header::ETAG].to_str().unwrap().to_string();
+    assert!(etag.starts_with('"') && etag.ends_with('"'), "{etag}");
+    let again = portal
+        .get_with(&path, &[(header::IF_NONE_MATCH, etag.clone())])
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert!(again.body.is_empty());
+    assert_eq!(again.headers[header::ETAG], etag.as_str());
+
+    // A stale tag gets the whole feed.
+    let stale = portal
+        .get_with(&path, &[(header::IF_NONE_MATCH, "\"0\"".to_string())])
+        .await;
+    assert_eq!(stale.status, StatusCode::OK);
+    assert_eq!(
+        stale.body, first.body,
+        "the same feed while nothing changed"
+    );
+
+    // A renewal changes the feed, and its tag.
+    portal.fixture.clock.advance(Duration::days(10));
+    portal.fixture.catalogue.renew(&need_id).unwrap();
+    let renewed = portal
+        .get_with(&path, &[(header::IF_NONE_MATCH, etag.clone())])
+        .await;
+    assert_eq!(renewed.status, StatusCode::OK);
+    assert_ne!(renewed.headers[header::ETAG], etag.as_str());
 }
 
 #[tokio::test]

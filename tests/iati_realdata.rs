@@ -204,3 +204,34 @@ fn every_real_file_looks_like_iati() {
         assert!(iati::looks_like_iati(&bytes), "{}", path.display());
     }
 }
+
+/// An element with tens of thousands of attributes is refused before it is parsed: the XML
+/// reader's duplicate-attribute check is quadratic (200,000 attributes took 35 s of processor
+/// time), and no IATI element has more than a few.
+#[test]
+fn an_element_with_50000_attributes_is_refused_naming_the_limit() {
+    let attributes: String = (0..50_000).map(|i| format!(" a{i}=\"{i}\"")).collect();
+    let xml = format!(
+        "<?xml version=\"1.0\"?>\n<iati-activities>\n<iati-activity{attributes}><iati-identifier>X-1</iati-identifier></iati-activity>\n</iati-activities>\n"
+    );
+    let error = iati::parse_file(xml.as_bytes()).unwrap_err();
+    assert!(
+        error.contains(&format!(
+            "more than {} attributes",
+            iati::MAX_ATTRIBUTES_PER_ELEMENT
+        )),
+        "{error}"
+    );
+    assert!(error.contains("line 3"), "{error}");
+}
+
+/// Attribute-like text in comments, CDATA and quoted values is not counted.
+#[test]
+fn equals_signs_outside_start_tags_do_not_count_as_attributes() {
+    let many = "=".repeat(10_000);
+    let xml = format!(
+        "<iati-activities><!-- {many} --><iati-activity note=\"{many}\" other='{many}'><iati-identifier>X-1</iati-identifier><title><![CDATA[{many}]]></title><description>{many}</description></iati-activity></iati-activities>"
+    );
+    let activities = iati::parse_file(xml.as_bytes()).expect("an ordinary file");
+    assert_eq!(activities.len(), 1);
+}

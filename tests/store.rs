@@ -143,3 +143,70 @@ fn a_second_process_on_the_same_data_folder_gets_a_clear_error() {
     // The first one still works.
     fixture.add(need("still works"));
 }
+
+/// Every folder and file under `folder` (the folder included): its path, whether it is a
+/// folder, and its permission bits.
+fn modes(folder: &std::path::Path) -> Vec<(std::path::PathBuf, bool, u32)> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut found = Vec::new();
+    let mut folders = vec![folder.to_path_buf()];
+    while let Some(current) = folders.pop() {
+        let mode = std::fs::metadata(&current).unwrap().permissions().mode() & 0o777;
+        found.push((current.clone(), true, mode));
+        for entry in std::fs::read_dir(&current).unwrap() {
+            let entry = entry.unwrap();
+            let kind = entry.file_type().unwrap();
+            if kind.is_dir() {
+                folders.push(entry.path());
+            } else if kind.is_file() {
+                let mode = entry.metadata().unwrap().permissions().mode() & 0o777;
+                found.push((entry.path(), false, mode));
+            }
+        }
+    }
+    found
+}
+
+fn assert_private(folder: &std::path::Path) {
+    for (path, is_folder, mode) in modes(folder) {
+        let expected = if is_folder { 0o700 } else { 0o600 };
+        assert_eq!(mode, expected, "{}: {mode:o}", path.display());
+    }
+}
+
+/// The data folder holds password hashes, the index the text of pending submissions: an
+/// existing data folder left open to others (0755, files 0644) is made private on start, and
+/// what the portal writes afterwards is private too.
+#[test]
+fn the_data_and_index_folders_are_private_to_the_portals_user() {
+    use std::fs::{self, Permissions};
+    use std::os::unix::fs::PermissionsExt;
+
+    let fixture = Fixture::new();
+    fixture.add(need("Clearance in Xieng Khouang"));
+    let paths = fixture.paths();
+    let fixture = {
+        // As an older version, or a careless copy, left them.
+        for folder in [&paths.data_dir, &paths.index_dir] {
+            fs::write(folder.join("notes.txt"), "private").unwrap();
+            for (path, is_folder, _) in modes(folder) {
+                let mode = if is_folder { 0o755 } else { 0o644 };
+                fs::set_permissions(&path, Permissions::from_mode(mode)).unwrap();
+            }
+        }
+        let mode = |p: &std::path::Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&paths.data_dir.join("portal.redb")), 0o644);
+        fixture.reopen()
+    };
+    assert_private(&paths.data_dir);
+    assert_private(&paths.index_dir);
+    assert!(paths.data_dir.join("portal.redb").exists());
+
+    // New index segments and database pages written after the start.
+    fixture.import_with(
+        (0..30).map(|i| need(&format!("Need {i}"))).collect(),
+        ImportOptions { publish: false },
+    );
+    assert_private(&paths.data_dir);
+    assert_private(&paths.index_dir);
+}

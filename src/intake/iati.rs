@@ -88,7 +88,7 @@ use std::fmt;
 use std::sync::LazyLock;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
-use roxmltree::{Document, Node};
+use roxmltree::{Document, Node, ParsingOptions};
 
 use crate::codes;
 use crate::submission::{
@@ -104,6 +104,14 @@ const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
 const SUMMARY_CHARS: usize = 300;
 /// How many links an activity keeps at most.
 const MAX_LINKS: usize = 5;
+
+/// The most attributes one element may have. IATI elements have a handful; the XML reader
+/// checks every pair of an element's attributes for duplicates, so an element with hundreds of
+/// thousands of them would take minutes of processor time.
+pub const MAX_ATTRIBUTES_PER_ELEMENT: usize = 256;
+/// The most nodes (elements, texts, comments) a file may have: far more than the largest file
+/// `portal import` takes (256 MiB) holds in practice, and a bound on the memory a file can use.
+pub const MAX_NODES: u32 = 20_000_000;
 
 /// One activity read from a file.
 #[derive(Debug, Clone, PartialEq)]
@@ -146,7 +154,13 @@ impl fmt::Display for ActivityProblem {
 /// column) so the ISU can act.
 pub fn parse_file(bytes: &[u8]) -> Result<Vec<Result<Activity, ActivityProblem>>, String> {
     let text = decode(bytes)?;
-    let document = Document::parse(&text).map_err(|error| xml_error(&text, &error))?;
+    check_attribute_counts(&text)?;
+    let options = ParsingOptions {
+        nodes_limit: MAX_NODES,
+        ..ParsingOptions::default()
+    };
+    let document =
+        Document::parse_with_options(&text, options).map_err(|error| xml_error(&text, &error))?;
     let activities: Vec<Node> = document
         .descendants()
         .filter(|node| is(*node, "iati-activity"))
@@ -241,6 +255,71 @@ fn windows_1252(byte: u8) -> char {
     }
 }
 
+/// Refuses a file with an element of more than [`MAX_ATTRIBUTES_PER_ELEMENT`] attributes,
+/// before the XML reader sees it. One pass over the text: inside each start tag (outside
+/// comments, CDATA sections, processing instructions and declarations) it counts the `=` signs
+/// that are not within quotes.
+fn check_attribute_counts(text: &str) -> Result<(), String> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(found) = find_byte(bytes, at, b'<') {
+        let rest = &bytes[found..];
+        let skip_to = |end: &[u8]| {
+            find_bytes(bytes, found, end).map_or(bytes.len(), |end_at| end_at + end.len())
+        };
+        at = if rest.starts_with(b"<!--") {
+            skip_to(b"-->")
+        } else if rest.starts_with(b"<![CDATA[") {
+            skip_to(b"]]>")
+        } else if rest.starts_with(b"<?") {
+            skip_to(b"?>")
+        } else if rest.starts_with(b"<!") || rest.starts_with(b"</") {
+            skip_to(b">")
+        } else {
+            let (attributes, end) = count_attributes(bytes, found + 1);
+            if attributes > MAX_ATTRIBUTES_PER_ELEMENT {
+                let line = bytes[..found].iter().filter(|&&b| b == b'\n').count() + 1;
+                return Err(format!(
+                    "refused: the element at line {line} has more than {MAX_ATTRIBUTES_PER_ELEMENT} attributes, the most one element may have (IATI elements have a few)"
+                ));
+            }
+            end
+        };
+    }
+    Ok(())
+}
+
+/// The number of attributes in the start tag whose name begins at `from`, and where the tag ends.
+fn count_attributes(bytes: &[u8], from: usize) -> (usize, usize) {
+    let mut attributes = 0;
+    let mut quote = None;
+    for (offset, &byte) in bytes[from..].iter().enumerate() {
+        match (quote, byte) {
+            (Some(open), b) if b == open => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(byte),
+            (None, b'=') => attributes += 1,
+            (None, b'>') => return (attributes, from + offset + 1),
+            (None, _) => {}
+        }
+    }
+    (attributes, bytes.len())
+}
+
+fn find_byte(bytes: &[u8], from: usize, wanted: u8) -> Option<usize> {
+    bytes[from.min(bytes.len())..]
+        .iter()
+        .position(|&b| b == wanted)
+        .map(|p| from + p)
+}
+
+fn find_bytes(bytes: &[u8], from: usize, wanted: &[u8]) -> Option<usize> {
+    bytes[from.min(bytes.len())..]
+        .windows(wanted.len())
+        .position(|w| w == wanted)
+        .map(|p| from + p)
+}
+
 /// A parse error as the ISU should read it: what is wrong and where. roxmltree reports
 /// end-of-input errors at 1:1, so for those the end of the file is named instead.
 fn xml_error(text: &str, error: &roxmltree::Error) -> String {
@@ -253,6 +332,9 @@ fn xml_error(text: &str, error: &roxmltree::Error) -> String {
             )
         }
         Error::NoRootNode => "not readable XML: there is no root element".to_string(),
+        Error::NodesLimitReached => format!(
+            "refused: the file has more than {MAX_NODES} XML nodes, the most one file may have; split it into smaller files"
+        ),
         Error::DtdDetected => {
             "not readable XML: it has a DOCTYPE declaration, which IATI files do not use"
                 .to_string()

@@ -123,8 +123,7 @@ impl FromRequestParts<AppState> for ApiCaller {
             let token = value
                 .to_str()
                 .ok()
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .map(str::trim)
+                .and_then(bearer_token)
                 .unwrap_or("")
                 .to_string();
             let stored = blocking(state, move |c| access::check_token(c, &token))
@@ -151,6 +150,13 @@ impl FromRequestParts<AppState> for ApiCaller {
             )),
         }
     }
+}
+
+/// The token of an `Authorization: Bearer TOKEN` header. The scheme's name is read in any case
+/// (`bearer`, `BEARER`), as RFC 7235 says it must be.
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
 /// One value of a facet, with its count.

@@ -1,14 +1,17 @@
 //! Downloads of a search, exactly as filtered: CSV and JSON Lines, streamed in batches as they
-//! are written, so a large export never sits whole in memory.
+//! are written, so a large export never sits whole in memory. Members download them with their
+//! session, scripts with an API token, as for the JSON API.
 
-use axum::extract::{RawQuery, State};
+use axum::extract::{FromRequestParts, RawQuery, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use crate::exports::{self, MemberRecord};
 use crate::search::{MAX_PAGE_SIZE, SearchRequest};
 
 use super::AppState;
+use super::api::ApiCaller;
 use super::handlers::{AppError, Member, blocking};
 use super::params::SearchParams;
 use super::streamed::{self, Stop};
@@ -24,23 +27,49 @@ enum Format {
     JsonLines,
 }
 
+/// Who may download an export: a script sending an API token (`Authorization: Bearer TOKEN`;
+/// a wrong one is answered 401 as by the API), or else a member's session (without one, the
+/// login page). `key` names it for the bound on downloads under way (the session, or the
+/// token).
+pub struct Exporter {
+    key: String,
+}
+
+impl FromRequestParts<AppState> for Exporter {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+            let key = format!("token {}", String::from_utf8_lossy(value.as_bytes()));
+            ApiCaller::from_request_parts(parts, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+            Ok(Exporter { key })
+        } else {
+            let Member(session) = Member::from_request_parts(parts, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+            Ok(Exporter { key: session.id })
+        }
+    }
+}
+
 pub async fn csv(
     State(state): State<AppState>,
-    Member(session): Member,
+    exporter: Exporter,
     RawQuery(query): RawQuery,
 ) -> Result<Response> {
-    export(state, &session.id, query, Format::Csv).await
+    export(state, &exporter.key, query, Format::Csv).await
 }
 
 pub async fn json_lines(
     State(state): State<AppState>,
-    Member(session): Member,
+    exporter: Exporter,
     RawQuery(query): RawQuery,
 ) -> Result<Response> {
-    export(state, &session.id, query, Format::JsonLines).await
+    export(state, &exporter.key, query, Format::JsonLines).await
 }
 
-/// An export for the session `key`, unless it has too many under way already.
+/// An export for `key` (a session or a token), unless it has too many under way already.
 async fn export(
     state: AppState,
     key: &str,

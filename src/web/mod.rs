@@ -26,8 +26,8 @@ mod tokens;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -184,7 +184,10 @@ pub fn app(state: AppState) -> Router {
             )
             .into_response()
         }))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(
+            Transport::of(&state.config),
+            security_headers,
+        ))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }
@@ -209,8 +212,38 @@ async fn log_request(request: Request, next: Next) -> Response {
 /// The Content-Security-Policy: nothing from elsewhere, no scripts at all, no framing.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/// The Permissions-Policy: no page may use the camera, microphone, location or other device
+/// features; the portal needs none of them.
+pub const PERMISSIONS_POLICY: &str = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()";
+
+/// Strict-Transport-Security, sent when the portal is served over HTTPS: browsers then use
+/// HTTPS alone for this host, for a year.
+pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
+
+/// How members reach the portal, as far as it knows: over HTTPS when it was started with
+/// `--secure-cookies` (behind a TLS proxy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Transport {
+    Http,
+    Https,
+}
+
+impl Transport {
+    fn of(config: &Config) -> Transport {
+        if config.secure_cookies {
+            Transport::Https
+        } else {
+            Transport::Http
+        }
+    }
+}
+
 /// Security headers on every response; member pages are never cached.
-async fn security_headers(request: Request, next: Next) -> Response {
+async fn security_headers(
+    State(transport): State<Transport>,
+    request: Request,
+    next: Next,
+) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let fixed = [
@@ -221,6 +254,16 @@ async fn security_headers(request: Request, next: Next) -> Response {
     ];
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
+    }
+    headers.insert(
+        HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static(PERMISSIONS_POLICY),
+    );
+    if transport == Transport::Https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(STRICT_TRANSPORT_SECURITY),
+        );
     }
     if !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -3,10 +3,11 @@
 //! the store keeps only its SHA-256.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
+use sha2::{Digest, Sha256};
 
 use crate::access::{self, Session};
 use crate::search::Sort;
@@ -193,13 +194,20 @@ fn describe(query: &str) -> String {
     }
 }
 
-/// `GET /feeds/{token}`: the Atom feed of a followed search.
-pub async fn feed(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response> {
-    let token = token.trim_end_matches(".atom").to_string();
+/// `GET /feeds/{token}`: the Atom feed of a followed search. It carries an `ETag` (a digest of
+/// the feed); a reader sending it back in `If-None-Match` gets 304 and no body while nothing in
+/// the feed changed.
+pub async fn feed(
+    State(state): State<AppState>,
+    Path(requested): Path<String>,
+    request_headers: HeaderMap,
+) -> Result<Response> {
+    let token = requested.trim_end_matches(".atom").to_string();
     let stored = blocking(&state, move |c| access::check_token(c, &token)).await??;
     let Some(StoredToken {
         purpose: TokenPurpose::Feed { query },
         label,
+        created_at,
         ..
     }) = stored
     else {
@@ -218,7 +226,7 @@ pub async fn feed(State(state): State<AppState>, Path(token): Path<String>) -> R
     request.limit = FEED_ENTRIES;
     let mut renewed = request.clone();
     renewed.filters.renewed_within_days = Some(FEED_RENEWED_DAYS);
-    let (entries, now) = blocking(
+    let entries = blocking(
         &state,
         move |c| -> Result<_, crate::catalogue::CatalogueError> {
             let mut entries: Vec<Submission> = c
@@ -234,21 +242,59 @@ pub async fn feed(State(state): State<AppState>, Path(token): Path<String>) -> R
             }
             entries.sort_by_key(|s| std::cmp::Reverse((event_time(s), s.id.clone())));
             entries.truncate(FEED_ENTRIES);
-            Ok((entries, c.now()))
+            Ok(entries)
         },
     )
     .await??;
-    let xml = atom(&state.config.public_url, &query, &label, &entries, now);
-    let mut response = xml.into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/atom+xml; charset=utf-8"),
-    );
-    response.headers_mut().insert(
+    let base = &state.config.public_url;
+    let xml = atom(&Feed {
+        self_url: &format!("{base}/feeds/{requested}"),
+        base,
+        query: &query,
+        label: &label,
+        entries: &entries,
+        made: created_at,
+    });
+    let etag = entity_tag(&xml);
+    let mut response = if unchanged(&request_headers, &etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let mut response = xml.into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/atom+xml; charset=utf-8"),
+        );
+        response
+    };
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, value);
+    }
+    headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, max-age=300"),
     );
     Ok(response)
+}
+
+/// A strong entity tag for a feed: the start of its SHA-256, quoted. The feed holds no clock
+/// reading of its own, so the same entries give the same tag.
+fn entity_tag(xml: &str) -> String {
+    let digest = Sha256::digest(xml.as_bytes());
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+/// Whether the reader's `If-None-Match` names `etag` (or is `*`): the feed it holds is current.
+/// Tags are compared weakly (RFC 9110 13.1.2), so a `W/` prefix a proxy added still matches.
+fn unchanged(request_headers: &HeaderMap, etag: &str) -> bool {
+    request_headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag)
 }
 
 /// When a submission last became news: its renewal, or else its publication.
@@ -281,15 +327,30 @@ fn rfc3339(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// An Atom (RFC 4287) document.
-fn atom(
-    base: &str,
-    query: &str,
-    label: &str,
-    entries: &[Submission],
-    now: DateTime<Utc>,
-) -> String {
-    let updated = entries.iter().map(event_time).max().unwrap_or(now);
+/// What an Atom document is made of.
+struct Feed<'a> {
+    /// The portal's address, for links.
+    base: &'a str,
+    /// The feed's own address, as the reader asked for it.
+    self_url: &'a str,
+    query: &'a str,
+    label: &'a str,
+    entries: &'a [Submission],
+    /// When the feed was made: its `updated` time while it has no entries.
+    made: DateTime<Utc>,
+}
+
+/// An Atom (RFC 4287) document, in English.
+fn atom(feed: &Feed) -> String {
+    let Feed {
+        base,
+        self_url,
+        query,
+        label,
+        entries,
+        made,
+    } = *feed;
+    let updated = entries.iter().map(event_time).max().unwrap_or(made);
     let search_url = if query.is_empty() {
         format!("{base}/search")
     } else {
@@ -297,7 +358,7 @@ fn atom(
     };
     let mut xml = String::new();
     xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    xml.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    xml.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n");
     xml.push_str(&format!(
         "  <title>Cooperation Portal: {}</title>\n",
         xml_escape(label)
@@ -307,6 +368,10 @@ fn atom(
         xml_escape(&format!("{base}/search?{query}#feed"))
     ));
     xml.push_str(&format!("  <updated>{}</updated>\n", rfc3339(updated)));
+    xml.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        xml_escape(self_url)
+    ));
     xml.push_str(&format!(
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
         xml_escape(&search_url)
