@@ -588,7 +588,7 @@ static NGOS: &[Org] = &[
 static FUNDS: &[Org] = &[
     org("UN Voluntary Trust Fund for Assistance in Mine Action", "the Voluntary Trust Fund", "vtf", IO, None, "USD", "+1 212 000 0000", Names::Mixed).weight(3),
     org("ITF Enhancing Human Security", "ITF", "itf", NGO, Some("SVN"), "EUR", "+386 1 000 0000", Names::SouthSlav).bare().weight(3),
-    org("MoveAbility Foundation (ICRC)", "MoveAbility", "moveability", OTHER, Some("CHE"), "CHF", "+41 22 000 0000", Names::Mixed).focus(&[VICTIMS]).weight(1),
+    org("MoveAbility Foundation (ICRC)", "MoveAbility", "moveability", IO, Some("CHE"), "CHF", "+41 22 000 0000", Names::Mixed).focus(&[VICTIMS]).weight(1),
     org("Sponsorship Programme of the Convention on Cluster Munitions", "the Sponsorship Programme", "sponsorship", IO, None, "CHF", "+41 22 000 0000", Names::Mixed).focus(&[UNIVERSALISATION, TRANSPARENCY, COOPERATION]).weight(1),
     org("UK Global Mine Action Programme (FCDO)", "the Global Mine Action Programme", "gmap", PARTY, Some("GBR"), "GBP", "+44 20 0000 0000", Names::English).focus(&[CLEARANCE, CLEARANCE, COOPERATION]).weight(2),
     org("Grant Assistance for Grassroots Human Security Projects (Government of Japan)", "Japan's grassroots grant scheme", "grassroots-japan", PARTY, Some("JPN"), "JPY", "+81 3 0000 0000", Names::Japanese).bare().focus(&[CLEARANCE, VICTIMS]).weight(2),
@@ -665,28 +665,28 @@ static CLEARANCE_TEXT: AreaText = AreaText {
         "to define the remaining contamination accurately",
     ],
     field: &[
-        "{Device} have been found in {province} for decades, and residents still report new items every year.",
+        "{Device} have been found in {province} for decades, and residents still report new items to clearance teams every year.",
         "Non-technical survey in {villages} villages has identified {m2} square metres of suspected hazardous area.",
         "Technical survey and battle area clearance are expected to release {m2} square metres of land for agriculture and infrastructure.",
-        "The work will be done by {teams} multi-task teams, each with women searchers and a medic, in {province} and {province2}.",
-        "Operators in {province} have located and destroyed {items} items in recent years, most of them {device}.",
+        "The work will be done by {teams} multi-task clearance teams, each with women searchers and a medic, in {province} and {province2}.",
+        "Clearance operators in {province} have located and destroyed {items} items in recent years, most of them {device}.",
         "Explosive ordnance risk education (EORE) sessions will reach about {people} people, including children, farmers and scrap-metal collectors.",
         "Community liaison teams will meet villagers in {province2} to collect information on accidents and suspected areas before clearance starts.",
-        "All land will be released in line with the national mine action standards and recorded in IMSMA.",
-        "Most recent casualties in {province} occurred during farming, lighting cooking fires or collecting scrap metal.",
+        "All land will be released through survey and clearance in line with the national mine action standards and recorded in IMSMA.",
+        "Most recent casualties in {province} occurred during farming, lighting cooking fires or collecting scrap metal, and risk education targets these activities.",
         "Cleared land is handed over to local authorities and the community at a formal handover, followed by a post-clearance assessment.",
-        "Evidence-based survey means that teams clear only land where contamination is confirmed, which has cut the cost per square metre.",
-        "Large-loop detectors allow teams to find submunitions buried well below the surface of farmland.",
+        "Evidence-based non-technical survey means that teams clear only land where contamination is confirmed, which has cut the cost per square metre.",
+        "Large-loop detectors allow clearance teams to find submunitions buried well below the surface of farmland.",
         "Animal detection systems and mechanical assets will speed up technical survey on large areas of grazing land.",
     ],
     general: &[
         "Support can cover survey and clearance teams, detection equipment and personal protective equipment.",
         "Operators are expected to apply the land release approach of IMAS 07.11 and the national standards.",
-        "Priority is given to tasks that return land to productive use quickly and benefit the poorest communities.",
+        "Priority is given to clearance tasks that return land to productive use quickly and benefit the poorest communities.",
         "Explosive ordnance risk education should be integrated with survey and clearance and adapted to each audience.",
-        "Proposals should state the area to be released in square metres and the expected cost per square metre.",
+        "Proposals should state the area to be released through survey and clearance in square metres and the expected cost per square metre.",
         "Mine detection dogs and mechanical assets can be deployed to speed up technical survey where appropriate.",
-        "Previous support of this kind in {country} helped release more than {m2} square metres.",
+        "Previous support of this kind in {country} helped release more than {m2} square metres through survey and clearance.",
     ],
     extras: &[
         "Some {people} people live in or near the suspected hazardous areas.",
@@ -701,7 +701,7 @@ static VICTIMS_TEXT: AreaText = AreaText {
         "physical rehabilitation and prosthetics services",
         "psychosocial support and peer-to-peer counselling",
         "socio-economic inclusion of cluster munition survivors",
-        "emergency medical response and first-aid training",
+        "emergency medical response for cluster munition victims",
         "victim assistance data collection and needs assessment",
         "training of prosthetic and orthotic technicians",
         "inclusive education for children with disabilities",
@@ -721,7 +721,7 @@ static VICTIMS_TEXT: AreaText = AreaText {
         "Survivors will receive vocational training and small grants to start businesses such as tailoring, livestock raising and motorbike repair.",
         "A needs assessment in {villages} villages found that most survivors lack regular access to physical rehabilitation.",
         "Referral pathways link village health centres, the provincial hospital in {province} and social services, so that no survivor is left behind.",
-        "First-aid training for village health volunteers in {province2} will shorten the time between an accident and treatment.",
+        "First-aid training for village health volunteers in {province2} will help survivors of new accidents reach treatment sooner.",
         "Victim assistance is part of the national disability action plan and the health sector strategy.",
         "Indirect victims, including families of people killed or injured, are included in the support.",
         "Mobile outreach teams will repair and replace prostheses in remote districts of {province}.",
@@ -746,7 +746,7 @@ static STOCKPILES_TEXT: AreaText = AreaText {
         "destruction of stockpiled cluster munitions",
         "demilitarisation of cluster munition stockpiles",
         "physical security and stockpile management (PSSM)",
-        "inventory verification of cluster munitions",
+        "inventory verification of cluster munition stockpiles",
         "safe storage and transport of munitions awaiting destruction",
         "environmental safeguards for open burning and open detonation",
     ],
@@ -757,18 +757,18 @@ static STOCKPILES_TEXT: AreaText = AreaText {
     ],
     field: &[
         "§The remaining stockpile of {stock} cluster munitions, containing some {items} submunitions, must be destroyed before the Article 3 deadline.",
-        "The munitions are stored at a depot that does not meet the International Ammunition Technical Guidelines (IATG).",
+        "The stockpile is stored at a depot that does not meet the International Ammunition Technical Guidelines (IATG).",
         "Destruction will take place by open detonation at a remote range, with environmental monitoring before and after.",
-        "An inventory check will confirm the type, lot numbers and condition of every item before destruction.",
-        "Munitions will be moved to the demolition range in small consignments under escort.",
-        "§Submunitions retained for training will be kept to the minimum absolutely necessary, as Article 3 requires.",
-        "National ammunition technical officers will be trained so that future destruction can be done without outside help.",
+        "An inventory check will confirm the type, lot numbers and condition of every item in the stockpile before destruction.",
+        "Stockpiled munitions will be moved to the demolition range in small consignments under escort.",
+        "§Submunitions retained for training will be kept to the minimum absolutely necessary, as Article 3 on stockpile destruction requires.",
+        "National ammunition technical officers will be trained so that future stockpile destruction can be done without outside help.",
     ],
     general: &[
         "Experts can help plan destruction, verify inventories and choose between open detonation and industrial demilitarisation.",
-        "Equipment such as cutting tools, lifting gear and fire-fighting kits can be provided.",
-        "Destruction plans must meet the International Ammunition Technical Guidelines and national environmental rules.",
-        "Support is reserved for States Parties working to meet their Article 3 deadline.",
+        "Equipment for stockpile destruction, such as cutting tools, lifting gear and fire-fighting kits can be provided.",
+        "Stockpile destruction plans must meet the International Ammunition Technical Guidelines and national environmental rules.",
+        "Support is reserved for States Parties working to meet their Article 3 stockpile destruction deadline.",
         "Physical security and stockpile management advice can be combined with destruction support.",
     ],
     extras: &[
@@ -780,13 +780,13 @@ static STOCKPILES_TEXT: AreaText = AreaText {
 static COOPERATION_TEXT: AreaText = AreaText {
     topics: &[
         "national mine action capacity development",
-        "South–South cooperation on land release",
+        "South–South cooperation between national authorities",
         "a country coalition of donors and operators",
         "resource mobilisation and donor coordination",
         "quality management systems",
         "information management with IMSMA Core",
         "review of the national mine action standards (NMAS)",
-        "gender and diversity mainstreaming in mine action",
+        "gender and diversity mainstreaming in national capacity development",
         "national mine action strategy development",
     ],
     purposes: &[
@@ -843,7 +843,7 @@ static TRANSPARENCY_TEXT: AreaText = AreaText {
         "Expertise is available to help States prepare complete and timely Article 7 reports using the Guide to Reporting.",
         "Legal advisers can review draft national implementation measures under Article 9.",
         "Support can include short training sessions for reporting focal points and model reports.",
-        "Help is available to define the remaining contamination accurately, so that reported figures can be trusted.",
+        "Help is available to define the remaining contamination accurately, so that figures in transparency reports can be trusted.",
     ],
     extras: &[
         "§The next Article 7 report is due by 30 April.",
@@ -854,10 +854,10 @@ static TRANSPARENCY_TEXT: AreaText = AreaText {
 static UNIVERSALISATION_TEXT: AreaText = AreaText {
     topics: &[
         "universalisation outreach to States not party",
-        "parliamentary briefings on the Convention",
+        "parliamentary briefings on ratification of the Convention",
         "regional workshops on accession and ratification",
         "advocacy on the norm against cluster munitions",
-        "civil society engagement and awareness-raising",
+        "civil society advocacy and awareness-raising",
     ],
     purposes: &[
         "to encourage more States to join the Convention",
@@ -867,13 +867,13 @@ static UNIVERSALISATION_TEXT: AreaText = AreaText {
     field: &[
         "§{Country} will host a regional workshop for States not yet party to the Convention.",
         "Parliamentarians and government officials will be briefed on the humanitarian impact of cluster munitions.",
-        "Survivors will speak at national events to explain the human cost of cluster munitions.",
-        "Media training will help civil society partners report on the Convention and its implementation.",
+        "Survivors will speak at national events to explain the human cost of cluster munitions and urge States not party to join.",
+        "Media training will help civil society partners report on the Convention and its universalisation.",
     ],
     general: &[
-        "Support is available for outreach events, translations of Convention documents and travel of experts.",
+        "Support is available for universalisation events, translations of Convention documents and travel of experts.",
         "Activities should target States not party in the region and promote ratification or accession.",
-        "The Convention's Sponsorship Programme can help delegates from developing States attend formal meetings.",
+        "The Convention's Sponsorship Programme can help delegates from developing States attend formal meetings, which supports universalisation.",
         "Advocacy should condemn any new use of cluster munitions by any actor.",
     ],
     extras: &[
@@ -921,7 +921,7 @@ static NEED_TEXT: KindText = KindText {
         "{Topic} in {province}, {country}",
         "Support needed for {topic} in {province}",
         "Request for {assistance}: {topic} in {province} and {province2}",
-        "Funding gap for {topic} in {province}",
+        "Resources needed for {topic} in {province}",
         "{Country}: partners sought for {topic} in {province}",
         "{Topic} for communities in {province} ({year}–{year_end})",
     ],
@@ -963,7 +963,7 @@ static NEED_TEXT: KindText = KindText {
         "Without additional support, the planned work will be delayed by at least {delay} months.",
     ],
     closers_amount: &[
-        "The total funding gap is {amount}, and partial contributions are welcome.",
+        "The work is costed at {amount}, and partners may take on part of it.",
         "The estimated cost is {amount} over {months} months.",
     ],
 };
@@ -1004,7 +1004,7 @@ const OFFER_TITLES: &[&str] = &[
 const OFFER_SUMMARIES: &[&str] = &[
     "{Org} can provide {assistance} for {topic} {where}.",
     "{Short} offers {assistance} {purpose}, with a focus on {topic}.",
-    "Expertise in {topic} is available to national authorities and operators {where}.",
+    "{Assistance} for {topic} is available to national authorities and operators {where}.",
     "{Org} invites requests for {assistance} for work on {topic} {where}.",
 ];
 
@@ -1074,7 +1074,7 @@ static FUND_TEXT: KindText = KindText {
     openers_local: FUND_OPENERS,
     openers_national: FUND_OPENERS,
     closers: &[
-        "Priority is given to States Parties with clearance or victim assistance obligations under the Convention.",
+        "Priority is given to States Parties with outstanding obligations under the Convention.",
         "Applications are reviewed by a committee that meets twice a year.",
         "Co-funding from national budgets is encouraged but not required.",
     ],
@@ -1206,6 +1206,31 @@ const STATUS_WEIGHTS: &[(Status, u32)] = &[
     (Status::Pending, 7),
     (Status::Withdrawn, 3),
 ];
+
+/// The areas that work in an area most often goes with: survey and clearance teams collect data
+/// on casualties and refer survivors, destroyed stockpiles are reported under Article 7, and so
+/// on. A submission's second area is one of these, never one its texts have no word for.
+fn related_areas(area: Area) -> &'static [Area] {
+    match area {
+        Area::ClearanceAndRiskEducation => &[
+            Area::VictimAssistance,
+            Area::InternationalCooperationAndAssistance,
+        ],
+        Area::VictimAssistance => &[
+            Area::ClearanceAndRiskEducation,
+            Area::InternationalCooperationAndAssistance,
+        ],
+        Area::StockpileDestruction => &[Area::TransparencyAndNationalImplementation],
+        Area::InternationalCooperationAndAssistance => &[
+            Area::ClearanceAndRiskEducation,
+            Area::TransparencyAndNationalImplementation,
+        ],
+        Area::TransparencyAndNationalImplementation => {
+            &[Area::InternationalCooperationAndAssistance]
+        }
+        Area::UniversalisationAndAdvocacy => &[Area::TransparencyAndNationalImplementation],
+    }
+}
 
 const AREA_WEIGHTS: &[(Area, u32)] = &[
     (Area::ClearanceAndRiskEducation, 40),
@@ -1468,23 +1493,17 @@ impl Generator {
         }
     }
 
+    /// The main area (from the submitter's focus, if it has one) and, for four in ten, one area
+    /// closely related to it, which the description then speaks of too.
     fn areas(&mut self, focus: &'static [Area]) -> Vec<Area> {
-        let count = match self.rng.random_range(0..10) {
-            0..6 => 1,
-            6..9 => 2,
-            _ => 3,
-        };
-        let mut areas = Vec::with_capacity(count);
-        areas.push(if focus.is_empty() {
+        let primary = if focus.is_empty() {
             self.weighted(AREA_WEIGHTS, |a| a.1).0
         } else {
             *self.pick(focus)
-        });
-        while areas.len() < count {
-            let area = self.weighted(AREA_WEIGHTS, |a| a.1).0;
-            if !areas.contains(&area) {
-                areas.push(area);
-            }
+        };
+        let mut areas = vec![primary];
+        if self.rng.random_range(0..10) >= 6 {
+            areas.push(*self.pick(related_areas(primary)));
         }
         areas
     }
@@ -1505,7 +1524,8 @@ impl Generator {
         };
         let mut kinds = Vec::with_capacity(count);
         if kind == Kind::FundingSource {
-            kinds.push(Assistance::Financial);
+            // A funding source gives money, whatever it pays for.
+            return vec![Assistance::Financial];
         }
         let weights = assistance_weights(kind);
         while kinds.len() < count {
@@ -1834,13 +1854,12 @@ impl Generator {
         let party = text.picks.party;
         let body = sentences(draft.areas[0]);
         let first = self.phrase_for(party, body);
-        let second = self
-            .chance(0.5)
+        // A second area always has a sentence of its own; then there is room for no other.
+        let secondary = draft.areas.get(1).copied();
+        let second = (secondary.is_none() && self.chance(0.5))
             .then(|| self.phrase_for(party, body))
             .filter(|s| *s != first);
-        let secondary = draft.areas.get(1).copied().filter(|_| self.chance(0.7));
-        // At most two sentences besides the opener, the first body sentence and the closer.
-        let cross = self.chance(0.4) && !(second.is_some() && secondary.is_some());
+        let cross = secondary.is_none() && second.is_none() && self.chance(0.4);
 
         let mut out = String::with_capacity(1024);
         let openers = if text.picks.local {
@@ -1852,6 +1871,24 @@ impl Generator {
         for sentence in [Some(first), second].into_iter().flatten() {
             out.push(' ');
             text.render(sentence, &mut out);
+        }
+        // Every kind of assistance listed is named.
+        out.push(' ');
+        let opening = match draft.kind {
+            Kind::Need => "The request covers ",
+            Kind::Offer => "The offer covers ",
+            Kind::Project => "The project provides ",
+            Kind::FundingSource => "",
+        };
+        if opening.is_empty() {
+            out.push_str("All support is financial, paid as grants in instalments.");
+        } else {
+            out.push_str(opening);
+            push_list(
+                &mut out,
+                draft.assistance.iter().map(|a| assistance_phrase(*a)),
+            );
+            out.push('.');
         }
         if let Some(area) = secondary {
             out.push(' ');
