@@ -639,6 +639,9 @@ fn import(
     for (location, problem) in &report.problems {
         writeln!(streams.err, "{location}: {problem}")?;
     }
+    for (location, warning) in &report.warnings {
+        writeln!(streams.err, "{location}: warning: {warning}")?;
+    }
     writeln!(
         streams.out,
         "{} stored, {} updated, {} duplicates, {} waiting for review of an update or renewal, {} need attention, {} not stored",

@@ -274,8 +274,27 @@ pub fn command_args(command: &Command) -> Result<Vec<String>> {
             flag(&mut push, "--json", *json);
         }
         Command::Purge => push("purge"),
-        // The running portal reminds with its own settings (`Runner`), whatever these say.
-        Command::Remind(_) => push("remind"),
+        // The running portal reminds with its own settings (`Runner`); the flags that differ
+        // from the defaults go along, and the portal refuses those it cannot honour.
+        Command::Remind(mail) => {
+            push("remind");
+            if mail.remind_days != [30, 7] {
+                let days: Vec<String> = mail.remind_days.iter().map(u32::to_string).collect();
+                push(&format!("--remind-days={}", days.join(",")));
+            }
+            if mail.isu_email != "isu@example.org" {
+                push(&format!("--isu-email={}", mail.isu_email));
+            }
+            if let Some(url) = &mail.public_url {
+                push(&format!("--public-url={url}"));
+            }
+            if let Some(url) = &mail.smtp_url {
+                push(&format!("--smtp-url={url}"));
+            }
+            if let Some(dir) = &mail.outbox {
+                push(&format!("--outbox={}", absolute_text(dir)?));
+            }
+        }
         Command::Renew { ids } => {
             push("renew");
             push("--");
@@ -603,7 +622,10 @@ impl Runner {
             progress: false,
         };
         let result = match command {
-            Command::Remind(_) => cli::remind(&self.catalogue, &mut streams, &self.reminders),
+            Command::Remind(mail) => match self.unhonoured_reminder_flags(&request.args, &mail) {
+                Some(refusal) => Err(anyhow::anyhow!(refusal)),
+                None => cli::remind(&self.catalogue, &mut streams, &self.reminders),
+            },
             command => cli::execute(command, &self.catalogue, &self.data_dir, &mut streams),
         };
         let code = match result {
@@ -620,6 +642,57 @@ impl Runner {
             "ran a command from the control channel"
         );
         code
+    }
+}
+
+impl Runner {
+    /// Why `portal remind`'s flags cannot be honoured: the running portal reminds with its own
+    /// settings, so a flag sent (`args`) that asks for others is refused rather than ignored.
+    fn unhonoured_reminder_flags(&self, args: &[String], mail: &cli::MailArgs) -> Option<String> {
+        let sent = |flag: &str| args.iter().any(|a| a.starts_with(&format!("{flag}=")));
+        let own = &self.reminders;
+        let theirs = mail
+            .reminders(&self.data_dir, &own.settings.public_url)
+            .ok();
+        let differs = |flag: &str| -> bool {
+            let Some(theirs) = &theirs else {
+                return true;
+            };
+            match flag {
+                "--remind-days" => theirs.settings.days_before != own.settings.days_before,
+                "--isu-email" => theirs.settings.isu_email != own.settings.isu_email,
+                "--public-url" => theirs.settings.public_url != own.settings.public_url,
+                _ => theirs.mailer.describe() != own.mailer.describe(),
+            }
+        };
+        let refused: Vec<&str> = [
+            "--remind-days",
+            "--isu-email",
+            "--public-url",
+            "--smtp-url",
+            "--outbox",
+        ]
+        .into_iter()
+        .filter(|flag| sent(flag) && differs(flag))
+        .collect();
+        if refused.is_empty() {
+            return None;
+        }
+        let days: Vec<String> = own
+            .settings
+            .days_before
+            .iter()
+            .map(u32::to_string)
+            .collect();
+        Some(format!(
+            "the running portal reminds with its own settings (days {}, from {}, {}); {} cannot \
+             be honoured: restart `portal serve` with them, or stop it and run `portal remind` \
+             alone",
+            days.join(","),
+            own.settings.isu_email,
+            own.mailer.describe(),
+            refused.join(", ")
+        ))
     }
 }
 

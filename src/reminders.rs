@@ -19,14 +19,14 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use lettre::address::Envelope;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue, MIME_VERSION_1_0};
 use lettre::message::{Mailbox, Message};
 use lettre::{Address, SmtpTransport, Transport};
 
 use crate::catalogue::{Catalogue, CatalogueError};
 use crate::search;
 use crate::store::{AuditEntry, AuditEvent, Delivery, ReminderRecord, StoreError};
-use crate::submission::{Status, Submission, Vocabulary};
+use crate::submission::{Status, Submission, Vocabulary, control_character, looks_like_email};
 
 /// Who reminders are recorded as made by, in the audit trail.
 const ACTOR: &str = "portal (reminders)";
@@ -49,6 +49,8 @@ pub enum ReminderError {
     SmtpUrl(String),
     #[error("the ISU's e-mail address \"{0}\" is not a valid address to send reminders from")]
     From(String),
+    #[error("the reminder for {id} cannot be written: {reason}")]
+    Message { id: String, reason: String },
     #[error("reminder days must be between 1 and 365; {0} is not")]
     Days(u32),
 }
@@ -209,6 +211,7 @@ pub struct Run {
 
 /// Prepares what is due at the catalogue's "now", then delivers every outstanding reminder.
 pub fn run(catalogue: &Catalogue, settings: &ReminderSettings, mailer: &Mailer) -> Result<Run> {
+    isu_address(settings)?;
     let prepared = prepare_due(catalogue, settings)?;
     let delivered = deliver_outstanding(catalogue, mailer)?;
     Ok(Run {
@@ -245,7 +248,15 @@ pub fn prepare_due(
         let Some((submission, stage)) = due else {
             continue;
         };
-        let record = compose(catalogue, settings, &submission, stage, now)?;
+        // One submission's message that cannot be written is recorded with the reason; the
+        // others go out all the same.
+        let record = match compose(catalogue, settings, &submission, stage, now) {
+            Err(ReminderError::Message { reason, .. }) => {
+                unwritten(settings, &submission, stage, now, reason)
+            }
+            other => other?,
+        };
+        let unaddressable = !matches!(record.delivery, Delivery::Prepared);
         // Stored only if, inside the write, it is still due: never twice.
         let stored = catalogue.store().write(|writer| -> Result<bool> {
             let Some(current) = writer.get(&id)? else {
@@ -257,6 +268,9 @@ pub fn prepare_due(
                 return Ok(false);
             }
             writer.put_reminder(&record)?;
+            if unaddressable {
+                put_audit_note(writer, &record, now)?;
+            }
             Ok(true)
         })?;
         if stored {
@@ -303,23 +317,33 @@ pub fn deliver_outstanding(catalogue: &Catalogue, mailer: &Mailer) -> Result<Vec
         };
         catalogue.store().write(|writer| -> Result<()> {
             writer.put_reminder(&reminder)?;
-            if let Some(note) = audit_note(&reminder) {
-                writer.set_actor(ACTOR);
-                writer.put_audit_entry(
-                    &reminder.id,
-                    &AuditEntry {
-                        at: now,
-                        event: AuditEvent::Reminded,
-                        actor: ACTOR.to_string(),
-                        note: Some(note),
-                    },
-                )?;
-            }
-            Ok(())
+            put_audit_note(writer, &reminder, now)
         })?;
         delivered.push(reminder);
     }
     Ok(delivered)
+}
+
+/// Notes in the submission's audit trail how a delivery ended (nothing for one to be tried
+/// again).
+fn put_audit_note(
+    writer: &mut crate::store::Writer,
+    reminder: &ReminderRecord,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if let Some(note) = audit_note(reminder) {
+        writer.set_actor(ACTOR);
+        writer.put_audit_entry(
+            &reminder.id,
+            &AuditEntry {
+                at: now,
+                event: AuditEvent::Reminded,
+                actor: ACTOR.to_string(),
+                note: Some(note),
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// What the audit trail says of a delivery that ended (nothing for one to be tried again).
@@ -353,7 +377,10 @@ fn compose(
         .link_key()?
         .issue(&submission.id, link_valid_until)?;
     let link = format!("{}/renew/{token}", settings.public_url);
-    let to = recipient(submission);
+    let (to, unaddressable) = match recipient(submission) {
+        Ok(to) => (to, None),
+        Err(reason) => (None, Some(reason)),
+    };
     let subject = format!(
         "Renew {} by {}: {}",
         submission.id,
@@ -379,19 +406,72 @@ fn compose(
         subject,
         message,
         link_valid_until,
-        delivery: Delivery::Prepared,
+        // A contact the message cannot be addressed to is recorded at once, with the reason,
+        // for the ISU to see; the other reminders go out all the same.
+        delivery: match unaddressable {
+            Some(reason) => Delivery::Undeliverable { reason },
+            None => Delivery::Prepared,
+        },
     })
 }
 
-/// Who a reminder goes to: the contact, or else whoever sent the submission.
-fn recipient(submission: &Submission) -> Option<(String, Address)> {
-    let contact = &submission.contact;
-    if let Ok(address) = contact.email.trim().parse::<Address>() {
-        return Some((contact.name.trim().to_string(), address));
+/// The record of a reminder whose message could not be written, with the reason.
+fn unwritten(
+    settings: &ReminderSettings,
+    submission: &Submission,
+    stage: u32,
+    now: DateTime<Utc>,
+    reason: String,
+) -> ReminderRecord {
+    let expires_at = submission
+        .timestamps
+        .expires_at
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
+    ReminderRecord {
+        id: submission.id.clone(),
+        expires_at,
+        stage_days: stage,
+        prepared_at: now,
+        to: None,
+        subject: String::new(),
+        message: String::new(),
+        link_valid_until: expires_at + TimeDelta::days(i64::from(settings.link_grace_days)),
+        delivery: Delivery::Undeliverable {
+            reason: format!("the message could not be written: {reason}"),
+        },
     }
-    let sender = submission.provenance.sender.as_deref()?;
-    let mailbox = sender.parse::<Mailbox>().ok()?;
-    Some((mailbox.name.unwrap_or_default(), mailbox.email))
+}
+
+/// Who a reminder goes to: the contact, or else whoever sent the submission; `None` when
+/// neither gives an address. An address the intake checks would refuse (stored before they
+/// did) is the reason the reminder cannot be sent; a name with control characters is left out.
+fn recipient(submission: &Submission) -> std::result::Result<Option<(String, Address)>, String> {
+    let contact = &submission.contact;
+    let email = contact.email.trim();
+    let name = if control_character(&contact.name).is_some() {
+        String::new()
+    } else {
+        contact.name.trim().to_string()
+    };
+    if !email.is_empty() {
+        return match email.parse::<Address>() {
+            Ok(address) if looks_like_email(email) => Ok(Some((name, address))),
+            _ => Err(format!(
+                "the contact's e-mail address {email:?} is not valid"
+            )),
+        };
+    }
+    let Some(sender) = submission.provenance.sender.as_deref() else {
+        return Ok(None);
+    };
+    Ok(sender
+        .parse::<Mailbox>()
+        .ok()
+        .filter(|m| looks_like_email(m.email.as_ref()))
+        .map(|m| {
+            let name = m.name.filter(|n| control_character(n).is_none());
+            (name.unwrap_or_default(), m.email)
+        }))
 }
 
 fn reminder_text(
@@ -406,7 +486,7 @@ fn reminder_text(
         .expires_at
         .unwrap_or(DateTime::<Utc>::MAX_UTC);
     let name = submission.contact.name.trim();
-    let greeting = if name.is_empty() {
+    let greeting = if name.is_empty() || control_character(name).is_some() {
         "Dear colleague,".to_string()
     } else {
         format!("Dear {name},")
@@ -414,33 +494,39 @@ fn reminder_text(
     let months = catalogue.lifespans().months(submission.kind);
     let id = &submission.id;
     let isu = &settings.isu_email;
+    let paragraphs = [
+        format!(
+            "The {kind} \"{title}\" ({id}) on the Cooperation Portal of the Convention on \
+             Cluster Munitions is valid until {until}.",
+            kind = submission.kind.label().to_lowercase(),
+            title = one_line(&submission.title, 200),
+            until = long_date(expires_at),
+        ),
+        "If it is not renewed by then, it disappears from the portal's search on that day and \
+         is moved to the archive. Nothing is deleted: it can still be renewed afterwards."
+            .to_string(),
+        format!(
+            "To keep it for another {months} months from the day you renew, open this link and \
+             confirm:"
+        ),
+        link.to_string(),
+        format!(
+            "The link renews this one submission only. It works once, until {}, and needs no \
+             password.",
+            long_date(link_valid_until)
+        ),
+        format!(
+            "You can also renew by e-mail: write to {isu} with the subject \"Renew: {id}\". To \
+             change what it says, send the corrected template with the subject \
+             \"Update: {id}\". If it is no longer current, you need do nothing, or ask the ISU \
+             to withdraw it."
+        ),
+    ];
+    // Each paragraph is wrapped at spaces, so no mail program breaks a line inside a word.
+    let body: Vec<String> = paragraphs.iter().map(|p| wrap(p, 76)).collect();
     format!(
-        "{greeting}\n\
-         \n\
-         The {kind} \"{title}\" ({id}) on the Cooperation Portal of the Convention on Cluster\n\
-         Munitions is valid until {until}.\n\
-         \n\
-         If it is not renewed by then, it disappears from the portal's search on that day and\n\
-         is moved to the archive. Nothing is deleted: it can still be renewed afterwards.\n\
-         \n\
-         To keep it for another {months} months from the day you renew, open this link and\n\
-         confirm:\n\
-         \n\
-         {link}\n\
-         \n\
-         The link renews this one submission only. It works once, until {link_until}, and needs\n\
-         no password.\n\
-         \n\
-         You can also renew by e-mail: write to {isu} with the subject \"Renew: {id}\".\n\
-         To change what it says, send the corrected template with the subject \"Update: {id}\".\n\
-         If it is no longer current, you need do nothing, or ask the ISU to withdraw it.\n\
-         \n\
-         Implementation Support Unit\n\
-         Convention on Cluster Munitions\n",
-        kind = submission.kind.label().to_lowercase(),
-        title = one_line(&submission.title, 200),
-        until = long_date(expires_at),
-        link_until = long_date(link_valid_until),
+        "{greeting}\n\n{}\n\nImplementation Support Unit\nConvention on Cluster Munitions\n",
+        body.join("\n\n")
     )
 }
 
@@ -453,11 +539,7 @@ fn message_bytes(
     stage: u32,
     now: DateTime<Utc>,
 ) -> Result<String> {
-    let from: Address = settings
-        .isu_email
-        .trim()
-        .parse()
-        .map_err(|_| ReminderError::From(settings.isu_email.clone()))?;
+    let from = isu_address(settings)?;
     let domain = from.domain().to_string();
     let mut builder = Message::builder()
         .from(Mailbox::new(
@@ -475,7 +557,14 @@ fn message_bytes(
                 .expires_at
                 .map_or(0, |t| t.timestamp())
         )))
-        .header(ContentType::TEXT_PLAIN);
+        .header(MIME_VERSION_1_0)
+        .header(ContentType::TEXT_PLAIN)
+        // Tells mail servers and clients it was sent by a program (RFC 3834): no
+        // out-of-office replies to it.
+        .raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str("Auto-Submitted"),
+            "auto-generated".to_string(),
+        ));
     // A reminder without an address is kept for the record all the same, addressed to the
     // ISU itself; it is never delivered.
     builder = match to {
@@ -485,11 +574,21 @@ fn message_bytes(
         }
         None => builder.to(Mailbox::new(None, from)),
     };
-    let message = builder
-        .body(text)
-        .map_err(|_| ReminderError::From(settings.isu_email.clone()))?;
+    let message = builder.body(text).map_err(|error| ReminderError::Message {
+        id: submission.id.clone(),
+        reason: error.to_string(),
+    })?;
     // The builder writes ASCII only (non-ASCII is encoded), so this is never lossy.
     Ok(String::from_utf8_lossy(&message.formatted()).into_owned())
+}
+
+/// The ISU's address, which reminders come from.
+fn isu_address(settings: &ReminderSettings) -> Result<Address> {
+    let text = settings.isu_email.trim();
+    match text.parse::<Address>() {
+        Ok(address) if looks_like_email(text) => Ok(address),
+        _ => Err(ReminderError::From(settings.isu_email.clone())),
+    }
 }
 
 fn envelope(reminder: &ReminderRecord) -> Option<Envelope> {
@@ -529,14 +628,38 @@ fn long_date(at: DateTime<Utc>) -> String {
     at.format("%-d %B %Y").to_string()
 }
 
-/// `text` on one line, cut to `max` characters.
+/// `text` on one line, cut to at most `max` characters after a whole word, with "…" (a
+/// single word longer than `max` is cut inside).
 fn one_line(text: &str, max: usize) -> String {
     let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if line.chars().count() <= max {
         return line;
     }
-    let cut: String = line.chars().take(max.saturating_sub(1)).collect();
-    format!("{}…", cut.trim_end())
+    let room: String = line.chars().take(max.saturating_sub(1)).collect();
+    let whole_words = match line.chars().nth(room.chars().count()) {
+        Some(' ') => room.as_str(),
+        _ => room
+            .rsplit_once(' ')
+            .map_or(room.as_str(), |(words, _)| words),
+    };
+    let cut = whole_words.trim_end_matches([' ', ',', ';', ':', '-']);
+    format!("{cut}…")
+}
+
+/// `text` wrapped at spaces into lines of at most `width` characters where the words allow
+/// (a longer word, a link say, has a line of its own); words are never split.
+fn wrap(text: &str, width: usize) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines.join("\n")
 }
 
 /// A submission about to expire, with the reminders of its current expiry.
@@ -629,5 +752,19 @@ mod tests {
     fn long_titles_become_one_short_line() {
         assert_eq!(one_line("a\n  b\tc", 10), "a b c");
         assert_eq!(one_line("abcdefghijkl", 5), "abcd…");
+        assert_eq!(
+            one_line("Clearance of cluster munition remnants", 20),
+            "Clearance of…"
+        );
+        assert_eq!(one_line("Mine action, in Laos", 14), "Mine action…");
+    }
+
+    #[test]
+    fn paragraphs_are_wrapped_at_spaces() {
+        assert_eq!(wrap("aa bb cc", 5), "aa bb\ncc");
+        assert_eq!(
+            wrap("see https://example.org/a-long-link ok", 10),
+            "see\nhttps://example.org/a-long-link\nok"
+        );
     }
 }

@@ -42,6 +42,9 @@ pub struct IntakeReport {
     /// What could not even be stored (unreadable files), or was refused (invalid records and
     /// activities), with where and why.
     pub problems: Vec<(String, String)>,
+    /// What was stored without a part the sender wrote, with where and why: an IATI contact
+    /// e-mail that is no address is left out, and the import says so.
+    pub warnings: Vec<(String, String)>,
     /// Whether anything could not be stored at all (the command then exits non-zero).
     pub failed_to_store: bool,
     /// What became of each message (an e-mail or a template), one line each: the id it was
@@ -549,7 +552,7 @@ fn file_message(
             });
         }
         if options.publish {
-            apply_update(catalogue, &reference.id, &submission)?;
+            apply_update(catalogue, "import", &reference.id, &submission)?;
             return Ok(MessageOutcome::Accepted { id: reference.id });
         }
         return Ok(MessageOutcome::UpdateProposed {
@@ -593,9 +596,14 @@ impl KindLabel for crate::submission::Kind {
 
 /// Applies a proposed update: the sender's fields replace the current ones; the id, status,
 /// timestamps and original provenance stay.
-fn apply_update(catalogue: &Catalogue, id: &str, proposed: &Submission) -> Result<Submission> {
+fn apply_update(
+    catalogue: &Catalogue,
+    actor: &str,
+    id: &str,
+    proposed: &Submission,
+) -> Result<Submission> {
     let proposed = proposed.clone();
-    catalogue.edit(id, move |current| {
+    catalogue.edit_by(actor, id, move |current| {
         let keep_status = current.status;
         let keep_timestamps = current.timestamps.clone();
         let keep_provenance = current.provenance.clone();
@@ -661,16 +669,16 @@ pub fn message_texts(catalogue: &Catalogue, number: u64) -> Result<Vec<String>> 
     Ok(message_of(catalogue, &record)?.texts)
 }
 
-/// Accepts a proposed update or renewal.
-pub fn accept_message(catalogue: &Catalogue, number: u64) -> Result<MessageRecord> {
+/// Accepts a proposed update or renewal, recorded in the audit trail as done by `actor`.
+pub fn accept_message(catalogue: &Catalogue, actor: &str, number: u64) -> Result<MessageRecord> {
     let mut record = message_record(catalogue, number)?;
     let id = match &record.outcome {
         MessageOutcome::UpdateProposed { id, proposed } => {
-            apply_update(catalogue, id, proposed)?;
+            apply_update(catalogue, actor, id, proposed)?;
             id.clone()
         }
         MessageOutcome::RenewalRequested { id } => {
-            catalogue.renew(id)?;
+            catalogue.renew_by(actor, id)?;
             id.clone()
         }
         _ => return Ok(record),
@@ -794,6 +802,13 @@ fn import_iati(
                 ));
             }
             Ok(activity) => {
+                report.warnings.extend(
+                    activity
+                        .notes
+                        .iter()
+                        .filter(|note| note.starts_with("contact e-mail"))
+                        .map(|note| (location.clone(), note.clone())),
+                );
                 let mut submission = activity.submission;
                 submission.provenance.file = Some(origin.to_string());
                 submission.provenance.source_updated = activity.last_updated;
@@ -905,11 +920,12 @@ pub fn to_template_text(s: &Submission) -> String {
 /// fields replace the current ones; id, status, timestamps and provenance stay.
 pub fn edit_from_template(
     catalogue: &Catalogue,
+    actor: &str,
     id: &str,
     text: &str,
 ) -> Result<std::result::Result<Submission, Vec<String>>> {
     match template::parse_template(text) {
-        Ok(parsed) => Ok(Ok(apply_update(catalogue, id, &parsed)?)),
+        Ok(parsed) => Ok(Ok(apply_update(catalogue, actor, id, &parsed)?)),
         Err(errors) => Ok(Err(errors.iter().map(ToString::to_string).collect())),
     }
 }

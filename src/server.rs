@@ -347,6 +347,17 @@ fn log_round(
         }
     };
     let mut failed = 0;
+    // A reminder whose contact cannot be addressed is recorded as not sent when prepared.
+    for reminder in &run.prepared {
+        if let Delivery::Undeliverable { reason } = &reminder.delivery {
+            tracing::warn!(id = %reminder.id, %reason, "a reminder cannot be delivered");
+        }
+    }
+    let unaddressed = run
+        .prepared
+        .iter()
+        .filter(|r| matches!(r.delivery, Delivery::Undeliverable { .. }))
+        .count();
     for reminder in &run.delivered {
         tracing::debug!(
             id = %reminder.id,
@@ -368,7 +379,14 @@ fn log_round(
             _ => {}
         }
     }
-    if !run.prepared.is_empty() || !run.delivered.is_empty() {
+    if failed + unaddressed > 0 {
+        tracing::warn!(
+            prepared = run.prepared.len(),
+            delivered = run.delivered.len() - failed,
+            failed = failed + unaddressed,
+            "reminders, some not delivered"
+        );
+    } else if !run.prepared.is_empty() || !run.delivered.is_empty() {
         tracing::info!(
             prepared = run.prepared.len(),
             delivered = run.delivered.len() - failed,

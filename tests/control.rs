@@ -633,3 +633,18 @@ fn an_imported_message_is_named_by_the_id_it_was_stored_as() {
     // Once "1 messages wait".
     assert!(queue.contains("1 message waits"), "{queue}");
 }
+
+/// Regression (hardening): `portal remind --remind-days …` sent to a running portal used to
+/// remind with the portal's own settings and say nothing of the flags; now flags asking for
+/// other settings are refused by name, and those that agree are accepted.
+#[test]
+fn remind_flags_the_running_portal_cannot_honour_are_refused() {
+    let folder = Folder::new();
+    let _server = Server::start(&folder);
+    fails_with(
+        folder.portal(&["remind", "--remind-days", "14"]),
+        "--remind-days cannot be honoured",
+    );
+    succeeds(folder.portal(&["remind", "--remind-days", "7,30"]));
+    succeeds(folder.portal(&["remind"]));
+}

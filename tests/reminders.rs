@@ -178,7 +178,13 @@ fn the_reminder_says_what_and_when_and_how_to_renew() {
     );
     let subject = message.subject().unwrap();
     assert!(subject.contains(&id), "{subject}");
-    let text = message.body_text(0).unwrap();
+    // Lines are wrapped at spaces: the words are read across line ends.
+    let text = message
+        .body_text(0)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     for expected in [
         id.as_str(),
         "Victim assistance in Battambang",
@@ -687,4 +693,147 @@ fn a_stopping_portal_leaves_reminders_outstanding_for_the_next_start() {
     let delivered = reminders::deliver_outstanding(&fixture.catalogue, &mailer).unwrap();
     assert_eq!(delivered.len(), 2);
     assert_eq!(outbox_files(&fixture).len(), 2);
+}
+
+/// Writes `contact` into a stored submission directly, as data stored before intake checked
+/// contacts would hold it.
+fn store_contact(fixture: &Fixture, id: &str, name: &str, email: &str) {
+    fixture
+        .catalogue
+        .store()
+        .write(|writer| -> Result<(), portal::store::StoreError> {
+            let mut submission = writer.get(id)?.unwrap();
+            submission.contact.name = name.into();
+            submission.contact.email = email.into();
+            writer.put(&mut submission)
+        })
+        .unwrap();
+    fixture
+        .catalogue
+        .index()
+        .catch_up(fixture.catalogue.store())
+        .unwrap();
+}
+
+/// Regression (hardening): one contact address from before intake checked them, e.g.
+/// `pat@[192.0.2.1]`, made every run fail with an error about the ISU's address, and no other
+/// reminder was written.
+#[test]
+fn one_bad_contact_address_does_not_stop_the_other_reminders() {
+    for email in [
+        "pat@[192.0.2.1]",
+        "\"evil@x.example\"@b.co",
+        "a@b@example.org",
+    ] {
+        let fixture = Fixture::new();
+        let first = fixture.add(need("First good one"));
+        let bad = fixture.add(need("The bad one"));
+        let second = fixture.add(offer("Second good one"));
+        store_contact(&fixture, &bad, "Pat", email);
+        fixture
+            .clock
+            .set(expiry(&fixture, &first) - Duration::days(1));
+
+        let run = reminders::run(&fixture.catalogue, &settings(), &outbox(&fixture))
+            .unwrap_or_else(|e| panic!("{email}: {e}"));
+        let date = expiry(&fixture, &first).format("%Y-%m-%d");
+        assert_eq!(
+            outbox_files(&fixture),
+            vec![
+                format!("{first}-{date}-7d.eml"),
+                format!("{second}-{date}-7d.eml")
+            ],
+            "{email}"
+        );
+        assert_eq!(run.prepared.len(), 3, "{email}");
+        let reminder = only_reminder(&fixture, &bad);
+        let Delivery::Undeliverable { reason } = &reminder.delivery else {
+            panic!("{email}: {:?}", reminder.delivery);
+        };
+        assert!(reason.contains("contact's e-mail address"), "{reason}");
+        let trail = fixture.catalogue.audit(&bad).unwrap();
+        assert!(
+            trail.iter().any(|e| e.event == AuditEvent::Reminded
+                && e.note.as_deref().unwrap_or("").contains("not sent")),
+            "{trail:?}"
+        );
+        // Nothing is tried again: the next run has nothing to do.
+        assert!(remind(&fixture, &outbox(&fixture)).is_empty());
+    }
+}
+
+/// Regression (hardening): a control character in the contact's name (stored before intake
+/// refused it) is left out of the reminder, which still goes out.
+#[test]
+fn a_control_character_in_the_contact_name_is_left_out_of_the_reminder() {
+    for name in ["Nul\0Name", "Bell\u{7}"] {
+        let fixture = Fixture::new();
+        let id = fixture.add(need("Named badly"));
+        store_contact(&fixture, &id, name, "named@example.org");
+        fixture.clock.set(expiry(&fixture, &id) - Duration::days(1));
+        assert_eq!(remind(&fixture, &outbox(&fixture)), vec![format!("{id}@7")]);
+        let reminder = only_reminder(&fixture, &id);
+        assert!(!reminder.message.contains(name), "{name:?}");
+        assert!(reminder.message.contains("Dear colleague,"));
+    }
+}
+
+/// The ISU's own address, and only it, stops a run with the error that names it.
+#[test]
+fn only_a_bad_isu_address_is_blamed_on_the_isu() {
+    let fixture = Fixture::new();
+    let id = fixture.add(need("Due"));
+    fixture.clock.set(expiry(&fixture, &id) - Duration::days(1));
+    let bad = ReminderSettings {
+        isu_email: "isu@[192.0.2.1]".into(),
+        ..settings()
+    };
+    let error = reminders::run(&fixture.catalogue, &bad, &outbox(&fixture)).unwrap_err();
+    assert!(
+        error.to_string().contains("the ISU's e-mail address"),
+        "{error}"
+    );
+}
+
+/// Regression (hardening): reminders say they are MIME and sent by a program (no
+/// out-of-office replies); a long title is cut after a whole word in the subject, and the
+/// body's lines are broken at spaces only.
+#[test]
+fn a_reminder_has_mime_and_auto_submitted_headers_and_whole_words() {
+    let fixture = Fixture::new();
+    let title = "Comprehensive survey, clearance and explosive ordnance risk education \
+                 for the contaminated districts of Xieng Khouang and Houaphanh provinces";
+    let id = fixture.add(need(title));
+    fixture.clock.set(expiry(&fixture, &id) - Duration::days(1));
+    remind(&fixture, &outbox(&fixture));
+    let reminder = only_reminder(&fixture, &id);
+    let message = mail_parser::MessageParser::default()
+        .parse(reminder.message.as_bytes())
+        .unwrap();
+    let header = |name: &str| {
+        message
+            .header_raw(name)
+            .map(|value| value.trim().to_string())
+    };
+    assert_eq!(header("MIME-Version").as_deref(), Some("1.0"));
+    assert_eq!(header("Auto-Submitted").as_deref(), Some("auto-generated"));
+
+    let subject = message.subject().unwrap();
+    let shown = subject.split_once(": ").unwrap().1;
+    let cut = shown.strip_suffix('…').expect("a cut title ends with …");
+    assert!(
+        title.starts_with(cut) && title[cut.len()..].starts_with(' '),
+        "cut inside a word: {subject}"
+    );
+
+    let body = message.body_text(0).unwrap();
+    let words: Vec<&str> = title.split_whitespace().collect();
+    for line in body.lines() {
+        assert!(
+            line.chars().count() <= 76 || !line.contains(' '),
+            "a long line: {line}"
+        );
+    }
+    let flowing = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flowing.contains(&words.join(" ")), "{body}");
 }

@@ -6,7 +6,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::Duration;
-use common::http::{ADMIN_PASSWORD, HOST, MEMBER_PASSWORD, Portal, Reply};
+use common::http::{ADMIN, ADMIN_PASSWORD, HOST, MEMBER_PASSWORD, Portal, Reply};
 use common::{need, offer};
 
 use portal::catalogue::ImportOptions;
@@ -920,6 +920,33 @@ async fn the_review_queue_publishes_all_on_the_page_and_has_the_upload_form_abov
     assert!(after.contains("Nothing waits for publication."));
 }
 
+/// Regression (hardening): the queue's notice was whatever text `done=` carried; now it is a
+/// code the page turns into a fixed sentence, and an unknown code shows nothing.
+#[tokio::test]
+async fn the_queue_notice_is_a_fixed_sentence_for_a_known_code_only() {
+    let portal = Portal::new();
+    let admin = portal.login_admin().await;
+    let page = |path: &'static str| {
+        let portal = &portal;
+        let admin = admin.clone();
+        async move { portal.get(path, Some(&admin)).await.body }
+    };
+    let forged = page("/admin/queue?done=Your+session+expired%2C+log+in+at+evil.example").await;
+    assert!(!forged.contains("evil.example"), "{forged}");
+    assert!(!forged.contains("session expired"));
+    let published = page("/admin/queue?done=published&count=3&skipped=1").await;
+    assert!(
+        published.contains("Published 3 submissions. 1 was no longer waiting."),
+        "{published}"
+    );
+    let bad_count = page("/admin/queue?done=published&count=lots").await;
+    assert!(!bad_count.contains("Published"), "{bad_count}");
+    let one = page("/admin/queue?done=published-one&id=NEED-2026-0001").await;
+    assert!(one.contains("Published NEED-2026-0001."), "{one}");
+    let not_an_id = page("/admin/queue?done=rejected&id=click+here").await;
+    assert!(!not_an_id.contains("click here"), "{not_an_id}");
+}
+
 /// The archive restores and renews the ticked submissions, or every one the page shows, with
 /// one form: no wall of a "Restore and renew" button on each row.
 #[tokio::test]
@@ -1061,6 +1088,44 @@ async fn an_admin_can_edit_a_submission_through_the_template_and_the_old_version
     assert_eq!(s.status, portal::submission::Status::Pending);
 }
 
+/// Regression (hardening): every change an admin makes from the review pages names that
+/// admin in the audit trail, not "portal".
+#[tokio::test]
+async fn publishing_in_bulk_and_editing_name_the_admin_in_the_audit_trail() {
+    let portal = Portal::new();
+    import_text(&portal, EXAMPLE, "example.txt");
+    let admin = portal.login_admin().await;
+    let csrf = portal.csrf(&admin).await;
+    let id = "NEED-2026-0001";
+    let text = portal::review::to_template_text(&portal.fixture.catalogue.get(id).unwrap())
+        .replace("Title: [Example] Survey", "Title: [Example] Edited survey");
+    let saved = portal
+        .post(
+            &format!("/admin/submissions/{id}/edit"),
+            Some(&admin),
+            &[("csrf", &csrf), ("text", &text)],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let published = portal
+        .post(
+            "/admin/queue/publish",
+            Some(&admin),
+            &[("csrf", &csrf), ("id", id)],
+        )
+        .await;
+    assert_eq!(published.status, StatusCode::SEE_OTHER);
+    let trail = portal.fixture.catalogue.audit(id).unwrap();
+    let by_portal: Vec<_> = trail
+        .iter()
+        .filter(|e| e.actor == "portal")
+        .map(|e| format!("{:?}", e.event))
+        .collect();
+    assert!(by_portal.is_empty(), "{trail:#?}");
+    let by_admin = trail.iter().filter(|e| e.actor.contains(ADMIN)).count();
+    assert!(by_admin >= 2, "{trail:#?}");
+}
+
 #[tokio::test]
 async fn an_admin_can_upload_an_email_and_the_size_is_limited() {
     let portal = Portal::new();
@@ -1090,11 +1155,8 @@ async fn an_admin_can_upload_an_email_and_the_size_is_limited() {
     );
     let reply = portal.send(upload(eml.into_bytes())).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    assert!(
-        reply.location().contains("1+stored"),
-        "{}",
-        reply.location()
-    );
+    let after = portal.get(reply.location(), Some(&admin)).await.body;
+    assert!(after.contains("1 stored, 0 updated"), "{after}");
     let too_big = portal.send(upload(vec![b'x'; 11 * 1024 * 1024])).await;
     assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
 }

@@ -2354,22 +2354,8 @@ fn parse_email(text: &str) -> Result<(String, Option<String>), Problem> {
     Ok((address.to_string(), name))
 }
 
-/// A light check: one '@', something before it, a dotted domain of letters, digits and hyphens.
-fn is_email(address: &str) -> bool {
-    let Some((local, domain)) = address.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains("..")
-        && domain
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '.')
-        && !local.contains(char::is_whitespace)
-}
+/// The check every intake path applies (`Submission::validate` applies it again).
+use crate::submission::looks_like_email as is_email;
 
 /// Links: http(s) addresses, one or more per line. Words next to an address on its line are
 /// taken as its description and left out; a line without any address is a problem.

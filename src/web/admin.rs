@@ -41,12 +41,13 @@ pub async fn renew_one(
     let until = renewed
         .timestamps
         .expires_at
-        .map(|t| crate::submission::date_in_words(t.date_naive()))
+        .map(|t| t.date_naive().to_string())
         .unwrap_or_default();
-    Ok(back_to_queue(&format!(
-        "Renewed {}, valid until {until}.",
-        renewed.id
-    )))
+    Ok(back_to_queue(&[
+        ("done", "renewed"),
+        ("id", &renewed.id),
+        ("until", &until),
+    ]))
 }
 
 pub async fn archive(
@@ -101,23 +102,20 @@ pub async fn renew_selected(
     FormBody(body): FormBody,
 ) -> Result<Response> {
     let ids = chosen_ids(checked_form(&session, &body)?);
-    let back = |message: &str| {
-        let query = serde_urlencoded::to_string([("done", message)]).unwrap_or_default();
-        Redirect::to(&format!("/admin/archive?{query}")).into_response()
-    };
+    let back = |notice: &[(&str, &str)]| back_with_notice("/admin/archive", notice);
     if ids.is_empty() {
-        return Ok(back("Nothing was selected."));
+        return Ok(back(&[("done", "nothing-selected")]));
     }
     let actor = actor(&session);
     let (renewed, skipped) = blocking(&state, move |c| {
         each_with_status(c, &ids, Status::Expired, |id| c.renew_by(&actor, id))
     })
     .await??;
-    let mut message = format!("Restored and renewed {}.", submissions(renewed));
-    if skipped > 0 {
-        message.push_str(&format!(" {} no longer archived.", were(skipped)));
-    }
-    Ok(back(&message))
+    Ok(back(&[
+        ("done", "restored"),
+        ("count", &renewed.to_string()),
+        ("skipped", &skipped.to_string()),
+    ]))
 }
 
 /// "1 was", "3 were".
@@ -195,18 +193,104 @@ pub(super) fn checked_form(
     Ok(pairs)
 }
 
-/// A list page's query: its page, and what was just done (shown once, after a redirect).
+/// A list page's query: its page, and what was just done (shown once, after a redirect) as a
+/// code with its numbers or id. The page shows a fixed sentence for each code and nothing for
+/// an unknown one, so a link can never put words of its own on an admin's page.
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
     done: Option<String>,
     page: Option<String>,
+    id: Option<String>,
+    until: Option<String>,
+    number: Option<String>,
+    outcome: Option<String>,
+    count: Option<String>,
+    skipped: Option<String>,
+    updated: Option<String>,
+    duplicates: Option<String>,
+    waiting: Option<String>,
+    attention: Option<String>,
+    problems: Option<String>,
 }
 
+/// The sentence for what was just done, from the code and numbers in the query; `None` for a
+/// code it does not know or numbers that are not numbers.
 fn done_message(query: &ListQuery) -> Option<String> {
-    query
-        .done
-        .as_deref()
-        .map(|d| d.chars().take(300).collect::<String>())
+    let number = |value: &Option<String>| value.as_deref()?.parse::<usize>().ok();
+    let id = || {
+        query
+            .id
+            .as_deref()
+            .filter(|id| crate::submission::parse_id(id).is_some())
+    };
+    let skipped = number(&query.skipped).unwrap_or(0);
+    Some(match query.done.as_deref()? {
+        "nothing-selected" => "Nothing was selected.".to_string(),
+        "published" => {
+            let mut message = format!("Published {}.", submissions(number(&query.count)?));
+            if skipped > 0 {
+                message.push_str(&format!(" {} no longer waiting.", were(skipped)));
+            }
+            message
+        }
+        "restored" => {
+            let mut message = format!(
+                "Restored and renewed {}.",
+                submissions(number(&query.count)?)
+            );
+            if skipped > 0 {
+                message.push_str(&format!(" {} no longer archived.", were(skipped)));
+            }
+            message
+        }
+        "published-one" => format!("Published {}.", id()?),
+        "rejected" => format!("Rejected {}.", id()?),
+        "renewed" => {
+            let until: chrono::NaiveDate = query.until.as_deref()?.parse().ok()?;
+            format!(
+                "Renewed {}, valid until {}.",
+                id()?,
+                crate::submission::date_in_words(until)
+            )
+        }
+        "message" => format!(
+            "Message {}: {}",
+            number(&query.number)?,
+            outcome_sentence(query.outcome.as_deref()?, id())?
+        ),
+        "imported" => {
+            let mut message = format!(
+                "{} stored, {} updated, {} duplicates, {} waiting for you, {} need attention",
+                number(&query.count)?,
+                number(&query.updated)?,
+                number(&query.duplicates)?,
+                number(&query.waiting)?,
+                number(&query.attention)?,
+            );
+            let problems = number(&query.problems).unwrap_or(0);
+            if problems > 0 {
+                message.push_str(&format!(
+                    ". {problems} could not be stored; `portal import` on the file names why"
+                ));
+            }
+            message
+        }
+        _ => return None,
+    })
+}
+
+/// What became of a message, from its outcome's code.
+fn outcome_sentence(code: &str, id: Option<&str>) -> Option<String> {
+    Some(match code {
+        "stored" => format!("stored as {}, waiting for publication", id?),
+        "update" => format!("an update of {}, waiting for you", id?),
+        "renewal" => format!("a renewal of {}, waiting for you", id?),
+        "accepted" => format!("accepted for {}", id?),
+        "declined" => format!("declined for {}", id?),
+        "set-aside" => "set aside".to_string(),
+        "attention" => "still needs attention".to_string(),
+        _ => return None,
+    })
 }
 
 pub async fn queue(
@@ -247,9 +331,14 @@ pub(super) fn page_number(text: Option<&str>) -> Result<usize> {
     }
 }
 
-fn back_to_queue(message: &str) -> Response {
-    let query = serde_urlencoded::to_string([("done", message)]).unwrap_or_default();
-    Redirect::to(&format!("/admin/queue?{query}")).into_response()
+/// Back to the review queue, saying what was done (a code and its numbers, see `ListQuery`).
+fn back_to_queue(notice: &[(&str, &str)]) -> Response {
+    back_with_notice("/admin/queue", notice)
+}
+
+fn back_with_notice(path: &str, notice: &[(&str, &str)]) -> Response {
+    let query = serde_urlencoded::to_string(notice).unwrap_or_default();
+    Redirect::to(&format!("{path}?{query}")).into_response()
 }
 
 /// Publishes the pending submissions chosen on the queue page; those published or rejected
@@ -261,18 +350,18 @@ pub async fn publish_selected(
 ) -> Result<Response> {
     let ids = chosen_ids(checked_form(&session, &body)?);
     if ids.is_empty() {
-        return Ok(back_to_queue("Nothing was selected."));
+        return Ok(back_to_queue(&[("done", "nothing-selected")]));
     }
     let actor = actor(&session);
     let (published, skipped) = blocking(&state, move |c| {
         each_with_status(c, &ids, Status::Pending, |id| c.publish_by(&actor, id))
     })
     .await??;
-    let mut message = format!("Published {}.", submissions(published));
-    if skipped > 0 {
-        message.push_str(&format!(" {} no longer waiting.", were(skipped)));
-    }
-    Ok(back_to_queue(&message))
+    Ok(back_to_queue(&[
+        ("done", "published"),
+        ("count", &published.to_string()),
+        ("skipped", &skipped.to_string()),
+    ]))
 }
 
 pub async fn publish_one(
@@ -284,7 +373,10 @@ pub async fn publish_one(
     checked_form(&session, &body)?;
     let actor = actor(&session);
     let published = blocking(&state, move |c| c.publish_by(&actor, &id)).await??;
-    Ok(back_to_queue(&format!("Published {}.", published.id)))
+    Ok(back_to_queue(&[
+        ("done", "published-one"),
+        ("id", &published.id),
+    ]))
 }
 
 pub async fn reject_one(
@@ -304,7 +396,7 @@ pub async fn reject_one(
     }
     let actor = actor(&session);
     let rejected = blocking(&state, move |c| review::reject(c, &actor, &id, &reason)).await??;
-    Ok(back_to_queue(&format!("Rejected {}.", rejected.id)))
+    Ok(back_to_queue(&[("done", "rejected"), ("id", &rejected.id)]))
 }
 
 pub async fn edit_form(
@@ -335,8 +427,9 @@ pub async fn edit_save(
     let text = field(&pairs, "text").to_string();
     let id_for_edit = id.clone();
     let text_for_edit = text.clone();
+    let actor = actor(&session);
     let outcome = blocking(&state, move |c| {
-        review::edit_from_template(c, &id_for_edit, &text_for_edit)
+        review::edit_from_template(c, &actor, &id_for_edit, &text_for_edit)
     })
     .await??;
     match outcome {
@@ -409,22 +502,27 @@ pub async fn retry(
         MessageOutcome::NeedsAttention { .. } => {
             Redirect::to(&format!("/admin/messages/{number}")).into_response()
         }
-        other => back_to_queue(&format!("Message {number}: {}", describe(other))),
+        other => message_notice(number, other),
     })
 }
 
-fn describe(outcome: &MessageOutcome) -> String {
-    match outcome {
-        MessageOutcome::Imported { id } => format!("stored as {id}, waiting for publication"),
-        MessageOutcome::UpdateProposed { id, .. } => format!("an update of {id}, waiting for you"),
-        MessageOutcome::RenewalRequested { id } => format!("a renewal of {id}, waiting for you"),
-        MessageOutcome::Accepted { id } => format!("accepted for {id}"),
-        MessageOutcome::Declined { id, .. } => format!("declined for {id}"),
-        MessageOutcome::Dismissed { .. } => "set aside".to_string(),
-        MessageOutcome::NeedsAttention { .. } | MessageOutcome::Received => {
-            "still needs attention".to_string()
-        }
-    }
+/// Back to the queue, saying what became of message `number`.
+fn message_notice(number: u64, outcome: &MessageOutcome) -> Response {
+    let (code, id) = match outcome {
+        MessageOutcome::Imported { id } => ("stored", id.as_str()),
+        MessageOutcome::UpdateProposed { id, .. } => ("update", id.as_str()),
+        MessageOutcome::RenewalRequested { id } => ("renewal", id.as_str()),
+        MessageOutcome::Accepted { id } => ("accepted", id.as_str()),
+        MessageOutcome::Declined { id, .. } => ("declined", id.as_str()),
+        MessageOutcome::Dismissed { .. } => ("set-aside", ""),
+        MessageOutcome::NeedsAttention { .. } | MessageOutcome::Received => ("attention", ""),
+    };
+    back_to_queue(&[
+        ("done", "message"),
+        ("number", &number.to_string()),
+        ("outcome", code),
+        ("id", id),
+    ])
 }
 
 pub async fn accept(
@@ -434,11 +532,9 @@ pub async fn accept(
     FormBody(body): FormBody,
 ) -> Result<Response> {
     checked_form(&session, &body)?;
-    let record = blocking(&state, move |c| review::accept_message(c, number)).await??;
-    Ok(back_to_queue(&format!(
-        "Message {number}: {}",
-        describe(&record.outcome)
-    )))
+    let actor = actor(&session);
+    let record = blocking(&state, move |c| review::accept_message(c, &actor, number)).await??;
+    Ok(message_notice(number, &record.outcome))
 }
 
 pub async fn decline(
@@ -457,10 +553,7 @@ pub async fn decline(
         ));
     }
     let record = blocking(&state, move |c| review::decline_message(c, number, &reason)).await??;
-    Ok(back_to_queue(&format!(
-        "Message {number}: {}",
-        describe(&record.outcome)
-    )))
+    Ok(message_notice(number, &record.outcome))
 }
 
 pub async fn upload(
@@ -517,17 +610,20 @@ pub async fn upload(
             .map(|()| report)
     })
     .await??;
-    Ok(back_to_queue(&summary(&report)))
-}
-
-/// One line saying what an import did.
-pub fn summary(report: &IntakeReport) -> String {
-    let mut text = format!(
-        "{} stored, {} updated, {} duplicates, {} waiting for you, {} need attention",
-        report.stored, report.updated, report.duplicates, report.waiting, report.needs_attention
-    );
-    if let Some((location, problem)) = report.problems.first() {
-        text.push_str(&format!(". First problem: {location}: {problem}"));
-    }
-    text
+    Ok(back_to_queue(&[
+        ("done", "imported"),
+        ("count", &report.stored.to_string()),
+        ("updated", &report.updated.to_string()),
+        ("duplicates", &report.duplicates.to_string()),
+        ("waiting", &report.waiting.to_string()),
+        ("attention", &report.needs_attention.to_string()),
+        (
+            "problems",
+            &report
+                .problems
+                .len()
+                .saturating_sub(report.needs_attention as usize)
+                .to_string(),
+        ),
+    ]))
 }
