@@ -310,7 +310,7 @@ impl QueryClass {
 /// How many submissions a query's text matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Band {
-    /// Under 0.1% of submissions.
+    /// At most 0.1% of submissions.
     Rare,
     /// About 1% (0.4% to 2.5%).
     OnePercent,
@@ -325,7 +325,7 @@ impl Band {
     pub fn holds(self, matched: u64, size: u64) -> bool {
         let share = matched as f64 / size.max(1) as f64;
         match self {
-            Band::Rare => share < 0.001,
+            Band::Rare => share <= 0.001,
             Band::OnePercent => (0.004..=0.025).contains(&share),
             Band::Common => share > 0.10,
         }
@@ -333,7 +333,7 @@ impl Band {
 
     pub fn label(self) -> &'static str {
         match self {
-            Band::Rare => "<0.1%",
+            Band::Rare => "≤0.1%",
             Band::OnePercent => "~1%",
             Band::Common => ">10%",
         }

@@ -452,7 +452,7 @@ pub fn search_in(
     });
 
     let snippets = match &text_query {
-        Some((query, _)) => snippet_generator(index, searcher, &**query),
+        Some((query, _)) => snippet_generator(index, &**query),
         None => None,
     };
     let mut hits = Vec::with_capacity(limit);
@@ -620,29 +620,18 @@ fn stored_id(searcher: &Searcher, fields: &Fields, address: DocAddress) -> Resul
         .map(str::to_string))
 }
 
-/// What marks the words of `query` in a snippet, over the `text` field: its words, from
-/// whichever text field they were asked of (`title:` included).
-fn snippet_generator(
-    index: &SearchIndex,
-    searcher: &Searcher,
-    query: &dyn Query,
-) -> Option<SnippetGenerator> {
+/// What marks the words of `query` in a snippet of the summary and description: the words it
+/// asks of the title, the summary or the body, small words left out.
+fn snippet_generator(index: &SearchIndex, query: &dyn Query) -> Option<SnippetGenerator> {
     let fields = index.fields();
-    // Each word weighs by its rarity over the texts a snippet shows (tantivy's own way, over
-    // one field, would leave out the words of the title and the summary).
-    let mut terms = std::collections::BTreeMap::new();
-    for word in words_of(fields, query) {
-        if keywords::is_stop_word(&word) {
-            continue;
-        }
-        let mut frequency = 0;
-        for field in [fields.title, fields.summary, fields.body] {
-            frequency += searcher
-                .doc_freq(&Term::from_field_text(field, &word))
-                .ok()?;
-        }
-        terms.insert(word, 1.0 / (1.0 + frequency as f32));
-    }
+    // Every word asked counts the same. Weights from document frequencies would change when
+    // segments are merged (the counts include deleted documents until then), and a page kept
+    // in memory must show the snippet a fresh search would.
+    let terms: std::collections::BTreeMap<String, f32> = words_of(fields, query)
+        .into_iter()
+        .filter(|word| !keywords::is_stop_word(word))
+        .map(|word| (word, 1.0))
+        .collect();
     let tokenizer = index.tantivy().tokenizer_for_field(fields.body).ok()?;
     Some(SnippetGenerator::new(terms, tokenizer, fields.body, 200))
 }

@@ -382,6 +382,7 @@ fn kept_pages_equal_fresh_searches_as_the_clock_passes_expiries_and_writes_arriv
     let browse = SearchRequest::default();
     let ids: Vec<String> = fixture.stored().into_iter().map(|s| s.id).collect();
     let mut kept = 0;
+    let mut merged_meanwhile = 0;
     let mut totals_moved_by_the_clock = 0;
     let mut last_total = catalogue.search(&browse).unwrap().total;
     for step in 0..16 {
@@ -406,9 +407,18 @@ fn kept_pages_equal_fresh_searches_as_the_clock_passes_expiries_and_writes_arriv
         }
         for request in requests.iter().chain([&browse]) {
             let context = format!("step {step}: {request:?}");
+            let index = catalogue.index();
+            let generation = index.generation(&index.searcher());
             let first = catalogue.search_cached(request).unwrap();
             let again = catalogue.search_cached(request).unwrap();
             let fresh = catalogue.search(request).unwrap();
+            // A background merge that lands in between moves searches to new segments:
+            // BM25's document counts include deleted documents until then, so scores may
+            // differ by a hair. The comparison holds within one generation of the index.
+            if index.generation(&index.searcher()) != generation {
+                merged_meanwhile += 1;
+                continue;
+            }
             assert_eq!(*first, fresh, "{context}");
             assert_eq!(*again, fresh, "{context}");
             if std::sync::Arc::ptr_eq(&first, &again) {
@@ -424,6 +434,10 @@ fn kept_pages_equal_fresh_searches_as_the_clock_passes_expiries_and_writes_arriv
     // The pages were kept (the second search of each answered from memory), and the clock
     // alone changed what members see, so a kept page that outlived an expiry would have failed.
     assert!(kept > 16 * 60, "only {kept} pages were kept");
+    assert!(
+        merged_meanwhile < 16 * 8,
+        "merges landed during {merged_meanwhile} comparisons: too few were made"
+    );
     assert!(
         totals_moved_by_the_clock >= 4,
         "expiries changed the catalogue at only {totals_moved_by_the_clock} steps"
