@@ -70,6 +70,12 @@ fn keywords_match_stemmed_words_in_any_text_field() {
         ],
     );
     check(&fixture, "Norway", &[]);
+    // A search of nothing but small words is a search for them, not for everything.
+    check(
+        &fixture,
+        "from",
+        &["Battle area clearance in Xieng Khouang"],
+    );
 }
 
 #[test]

@@ -366,13 +366,17 @@ const LONGEST_COUNTRY_NAME: usize = 6;
 fn concepts_of_run(run: &Run) -> Vec<Concept> {
     let mut concepts = Vec::new();
     let words = &run.words;
+    // A search of nothing but small words ("will", "with") is a search for them: leaving
+    // them out would browse everything.
+    let only_small = run.codes && words.iter().all(|(typed, _)| is_stop_word(typed));
+    let left_out = |typed: &str| !only_small && is_stop_word(typed);
     let mut at = 0;
     while at < words.len() {
         let mut taken = None;
         let longest = glossary::longest_term().max(LONGEST_COUNTRY_NAME);
         for len in (1..=longest.min(words.len() - at)).rev() {
             let span = &words[at..at + len];
-            if len == 1 && (is_stop_word(&span[0].0) || (!run.codes && is_generic(&span[0].0))) {
+            if len == 1 && (left_out(&span[0].0) || (!run.codes && is_generic(&span[0].0))) {
                 break;
             }
             let stems: Vec<String> = span.iter().flat_map(|(_, w)| w.clone()).collect();
@@ -399,7 +403,7 @@ fn concepts_of_run(run: &Run) -> Vec<Concept> {
             }
             None => {
                 let (typed, stems) = &words[at];
-                if !is_stop_word(typed) && (run.codes || !is_generic(typed)) {
+                if !left_out(typed) && (run.codes || !is_generic(typed)) {
                     concepts.push(concept_of(typed, stems.clone()));
                 }
                 at += 1;
@@ -602,6 +606,9 @@ mod tests {
             typed(&parse("\"gender and diversity\"")),
             ["gender and diversity"]
         );
-        assert!(parse("the of for").concepts.is_empty());
+        // Nothing but small words: those are what is asked for.
+        assert_eq!(typed(&parse("the of for")), ["the", "of", "for"]);
+        assert_eq!(typed(&parse("will")), ["will"]);
+        assert_eq!(typed(&parse("with the survey")), ["survey"]);
     }
 }
