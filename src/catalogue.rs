@@ -176,6 +176,10 @@ pub struct ImportReport {
     /// The ids stored or updated, in order.
     #[serde(skip)]
     pub ids: Vec<String>,
+    /// Whether the import stopped short because the portal is stopping: what it stored is
+    /// kept, the rest was not read.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stopped: bool,
 }
 
 /// One line of the JSON Lines exchange format: a submission, with its earlier versions.
@@ -387,6 +391,8 @@ impl Catalogue {
     /// Imports records: new ones are stored (and given ids), changed ones become new versions,
     /// identical ones are counted as duplicates, invalid ones are reported and skipped. The
     /// index is brought up to date once, at the end. `progress(done)` is called as it goes.
+    /// After [`Catalogue::stop_background_work`] it stops at the next batch, keeping (and
+    /// indexing) what it stored, and says so (`stopped`).
     pub fn import(
         &self,
         records: impl IntoIterator<Item = IncomingRecord>,
@@ -402,6 +408,11 @@ impl Catalogue {
         let mut batch = Vec::with_capacity(IMPORT_BATCH);
         let mut done = 0u64;
         for record in records {
+            // Between batches only: a short import (one message) always completes.
+            if batch.is_empty() && done > 0 && self.is_stopping() {
+                report.stopped = true;
+                break;
+            }
             batch.push(record);
             if batch.len() == IMPORT_BATCH {
                 done += batch.len() as u64;
@@ -750,8 +761,8 @@ impl Catalogue {
         Ok(archived)
     }
 
-    /// Asks long background work (archiving a backlog, preparing and delivering reminders)
-    /// to stop at its next batch or reminder, because the portal is stopping.
+    /// Asks long work (archiving a backlog, preparing and delivering reminders, imports) to
+    /// stop at its next batch, message or reminder, because the portal is stopping.
     pub fn stop_background_work(&self) {
         self.stopping.store(true, Ordering::Relaxed);
     }

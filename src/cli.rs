@@ -612,6 +612,10 @@ fn import(
     let mut report = review::IntakeReport::default();
     let progress = progress_bar(streams, Some(files.len() as u64), "importing");
     for file in files {
+        if catalogue.is_stopping() {
+            report.stopped = true;
+            break;
+        }
         if file.as_os_str() == "-" {
             review::import_input(
                 catalogue,
@@ -655,7 +659,15 @@ fn import(
             .len()
             .saturating_sub(report.needs_attention as usize)
     )?;
-    Ok(if report.failed_to_store {
+    if report.stopped {
+        writeln!(
+            streams.err,
+            "The import stopped early because the portal is stopping: what is counted above is \
+             stored; run the same import again to add the rest (what is already stored counts as \
+             duplicates)."
+        )?;
+    }
+    Ok(if report.failed_to_store || report.stopped {
         FAILURE
     } else {
         SUCCESS

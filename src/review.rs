@@ -52,6 +52,8 @@ pub struct IntakeReport {
     pub filed: Vec<String>,
     /// Messages filed beyond those in `filed`.
     pub filed_not_listed: u64,
+    /// Whether the import stopped short because the portal is stopping.
+    pub stopped: bool,
 }
 
 /// How many messages an [`IntakeReport`] lists one by one.
@@ -73,6 +75,7 @@ impl IntakeReport {
         self.duplicates += imported.duplicates;
         self.failed_to_store |= !imported.rejected.is_empty();
         self.problems.extend(imported.rejected);
+        self.stopped |= imported.stopped;
     }
 }
 
@@ -217,6 +220,10 @@ fn import_folder(
         },
     };
     for file in files {
+        if catalogue.is_stopping() {
+            report.stopped = true;
+            return;
+        }
         import_path(catalogue, &file, options, report);
     }
 }
@@ -312,6 +319,10 @@ pub fn import_bytes(
         FileKind::Iati => import_iati(catalogue, bytes, origin, options, report)?,
         FileKind::Mbox => {
             for (i, raw) in email::split_mbox(bytes).iter().enumerate() {
+                if catalogue.is_stopping() {
+                    report.stopped = true;
+                    break;
+                }
                 let where_ = format!("{origin} message {}", i + 1);
                 receive(catalogue, raw, &where_, Arrival::Email, options, report)?;
             }

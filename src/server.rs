@@ -231,6 +231,13 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
         },
     );
     let app = portal::web::app(state);
+    // On the signal, long work (imports, archiving, reminders) is asked to stop at once, so
+    // that the requests and commands the portal then waits for end within seconds.
+    let signalled = stopping.clone();
+    let shutdown = async move {
+        shutdown.await;
+        signalled.stop_background_work();
+    };
     portal::web::serve(listener, app, portal::web::HEADER_READ_TIMEOUT, shutdown).await;
 
     // The web has stopped (normally on a signal); close the control channel too, after the

@@ -648,3 +648,36 @@ fn remind_flags_the_running_portal_cannot_honour_are_refused() {
     succeeds(folder.portal(&["remind", "--remind-days", "7,30"]));
     succeeds(folder.portal(&["remind"]));
 }
+
+#[test]
+fn sigterm_during_a_large_import_stops_the_portal_within_seconds_keeping_what_was_stored() {
+    let folder = Folder::new();
+    succeeds(folder.portal(&["demo", "--count", "60000", "--out", "large.jsonl"]));
+    let mut server = Server::start(&folder);
+    let import = folder.spawn(&["import", "--publish", "large.jsonl"]);
+    // Time for the import to be well under way (not an assertion).
+    thread::sleep(Duration::from_secs(2));
+    let signalled = Instant::now();
+    let status = server.terminate();
+    let took = signalled.elapsed();
+    assert!(status.success(), "{status:?}\n{}", server.stderr());
+    eprintln!("the portal stopped {took:?} after SIGTERM, during an import of 60,000 records");
+
+    let output = import.wait_with_output().unwrap();
+    let said = format!("{}{}", stdout(&output), stderr(&output));
+    assert!(!output.status.success(), "{said}");
+    assert!(said.contains("stopped early"), "{said}");
+    let stored: u64 = said
+        .split(" stored,")
+        .next()
+        .and_then(|before| before.rsplit(['\n', ' ']).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{said}"));
+    assert!(stored > 0 && stored < 60_000, "{said}");
+
+    // What it stored is there, whole, and the index agrees with the database.
+    succeeds(folder.portal(&["check"]));
+    let stats = succeeds(folder.portal(&["stats", "--json"]));
+    let stats: serde_json::Value = serde_json::from_str(&stats).unwrap();
+    assert_eq!(stats["total"].as_u64(), Some(stored));
+}
