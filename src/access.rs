@@ -341,6 +341,16 @@ pub fn session_by_reading(
     Ok(Some(live(id, stored)))
 }
 
+/// Removes every session that has ended (idle or past its absolute time-out), so that
+/// sessions nobody uses again do not pile up; returns how many. A running portal does this
+/// every minute.
+pub fn purge_ended_sessions(catalogue: &Catalogue, timeouts: SessionTimeouts) -> Result<usize> {
+    let now = catalogue.now();
+    Ok(catalogue
+        .store()
+        .write(|writer| writer.remove_sessions_where(|stored| has_ended(stored, now, timeouts)))?)
+}
+
 fn has_ended(stored: &StoredSession, now: DateTime<Utc>, timeouts: SessionTimeouts) -> bool {
     now - stored.last_seen >= timeouts.idle || now - stored.created_at >= timeouts.absolute
 }

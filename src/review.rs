@@ -730,8 +730,11 @@ pub struct Queue {
     pub pending: Vec<Submission>,
     /// How many submissions wait for review in all.
     pub pending_total: usize,
-    /// Messages waiting: proposed updates and renewals, and those that need attention.
+    /// Messages waiting: proposed updates and renewals, and those that need attention; those
+    /// of the page asked for.
     pub messages: Vec<MessageRecord>,
+    /// How many messages wait in all.
+    pub messages_total: usize,
 }
 
 /// Everything that waits for an admin.
@@ -740,7 +743,7 @@ pub fn queue(catalogue: &Catalogue) -> Result<Queue> {
 }
 
 /// Everything that waits for an admin, with `limit` of the pending submissions from
-/// `offset` on (the longest waiting first). They are found in the index; each is read from
+/// `offset` on (the longest waiting first), and as many of the waiting messages. They are found in the index; each is read from
 /// the store, and left out if it is no longer pending there.
 pub fn queue_page(catalogue: &Catalogue, offset: usize, limit: usize) -> Result<Queue> {
     let (ids, pending_total) = crate::search::pending_ids(&catalogue.index(), offset, limit)
@@ -754,15 +757,21 @@ pub fn queue_page(catalogue: &Catalogue, offset: usize, limit: usize) -> Result<
             pending.push(submission);
         }
     }
-    let messages = snapshot
-        .messages()?
-        .into_iter()
-        .filter(|m| m.outcome.waits_for_admin())
-        .collect();
+    let mut messages_total = 0;
+    let mut messages = Vec::new();
+    for message in snapshot.messages()? {
+        if message.outcome.waits_for_admin() {
+            if messages_total >= offset && messages.len() < limit {
+                messages.push(message);
+            }
+            messages_total += 1;
+        }
+    }
     Ok(Queue {
         pending,
         pending_total,
         messages,
+        messages_total,
     })
 }
 

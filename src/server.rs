@@ -11,7 +11,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tracing_subscriber::EnvFilter;
 
-use portal::access::{self, Account};
+use portal::access::{self, Account, SessionTimeouts};
 use portal::catalogue::{Catalogue, CatalogueError, Lifespans, Paths};
 use portal::clock::SystemClock;
 use portal::index::OpenOutcome;
@@ -318,6 +318,12 @@ async fn look_after_lifespans(
         let outcome = tokio::task::spawn_blocking(move || {
             let archived = catalogue.purge_expired("portal (expiry)");
             let reminded = reminders.run(&catalogue);
+            // Sessions nobody came back to are removed here, not only when used again.
+            match access::purge_ended_sessions(&catalogue, SessionTimeouts::default()) {
+                Ok(0) => {}
+                Ok(count) => tracing::debug!(count, "ended sessions removed"),
+                Err(error) => tracing::warn!(%error, "cannot remove ended sessions"),
+            }
             (archived, reminded)
         })
         .await;

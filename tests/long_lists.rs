@@ -230,3 +230,121 @@ fn an_archive_table_left_behind_by_an_older_portal_is_built_again() {
     assert_eq!(archived_ids(&catalogue), newest_first(ids));
     assert_eq!(catalogue.archive_page(0, 10).unwrap().1, 4);
 }
+
+#[tokio::test]
+async fn members_feeds_are_bounded_and_the_tokens_page_lists_fifty_at_a_time() {
+    let portal = Portal::new();
+    let member = portal.login_member().await;
+    let csrf = portal.csrf(&member).await;
+    for n in 0..portal::web::MAX_MEMBER_FEEDS {
+        let label = format!("feed {n}");
+        let reply = portal
+            .post(
+                "/feeds",
+                Some(&member),
+                &[("csrf", &csrf), ("query", "q=clearance"), ("label", &label)],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{n}: {}", reply.body);
+    }
+    let refused = portal
+        .post(
+            "/feeds",
+            Some(&member),
+            &[("csrf", &csrf), ("query", "q=clearance")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.body.contains("Ask the"), "{}", refused.body);
+    // The ISU's own feeds are not counted against the members'.
+    let admin = portal.login_admin().await;
+    let admin_csrf = portal.csrf(&admin).await;
+    let own = portal
+        .post(
+            "/feeds",
+            Some(&admin),
+            &[("csrf", &admin_csrf), ("query", "q=survey")],
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.body);
+
+    // 201 tokens: five pages, fifty revoke buttons on the first, one on the last.
+    let first = portal.get("/admin/tokens", Some(&admin)).await.body;
+    assert!(first.contains("newest first (201)"), "{first}");
+    assert_eq!(first.matches(">Revoke</button>").count(), 50);
+    assert!(first.contains("href=\"/admin/tokens?page=5\""), "{first}");
+    let last = portal.get("/admin/tokens?page=5", Some(&admin)).await.body;
+    assert_eq!(last.matches(">Revoke</button>").count(), 1);
+    let bad = portal.get("/admin/tokens?page=x", Some(&admin)).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn the_review_queue_lists_messages_a_hundred_at_a_time() {
+    let portal = Portal::new();
+    // 101 e-mails that hold no template: each waits for an admin.
+    let mbox: String = (1..=101)
+        .map(|n| {
+            format!(
+                "From sender{n}@example.org Mon Dec  7 10:00:00 2026\nFrom: sender{n}@example.org\n\
+                 Subject: Question {n}\nMessage-ID: <q{n}@example.org>\n\nHello, how do we apply?\n\n"
+            )
+        })
+        .collect();
+    let mut report = portal::review::IntakeReport::default();
+    portal::review::import_bytes(
+        &portal.fixture.catalogue,
+        mbox.as_bytes(),
+        "questions.mbox",
+        ImportOptions::default(),
+        &mut report,
+    )
+    .unwrap();
+    assert_eq!(report.needs_attention, 101, "{report:?}");
+    let admin = portal.login_admin().await;
+    let first = portal.get("/admin/queue", Some(&admin)).await.body;
+    assert!(first.contains("Messages waiting (101)"), "{first}");
+    assert_eq!(first.matches("href=\"/admin/messages/").count(), 100);
+    assert!(
+        first.contains("href=\"/admin/queue?page=2#messages\""),
+        "{first}"
+    );
+    let second = portal.get("/admin/queue?page=2", Some(&admin)).await.body;
+    assert_eq!(second.matches("href=\"/admin/messages/").count(), 1);
+}
+
+#[test]
+fn sessions_nobody_came_back_to_are_removed_by_the_minute_round() {
+    use portal::access::{self, Account, SessionTimeouts};
+    let fixture = Fixture::new();
+    access::set_password(
+        &fixture.catalogue,
+        &Account::Member,
+        "a-long-member-password",
+    )
+    .unwrap();
+    for _ in 0..3 {
+        let session = access::login(
+            &fixture.catalogue,
+            &Account::Member,
+            "a-long-member-password",
+            "127.0.0.1",
+        )
+        .unwrap();
+        assert!(session.is_some());
+    }
+    let timeouts = SessionTimeouts::default();
+    assert_eq!(
+        access::purge_ended_sessions(&fixture.catalogue, timeouts).unwrap(),
+        0
+    );
+    fixture.clock.advance(timeouts.idle + Duration::minutes(1));
+    assert_eq!(
+        access::purge_ended_sessions(&fixture.catalogue, timeouts).unwrap(),
+        3
+    );
+    assert_eq!(
+        access::purge_ended_sessions(&fixture.catalogue, timeouts).unwrap(),
+        0
+    );
+}

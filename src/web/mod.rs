@@ -37,6 +37,7 @@ use tower_http::timeout::TimeoutLayer;
 
 pub use handlers::AppError;
 pub use listen::{HEADER_READ_TIMEOUT, serve};
+pub use tokens::MAX_MEMBER_FEEDS;
 
 use crate::access::{SessionTimeouts, Throttle};
 use crate::catalogue::Catalogue;

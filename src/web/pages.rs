@@ -957,7 +957,11 @@ pub fn admin(view: &AdminView, viewer: &Viewer) -> Markup {
                 input #new-password type="password" name="password" required minlength="12" autocomplete="new-password";
                 label for="confirm-password" { "The same again" }
                 input #confirm-password type="password" name="confirm" required minlength="12" autocomplete="new-password";
-                p.muted { "Changing it ends every member session at once." }
+                p.muted {
+                    "Changing it ends every member session at once. Feed addresses and API tokens "
+                    "made before keep working (they are secrets of their own): revoke those that "
+                    "should end on the " a href="/admin/tokens" { "tokens page" } "."
+                }
                 p { button type="submit" { "Change the member password" } }
             }
             h2 { "Admin accounts" }

@@ -45,11 +45,16 @@ fn bulk_buttons(verb: &str, shown: usize) -> Markup {
 }
 
 /// The review queue: what waits (with links to the parts below), the upload form, pending
-/// submissions (a hundred a page), then messages that need attention.
+/// submissions, then messages that need attention (a hundred of each a page).
 pub fn queue(queue: &Queue, page: usize, message: Option<&str>, viewer: &Viewer) -> Markup {
     let first = (page - 1) * LISTED;
     let token = csrf(viewer);
     let shown = queue.pending.len();
+    // One page number for both lists, as long as the longer needs.
+    let pages = queue
+        .pending_total
+        .max(queue.messages_total)
+        .div_ceil(LISTED);
     layout(
         "Review queue",
         viewer,
@@ -60,7 +65,7 @@ pub fn queue(queue: &Queue, page: usize, message: Option<&str>, viewer: &Viewer)
                 a href="#pending" { (queue.pending_total) " waiting for publication" }
                 " · "
                 a href="#messages" {
-                    (queue.messages.len()) " " (if queue.messages.len() == 1 { "message" } else { "messages" }) " waiting"
+                    (queue.messages_total) " " (if queue.messages_total == 1 { "message" } else { "messages" }) " waiting"
                 }
             }
             section.card aria-labelledby="upload" {
@@ -114,11 +119,13 @@ pub fn queue(queue: &Queue, page: usize, message: Option<&str>, viewer: &Viewer)
                     }
                     (bulk_buttons("Publish", shown))
                 }
-                (page_links(page, queue.pending_total.div_ceil(LISTED), |p| format!("/admin/queue?page={p}")))
+                (page_links(page, pages, |p| format!("/admin/queue?page={p}")))
             }
-            h2 #messages { "Messages waiting (" (queue.messages.len()) ")" }
-            @if queue.messages.is_empty() {
+            h2 #messages { "Messages waiting (" (queue.messages_total) ")" }
+            @if queue.messages_total == 0 {
                 p { "No message waits." }
+            } @else if queue.messages.is_empty() {
+                p { "No message on this page: " a href="/admin/queue#messages" { "see the first" } "." }
             } @else {
                 table.rows {
                     thead { tr {
@@ -140,6 +147,7 @@ pub fn queue(queue: &Queue, page: usize, message: Option<&str>, viewer: &Viewer)
                         }
                     }
                 }
+                (page_links(page, pages, |p| format!("/admin/queue?page={p}#messages")))
             }
         },
     )

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 use sha2::{Digest, Sha256};
 
-use crate::access::{self, Session};
+use crate::access::{self, Account, Session};
 use crate::search::Sort;
 use crate::store::{StoredToken, TokenPurpose};
 use crate::submission::{Submission, Vocabulary};
@@ -17,20 +17,48 @@ use crate::submission::{Submission, Vocabulary};
 use super::AppState;
 use super::admin::{FormBody, checked_form as checked, field};
 use super::handlers::{Admin, AppError, Member, blocking};
-use super::pages::{Viewer, account_name, date, layout};
+use super::pages::{Viewer, account_name, date, layout, page_links};
 use super::params::SearchParams;
 
 type Result<T, E = AppError> = std::result::Result<T, E>;
 
+/// How many feeds members may have at once (not revoked), all members together.
+pub const MAX_MEMBER_FEEDS: usize = 200;
 /// How many entries a feed carries.
 const FEED_ENTRIES: usize = 50;
 /// A renewal within this many days shows in a feed as a new entry.
 const FEED_RENEWED_DAYS: u32 = 60;
 
-/// `GET /admin/tokens`: every API and feed token, with revoke buttons and the issue form.
-pub async fn list(State(state): State<AppState>, Admin(session): Admin) -> Result<Response> {
+/// How many tokens a page of `/admin/tokens` lists.
+const TOKENS_LISTED: usize = 50;
+
+#[derive(Debug, serde::Deserialize)]
+pub struct TokensQuery {
+    page: Option<usize>,
+}
+
+/// `GET /admin/tokens?page=N`: the API and feed tokens, newest first, a page at a time, with
+/// revoke buttons and the issue form.
+pub async fn list(
+    State(state): State<AppState>,
+    Admin(session): Admin,
+    query: std::result::Result<
+        axum::extract::Query<TokensQuery>,
+        axum::extract::rejection::QueryRejection,
+    >,
+) -> Result<Response> {
+    let page = match query {
+        Ok(axum::extract::Query(TokensQuery { page })) => page.unwrap_or(1).max(1),
+        Err(_) => return Err(AppError::bad_request("The page number is not a number.")),
+    };
     let tokens = blocking(&state, access::tokens).await??;
-    Ok(tokens_page(&tokens, &session).into_response())
+    let total = tokens.len();
+    let shown: Vec<_> = tokens
+        .into_iter()
+        .skip((page - 1).saturating_mul(TOKENS_LISTED))
+        .take(TOKENS_LISTED)
+        .collect();
+    Ok(tokens_page(&shown, page, total, &session).into_response())
 }
 
 /// `POST /admin/tokens`: issues an API token and shows it, once.
@@ -86,7 +114,12 @@ pub async fn revoke(
     Ok(Redirect::to("/admin/tokens").into_response())
 }
 
-fn tokens_page(tokens: &[(String, StoredToken)], session: &Session) -> Markup {
+fn tokens_page(
+    tokens: &[(String, StoredToken)],
+    page: usize,
+    total: usize,
+    session: &Session,
+) -> Markup {
     layout(
         "API and feed tokens",
         &Viewer {
@@ -101,11 +134,13 @@ fn tokens_page(tokens: &[(String, StoredToken)], session: &Session) -> Markup {
                 input #token-label type="text" name="label" required maxlength="200";
                 p { button type="submit" { "Issue an API token" } }
             }
-            @if tokens.is_empty() {
+            @if total == 0 {
                 p { "No tokens yet." }
+            } @else if tokens.is_empty() {
+                p { "No token on this page: " a href="/admin/tokens" { "see the first" } "." }
             } @else {
                 table.rows {
-                    caption { "Every token issued, newest first" }
+                    caption { "Every token issued, newest first (" (total) ")" }
                     thead { tr {
                         th scope="col" { "Token" }
                         th scope="col" { "For" }
@@ -141,6 +176,7 @@ fn tokens_page(tokens: &[(String, StoredToken)], session: &Session) -> Markup {
                         }
                     }
                 }
+                (page_links(page, total.div_ceil(TOKENS_LISTED), |p| format!("/admin/tokens?page={p}")))
             }
         },
     )
@@ -165,10 +201,31 @@ pub async fn follow(
         label => label.to_string(),
     };
     let account = session.account.clone();
-    let token = blocking(&state, move |c| {
-        access::issue_token(c, TokenPurpose::Feed { query }, &label, &account)
+    let token = blocking(&state, move |c| -> access::Result<Option<String>> {
+        // Members share one account: their feeds together are bounded, the ISU's are not.
+        if account == Account::Member {
+            let live = access::tokens(c)?
+                .iter()
+                .filter(|(_, t)| matches!(t.purpose, TokenPurpose::Feed { .. }))
+                .filter(|(_, t)| t.created_by == account.key() && t.revoked_at.is_none())
+                .count();
+            if live >= MAX_MEMBER_FEEDS {
+                return Ok(None);
+            }
+        }
+        access::issue_token(c, TokenPurpose::Feed { query }, &label, &account).map(Some)
     })
     .await??;
+    let Some(token) = token else {
+        return Err(AppError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many feeds",
+            format!(
+                "Members have {MAX_MEMBER_FEEDS} feeds already, the most there may be. Ask the \
+                 ISU to revoke the feeds nobody reads any more, then try again."
+            ),
+        ));
+    };
     let url = format!("{}/feeds/{token}", state.config.public_url);
     Ok(layout(
         "Feed address",
