@@ -22,109 +22,13 @@ fn bearer(token: &str) -> Vec<(header::HeaderName, String)> {
     vec![(header::AUTHORIZATION, format!("Bearer {token}"))]
 }
 
-// ------------------------------------------------------------------------------------------
-// A checker for the subset of OpenAPI 3.0 schemas the document uses: $ref, type, nullable,
-// required, properties, additionalProperties: false, items, enum, minimum, maximum.
-
-fn resolve<'a>(document: &'a Value, schema: &'a Value) -> &'a Value {
-    match schema.get("$ref").and_then(Value::as_str) {
-        Some(reference) => {
-            let name = reference.rsplit('/').next().unwrap();
-            &document["components"]["schemas"][name]
-        }
-        None => schema,
-    }
-}
-
-fn check(document: &Value, schema: &Value, value: &Value, path: &str, errors: &mut Vec<String>) {
-    let schema = resolve(document, schema);
-    if value.is_null() {
-        if schema.get("nullable") != Some(&Value::Bool(true)) {
-            errors.push(format!("{path}: null where the schema does not allow it"));
-        }
-        return;
-    }
-    let kind = schema.get("type").and_then(Value::as_str);
-    let type_ok = match kind {
-        Some("object") => value.is_object(),
-        Some("array") => value.is_array(),
-        Some("string") => value.is_string(),
-        Some("number") => value.is_number(),
-        Some("integer") => value.is_u64() || value.is_i64(),
-        Some("boolean") => value.is_boolean(),
-        _ => true,
-    };
-    if !type_ok {
-        errors.push(format!("{path}: {value} is not of type {kind:?}"));
-        return;
-    }
-    if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
-        && !allowed.contains(value)
-    {
-        errors.push(format!("{path}: {value} is not one of {allowed:?}"));
-    }
-    if let (Some(min), Some(x)) = (
-        schema.get("minimum").and_then(Value::as_f64),
-        value.as_f64(),
-    ) && x < min
-    {
-        errors.push(format!("{path}: {x} < minimum {min}"));
-    }
-    if let (Some(max), Some(x)) = (
-        schema.get("maximum").and_then(Value::as_f64),
-        value.as_f64(),
-    ) && x > max
-    {
-        errors.push(format!("{path}: {x} > maximum {max}"));
-    }
-    if let Some(format) = schema.get("format").and_then(Value::as_str) {
-        let text = value.as_str().unwrap_or("");
-        let ok = match format {
-            "date" => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok(),
-            "date-time" => chrono::DateTime::parse_from_rfc3339(text).is_ok(),
-            _ => true,
-        };
-        if !ok {
-            errors.push(format!("{path}: {text:?} is not a {format}"));
-        }
-    }
-    if let Some(object) = value.as_object() {
-        let properties = schema.get("properties").and_then(Value::as_object);
-        for name in schema
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let name = name.as_str().unwrap();
-            if !object.contains_key(name) {
-                errors.push(format!("{path}: required property {name} is missing"));
-            }
-        }
-        for (name, item) in object {
-            match properties.and_then(|p| p.get(name)) {
-                Some(property) => {
-                    check(document, property, item, &format!("{path}.{name}"), errors)
-                }
-                None if schema.get("additionalProperties") == Some(&Value::Bool(false)) => {
-                    errors.push(format!("{path}: property {name} is not in the document"))
-                }
-                None => {}
-            }
-        }
-    }
-    if let (Some(items), Some(array)) = (schema.get("items"), value.as_array()) {
-        for (i, item) in array.iter().enumerate() {
-            check(document, items, item, &format!("{path}[{i}]"), errors);
-        }
-    }
-}
-
-/// Checks a reply against the document's response schema for `path` (as templated there).
+/// Checks a reply against the document's response schema for `path` (as templated there),
+/// with a JSON Schema validator (OpenAPI 3.1's schemas are JSON Schema 2020-12): the whole
+/// document is the root, so its `#/components/schemas/…` references resolve, and the
+/// response's schema is reached by a `$ref` into it. Formats (date, date-time) are checked.
 fn conforms(document: &Value, path: &str, reply: &Reply) {
-    let operation = &document["paths"][path]["get"];
     let status = reply.status.as_u16().to_string();
-    let response = &operation["responses"][&status];
+    let response = &document["paths"][path]["get"]["responses"][&status];
     assert!(
         !response.is_null(),
         "{path} answered {status}, which the document does not list"
@@ -134,17 +38,38 @@ fn conforms(document: &Value, path: &str, reply: &Reply) {
         content_type.starts_with("application/json"),
         "{content_type}"
     );
-    let schema = &response["content"]["application/json"]["schema"];
-    let mut errors = Vec::new();
-    check(document, schema, &reply.json(), "$", &mut errors);
+    let errors = violations(document, path, &status, &reply.json());
     assert!(errors.is_empty(), "{path} {status}:\n{}", errors.join("\n"));
+}
+
+/// What a JSON Schema validator finds wrong with `body` as the `status` answer of `path`.
+fn violations(document: &Value, path: &str, status: &str, body: &Value) -> Vec<String> {
+    // A JSON pointer to the response's schema, written as a URI fragment.
+    let escaped = path
+        .replace('~', "~0")
+        .replace('/', "~1")
+        .replace('{', "%7B")
+        .replace('}', "%7D");
+    let mut root = document.clone();
+    root["$schema"] = "https://json-schema.org/draft/2020-12/schema".into();
+    root["$ref"] =
+        format!("#/paths/{escaped}/get/responses/{status}/content/application~1json/schema").into();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(&root)
+        .unwrap_or_else(|e| panic!("the document is not a valid schema: {e}"));
+    validator
+        .iter_errors(body)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
 }
 
 async fn openapi(portal: &Portal) -> Value {
     let reply = portal.get_with("/api/openapi.json", &[]).await;
     assert_eq!(reply.status, StatusCode::OK);
     let document = reply.json();
-    assert_eq!(document["openapi"], "3.0.3");
+    assert_eq!(document["openapi"], "3.1.0");
     document
 }
 
@@ -275,6 +200,32 @@ async fn every_response_matches_the_openapi_document() {
         .await;
     assert_eq!(detail.status, StatusCode::OK);
     conforms(&document, "/api/submissions/{id}", &detail);
+    // The validator is not a formality: a null where no null may be, a date that is none,
+    // a property the document does not name and a missing one are each found; a null
+    // funding, country or period is allowed.
+    let mut nulls = detail.json();
+    nulls["funding"] = Value::Null;
+    nulls["submitter_country"] = Value::Null;
+    nulls["period_start"] = Value::Null;
+    assert_eq!(
+        violations(&document, "/api/submissions/{id}", "200", &nulls),
+        Vec::<String>::new()
+    );
+    for (name, wrong) in [
+        ("title", Value::Null),
+        ("valid_until", Value::from("next spring")),
+        ("surprise", Value::from(1)),
+    ] {
+        let mut body = detail.json();
+        body[name] = wrong;
+        assert!(
+            !violations(&document, "/api/submissions/{id}", "200", &body).is_empty(),
+            "{name}"
+        );
+    }
+    let mut missing = detail.json();
+    missing.as_object_mut().unwrap().remove("id");
+    assert!(!violations(&document, "/api/submissions/{id}", "200", &missing).is_empty());
     assert_eq!(detail.json()["id"], need_id.as_str());
 
     let missing = portal

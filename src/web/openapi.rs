@@ -3,13 +3,26 @@
 
 use serde_json::{Value, json};
 
+use crate::submission::{Area, Assistance, Kind, SubmitterType, Vocabulary};
+
 fn string() -> Value {
     json!({ "type": "string" })
 }
 
+/// `schema`, or null (OpenAPI 3.1, whose schemas are JSON Schema: a type list, or `anyOf`
+/// beside a reference, which may carry no other keywords).
 fn nullable(mut schema: Value) -> Value {
-    schema["nullable"] = json!(true);
-    schema
+    match schema
+        .get("type")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+    {
+        Some(kind) => {
+            schema["type"] = json!([kind, "null"]);
+            schema
+        }
+        None => json!({ "anyOf": [schema, { "type": "null" }] }),
+    }
 }
 
 fn reference(name: &str) -> Value {
@@ -47,12 +60,23 @@ fn query(name: &str, description: &str, schema: Value) -> Value {
     json!({ "name": name, "in": "query", "required": false, "description": description, "schema": schema })
 }
 
-fn list_query(name: &str, description: &str) -> Value {
+/// A parameter that may be repeated; `values`, when given, are all it accepts (any other is
+/// answered 400).
+fn list_query(name: &str, description: &str, values: Option<Vec<&str>>) -> Value {
+    let items = match values {
+        Some(values) => json!({ "type": "string", "enum": values }),
+        None => string(),
+    };
     json!({
         "name": name, "in": "query", "required": false, "description": description,
         "style": "form", "explode": true,
-        "schema": { "type": "array", "items": { "type": "string" } }
+        "schema": { "type": "array", "items": items }
     })
+}
+
+/// The slugs of a vocabulary, as parameters take them.
+fn slugs<T: Vocabulary>(all: &[T]) -> Option<Vec<&'static str>> {
+    Some(all.iter().map(|v| v.slug()).collect())
 }
 
 fn errors(codes: &[&str]) -> Value {
@@ -162,7 +186,7 @@ pub fn document() -> Value {
     let id = json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "string" }, "description": "e.g. NEED-2026-0042" });
 
     json!({
-        "openapi": "3.0.3",
+        "openapi": "3.1.0",
         "info": {
             "title": "Cooperation Portal API",
             "version": "1",
@@ -176,17 +200,17 @@ pub fn document() -> Value {
                 "summary": "Search, with facet counts",
                 "parameters": [
                     query("q", "Keywords: words, \"phrases\", AND, OR, -word.", string()),
-                    list_query("kind", "need, offer, project or funding-source (repeat for several)."),
-                    list_query("country", "Country (ISO alpha-3 or name) or UN M49 region (code or name)."),
-                    list_query("area", "Area of work, e.g. victim-assistance."),
-                    list_query("assistance", "Kind of assistance, e.g. training."),
-                    list_query("submitter", "Submitter type, e.g. state-party or ngo."),
+                    list_query("kind", "Kind of submission (repeat for several).", slugs(Kind::ALL)),
+                    list_query("country", "Country (ISO alpha-3 code or English name) or UN M49 region, sub-region or intermediate region (code or name); an unknown one is answered 400, naming it.", None),
+                    list_query("area", "Area of work.", slugs(Area::ALL)),
+                    list_query("assistance", "Kind of assistance.", slugs(Assistance::ALL)),
+                    list_query("submitter", "Submitter type.", slugs(SubmitterType::ALL)),
                     query("min_usd", "At least this many USD.", json!({ "type": "number", "minimum": 0 })),
                     query("max_usd", "At most this many USD.", json!({ "type": "number", "minimum": 0 })),
                     query("expiring", "Only what expires within 30 days (any value).", string()),
                     query("renewed", "Only what was renewed within the last 30 days (any value).", string()),
                     query("sort", "Order of hits.", json!({ "type": "string", "enum": ["relevance", "newest", "expiring", "amount"] })),
-                    query("page", "Page, from 1.", json!({ "type": "integer", "minimum": 1 })),
+                    query("page", "Page, from 1. Results are shown up to the 10,000th hit: (page - 1) × per_page above 10,000 is answered 400.", json!({ "type": "integer", "minimum": 1, "maximum": crate::search::MAX_OFFSET + 1 })),
                     query("per_page", "Hits per page.", json!({ "type": "integer", "minimum": 1, "maximum": 100, "default": 20 })),
                 ],
                 "responses": responses(ok("A page of hits, the total and facet counts.", reference("SearchResults")), &["400", "401", "500"]),
