@@ -292,6 +292,27 @@ struct SearchState {
 /// The default budget of [`Catalogue::search_cached`]'s pages.
 pub const SEARCH_CACHE_BYTES: usize = 128 * 1024 * 1024;
 
+thread_local! {
+    /// Set by [`cancellable`] while this thread works for a client that may go away.
+    static CANCELLED: std::cell::RefCell<Option<Arc<AtomicBool>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `work` on this thread so that the long work in it (an import) stops at its next batch
+/// or message, as on a signal, once `cancelled` is set: the client it runs for has gone (an
+/// upload whose request timed out). What it stored is kept.
+pub fn cancellable<T>(cancelled: Arc<AtomicBool>, work: impl FnOnce() -> T) -> T {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            CANCELLED.with(|slot| *slot.borrow_mut() = None);
+        }
+    }
+    CANCELLED.with(|slot| *slot.borrow_mut() = Some(cancelled));
+    let _reset = Reset;
+    work()
+}
+
 impl Catalogue {
     /// Opens the data folder (taking its lock), the store and the index; the index is caught
     /// up with the store, or rebuilt if it is missing, stale or damaged.
@@ -767,9 +788,16 @@ impl Catalogue {
         self.stopping.store(true, Ordering::Relaxed);
     }
 
-    /// Whether [`Catalogue::stop_background_work`] was called.
+    /// Whether long work should stop: [`Catalogue::stop_background_work`] was called, or the
+    /// client this thread works for has gone ([`cancellable`]).
     pub fn is_stopping(&self) -> bool {
         self.stopping.load(Ordering::Relaxed)
+            || CANCELLED.with(|cancelled| {
+                cancelled
+                    .borrow()
+                    .as_ref()
+                    .is_some_and(|flag| flag.load(Ordering::Relaxed))
+            })
     }
 
     /// The archive: expired submissions, newest expiry first.

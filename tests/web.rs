@@ -1160,3 +1160,60 @@ async fn an_admin_can_upload_an_email_and_the_size_is_limited() {
     let too_big = portal.send(upload(vec![b'x'; 11 * 1024 * 1024])).await;
     assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+#[tokio::test]
+async fn an_upload_whose_request_timed_out_stops_importing() {
+    let portal = Portal::with_config(Config {
+        request_timeout: std::time::Duration::from_millis(500),
+        ..Config::default()
+    });
+    let admin = portal.login_admin().await;
+    let csrf = portal.csrf(&admin).await;
+    // 20,000 short e-mails without a template: each is kept, waiting for an admin.
+    const MESSAGES: usize = 20_000;
+    let mbox: String = (1..=MESSAGES)
+        .map(|n| {
+            format!(
+                "From s{n}@example.org Mon Dec  7 10:00:00 2026\nFrom: s{n}@example.org\n\
+                 Subject: Question {n}\nMessage-ID: <t{n}@example.org>\n\nHow do we apply?\n\n"
+            )
+        })
+        .collect();
+    let boundary = "XyZ";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"questions.mbox\"\r\nContent-Type: application/mbox\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend(mbox.into_bytes());
+    body.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+    let request = Request::post("/admin/upload")
+        .header(header::HOST, HOST)
+        .header(header::COOKIE, &admin)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    let reply = portal.send(request).await;
+    assert_eq!(reply.status, StatusCode::REQUEST_TIMEOUT, "{}", reply.body);
+    // The import stops soon after: the count of messages kept stops growing, short of all.
+    let kept = || {
+        portal::review::queue(&portal.fixture.catalogue)
+            .unwrap()
+            .messages_total
+    };
+    let mut before = kept();
+    for _ in 0..40 {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let now = kept();
+        if now == before {
+            break;
+        }
+        before = now;
+    }
+    assert!(
+        before < MESSAGES,
+        "all {before} messages were imported for nobody"
+    );
+}

@@ -2,6 +2,9 @@
 //! accepting updates and renewals, uploading files. Admins only; every form checks the CSRF
 //! token.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use axum::body::Bytes;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
@@ -9,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::catalogue::{CatalogueError, ImportOptions};
+use crate::catalogue::{self, CatalogueError, ImportOptions};
 use crate::review::{self, IntakeReport};
 use crate::store::MessageOutcome;
 use crate::submission::{Status, Submission};
@@ -604,10 +607,16 @@ pub async fn upload(
     let Some((origin, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return Err(AppError::bad_request("Choose a file to upload."));
     };
+    // If the request ends first (its time-out answered 408, or the client left), the import
+    // stops at its next message or batch instead of running on for nobody.
+    let cancelled = Arc::new(AtomicBool::new(false));
+    let _cancel_when_dropped = CancelWhenDropped(cancelled.clone());
     let report = blocking(&state, move |c| {
-        let mut report = IntakeReport::default();
-        review::import_bytes(c, &bytes, &origin, ImportOptions { publish }, &mut report)
-            .map(|()| report)
+        catalogue::cancellable(cancelled, || {
+            let mut report = IntakeReport::default();
+            review::import_bytes(c, &bytes, &origin, ImportOptions { publish }, &mut report)
+                .map(|()| report)
+        })
     })
     .await??;
     Ok(back_to_queue(&[
@@ -626,4 +635,13 @@ pub async fn upload(
                 .to_string(),
         ),
     ]))
+}
+
+/// Sets its flag when dropped: with a request's future, when the request ends for any reason.
+struct CancelWhenDropped(Arc<AtomicBool>);
+
+impl Drop for CancelWhenDropped {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
