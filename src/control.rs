@@ -27,6 +27,7 @@ use std::io::{self, BufRead, BufReader as StdBufReader, Read, Write};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::os::unix::net::{UnixListener as StdUnixListener, UnixStream as StdUnixStream};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -848,9 +849,13 @@ async fn converse(
                 () = stopped(&mut stop) => return,
             };
             let answered = match request {
+                Ok(request) if request.input => {
+                    let input = Some(&mut from_client);
+                    run_and_relay(&mut to_client, input, None, stop, runner, request).await
+                }
                 Ok(request) => {
-                    let input = request.input.then_some(&mut from_client);
-                    run_and_relay(&mut to_client, input, stop, runner, request).await
+                    let client = Some(&mut from_client);
+                    run_and_relay(&mut to_client, None, client, stop, runner, request).await
                 }
                 Err(message) => write_frames(&mut to_client, &Frame::failure(&message)).await,
             };
@@ -883,9 +888,14 @@ async fn converse(
 /// Once the portal is stopping, a client that takes more than [`STOPPING_PATIENCE`] to read a
 /// frame is given up: the command's next write fails, and it ends, so the stop does not wait
 /// for a client that stopped reading.
-async fn run_and_relay(
+///
+/// A command that takes no input watches `client` instead: the client sends nothing more, so
+/// its end of the connection closing means it has gone (Ctrl-C), and the command's long work
+/// (an import) stops at its next batch or message, keeping what it stored.
+async fn run_and_relay<R: AsyncRead + Unpin>(
     to_client: &mut (impl AsyncWrite + Unpin),
-    input: Option<&mut (impl AsyncRead + Unpin)>,
+    input: Option<&mut R>,
+    client: Option<&mut R>,
     mut stop: watch::Receiver<bool>,
     runner: Arc<Runner>,
     request: Request,
@@ -900,12 +910,21 @@ async fn run_and_relay(
         None => (None, None),
     };
     let input = FramedInput::new(pieces);
-    let command = tokio::task::spawn_blocking(move || runner.run(request, input, frames));
-    // The input is passed on beside the output, until it ends or the command does.
+    let gone = Arc::new(AtomicBool::new(false));
+    let cancelled = gone.clone();
+    let command = tokio::task::spawn_blocking(move || {
+        portal::catalogue::cancellable(cancelled, || runner.run(request, input, frames))
+    });
+    // The input is passed on beside the output, until it ends or the command does; or the
+    // client is watched for its end.
     let relay = async {
-        match relay {
-            Some(relay) => relay.await,
-            None => std::future::pending().await,
+        match (relay, client) {
+            (Some(relay), _) => relay.await,
+            (None, Some(client)) => {
+                client_ends(client).await;
+                gone.store(true, Ordering::Relaxed);
+            }
+            (None, None) => std::future::pending().await,
         }
     };
     // Boxed, so that it can be dropped (and the command's input with it) before the end.
@@ -949,6 +968,17 @@ async fn run_and_relay(
     } else {
         let failure = Frame::failure("the command failed unexpectedly; see the portal's log");
         write_frames(to_client, &failure).await
+    }
+}
+
+/// Returns once the client closes its end of the connection (or it fails). Whatever it sends
+/// meanwhile is not asked for, and is dropped.
+async fn client_ends(client: &mut (impl AsyncRead + Unpin)) {
+    let mut ignored = [0u8; 256];
+    while let Ok(read) = client.read(&mut ignored).await {
+        if read == 0 {
+            return;
+        }
     }
 }
 

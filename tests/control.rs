@@ -681,3 +681,38 @@ fn sigterm_during_a_large_import_stops_the_portal_within_seconds_keeping_what_wa
     let stats: serde_json::Value = serde_json::from_str(&stats).unwrap();
     assert_eq!(stats["total"].as_u64(), Some(stored));
 }
+
+#[test]
+fn an_import_whose_client_is_interrupted_stops_keeping_what_it_stored() {
+    let folder = Folder::new();
+    succeeds(folder.portal(&["demo", "--count", "60000", "--out", "large.jsonl"]));
+    let _server = Server::start(&folder);
+    let mut import = folder.spawn(&["import", "--publish", "large.jsonl"]);
+    // Time for the import to be well under way (not an assertion); then the client is killed,
+    // as Ctrl-C would end it.
+    thread::sleep(Duration::from_secs(2));
+    import.kill().unwrap();
+    let _ = import.wait();
+
+    // What the catalogue holds stops growing, short of all: the import stopped.
+    let total = || {
+        let stats = succeeds(folder.portal(&["stats", "--json"]));
+        serde_json::from_str::<serde_json::Value>(&stats).unwrap()["total"]
+            .as_u64()
+            .unwrap()
+    };
+    let mut before = total();
+    for _ in 0..40 {
+        thread::sleep(Duration::from_millis(500));
+        let now = total();
+        if now == before {
+            break;
+        }
+        before = now;
+    }
+    assert!(
+        before < 60_000,
+        "all {before} records were imported for nobody"
+    );
+    succeeds(folder.portal(&["check"]));
+}
