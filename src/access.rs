@@ -437,7 +437,7 @@ const MAX_TRACKED_ADDRESSES: usize = 100_000;
 
 impl Throttle {
     /// `Err(seconds)` when `address` must wait before trying again.
-    pub fn check(&self, address: IpAddr, now: DateTime<Utc>) -> std::result::Result<(), i64> {
+    fn check(&self, address: IpAddr, now: DateTime<Utc>) -> std::result::Result<(), i64> {
         let failures = self.lock();
         match failures.get(&address) {
             Some(f) if f.count >= FREE_FAILURES => {
@@ -493,7 +493,7 @@ impl Throttle {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    pub fn failed(&self, address: IpAddr, now: DateTime<Utc>) {
+    fn failed(&self, address: IpAddr, now: DateTime<Utc>) {
         let mut failures = self.lock();
         if failures.len() >= MAX_TRACKED_ADDRESSES {
             let cutoff = now - Duration::seconds(MAX_WAIT_SECONDS);
