@@ -118,7 +118,7 @@ fn random_bytes<const N: usize>() -> Result<[u8; N]> {
 
 /// A random 256-bit token, hex-encoded.
 pub fn random_token() -> Result<String> {
-    Ok(hex(&random_bytes::<32>()?))
+    Ok(hex::encode(random_bytes::<32>()?))
 }
 
 /// A random password people can type: 20 letters and digits in groups of five.
@@ -135,10 +135,6 @@ pub fn random_password() -> Result<String> {
         .map(|c| c.iter().collect::<String>())
         .collect::<Vec<_>>()
         .join("-"))
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The argon2id PHC string of `password`. Slow on purpose.
@@ -164,7 +160,7 @@ pub fn verify_password(phc: &str, password: &str) -> bool {
 
 /// The store key of a session id: its SHA-256, so the store never holds a usable id.
 pub fn session_key(id: &str) -> String {
-    hex(&Sha256::digest(id.as_bytes()))
+    hex::encode(Sha256::digest(id.as_bytes()))
 }
 
 /// Sets or rotates a password. Rotating the member password ends every member session at

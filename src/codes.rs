@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 
-use crate::submission::Area;
+use crate::vocabulary::Area;
 
 const COUNTRIES_CSV: &str = include_str!("../data/codes/countries.csv");
 const COUNTRY_ALIASES_CSV: &str = include_str!("../data/codes/country-aliases.csv");

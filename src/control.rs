@@ -19,7 +19,7 @@
 //! records from standard input, an export of the whole catalogue): each side waits while the
 //! other is behind, and neither holds them whole.
 //!
-//! The commands run one at a time on the blocking pool, through the same `cli::execute` as a
+//! The commands run one at a time on the blocking pool, through the same `commands::execute` as a
 //! run in a process of their own. Glue only: it knows nothing of the web.
 
 use std::fs::{self, Permissions};
@@ -42,7 +42,8 @@ use tokio::task::JoinSet;
 use portal::catalogue::Catalogue;
 use portal::reminders::Reminders;
 
-use crate::cli::{self, Command, PasswordAccount, SearchArgs, Streams};
+use crate::args::{self, Command, MailArgs, PasswordAccount, SearchArgs};
+use crate::commands::{self, Streams};
 
 /// The socket's file name in the data folder.
 pub const SOCKET_FILE: &str = "portal.sock";
@@ -101,7 +102,7 @@ impl Frame {
     fn failure(message: &str) -> [Frame; 2] {
         [
             Frame::Err(format!("portal: {message}\n").into_bytes()),
-            Frame::Code(cli::FAILURE),
+            Frame::Code(commands::FAILURE),
         ]
     }
 }
@@ -167,7 +168,7 @@ pub fn socket_path(data_dir: &Path) -> PathBuf {
 
 // The client side.
 
-/// The arguments that make `cli::Args` parse back into `command`, with relative file paths
+/// The arguments that make `args::Args` parse back into `command`, with relative file paths
 /// made absolute (the running portal's working directory may differ from ours). Every value
 /// is written `--flag=value` and positional values come after `--`, so values that begin with
 /// `-` (`-word` in a query) keep their meaning.
@@ -591,7 +592,7 @@ impl Runner {
         out: &mut dyn Write,
         err: &mut dyn Write,
     ) -> u8 {
-        let command = match cli::Args::try_parse_from(
+        let command = match args::Args::try_parse_from(
             std::iter::once("portal".to_string()).chain(request.args.iter().cloned()),
         ) {
             Ok(args) => args.into_command(),
@@ -602,7 +603,7 @@ impl Runner {
                 } else {
                     out.write_all(text.as_bytes())
                 };
-                return u8::try_from(error.exit_code()).unwrap_or(cli::FAILURE);
+                return u8::try_from(error.exit_code()).unwrap_or(commands::FAILURE);
             }
         };
         if matches!(command, Command::Serve(_)) {
@@ -611,7 +612,7 @@ impl Runner {
                 "portal: `portal serve` cannot be run through the control channel: a portal is \
                  already running on this data folder"
             );
-            return cli::FAILURE;
+            return commands::FAILURE;
         }
         let _turn = changes_the_catalogue(&command)
             .then(|| self.turn.lock().unwrap_or_else(PoisonError::into_inner));
@@ -625,16 +626,16 @@ impl Runner {
         let result = match command {
             Command::Remind(mail) => match self.unhonoured_reminder_flags(&request.args, &mail) {
                 Some(refusal) => Err(anyhow::anyhow!(refusal)),
-                None => cli::remind(&self.catalogue, &mut streams, &self.reminders),
+                None => commands::remind(&self.catalogue, &mut streams, &self.reminders),
             },
-            command => cli::execute(command, &self.catalogue, &self.data_dir, &mut streams),
+            command => commands::execute(command, &self.catalogue, &self.data_dir, &mut streams),
         };
         let code = match result {
             Ok(code) => code,
             Err(error) => {
                 // If the client went away, nobody reads this.
-                let _ = writeln!(streams.err, "{}", cli::error_line(&error));
-                cli::FAILURE
+                let _ = writeln!(streams.err, "{}", commands::error_line(&error));
+                commands::FAILURE
             }
         };
         tracing::info!(
@@ -649,7 +650,7 @@ impl Runner {
 impl Runner {
     /// Why `portal remind`'s flags cannot be honoured: the running portal reminds with its own
     /// settings, so a flag sent (`args`) that asks for others is refused rather than ignored.
-    fn unhonoured_reminder_flags(&self, args: &[String], mail: &cli::MailArgs) -> Option<String> {
+    fn unhonoured_reminder_flags(&self, args: &[String], mail: &MailArgs) -> Option<String> {
         let sent = |flag: &str| args.iter().any(|a| a.starts_with(&format!("{flag}=")));
         let own = &self.reminders;
         let theirs = mail
@@ -1053,12 +1054,28 @@ async fn write_frames(stream: &mut (impl AsyncWrite + Unpin), frames: &[Frame]) 
     Ok(())
 }
 
+/// Why a command that cannot be passed to a running portal (`serve`, `restore`) finds the data
+/// folder taken: a portal serving it (with its address, and `then`: what to do), or `in_use`.
+pub fn data_folder_taken(
+    paths: &portal::catalogue::Paths,
+    in_use: portal::catalogue::CatalogueError,
+    then: &str,
+) -> anyhow::Error {
+    match serving_address(&paths.data_dir) {
+        Some(address) => anyhow::anyhow!(
+            "a portal is already serving the data folder {} at {address}; {then}",
+            paths.data_dir.display()
+        ),
+        None => in_use.into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Command {
-        cli::Args::try_parse_from(std::iter::once("portal").chain(args.iter().copied()))
+        args::Args::try_parse_from(std::iter::once("portal").chain(args.iter().copied()))
             .unwrap()
             .into_command()
     }
@@ -1068,7 +1085,7 @@ mod tests {
         let command = parse(args);
         let wire = command_args(&command).unwrap();
         let again =
-            cli::Args::try_parse_from(std::iter::once("portal".to_string()).chain(wire.clone()))
+            args::Args::try_parse_from(std::iter::once("portal".to_string()).chain(wire.clone()))
                 .unwrap()
                 .into_command();
         assert_eq!(command, again, "{wire:?}");

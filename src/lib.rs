@@ -43,6 +43,8 @@ pub mod stats;
 pub mod store;
 /// The submission and its vocabularies; validation against the code lists.
 pub mod submission;
+/// The closed vocabularies of a submission (kind, status, area…) and the bands of funding.
+pub mod vocabulary;
 /// The members' portal on the web (axum + maud).
 pub mod web;
 

@@ -1,12 +1,26 @@
-//! `portal`: the command line. Parses arguments and calls one function per subcommand.
+//! `portal`: the command line. Parses arguments, and runs the subcommand here or passes it to
+//! the portal serving the same data folder.
 
-mod cli;
+mod args;
+mod commands;
 mod control;
 mod server;
 
+use std::io::{self, BufWriter, Read, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
 
+use anyhow::{Context, Result};
 use clap::Parser;
+
+use portal::catalogue::{Catalogue, CatalogueError, Paths};
+use portal::clock::SystemClock;
+use portal::index::OpenOutcome;
+use portal::search::SearchRequest;
+
+use args::{Args, Command};
+use commands::{execute, read_password_from_stdin, with_local_streams, write_corpus, write_demo};
+use control::data_folder_taken;
 
 /// mimalloc instead of the system allocator (see `portal::Allocator`).
 #[global_allocator]
@@ -15,13 +29,100 @@ static ALLOCATOR: portal::Allocator = portal::Allocator {};
 fn main() -> ExitCode {
     // Whatever the portal writes (database, index, outbox, backups, exports) is its user's alone.
     portal::permissions::restrict_new_files();
-    let args = cli::Args::parse();
-    match cli::run(args) {
+    let args = Args::parse();
+    match run(args) {
         Ok(code) => code,
         Err(error) => {
             // One clear line: the error and its causes.
-            eprintln!("{}", cli::error_line(&error));
+            eprintln!("{}", commands::error_line(&error));
             ExitCode::FAILURE
         }
     }
+}
+
+/// Runs the subcommand: `serve` serves; writing demo content needs no catalogue; every other
+/// command runs here if the data folder is free, or is passed to the portal running on it.
+pub fn run(args: Args) -> Result<ExitCode> {
+    let paths = Paths {
+        data_dir: args.data_dir,
+        index_dir: args.index_dir,
+    };
+    match args.command {
+        Command::Serve(serve_args) => server::serve(&paths, args.lifespans, serve_args),
+        Command::Restore { dir } => {
+            let restored =
+                Catalogue::restore(&paths, &dir, chrono::Utc::now()).map_err(|e| match e {
+                    CatalogueError::InUse(_) => data_folder_taken(
+                        &paths,
+                        e,
+                        "stop it (Ctrl-C where it runs, or SIGTERM) before restoring a backup \
+                         into its data folder",
+                    ),
+                    other => other.into(),
+                })?;
+            // Open once, so the index is rebuilt now rather than at the next start.
+            let (catalogue, _) = Catalogue::open(&paths, Arc::new(SystemClock))?;
+            let visible = catalogue.search(&SearchRequest::default())?.total;
+            println!(
+                "restored {} submissions (change {}) from {}; the index was rebuilt ({} visible to members)",
+                restored.submissions,
+                restored.seq,
+                dir.display(),
+                visible
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo {
+            count,
+            seed,
+            out,
+            load: false,
+        } => with_local_streams(|streams| write_demo(streams, count, seed, out.as_deref())),
+        Command::Corpus { size, seed, out } => {
+            with_local_streams(|streams| write_corpus(streams, size, seed, out.as_deref()))
+        }
+        command => match Catalogue::open(&paths, Arc::new(SystemClock)) {
+            Ok((mut catalogue, outcome)) => {
+                catalogue.set_lifespans(args.lifespans);
+                if let OpenOutcome::Rebuilt { reason } = outcome
+                    && catalogue.store().read()?.count()? > 0
+                {
+                    eprintln!("portal: rebuilt the search index because {reason}");
+                }
+                with_local_streams(|streams| execute(command, &catalogue, &paths.data_dir, streams))
+            }
+            Err(in_use @ CatalogueError::InUse(_)) => {
+                match send_to_running_portal(&paths, &command)? {
+                    Some(code) => Ok(code),
+                    None => Err(in_use.into()),
+                }
+            }
+            Err(other) => Err(other.into()),
+        },
+    }
+}
+
+/// Passes the command to the portal running on the data folder, with what it needs of standard
+/// input, and prints its answer. `None` when no portal answers there.
+fn send_to_running_portal(paths: &Paths, command: &Command) -> Result<Option<ExitCode>> {
+    let args = control::command_args(command)?;
+    let Some(connection) = control::connect(&paths.data_dir)? else {
+        return Ok(None);
+    };
+    // Standard input is read only now that a portal has answered, so nobody types a password
+    // for nothing. A password is asked for here, where the terminal is; an import's input is
+    // passed on as the command reads it.
+    let input: Option<Box<dyn Read + Send>> = match command {
+        Command::SetPassword { .. } => Some(Box::new(io::Cursor::new(
+            read_password_from_stdin()? + "\n",
+        ))),
+        Command::Import { paths: files, .. } if files.iter().any(|f| f.as_os_str() == "-") => {
+            Some(Box::new(io::stdin()))
+        }
+        _ => None,
+    };
+    let mut out = BufWriter::new(io::stdout().lock());
+    let code = connection.send(args, input, &mut out, &mut io::stderr())?;
+    out.flush().context("cannot write to standard output")?;
+    Ok(Some(ExitCode::from(code)))
 }

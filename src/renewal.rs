@@ -11,7 +11,6 @@ use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::access::hex;
 use crate::store::{Store, StoreError};
 
 /// The name of the signing key in the store's secrets.
@@ -86,12 +85,12 @@ impl LinkKey {
     pub fn issue(&self, id: &str, valid_until: DateTime<Utc>) -> Result<String, StoreError> {
         let mut nonce = [0u8; 16];
         getrandom::fill(&mut nonce).map_err(|e| StoreError::Random(e.to_string()))?;
-        Ok(self.sign(id, valid_until.timestamp(), &hex(&nonce)))
+        Ok(self.sign(id, valid_until.timestamp(), &hex::encode(nonce)))
     }
 
     fn sign(&self, id: &str, until: i64, nonce: &str) -> String {
         let mac = self.mac(id, until, nonce).finalize().into_bytes();
-        format!("{id}.{until}.{nonce}.{}", hex(&mac))
+        format!("{id}.{until}.{nonce}.{}", hex::encode(mac))
     }
 
     fn mac(&self, id: &str, until: i64, nonce: &str) -> HmacSha256 {
@@ -110,8 +109,8 @@ impl LinkKey {
             return Err(LinkError::Malformed);
         };
         let until: i64 = until.parse().map_err(|_| LinkError::Malformed)?;
-        let mac = unhex(mac).ok_or(LinkError::Malformed)?;
-        if nonce.len() != 32 || unhex(nonce).is_none() || id.is_empty() {
+        let mac = hex::decode(mac).map_err(|_| LinkError::Malformed)?;
+        if nonce.len() != 32 || hex::decode(nonce).is_err() || id.is_empty() {
             return Err(LinkError::Malformed);
         }
         self.mac(id, until, nonce)
@@ -127,16 +126,6 @@ impl LinkKey {
             nonce: nonce.to_string(),
         })
     }
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) || !text.is_ascii() {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
-        .collect()
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ use crate::codes::{self, Country, Region};
 use crate::index::table::{self, Row, SegmentTable, row_time};
 use crate::index::{Fields, GLOBAL_PLACE, SearchIndex, id_of_serial, region_place};
 use crate::store::{Reader, Store, StoreError};
+pub use crate::submission::FundingBand;
 use crate::submission::{Area, Assistance, Kind, Status, Submission, SubmitterType, Vocabulary};
 use keywords::{Keywords, Wording};
 use page::{Page, PageCollector, PageHit, Plan, Ranking};
@@ -221,66 +222,6 @@ impl Default for SearchRequest {
             offset: 0,
             limit: 20,
             audience: Audience::Members,
-        }
-    }
-}
-
-/// Preset bands of funding in USD, for the facet panel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FundingBand {
-    Under100k,
-    From100kTo1m,
-    From1mTo10m,
-    Over10m,
-    NotStated,
-}
-
-impl FundingBand {
-    pub const ALL: [FundingBand; 5] = [
-        FundingBand::Under100k,
-        FundingBand::From100kTo1m,
-        FundingBand::From1mTo10m,
-        FundingBand::Over10m,
-        FundingBand::NotStated,
-    ];
-
-    /// The USD range of the band, `[min, max)`.
-    pub fn range(self) -> (Option<f64>, Option<f64>) {
-        match self {
-            FundingBand::Under100k => (None, Some(100_000.0)),
-            FundingBand::From100kTo1m => (Some(100_000.0), Some(1_000_000.0)),
-            FundingBand::From1mTo10m => (Some(1_000_000.0), Some(10_000_000.0)),
-            FundingBand::Over10m => (Some(10_000_000.0), None),
-            FundingBand::NotStated => (None, None),
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            FundingBand::Under100k => "Under USD 100,000",
-            FundingBand::From100kTo1m => "USD 100,000 – 1 million",
-            FundingBand::From1mTo10m => "USD 1 – 10 million",
-            FundingBand::Over10m => "Over USD 10 million",
-            FundingBand::NotStated => "No amount stated",
-        }
-    }
-
-    /// Position in `ALL`.
-    pub fn position(self) -> usize {
-        FundingBand::ALL
-            .iter()
-            .position(|b| *b == self)
-            .unwrap_or(FundingBand::ALL.len() - 1)
-    }
-
-    pub fn of(usd: Option<f64>) -> FundingBand {
-        match usd {
-            None => FundingBand::NotStated,
-            Some(x) if x < 100_000.0 => FundingBand::Under100k,
-            Some(x) if x < 1_000_000.0 => FundingBand::From100kTo1m,
-            Some(x) if x < 10_000_000.0 => FundingBand::From1mTo10m,
-            Some(_) => FundingBand::Over10m,
         }
     }
 }

@@ -19,7 +19,8 @@ use portal::reminders::Reminders;
 use portal::store::Delivery;
 use portal::web::{AppState, Config};
 
-use crate::cli::{self, LogFormat, ServeArgs};
+use crate::args::{LogFormat, ServeArgs};
+use crate::commands;
 use crate::control::{self, ControlSocket, Runner};
 
 /// Runs the portal until Ctrl-C or SIGTERM.
@@ -32,7 +33,7 @@ pub fn serve(paths: &Paths, lifespans: Lifespans, args: ServeArgs) -> Result<Exi
         .context("the reminder settings are not usable")?;
     let (mut catalogue, outcome) =
         Catalogue::open(paths, Arc::new(SystemClock)).map_err(|error| match error {
-            CatalogueError::InUse(_) => cli::data_folder_taken(
+            CatalogueError::InUse(_) => control::data_folder_taken(
                 paths,
                 error,
                 "open that address, or stop that portal (Ctrl-C where it runs, or SIGTERM) \
@@ -55,8 +56,8 @@ pub fn serve(paths: &Paths, lifespans: Lifespans, args: ServeArgs) -> Result<Exi
     if let Some(count) = args.demo
         && catalogue.store().read()?.count()? == 0
     {
-        cli::with_local_streams(|streams| {
-            cli::load_demo(&catalogue, &paths.data_dir, streams, count, 1)
+        commands::with_local_streams(|streams| {
+            commands::load_demo(&catalogue, &paths.data_dir, streams, count, 1)
         })?;
     }
     let created = access::ensure_initial_passwords(&catalogue)
@@ -249,7 +250,7 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
     match control.await {
         Ok(Ok(())) => {}
         Ok(Err(error)) => {
-            tracing::error!(error = %cli::error_line(&error), "the control channel failed")
+            tracing::error!(error = %commands::error_line(&error), "the control channel failed")
         }
         Err(error) => tracing::error!(%error, "the control channel failed"),
     }

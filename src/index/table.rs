@@ -17,7 +17,7 @@ use tantivy::index::SegmentId;
 use tantivy::{DocAddress, DocId, Searcher, SegmentReader};
 
 use super::names;
-use crate::search::FundingBand;
+use crate::submission::FundingBand;
 use crate::submission::{Area, Status, Vocabulary};
 
 /// The amount of a document that names none.

@@ -1,0 +1,355 @@
+//! The command line's arguments (clap): the subcommands and their flags.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+use portal::catalogue::Lifespans;
+use portal::reminders::{Mailer, ReminderSettings, Reminders};
+
+/// The Cooperation Portal of the Convention on Cluster Munitions.
+#[derive(Debug, Parser)]
+#[command(name = "portal", version, about)]
+pub struct Args {
+    /// Folder of the database (the source of truth).
+    #[arg(long, global = true, env = "PORTAL_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// Folder of the search index (disposable: rebuilt from the database when needed).
+    #[arg(long, global = true, env = "PORTAL_INDEX_DIR", default_value = "index")]
+    pub index_dir: PathBuf,
+    /// How many months a published or renewed submission stays current, by kind, e.g.
+    /// `need=12,offer=12,project=24,funding-source=24` (kinds not named keep these defaults).
+    #[arg(
+        long,
+        global = true,
+        env = "PORTAL_LIFESPANS",
+        value_name = "KIND=MONTHS,…",
+        value_parser = Lifespans::parse,
+        default_value = "need=12,offer=12,project=24,funding-source=24"
+    )]
+    pub lifespans: Lifespans,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Args {
+    /// The subcommand, without the global flags (the running portal has its own folders).
+    pub fn into_command(self) -> Command {
+        self.command
+    }
+}
+
+/// A subcommand with its arguments.
+#[derive(Debug, PartialEq, Subcommand)]
+pub enum Command {
+    /// Run the web portal; the other commands keep working, passed to it.
+    ///
+    /// While it runs, the other commands are passed to it through a socket in the data folder
+    /// (`portal.sock`) that only the user running it can open. On the first start it makes a
+    /// member password and an admin account `admin`, and prints their passwords once. Stop it
+    /// with Ctrl-C or SIGTERM.
+    Serve(ServeArgs),
+    /// Import files: e-mails (.eml, mbox files, maildir folders), filled templates (.txt),
+    /// IATI activity XML, or JSON Lines (the exchange format of `export`); folders too.
+    ///
+    /// Every e-mail is stored raw before it is read; one that cannot be read waits in the
+    /// review queue ("needs attention") with its errors. Importing the same message or
+    /// activity twice creates nothing new. Exits non-zero only when something could not even
+    /// be stored.
+    Import {
+        /// Files or folders to import; `-` reads standard input.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Publish at once what reads cleanly (trusted bulk loads), and apply updates and
+        /// renewals; otherwise new submissions wait for review.
+        #[arg(long)]
+        publish: bool,
+    },
+    /// Move every submission past its expiry to the archive now (the running portal does
+    /// this every minute). Nothing is deleted: archived submissions can be restored.
+    Purge,
+    /// Prepare the reminders now due and deliver every outstanding one (the running portal
+    /// does this every minute, with its own settings).
+    ///
+    /// A reminder goes to a submission's contact a set number of days before it expires,
+    /// once, with a link that renews it. It is sent over SMTP if a server is set, or else
+    /// written as an .eml file to the outbox folder, for the ISU to send.
+    Remind(MailArgs),
+    /// Renew submissions (also restores archived ones): valid for their kind's lifespan from now.
+    Renew {
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
+    /// List what waits for the ISU: submissions to review, proposed updates and renewals,
+    /// and messages that need attention.
+    Queue {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write every submission, with its earlier versions, as JSON Lines.
+    Export {
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Search what members can see.
+    Search(SearchArgs),
+    /// Show the offers and funding sources that fit a need, or the needs that fit an offer.
+    Matches {
+        id: String,
+        /// How many matches to show.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Publish submissions that wait for review.
+    Publish {
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
+    /// Set the status of submissions (withdrawn, rejected, pending, published).
+    SetStatus {
+        status: String,
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
+    /// Rebuild the search index from the database into a new folder, then swap it in.
+    Reindex,
+    /// Copy the database, consistently, into a new folder (also while the portal runs).
+    ///
+    /// The copy is one moment's state of every table: submissions with their versions and
+    /// audit trails, raw messages, passwords, sessions, tokens and reminders. The index is not
+    /// copied; `restore` rebuilds it.
+    Backup {
+        /// A new or empty folder.
+        dir: PathBuf,
+    },
+    /// Bring back a backup made by `portal backup` (stop the portal first).
+    ///
+    /// The current database is kept beside it as `portal.redb.before-restore-TIME`, and the
+    /// index is set aside and rebuilt from the restored database.
+    Restore { dir: PathBuf },
+    /// Check that the search index agrees with the database: the same ids, each once, with
+    /// the status and expiry that decide what members see. Exits non-zero on any difference
+    /// (`portal reindex` repairs it).
+    Check {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Counts and sums over the catalogue.
+    Stats {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write fictitious demo submissions as JSON Lines (to standard output or --out), or
+    /// load them into the catalogue with --load.
+    Demo {
+        #[arg(long, default_value_t = 2000)]
+        count: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write to this file instead of standard output.
+        #[arg(long, conflicts_with = "load")]
+        out: Option<PathBuf>,
+        /// Import them into the catalogue (as published) instead of writing them out.
+        #[arg(long)]
+        load: bool,
+    },
+    /// Write the benchmark corpus as JSON Lines (to standard output or --out): fictitious
+    /// submissions with Zipf-distributed texts over the field's own words, for `portal import`.
+    Corpus {
+        #[arg(long, default_value_t = 100_000)]
+        size: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Set or rotate a password (read from standard input), ending the sessions that used the
+    /// old one.
+    ///
+    /// The new password is one line of standard input, never an argument (where other users
+    /// could see it): e.g. `portal set-password member < file`. On a terminal it is asked for,
+    /// and what you type is shown on the screen: make sure nobody is watching.
+    SetPassword {
+        #[command(subcommand)]
+        account: PasswordAccount,
+    },
+}
+
+/// Whose password `set-password` sets.
+#[derive(Debug, PartialEq, Subcommand)]
+pub enum PasswordAccount {
+    /// The access password all member delegations share; every member session ends.
+    Member,
+    /// An ISU admin account (created if it does not exist); its sessions end.
+    Admin {
+        /// 1 to 64 letters, digits, dots, hyphens or underscores.
+        name: String,
+    },
+}
+
+/// The flags of `portal serve`.
+#[derive(Debug, PartialEq, clap::Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "PORTAL_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    #[command(flatten)]
+    pub mail: MailArgs,
+    /// After how many days the member password is due for rotation.
+    #[arg(long, env = "PORTAL_ROTATION_DAYS", default_value_t = 90)]
+    pub rotation_days: u32,
+    /// Mark cookies Secure (set this when the portal is served over HTTPS); the variable
+    /// takes true or false (or yes/no, on/off, 1/0).
+    #[arg(long, env = "PORTAL_SECURE_COOKIES", value_parser = clap::builder::BoolishValueParser::new())]
+    pub secure_cookies: bool,
+    /// The address of a reverse proxy in front of the portal (repeat for several): only
+    /// requests from it are believed about the client's address (`X-Forwarded-For`), which
+    /// failed logins are counted by. Off by default: every other peer is the client.
+    #[arg(
+        long,
+        env = "PORTAL_TRUSTED_PROXY",
+        value_name = "ADDR",
+        value_delimiter = ','
+    )]
+    pub trusted_proxy: Vec<std::net::IpAddr>,
+    /// Load N fictitious demo submissions first (seed 1), as `demo --load` does, if the
+    /// catalogue is empty.
+    #[arg(long, value_name = "N")]
+    pub demo: Option<usize>,
+    /// MiB of recent search result pages kept in memory for the search pages and the API;
+    /// a page is answered from memory until something is written or one of its submissions
+    /// expires. 0 keeps none.
+    #[arg(long, env = "PORTAL_SEARCH_CACHE_MIB", default_value_t = 128)]
+    pub search_cache_mib: usize,
+    /// How log lines (on standard error) are written; `RUST_LOG` chooses which, default
+    /// `info`.
+    #[arg(long, env = "PORTAL_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// The ISU's address and how reminders are made and delivered (`serve` and `remind`).
+#[derive(Debug, Clone, PartialEq, clap::Args)]
+pub struct MailArgs {
+    /// The ISU's e-mail address: shown to the public for access requests and submissions;
+    /// reminders come from it. The default is a placeholder: set it for real use.
+    #[arg(long, env = "PORTAL_ISU_EMAIL", default_value = "isu@example.org")]
+    pub isu_email: String,
+    /// The portal's address as members reach it, e.g. https://portal.example.org; renewal
+    /// links in reminders start with it. Default: http:// and the address `serve` listens on.
+    #[arg(long, env = "PORTAL_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Days before expiry at which a reminder goes to the submission's contact.
+    #[arg(
+        long,
+        env = "PORTAL_REMIND_DAYS",
+        value_delimiter = ',',
+        default_value = "30,7"
+    )]
+    pub remind_days: Vec<u32>,
+    /// Send reminders through this SMTP server: smtp://host:25,
+    /// smtp://user:password@host:587?tls=required or smtps://user:password@host. Without it,
+    /// reminders are written as .eml files to the outbox folder.
+    #[arg(long, env = "PORTAL_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Where reminders are written as .eml files when no SMTP server is set.
+    /// Default: the outbox folder in the data folder.
+    #[arg(long, env = "PORTAL_OUTBOX")]
+    pub outbox: Option<PathBuf>,
+}
+
+impl MailArgs {
+    /// The reminders these flags describe; links start with `public_url` unless the flags
+    /// name one.
+    pub fn reminders(&self, data_dir: &Path, default_public_url: &str) -> Result<Reminders> {
+        let settings = ReminderSettings {
+            days_before: self.remind_days.clone(),
+            public_url: self
+                .public_url
+                .clone()
+                .unwrap_or_else(|| default_public_url.to_string()),
+            isu_email: self.isu_email.clone(),
+            ..ReminderSettings::default()
+        }
+        .normalised()?;
+        let mailer = match &self.smtp_url {
+            Some(url) => Mailer::smtp(url)?,
+            None => Mailer::Outbox(
+                self.outbox
+                    .clone()
+                    .unwrap_or_else(|| data_dir.join("outbox")),
+            ),
+        };
+        Ok(Reminders { settings, mailer })
+    }
+}
+
+/// How `portal serve` writes its log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One readable line per event.
+    Text,
+    /// One JSON object per event.
+    Json,
+}
+
+/// The arguments of `portal search`.
+#[derive(Debug, PartialEq, clap::Args)]
+pub struct SearchArgs {
+    /// Keywords: words, "phrases", AND, OR, -word.
+    pub query: Vec<String>,
+    /// need, offer, project or funding-source (repeatable).
+    #[arg(long)]
+    pub kind: Vec<String>,
+    /// Beneficiary country (ISO alpha-3 or name) or region (UN M49 code or name) (repeatable).
+    #[arg(long)]
+    pub country: Vec<String>,
+    /// Area of work, e.g. victim-assistance (repeatable).
+    #[arg(long)]
+    pub area: Vec<String>,
+    /// Kind of assistance, e.g. training (repeatable).
+    #[arg(long)]
+    pub assistance: Vec<String>,
+    /// Submitter type, e.g. state-party or ngo (repeatable).
+    #[arg(long)]
+    pub submitter_type: Vec<String>,
+    #[arg(long)]
+    pub min_usd: Option<f64>,
+    #[arg(long)]
+    pub max_usd: Option<f64>,
+    /// Only what expires within this many days.
+    #[arg(long, value_name = "DAYS")]
+    pub expiring_within: Option<u32>,
+    /// Only what was renewed within this many days.
+    #[arg(long, value_name = "DAYS")]
+    pub renewed_within: Option<u32>,
+    /// relevance, newest, expiring or amount.
+    #[arg(long, default_value = "relevance")]
+    pub sort: String,
+    #[arg(long, default_value_t = 1)]
+    pub page: usize,
+    #[arg(long, default_value_t = 20)]
+    pub per_page: usize,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_argument_definitions_are_consistent() {
+        use clap::CommandFactory;
+        Args::command().debug_assert();
+    }
+}
