@@ -1,4 +1,4 @@
-//! In-process benchmarks over the benchmark corpus (`portal::corpus`):
+//! In-process benchmarks over the benchmark corpus (`portal_corpus`):
 //! `cargo bench --bench search`. The corpus size comes from PORTAL_BENCH_SIZE (default 10000).
 //!
 //! - `search-N/<class>`: each iteration runs the next query of the class (they rotate), through
@@ -22,11 +22,11 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use portal::access::{Account, Session};
 use portal::catalogue::{Catalogue, ExportRecord, ImportOptions, IncomingRecord, Paths};
 use portal::clock::ManualClock;
-use portal::corpus::{self, BenchQuery, CorpusOptions, QueryClass};
 use portal::demo::{self, DemoOptions};
 use portal::search::SearchResults;
 use portal::web::pages::{self, SearchView, Viewer};
 use portal::web::params::SearchParams;
+use portal_corpus::{self as corpus, BenchQuery, CorpusOptions, QueryClass};
 
 /// The product's allocator, so that the figures are the product's.
 #[global_allocator]

@@ -161,17 +161,6 @@ pub enum Command {
         #[arg(long)]
         load: bool,
     },
-    /// Write the benchmark corpus as JSON Lines (to standard output or --out): fictitious
-    /// submissions with Zipf-distributed texts over the field's own words, for `portal import`.
-    Corpus {
-        #[arg(long, default_value_t = 100_000)]
-        size: usize,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Write to this file instead of standard output.
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
     /// Set or rotate a password (read from standard input), ending the sessions that used the
     /// old one.
     ///

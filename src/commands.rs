@@ -14,7 +14,6 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use portal::access::{self, Account};
 use portal::catalogue::{Catalogue, ImportOptions};
-use portal::corpus::{self, CorpusOptions};
 use portal::demo::{self, DemoOptions};
 use portal::matching::{amount_text, usd_text};
 use portal::reminders::Reminders;
@@ -96,7 +95,6 @@ pub fn execute(
             out,
             load: false,
         } => write_demo(streams, count, seed, out.as_deref()),
-        Command::Corpus { size, seed, out } => write_corpus(streams, size, seed, out.as_deref()),
         Command::Demo {
             count,
             seed,
@@ -725,22 +723,6 @@ pub fn write_demo(
         now: start_of_today(),
     };
     write_json_lines(streams, demo::generate(&options), out)
-}
-
-/// The benchmark corpus, generated for its fixed date (`corpus::default_now`) so that every
-/// benchmark sees the same records.
-pub fn write_corpus(
-    streams: &mut Streams,
-    size: usize,
-    seed: u64,
-    out: Option<&Path>,
-) -> Result<u8> {
-    let options = CorpusOptions {
-        size,
-        seed,
-        now: corpus::default_now(),
-    };
-    write_json_lines(streams, corpus::generate(&options), out)
 }
 
 fn write_json_lines(

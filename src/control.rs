@@ -335,8 +335,6 @@ pub fn command_args(command: &Command) -> Result<Vec<String>> {
                 }
             }
         }
-        // Writing the corpus needs no catalogue, so it always runs where it was asked for.
-        Command::Corpus { .. } => bail!("`portal corpus` cannot be passed to a running portal"),
         Command::Serve(_) => bail!("`portal serve` cannot be passed to a running portal"),
     }
     Ok(args)

@@ -19,7 +19,7 @@ use portal::index::OpenOutcome;
 use portal::search::SearchRequest;
 
 use args::{Args, Command};
-use commands::{execute, read_password_from_stdin, with_local_streams, write_corpus, write_demo};
+use commands::{execute, read_password_from_stdin, with_local_streams, write_demo};
 use control::data_folder_taken;
 
 /// mimalloc instead of the system allocator (see `portal::Allocator`).
@@ -78,9 +78,6 @@ pub fn run(args: Args) -> Result<ExitCode> {
             out,
             load: false,
         } => with_local_streams(|streams| write_demo(streams, count, seed, out.as_deref())),
-        Command::Corpus { size, seed, out } => {
-            with_local_streams(|streams| write_corpus(streams, size, seed, out.as_deref()))
-        }
         command => match Catalogue::open(&paths, Arc::new(SystemClock)) {
             Ok((mut catalogue, outcome)) => {
                 catalogue.set_lifespans(args.lifespans);

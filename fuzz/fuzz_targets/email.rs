@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portal::intake::email::{Message, find_reference, is_mbox, parse_message, split_mbox};
+use portal_intake::email::{Message, find_reference, is_mbox, parse_message, split_mbox};
 
 /// parse_message catches panics from mail-parser on purpose: mail-parser checks its own state
 /// with debug assertions, which fuzz builds enable, and the portal answers such a message with

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portal::intake::iati::{looks_like_iati, parse_file};
+use portal_intake::iati::{looks_like_iati, parse_file};
 
 fuzz_target!(|data: &[u8]| {
     let _ = looks_like_iati(data);

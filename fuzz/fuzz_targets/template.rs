@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portal::intake::template::{extract_form, looks_like_template, parse_template};
+use portal_intake::template::{extract_form, looks_like_template, parse_template};
 
 fuzz_target!(|data: &[u8]| {
     // The parser takes text; bytes that are not UTF-8 never reach it (e-mail intake decodes

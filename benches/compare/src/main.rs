@@ -1,5 +1,5 @@
 //! The portal's search side by side with SQLite FTS5, PostgreSQL and Xapian, in one run, on the
-//! same benchmark corpus and queries (`portal::corpus`).
+//! same benchmark corpus and queries (`portal_corpus`).
 //!
 //! `compare-engines [--size N] [--seed S] [--rounds R] [--work DIR] [--postgres CONFIG]
 //! [--engines portal,sqlite,postgres,xapian]` writes the corpus as JSON Lines, then loads and
@@ -22,7 +22,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use portal::corpus::{self, BenchQuery, CorpusOptions, QueryClass};
+use portal_corpus::{self as corpus, BenchQuery, CorpusOptions, QueryClass};
 use portal::submission::Submission;
 use serde::{Deserialize, Serialize};
 

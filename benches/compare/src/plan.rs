@@ -2,7 +2,7 @@
 //! written once as conditions, which the SQL peers read as plain SQL and Xapian as boolean
 //! terms and value ranges; each engine supplies its own text match and ranking.
 
-use portal::corpus::{BenchQuery, QueryClass};
+use portal_corpus::{BenchQuery, QueryClass};
 use portal::index::GLOBAL_PLACE;
 use portal::search::{Place, Sort};
 use portal::submission::{Kind, Status, Submission, Vocabulary};

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use portal::catalogue::{Catalogue, ExportRecord, ImportOptions, IncomingRecord, Paths};
 use portal::clock::ManualClock;
-use portal::corpus::{BenchQuery, QueryClass};
+use portal_corpus::{BenchQuery, QueryClass};
 
 use crate::{Outcome, folder_size};
 

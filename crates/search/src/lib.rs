@@ -1,0 +1,18 @@
+//! The Cooperation Portal's search: the tantivy index kept in step with the store, keyword
+//! search with filters and facets, matching needs to offers, statistics and reports. It reads
+//! the store and never writes it; it decides what members may see at query time.
+//!
+//! Modules in dependency order: each uses only those above it.
+
+/// The field's own vocabulary: what a search for one term also looks for.
+pub mod glossary;
+/// tantivy: the disposable index, kept in step with the store.
+pub mod index;
+/// Needs to offers and back, with reasons.
+pub mod matching;
+/// Reports over current needs: the compendium, a country's needs and what fits them.
+pub mod reports;
+/// Keyword search, filters, facets, sorting, visibility at query time.
+pub mod search;
+/// Counts and sums over the catalogue.
+pub mod stats;
