@@ -319,22 +319,30 @@ pub fn session(
     Ok(live(id, stored))
 }
 
-/// [`session`] when it can be answered by reading alone (no session, or a live one seen
-/// recently); `None` when answering means writing (removing an ended session, or noting that
-/// it was seen), which [`session`] does.
+/// What reading the store alone tells of a session (see [`session_by_reading`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadSession {
+    /// The answer: no such session, or a live one seen recently.
+    Answered(Option<Session>),
+    /// Answering means writing (removing an ended session, or noting that it was seen),
+    /// which [`session`] does.
+    NeedsWrite,
+}
+
+/// [`session`] when it can be answered by reading alone.
 pub fn session_by_reading(
     catalogue: &Catalogue,
     id: &str,
     timeouts: SessionTimeouts,
-) -> Result<Option<Option<Session>>> {
+) -> Result<ReadSession> {
     let Some(stored) = catalogue.store().read()?.session(&session_key(id))? else {
-        return Ok(Some(None));
+        return Ok(ReadSession::Answered(None));
     };
     let now = catalogue.now();
     if has_ended(&stored, now, timeouts) || needs_touch(&stored, now) {
-        return Ok(None);
+        return Ok(ReadSession::NeedsWrite);
     }
-    Ok(Some(live(id, stored)))
+    Ok(ReadSession::Answered(live(id, stored)))
 }
 
 /// Removes every session that has ended (idle or past its absolute time-out), so that

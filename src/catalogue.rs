@@ -64,6 +64,8 @@ pub enum CatalogueError {
     Search(#[from] SearchError),
     #[error("no submission with id {0}")]
     NotFound(String),
+    #[error("no message {0}")]
+    MessageNotFound(u64),
     #[error("{id}: {errors}")]
     Invalid { id: String, errors: Invalid },
     #[error(transparent)]

@@ -655,7 +655,7 @@ fn message_record(catalogue: &Catalogue, number: u64) -> Result<MessageRecord> {
         .store()
         .read()?
         .message(number)?
-        .ok_or_else(|| CatalogueError::NotFound(format!("message {number}")))
+        .ok_or_else(|| CatalogueError::MessageNotFound(number))
 }
 
 /// The message parsed again from its raw bytes.
@@ -670,7 +670,7 @@ pub fn raw_message(catalogue: &Catalogue, number: u64) -> Result<Vec<u8>> {
         .store()
         .read()?
         .raw_message(number)?
-        .ok_or_else(|| CatalogueError::NotFound(format!("message {number}")))
+        .ok_or_else(|| CatalogueError::MessageNotFound(number))
 }
 
 /// The texts found in a message (decoded body, HTML as text, .txt attachments), for showing

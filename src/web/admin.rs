@@ -463,9 +463,11 @@ pub async fn message(
     let (record, raw, texts) = blocking(
         &state,
         move |c| -> Result<_, crate::catalogue::CatalogueError> {
-            let record = c.store().read()?.message(number)?.ok_or_else(|| {
-                crate::catalogue::CatalogueError::NotFound(format!("message {number}"))
-            })?;
+            let record = c
+                .store()
+                .read()?
+                .message(number)?
+                .ok_or_else(|| crate::catalogue::CatalogueError::MessageNotFound(number))?;
             let raw = review::raw_message(c, number)?;
             let texts = review::message_texts(c, number)?;
             Ok((record, raw, texts))

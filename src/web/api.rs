@@ -14,7 +14,7 @@ use crate::access;
 use crate::catalogue::CatalogueError;
 use crate::codes;
 use crate::exports::MemberRecord;
-use crate::search::{FundingBand, MAX_PAGE_SIZE};
+use crate::search::MAX_PAGE_SIZE;
 use crate::store::TokenPurpose;
 use crate::submission::Vocabulary;
 
@@ -220,16 +220,6 @@ fn vocabulary<V: Vocabulary>(values: &[(V, u64)]) -> Vec<FacetValue> {
         .collect()
 }
 
-fn band_code(band: FundingBand) -> &'static str {
-    match band {
-        FundingBand::Under100k => "under-100k",
-        FundingBand::From100kTo1m => "100k-1m",
-        FundingBand::From1mTo10m => "1m-10m",
-        FundingBand::Over10m => "over-10m",
-        FundingBand::NotStated => "not-stated",
-    }
-}
-
 /// `GET /api/search`: the search page's parameters, plus `per_page` (1–100).
 pub async fn search(
     State(state): State<AppState>,
@@ -284,7 +274,7 @@ pub async fn search(
                 .funding
                 .iter()
                 .map(|(band, count)| FacetValue {
-                    code: band_code(*band).to_string(),
+                    code: band.code().to_string(),
                     name: band.label().to_string(),
                     count: *count,
                 })

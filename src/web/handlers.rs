@@ -98,7 +98,9 @@ impl AppError {
 impl From<CatalogueError> for AppError {
     fn from(error: CatalogueError) -> Self {
         match error {
-            CatalogueError::NotFound(_) => AppError::not_found(),
+            CatalogueError::NotFound(_) | CatalogueError::MessageNotFound(_) => {
+                AppError::not_found()
+            }
             CatalogueError::RenewalLink(link) => link.into(),
             other => AppError::internal(other),
         }
@@ -212,7 +214,9 @@ async fn current_session(parts: &Parts, state: &AppState) -> Result<Option<Sessi
     let timeouts = state.config.timeouts;
     // Mostly a read of an in-memory page of the store, done here; a session that must be
     // written (seen after a while, or ended) goes to the blocking pool.
-    if let Some(answer) = access::session_by_reading(&state.catalogue, &id, timeouts)? {
+    if let access::ReadSession::Answered(answer) =
+        access::session_by_reading(&state.catalogue, &id, timeouts)?
+    {
         return Ok(answer);
     }
     Ok(blocking(state, move |c| access::session(c, &id, timeouts)).await??)

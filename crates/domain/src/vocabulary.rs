@@ -256,12 +256,16 @@ impl Kind {
 
 /// Preset bands of funding in USD, for the facet panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
 pub enum FundingBand {
+    #[serde(rename = "under-100k")]
     Under100k,
+    #[serde(rename = "100k-1m")]
     From100kTo1m,
+    #[serde(rename = "1m-10m")]
     From1mTo10m,
+    #[serde(rename = "over-10m")]
     Over10m,
+    #[serde(rename = "not-stated")]
     NotStated,
 }
 
@@ -282,6 +286,17 @@ impl FundingBand {
             FundingBand::From1mTo10m => (Some(1_000_000.0), Some(10_000_000.0)),
             FundingBand::Over10m => (Some(10_000_000.0), None),
             FundingBand::NotStated => (None, None),
+        }
+    }
+
+    /// The band's code in the API and in JSON, e.g. `100k-1m` (its serde name too).
+    pub fn code(self) -> &'static str {
+        match self {
+            FundingBand::Under100k => "under-100k",
+            FundingBand::From100kTo1m => "100k-1m",
+            FundingBand::From1mTo10m => "1m-10m",
+            FundingBand::Over10m => "over-10m",
+            FundingBand::NotStated => "not-stated",
         }
     }
 
@@ -310,6 +325,20 @@ impl FundingBand {
             Some(x) if x < 1_000_000.0 => FundingBand::From100kTo1m,
             Some(x) if x < 10_000_000.0 => FundingBand::From1mTo10m,
             Some(_) => FundingBand::Over10m,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_funding_band_has_one_name_in_json_and_the_api() {
+        for band in FundingBand::ALL {
+            let json = serde_json::to_string(&band).unwrap();
+            assert_eq!(json, format!("\"{}\"", band.code()));
+            assert_eq!(serde_json::from_str::<FundingBand>(&json).unwrap(), band);
         }
     }
 }
