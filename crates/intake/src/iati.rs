@@ -131,7 +131,7 @@ const MAX_LINKS: usize = 5;
 pub const MAX_ATTRIBUTES_PER_ELEMENT: usize = 256;
 /// The most nodes (elements, texts, comments) a file may have: far more than the largest file
 /// `portal import` takes (256 MiB) holds in practice, and a bound on the memory a file can use.
-pub const MAX_NODES: u32 = 20_000_000;
+pub(crate) const MAX_NODES: u32 = 20_000_000;
 
 /// One activity read from a file.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,6 +3,8 @@
 
 use std::borrow::Cow;
 
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1252};
+
 use super::{MAX_ATTRIBUTES_PER_ELEMENT, MAX_NODES};
 
 /// The file as text: UTF-8 (a byte-order mark dropped), UTF-16 with a byte-order mark, or
@@ -12,10 +14,10 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
         return utf8(rest);
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        return utf16(rest, u16::from_le_bytes);
+        return utf16(rest, UTF_16LE);
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        return utf16(rest, u16::from_be_bytes);
+        return utf16(rest, UTF_16BE);
     }
     let declaration = bytes
         .get(..bytes.len().min(200))
@@ -26,7 +28,7 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
             .iter()
             .any(|name| declaration.contains(name));
     if declared_single_byte {
-        return Ok(Cow::Owned(bytes.iter().map(|b| windows_1252(*b)).collect()));
+        return Ok(WINDOWS_1252.decode_without_bom_handling(bytes).0);
     }
     utf8(bytes)
 }
@@ -42,27 +44,16 @@ fn utf8(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
     })
 }
 
-fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<Cow<'static, str>, String> {
-    let units: Vec<u16> = bytes
-        .chunks_exact(2)
-        .map(|pair| unit([pair[0], pair[1]]))
-        .collect();
-    String::from_utf16(&units)
-        .map(Cow::Owned)
-        .map_err(|_| "not UTF-16 text, though it starts with a UTF-16 byte-order mark".to_string())
-}
-
-/// A windows-1252 byte as a character (ISO-8859-1 is the same outside 0x80–0x9F).
-fn windows_1252(byte: u8) -> char {
-    const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž',
-        '\u{8F}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}',
-        'ž', 'Ÿ',
-    ];
-    match byte {
-        0x80..=0x9F => HIGH[usize::from(byte - 0x80)],
-        _ => char::from(byte),
-    }
+/// UTF-16 in the byte order of `encoding`, strictly: an unpaired surrogate makes the file
+/// unreadable. An odd last byte is dropped.
+fn utf16(bytes: &[u8], encoding: &'static Encoding) -> Result<Cow<'static, str>, String> {
+    let even = bytes.get(..bytes.len() & !1).unwrap_or_default();
+    encoding
+        .decode_without_bom_handling_and_without_replacement(even)
+        .map(|text| Cow::Owned(text.into_owned()))
+        .ok_or_else(|| {
+            "not UTF-16 text, though it starts with a UTF-16 byte-order mark".to_string()
+        })
 }
 
 /// Refuses a file with an element of more than [`MAX_ATTRIBUTES_PER_ELEMENT`] attributes,
