@@ -26,9 +26,9 @@ use html::html_to_text;
 pub use mailbox::{is_mbox, maildir_files, split_mbox};
 
 /// The largest message read (bigger ones are refused with a reason, never parsed).
-pub const MAX_MESSAGE_BYTES: usize = 10 * 1024 * 1024;
+pub(crate) const MAX_MESSAGE_BYTES: usize = 10 * 1024 * 1024;
 /// The largest .txt attachment considered as a template.
-pub const MAX_ATTACHMENT_BYTES: usize = 1024 * 1024;
+pub(crate) const MAX_ATTACHMENT_BYTES: usize = 1024 * 1024;
 /// At most this many text attachments are read from one message; a template comes alone.
 const MAX_TEXT_ATTACHMENTS: usize = 20;
 /// Longest subject, sender or Message-ID kept (the longest line RFC 5322 allows).

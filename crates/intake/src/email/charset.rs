@@ -2,6 +2,7 @@
 //! unknown or wrong, line ends, control characters and format=flowed. Decoding only; which
 //! parts are read is decided in `email`.
 
+use encoding_rs::{UTF_8, WINDOWS_1252};
 use mail_parser::decoders::charsets::map::charset_decoder;
 use mail_parser::{Encoding, MessagePart, MimeHeaders, PartType};
 
@@ -57,13 +58,6 @@ fn text_in_charset(
 ) -> String {
     let known = charset.is_some_and(|name| charset_decoder(name.as_bytes()).is_some());
     let utf8 = charset.is_some_and(is_utf8_name);
-    if let Some(name) = charset.filter(|name| is_unsupported_multibyte(name)) {
-        notes.add(format!(
-            "charset {} is not supported; read as UTF-8, some characters may be wrong",
-            clean_line(name)
-        ));
-        return text.to_string();
-    }
     if known && !utf8 {
         return text.to_string();
     }
@@ -105,67 +99,29 @@ fn decode_unlabelled(bytes: &[u8], charset: Option<&str>, notes: &mut Notes) -> 
                          (Windows-1252)"
                     .to_string(),
             });
-            bytes.iter().map(|&b| windows_1252_char(b)).collect()
+            WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+                .into_owned()
         }
     }
 }
 
+/// UTF-16 after its byte-order mark, unpaired surrogates as U+FFFD; an odd last byte is
+/// dropped. `None` without a UTF-16 byte-order mark.
 fn decode_utf16_with_bom(bytes: &[u8]) -> Option<String> {
-    let little_endian = match bytes.get(..2)? {
-        [0xff, 0xfe] => true,
-        [0xfe, 0xff] => false,
-        _ => return None,
-    };
-    let units = bytes[2..].chunks_exact(2).map(|pair| {
-        let pair = [pair[0], pair[1]];
-        if little_endian {
-            u16::from_le_bytes(pair)
-        } else {
-            u16::from_be_bytes(pair)
-        }
-    });
-    Some(
-        char::decode_utf16(units)
-            .map(|unit| unit.unwrap_or('\u{fffd}'))
-            .collect(),
-    )
+    let (encoding, bom_length) = encoding_rs::Encoding::for_bom(bytes)?;
+    if encoding == UTF_8 {
+        return None;
+    }
+    let body = bytes.get(bom_length..)?;
+    let even = body.get(..body.len() & !1)?;
+    Some(encoding.decode_without_bom_handling(even).0.into_owned())
 }
 
 fn is_utf8_name(name: &str) -> bool {
     let name = name.trim();
     name.eq_ignore_ascii_case("utf-8") || name.eq_ignore_ascii_case("utf8")
-}
-
-/// Charsets mail-parser only decodes when built with its `full_encoding` feature; without it
-/// it reads them as UTF-8. The check is made once, on a Shift_JIS sample.
-fn is_unsupported_multibyte(name: &str) -> bool {
-    const MULTIBYTE: [&str; 16] = [
-        "shift_jis",
-        "shift-jis",
-        "sjis",
-        "windows-31j",
-        "euc-jp",
-        "iso-2022-jp",
-        "euc-kr",
-        "ks_c_5601-1987",
-        "iso-2022-kr",
-        "gb2312",
-        "gbk",
-        "gb18030",
-        "cp936",
-        "big5",
-        "big5-hkscs",
-        "hz-gb-2312",
-    ];
-    let multibyte = MULTIBYTE
-        .iter()
-        .any(|known| name.trim().eq_ignore_ascii_case(known));
-    multibyte && !multibyte_supported()
-}
-
-fn multibyte_supported() -> bool {
-    // "あ" in Shift_JIS.
-    charset_decoder(b"shift_jis").is_some_and(|decode| decode(&[0x82, 0xa0]) == "あ")
 }
 
 /// The bytes of a part's body after its transfer encoding (base64, quoted-printable) is undone.
@@ -237,17 +193,12 @@ fn hex_byte(pair: &[u8]) -> Option<u8> {
     u8::from_str_radix(text, 16).ok()
 }
 
-/// Windows-1252: Latin-1 with printable characters in 0x80–0x9F (€, ’, “, – …).
+/// A byte read as Windows-1252: Latin-1 with printable characters in 0x80–0x9F (€, ’, “, – …).
 pub(super) fn windows_1252_char(byte: u8) -> char {
-    const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
-        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
-        'ž', 'Ÿ',
-    ];
-    match byte {
-        0x80..=0x9f => HIGH[usize::from(byte - 0x80)],
-        _ => char::from(byte),
-    }
+    let byte = [byte];
+    let (text, _) = WINDOWS_1252.decode_without_bom_handling(&byte);
+    // Every byte is one character in Windows-1252; the replacement character is never reached.
+    text.chars().next().unwrap_or('\u{fffd}')
 }
 
 /// Line ends as `\n`, a final one included; a leading byte-order mark and control characters other than tab and
@@ -347,6 +298,45 @@ mod tests {
             .map(|&b| windows_1252_char(b))
             .collect();
         assert_eq!(text, "“x”€é");
+    }
+
+    #[test]
+    fn windows_1252_reads_every_byte_as_its_table_does() {
+        const HIGH: [char; 32] = [
+            '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+            '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ',
+            '\u{9d}', 'ž', 'Ÿ',
+        ];
+        for byte in 0..=u8::MAX {
+            let expected = match byte {
+                0x80..=0x9f => HIGH[usize::from(byte - 0x80)],
+                _ => char::from(byte),
+            };
+            assert_eq!(windows_1252_char(byte), expected, "{byte:#04x}");
+        }
+        let all: Vec<u8> = (0..=u8::MAX).collect();
+        let mut notes = Notes::default();
+        let text = decode_unlabelled(&all, None, &mut notes);
+        assert_eq!(
+            text,
+            all.iter()
+                .map(|&b| windows_1252_char(b))
+                .collect::<String>()
+        );
+    }
+
+    #[test]
+    fn utf16_keeps_its_old_rules_for_odd_bytes_and_lone_surrogates() {
+        // An odd last byte is dropped; an unpaired surrogate is U+FFFD.
+        assert_eq!(
+            decode_utf16_with_bom(&[0xff, 0xfe, b'K', 0, b'x']).as_deref(),
+            Some("K")
+        );
+        assert_eq!(
+            decode_utf16_with_bom(&[0xff, 0xfe, 0x00, 0xd8, b'K', 0]).as_deref(),
+            Some("\u{fffd}K")
+        );
+        assert_eq!(decode_utf16_with_bom(b"\xef\xbb\xbfK"), None);
     }
 
     #[test]

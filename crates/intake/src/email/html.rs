@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 
 /// Turns an HTML document (or fragment) into plain text, one line per block.
-pub fn html_to_text(html: &str) -> String {
+pub(super) fn html_to_text(html: &str) -> String {
     let document = Document::new(html);
     let mut writer = TextWriter::default();
     let mut pos = 0;
@@ -315,7 +315,7 @@ fn is_block(name: &str) -> bool {
 
 /// Decodes character references: named ones from HTML 4 (Latin-1 letters, typography) and
 /// numeric ones; anything else is left as written.
-pub fn decode_entities(text: &str) -> Cow<'_, str> {
+pub(super) fn decode_entities(text: &str) -> Cow<'_, str> {
     if !text.contains('&') {
         return Cow::Borrowed(text);
     }
