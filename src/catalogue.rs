@@ -24,6 +24,7 @@ use crate::search::{self, SearchError, SearchRequest, SearchResults};
 use crate::stats::{self, Stats};
 use crate::store::{AuditEntry, Store, StoreError, UsedRenewalLink, Writer};
 use crate::submission::{Area, Invalid, Kind, Status, Submission, Vocabulary};
+use crate::text;
 
 const DATABASE_FILE: &str = "portal.redb";
 const LOCK_FILE: &str = "portal.lock";
@@ -1058,7 +1059,7 @@ impl Catalogue {
         if current.exists() {
             let kept = paths.data_dir.join(format!(
                 "{DATABASE_FILE}.before-restore-{}",
-                now.format("%Y%m%dT%H%M%SZ")
+                text::file_name_moment(now)
             ));
             fs::rename(&current, &kept).map_err(io(&current))?;
         }
@@ -1066,7 +1067,7 @@ impl Catalogue {
         if paths.index_dir.exists() {
             let aside = paths.index_dir.with_file_name(format!(
                 "index.before-restore-{}",
-                now.format("%Y%m%dT%H%M%SZ")
+                text::file_name_moment(now)
             ));
             fs::rename(&paths.index_dir, &aside).map_err(io(&paths.index_dir))?;
         }
