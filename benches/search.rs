@@ -24,8 +24,9 @@ use portal::catalogue::{Catalogue, ExportRecord, ImportOptions, IncomingRecord, 
 use portal::clock::ManualClock;
 use portal::demo::{self, DemoOptions};
 use portal::search::SearchResults;
-use portal::web::pages::{self, SearchView, Viewer};
+use portal::web::frame::Viewer;
 use portal::web::params::SearchParams;
+use portal::web::search_pages::{self, SearchView};
 use portal_corpus::{self as corpus, BenchQuery, CorpusOptions, QueryClass};
 
 /// The product's allocator, so that the figures are the product's.
@@ -191,7 +192,7 @@ fn renders(c: &mut Criterion) {
             let (params, results) = &pages[next % pages.len()];
             next += 1;
             let view = SearchView { params, results };
-            black_box(pages::search(&view, &viewer).into_string())
+            black_box(search_pages::search(&view, &viewer).into_string())
         })
     });
     group.finish();
@@ -268,7 +269,7 @@ fn load_test_pages(c: &mut Criterion) {
         b.iter(|| {
             for (params, results) in &found {
                 let view = SearchView { params, results };
-                black_box(pages::search(&view, &viewer).into_string());
+                black_box(search_pages::search(&view, &viewer).into_string());
             }
         })
     });
@@ -280,7 +281,7 @@ fn load_test_pages(c: &mut Criterion) {
                     params,
                     results: &results,
                 };
-                black_box(pages::search(&view, &viewer).into_string());
+                black_box(search_pages::search(&view, &viewer).into_string());
             }
         })
     });

@@ -22,6 +22,7 @@ use portal::search::{Audience, Filters, Place, SearchRequest, SearchResults, Sor
 use portal::stats;
 use portal::store::Delivery;
 use portal::submission::{Area, Assistance, Kind, Status, Submission, SubmitterType, Vocabulary};
+use portal::text;
 
 use crate::args::{Command, PasswordAccount, SearchArgs};
 
@@ -278,7 +279,7 @@ pub fn remind(catalogue: &Catalogue, streams: &mut Streams, reminders: &Reminder
             "  {} ({} days before {}), to {to}: {what}",
             reminder.id,
             reminder.stage_days,
-            reminder.expires_at.format("%Y-%m-%d")
+            text::iso_day(reminder.expires_at)
         )?;
     }
     Ok(if failed { FAILURE } else { SUCCESS })
@@ -290,7 +291,7 @@ fn renew(catalogue: &Catalogue, streams: &mut Streams, ids: &[String]) -> Result
         let until = renewed
             .timestamps
             .expires_at
-            .map(|t| t.format("%Y-%m-%d").to_string())
+            .map(text::iso_day)
             .unwrap_or_default();
         writeln!(streams.out, "{id}: renewed, valid until {until}")?;
     }
@@ -315,7 +316,7 @@ fn show_queue(catalogue: &Catalogue, streams: &mut Streams, json: bool) -> Resul
             s.id,
             s.title,
             s.submitter.organisation,
-            s.timestamps.received_at.format("%Y-%m-%d")
+            text::iso_day(s.timestamps.received_at)
         )?;
     }
     writeln!(
@@ -522,7 +523,7 @@ fn places_text(s: &Submission) -> String {
 fn valid_until_text(s: &Submission) -> String {
     s.timestamps
         .expires_at
-        .map(|t| format!(" · valid until {}", t.format("%Y-%m-%d")))
+        .map(|t| format!(" · valid until {}", text::iso_day(t)))
         .unwrap_or_default()
 }
 

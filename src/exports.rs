@@ -2,11 +2,14 @@
 //! as CSV (RFC 4180, safe against formula injection) or as JSON Lines, and the same record in
 //! the JSON API. Pure: no I/O beyond the writer it is given.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::codes;
 use crate::submission::{Submission, Vocabulary};
+use crate::text;
 
 /// A code and its English name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -157,9 +160,7 @@ const LIST_SEPARATOR: &str = "; ";
 
 /// The header line of the CSV.
 pub fn csv_header() -> String {
-    let mut line = CSV_COLUMNS.join(",");
-    line.push_str("\r\n");
-    line
+    csv_row(CSV_COLUMNS.map(Cow::Borrowed))
 }
 
 /// One CSV line (ending in CRLF) for `record`, its cells in [`CSV_COLUMNS`] order.
@@ -176,11 +177,8 @@ pub fn csv_line(record: &MemberRecord) -> String {
             .collect::<Vec<_>>()
             .join(LIST_SEPARATOR)
     };
-    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    let time = |t: Option<DateTime<Utc>>| {
-        t.map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-            .unwrap_or_default()
-    };
+    let date = |d: Option<NaiveDate>| d.map(text::iso_date).unwrap_or_default();
+    let time = |t: Option<DateTime<Utc>>| t.map(text::iso_moment).unwrap_or_default();
     let funding = record.funding.as_ref();
     let cells: [String; 32] = [
         record.id.clone(),
@@ -224,13 +222,7 @@ pub fn csv_line(record: &MemberRecord) -> String {
         time(record.renewed_at),
         time(record.valid_until),
     ];
-    let mut line = cells
-        .iter()
-        .map(|c| csv_cell(c))
-        .collect::<Vec<_>>()
-        .join(",");
-    line.push_str("\r\n");
-    line
+    csv_row(cells.iter().map(|cell| neutralised(cell)))
 }
 
 /// A number without exponent or needless decimals: 1200000, 1234.5.
@@ -242,19 +234,30 @@ fn number(x: f64) -> String {
     }
 }
 
-/// One cell, quoted when it must be (RFC 4180), and neutralised when a spreadsheet would read
-/// it as a formula: a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a
-/// leading apostrophe, which spreadsheets show as text.
-pub fn csv_cell(value: &str) -> String {
-    let neutral = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
+/// One CSV line of `cells`, written by the `csv` crate: RFC 4180, each cell quoted only when
+/// it must be (a comma, a quote or a line break in it), the line ending in CRLF.
+fn csv_row<'a>(cells: impl IntoIterator<Item = Cow<'a, str>>) -> String {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(Vec::new());
+    // Writing to memory cannot fail; an error would leave the line empty, never wrong.
+    let written = writer.write_record(cells.into_iter().map(|cell| cell.into_owned()));
+    let bytes = match (written, writer.into_inner()) {
+        (Ok(()), Ok(bytes)) => bytes,
+        _ => Vec::new(),
     };
-    if neutral.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", neutral.replace('"', "\"\""))
+    // Every cell was a `str`, and the writer adds only ASCII.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// A cell that a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return) gets a leading apostrophe, which spreadsheets show as text.
+fn neutralised(value: &str) -> Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{value}"))
     } else {
-        neutral
+        Cow::Borrowed(value)
     }
 }
 
@@ -270,13 +273,24 @@ pub fn json_line(record: &MemberRecord) -> String {
 mod tests {
     use super::*;
 
+    /// `cell` between two plain cells, as `csv_line` writes it, is `expected` on the line.
+    fn check(cell: &str, expected: &str) {
+        let line = csv_row(["a", cell, "b"].map(neutralised));
+        assert_eq!(line, format!("a,{expected},b\r\n"), "{cell:?}");
+    }
+
     #[test]
     fn cells_are_quoted_only_when_needed() {
-        assert_eq!(csv_cell("plain"), "plain");
-        assert_eq!(csv_cell("a, b"), "\"a, b\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("two\nlines"), "\"two\nlines\"");
-        assert_eq!(csv_cell(""), "");
+        check("plain", "plain");
+        check("a, b", "\"a, b\"");
+        check("say \"hi\"", "\"say \"\"hi\"\"\"");
+        check("two\nlines", "\"two\nlines\"");
+        check("", "");
+    }
+
+    #[test]
+    fn the_header_is_the_columns_unquoted() {
+        assert_eq!(csv_header(), format!("{}\r\n", CSV_COLUMNS.join(",")));
     }
 
     #[test]
@@ -290,7 +304,7 @@ mod tests {
             ("\rCR", "\"'\rCR\""),
             ("a=b", "a=b"),
         ] {
-            assert_eq!(csv_cell(cell), expected, "{cell:?}");
+            check(cell, expected);
         }
     }
 

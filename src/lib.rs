@@ -9,7 +9,7 @@
 //! and `portal_demo` (demo).
 
 pub use portal_demo as demo;
-pub use portal_domain::{clock, codes, submission, vocabulary};
+pub use portal_domain::{clock, codes, submission, text, vocabulary};
 pub use portal_intake as intake;
 pub use portal_search::{glossary, index, matching, reports, search, stats};
 pub use portal_store as store;

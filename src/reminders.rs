@@ -27,6 +27,7 @@ use crate::catalogue::{Catalogue, CatalogueError};
 use crate::search;
 use crate::store::{AuditEntry, AuditEvent, Delivery, ReminderRecord, StoreError};
 use crate::submission::{Status, Submission, Vocabulary, control_character, looks_like_email};
+use crate::text;
 
 /// Who reminders are recorded as made by, in the audit trail.
 const ACTOR: &str = "portal (reminders)";
@@ -384,7 +385,7 @@ fn compose(
     let subject = format!(
         "Renew {} by {}: {}",
         submission.id,
-        long_date(expires_at),
+        text::day_in_words(expires_at),
         one_line(&submission.title, 80)
     );
     let text = reminder_text(catalogue, settings, submission, &link, link_valid_until);
@@ -500,7 +501,7 @@ fn reminder_text(
              Cluster Munitions is valid until {until}.",
             kind = submission.kind.label().to_lowercase(),
             title = one_line(&submission.title, 200),
-            until = long_date(expires_at),
+            until = text::day_in_words(expires_at),
         ),
         "If it is not renewed by then, it disappears from the portal's search on that day and \
          is moved to the archive. Nothing is deleted: it can still be renewed afterwards."
@@ -513,7 +514,7 @@ fn reminder_text(
         format!(
             "The link renews this one submission only. It works once, until {}, and needs no \
              password.",
-            long_date(link_valid_until)
+            text::day_in_words(link_valid_until)
         ),
         format!(
             "You can also renew by e-mail: write to {isu} with the subject \"Renew: {id}\". To \
@@ -606,7 +607,7 @@ fn write_to_outbox(dir: &Path, reminder: &ReminderRecord) -> std::io::Result<Str
     let name = format!(
         "{}-{}-{}d.eml",
         reminder.id,
-        reminder.expires_at.format("%Y-%m-%d"),
+        text::iso_day(reminder.expires_at),
         reminder.stage_days
     );
     let partial = dir.join(format!(".{name}.partial"));
@@ -622,10 +623,6 @@ fn server_of(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
     host.split(['/', '?']).next().unwrap_or(host).to_string()
-}
-
-fn long_date(at: DateTime<Utc>) -> String {
-    at.format("%-d %B %Y").to_string()
 }
 
 /// `text` on one line, cut to at most `max` characters after a whole word, with "…" (a

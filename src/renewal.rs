@@ -27,12 +27,12 @@ pub enum LinkError {
     Forged,
     #[error(
         "This renewal link stopped working on {}; ask the ISU to renew the submission",
-        .0.format("%-d %B %Y")
+        crate::text::day_in_words(*.0)
     )]
     Expired(DateTime<Utc>),
     #[error(
         "This renewal link was already used on {}; each link works once",
-        .0.format("%-d %B %Y at %H:%M UTC")
+        crate::text::moment_in_a_sentence(*.0)
     )]
     AlreadyUsed(DateTime<Utc>),
     #[error("Submission {id} is {status} and cannot be renewed by link; ask the ISU about it")]

@@ -156,7 +156,7 @@ fn holdings(catalogue: &Catalogue) -> String {
         Err(error) => return format!("(could not count the submissions: {error})"),
     };
     let status = |name: &str| stats.by_status.get(name).copied().unwrap_or(0);
-    let thousands = portal::matching::thousands;
+    let thousands = portal::text::thousands;
     format!(
         "The catalogue holds {} submissions: {} searchable by members, {} waiting for review, \
          {} archived (expired), {} withdrawn or rejected.",

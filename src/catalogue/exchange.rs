@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::store::{AuditEntry, Store};
 use crate::submission::Submission;
+use crate::text;
 
 use super::{Catalogue, CatalogueError, DATABASE_FILE, Paths, Result, lock_data_dir};
 
@@ -170,7 +171,7 @@ impl Catalogue {
         if current.exists() {
             let kept = paths.data_dir.join(format!(
                 "{DATABASE_FILE}.before-restore-{}",
-                now.format("%Y%m%dT%H%M%SZ")
+                text::file_name_moment(now)
             ));
             fs::rename(&current, &kept).map_err(io(&current))?;
         }
@@ -178,7 +179,7 @@ impl Catalogue {
         if paths.index_dir.exists() {
             let aside = paths.index_dir.with_file_name(format!(
                 "index.before-restore-{}",
-                now.format("%Y%m%dT%H%M%SZ")
+                text::file_name_moment(now)
             ));
             fs::rename(&paths.index_dir, &aside).map_err(io(&paths.index_dir))?;
         }

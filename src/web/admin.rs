@@ -5,9 +5,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use axum::body::Bytes;
-use axum::extract::multipart::MultipartRejection;
-use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::extract::multipart::{MultipartError, MultipartRejection};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -18,14 +17,16 @@ use crate::store::MessageOutcome;
 use crate::submission::{Status, Submission};
 
 use super::AppState;
-use super::handlers::{Admin, AppError, blocking, check_csrf};
-use super::pages::Viewer;
+use super::csrf::{self, checked_form};
+use super::error::{AppError, Result};
+use super::extract::Admin;
+use super::forms::{FormBody, field, page_number, reason};
+use super::frame;
+use super::handlers::blocking;
 use super::review_pages;
 
 /// The largest file accepted by the upload form.
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
-
-type Result<T, E = AppError> = std::result::Result<T, E>;
 
 /// How an admin appears in the audit trail.
 fn actor(session: &crate::access::Session) -> String {
@@ -44,7 +45,7 @@ pub async fn renew_one(
     let until = renewed
         .timestamps
         .expires_at
-        .map(|t| t.date_naive().to_string())
+        .map(crate::text::iso_day)
         .unwrap_or_default();
     Ok(back_to_queue(&[
         ("done", "renewed"),
@@ -64,16 +65,15 @@ pub async fn archive(
         c.archive_page(offset, review_pages::LISTED)
     })
     .await??;
-    Ok(review_pages::archive(
-        &archived,
-        total,
-        page,
-        done_message(&query).as_deref(),
-        &Viewer {
-            session: Some(&session),
-        },
-    )
-    .into_response())
+    Ok(frame::page(Some(&session), |viewer| {
+        review_pages::archive(
+            &archived,
+            total,
+            page,
+            done_message(&query).as_deref(),
+            viewer,
+        )
+    }))
 }
 
 /// The ids a list's bulk form acts on: every one the page showed when its "all on this page"
@@ -148,54 +148,6 @@ fn each_with_status(
     Ok((done, ids.len() - done))
 }
 
-/// A form's body, read whole; one too large or cut short gets an error page.
-pub struct FormBody(pub(super) Bytes);
-
-impl<S: Send + Sync> FromRequest<S> for FormBody {
-    type Rejection = AppError;
-    async fn from_request(request: Request, state: &S) -> Result<Self> {
-        Bytes::from_request(request, state)
-            .await
-            .map(FormBody)
-            .map_err(|rejection| {
-                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    AppError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "Too large",
-                        "What was sent is too large.",
-                    )
-                } else {
-                    AppError::bad_request(
-                        "The form could not be read. Reload the page and try again.",
-                    )
-                }
-            })
-    }
-}
-
-/// A form body as (name, value) pairs, keeping repeated names (checkbox lists).
-pub(super) fn form_pairs(body: &Bytes) -> Result<Vec<(String, String)>> {
-    serde_urlencoded::from_bytes(body).map_err(|_| {
-        AppError::bad_request("The form that was sent is malformed. Reload the page and try again.")
-    })
-}
-
-pub(super) fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
-}
-
-pub(super) fn checked_form(
-    session: &crate::access::Session,
-    body: &Bytes,
-) -> Result<Vec<(String, String)>> {
-    let pairs = form_pairs(body)?;
-    check_csrf(session, field(&pairs, "csrf"))?;
-    Ok(pairs)
-}
-
 /// A list page's query: its page, and what was just done (shown once, after a redirect) as a
 /// code with its numbers or id. The page shows a fixed sentence for each code and nothing for
 /// an unknown one, so a link can never put words of its own on an admin's page.
@@ -253,7 +205,7 @@ fn done_message(query: &ListQuery) -> Option<String> {
             format!(
                 "Renewed {}, valid until {}.",
                 id()?,
-                crate::submission::date_in_words(until)
+                crate::text::date_in_words(until)
             )
         }
         "message" => format!(
@@ -307,31 +259,9 @@ pub async fn queue(
         review::queue_page(c, offset, review_pages::LISTED)
     })
     .await??;
-    Ok(review_pages::queue(
-        &queue,
-        page,
-        done_message(&query).as_deref(),
-        &Viewer {
-            session: Some(&session),
-        },
-    )
-    .into_response())
-}
-
-/// The page of a long list asked for (`?page=`, from 1; the first when not given).
-pub(super) fn page_number(text: Option<&str>) -> Result<usize> {
-    match text.map(str::trim) {
-        None | Some("") => Ok(1),
-        Some(text) => text
-            .parse::<usize>()
-            .ok()
-            .filter(|page| (1..=1_000_000).contains(page))
-            .ok_or_else(|| {
-                AppError::bad_request(format!(
-                    "\"page\" must be a whole number from 1 to 1000000; \"{text}\" is not"
-                ))
-            }),
-    }
+    Ok(frame::page(Some(&session), |viewer| {
+        review_pages::queue(&queue, page, done_message(&query).as_deref(), viewer)
+    }))
 }
 
 /// Back to the review queue, saying what was done (a code and its numbers, see `ListQuery`).
@@ -389,14 +319,10 @@ pub async fn reject_one(
     FormBody(body): FormBody,
 ) -> Result<Response> {
     let pairs = checked_form(&session, &body)?;
-    let reason = field(&pairs, "reason").trim().to_string();
-    if reason.is_empty() {
-        return Err(AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "A reason is needed",
-            "Say why the submission is rejected; the reason is kept with it.",
-        ));
-    }
+    let reason = reason(
+        &pairs,
+        "Say why the submission is rejected; the reason is kept with it.",
+    )?;
     let actor = actor(&session);
     let rejected = blocking(&state, move |c| review::reject(c, &actor, &id, &reason)).await??;
     Ok(back_to_queue(&[("done", "rejected"), ("id", &rejected.id)]))
@@ -409,15 +335,9 @@ pub async fn edit_form(
 ) -> Result<Response> {
     let submission = blocking(&state, move |c| c.get(&id)).await??;
     let text = review::to_template_text(&submission);
-    Ok(review_pages::edit(
-        &submission,
-        &text,
-        &[],
-        &Viewer {
-            session: Some(&session),
-        },
-    )
-    .into_response())
+    Ok(frame::page(Some(&session), |viewer| {
+        review_pages::edit(&submission, &text, &[], viewer)
+    }))
 }
 
 pub async fn edit_save(
@@ -439,18 +359,11 @@ pub async fn edit_save(
         Ok(saved) => Ok(Redirect::to(&format!("/submissions/{}", saved.id)).into_response()),
         Err(errors) => {
             let submission = blocking(&state, move |c| c.get(&id)).await??;
-            Ok((
+            Ok(frame::page_with_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                review_pages::edit(
-                    &submission,
-                    &text,
-                    &errors,
-                    &Viewer {
-                        session: Some(&session),
-                    },
-                ),
-            )
-                .into_response())
+                Some(&session),
+                |viewer| review_pages::edit(&submission, &text, &errors, viewer),
+            ))
         }
     }
 }
@@ -482,16 +395,9 @@ pub async fn message(
             .or_else(|| texts.first().cloned())
             .unwrap_or_default()
     });
-    Ok(review_pages::message(
-        &record,
-        &raw,
-        &texts,
-        &form_text,
-        &Viewer {
-            session: Some(&session),
-        },
-    )
-    .into_response())
+    Ok(frame::page(Some(&session), |viewer| {
+        review_pages::message(&record, &raw, &texts, &form_text, viewer)
+    }))
 }
 
 pub async fn retry(
@@ -549,14 +455,7 @@ pub async fn decline(
     FormBody(body): FormBody,
 ) -> Result<Response> {
     let pairs = checked_form(&session, &body)?;
-    let reason = field(&pairs, "reason").trim().to_string();
-    if reason.is_empty() {
-        return Err(AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "A reason is needed",
-            "Say why; the reason is kept with the message.",
-        ));
-    }
+    let reason = reason(&pairs, "Say why; the reason is kept with the message.")?;
     let record = blocking(&state, move |c| review::decline_message(c, number, &reason)).await??;
     Ok(message_notice(number, &record.outcome))
 }
@@ -572,29 +471,21 @@ pub async fn upload(
     let mut csrf = String::new();
     let mut publish = false;
     let mut file: Option<(String, Vec<u8>)> = None;
-    let too_large = || {
-        AppError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "Too large",
-            "Files up to 10 MiB can be uploaded; import larger ones with portal import.",
-        )
-    };
-    while let Some(part) = multipart.next_field().await.map_err(|e| {
+    let unreadable = |e: MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            too_large()
+            AppError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Too large",
+                "Files up to 10 MiB can be uploaded; import larger ones with portal import.",
+            )
         } else {
             AppError::bad_request("The upload is malformed.")
         }
-    })? {
+    };
+    while let Some(part) = multipart.next_field().await.map_err(unreadable)? {
         let name = part.name().unwrap_or_default().to_string();
         let file_name = part.file_name().map(ToString::to_string);
-        let bytes = part.bytes().await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                too_large()
-            } else {
-                AppError::bad_request("The upload is malformed.")
-            }
-        })?;
+        let bytes = part.bytes().await.map_err(unreadable)?;
         match name.as_str() {
             "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
             "publish" => publish = true,
@@ -605,7 +496,7 @@ pub async fn upload(
             _ => {}
         }
     }
-    check_csrf(&session, &csrf)?;
+    csrf::check(&session, &csrf)?;
     let Some((origin, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return Err(AppError::bad_request("Choose a file to upload."));
     };

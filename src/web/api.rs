@@ -19,7 +19,8 @@ use crate::store::TokenPurpose;
 use crate::submission::Vocabulary;
 
 use super::AppState;
-use super::handlers::{MaybeSession, blocking};
+use super::extract::MaybeSession;
+use super::handlers::blocking;
 use super::params::SearchParams;
 
 /// An API error: a status, a stable code and a message for people.

@@ -4,7 +4,7 @@
 
 use maud::{Markup, html};
 
-use crate::matching::thousands;
+use crate::text::thousands;
 
 /// One row of a chart: a label (with an optional link for the table) and one value per series.
 #[derive(Debug, Clone, PartialEq)]

@@ -12,7 +12,9 @@ use crate::search::{MAX_PAGE_SIZE, SearchRequest};
 
 use super::AppState;
 use super::api::ApiCaller;
-use super::handlers::{AppError, Member, blocking};
+use super::error::AppError;
+use super::extract::Member;
+use super::handlers::blocking;
 use super::params::SearchParams;
 use super::streamed::{self, Stop};
 

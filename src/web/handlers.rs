@@ -1,180 +1,32 @@
-//! The handlers: read the request, check access, call the catalogue on the blocking pool,
-//! render a page. One function per route.
+//! The members' handlers: the landing page, static files, search, a submission's page, "find
+//! offers", the administration page; and what every handler shares: catalogue work on the
+//! blocking pool, and the search behind every results page. One function per route.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::rejection::FormRejection;
-use axum::extract::{ConnectInfo, FromRequestParts, Path, RawQuery, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::extract::{Path, Query, RawQuery, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, extract::Query};
-use maud::Markup;
 use serde::Deserialize;
 
 use crate::access::{self, Account, Session};
 use crate::catalogue::{Catalogue, CatalogueError};
 use crate::codes;
-use crate::renewal::LinkError;
 use crate::search::{Audience, Coverage, Filters, Place, SearchRequest, SearchResults, Sort};
 use crate::submission::{Area, Kind, Vocabulary};
 
 use super::AppState;
-use super::pages::{self, AdminView, SearchView, Viewer};
+use super::csrf::checked_form;
+use super::error::{AppError, Result};
+use super::extract::{Admin, MaybeSession, Member};
+use super::forms::{FormBody, required};
+use super::frame::{page, page_with_status};
+use super::pages::{self, AdminView};
 use super::params::{SearchParams, unknown_place_sentence};
+use super::search_pages::{self, SearchView};
 
-const COOKIE: &str = "portal_session";
-const SECURE_COOKIE: &str = "__Host-portal_session";
 const TEMPLATE: &str = include_str!("../../data/templates/submission-template.txt");
-
-/// An error page with its status. A 4xx says what was wrong; a 5xx says only that something
-/// went wrong, and is logged.
-#[derive(Debug)]
-pub struct AppError {
-    status: StatusCode,
-    title: &'static str,
-    message: String,
-    retry_after: Option<i64>,
-}
-
-impl AppError {
-    pub fn new(status: StatusCode, title: &'static str, message: impl Into<String>) -> Self {
-        AppError {
-            status,
-            title,
-            message: message.into(),
-            retry_after: None,
-        }
-    }
-
-    /// A session asking for another export (or compendium) while its earlier ones are still
-    /// being sent.
-    pub fn too_many_streams() -> Self {
-        let mut error = AppError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Downloads under way",
-            format!(
-                "You already have {} downloads (exports or the compendium) being sent. Wait \
-                 until one has finished, then try again.",
-                super::streamed::STREAMS_PER_SESSION
-            ),
-        );
-        error.retry_after = Some(10);
-        error
-    }
-
-    pub fn bad_request(message: impl Into<String>) -> Self {
-        AppError::new(
-            StatusCode::BAD_REQUEST,
-            "This request cannot be used",
-            message,
-        )
-    }
-
-    pub fn not_found() -> Self {
-        AppError::new(
-            StatusCode::NOT_FOUND,
-            "Not found",
-            "There is nothing at this address. It may have expired or been withdrawn.",
-        )
-    }
-
-    pub fn forbidden(message: impl Into<String>) -> Self {
-        AppError::new(StatusCode::FORBIDDEN, "Not allowed", message)
-    }
-
-    pub(super) fn internal(error: impl std::fmt::Display) -> Self {
-        tracing::error!(%error, "request failed");
-        AppError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Something went wrong",
-            "Something went wrong on our side. Please try again; if it keeps happening, tell the ISU.",
-        )
-    }
-}
-
-impl From<CatalogueError> for AppError {
-    fn from(error: CatalogueError) -> Self {
-        match error {
-            CatalogueError::NotFound(_) | CatalogueError::MessageNotFound(_) => {
-                AppError::not_found()
-            }
-            CatalogueError::RenewalLink(link) => link.into(),
-            other => AppError::internal(other),
-        }
-    }
-}
-
-impl From<LinkError> for AppError {
-    fn from(error: LinkError) -> Self {
-        let (status, title) = match error {
-            LinkError::Malformed | LinkError::Forged => {
-                (StatusCode::NOT_FOUND, "Not a valid renewal link")
-            }
-            LinkError::Expired(_) | LinkError::AlreadyUsed(_) => {
-                (StatusCode::GONE, "This renewal link no longer works")
-            }
-            LinkError::NotRenewable { .. } => (StatusCode::CONFLICT, "Cannot be renewed"),
-        };
-        AppError::new(status, title, error.to_string())
-    }
-}
-
-impl From<access::AccessError> for AppError {
-    fn from(error: access::AccessError) -> Self {
-        match error {
-            access::AccessError::TooShort | access::AccessError::BadAdminName(_) => AppError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Not accepted",
-                error.to_string(),
-            ),
-            other => AppError::internal(other),
-        }
-    }
-}
-
-impl From<FormRejection> for AppError {
-    fn from(rejection: FormRejection) -> Self {
-        let status = rejection.status();
-        if status == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::new(status, "Too large", "What was sent is too large.")
-        } else if status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
-            AppError::new(
-                status,
-                "This form cannot be read",
-                "Forms are sent as application/x-www-form-urlencoded. Go back, reload the page and try again.",
-            )
-        } else {
-            AppError::new(
-                StatusCode::BAD_REQUEST,
-                "This form cannot be read",
-                "The form that was sent is incomplete or malformed. Go back, reload the page and try again.",
-            )
-        }
-    }
-}
-
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        let page = pages::error(
-            self.status.as_u16(),
-            self.title,
-            &self.message,
-            &Viewer { session: None },
-        );
-        let mut response = (self.status, page).into_response();
-        if let Some(seconds) = self.retry_after
-            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
-        {
-            response.headers_mut().insert(header::RETRY_AFTER, value);
-        }
-        response
-    }
-}
-
-type Result<T, E = AppError> = std::result::Result<T, E>;
 
 /// Runs catalogue work on the blocking pool.
 pub(super) async fn blocking<T: Send + 'static>(
@@ -185,41 +37,6 @@ pub(super) async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(move || work(&catalogue))
         .await
         .map_err(AppError::internal)
-}
-
-fn cookie_name(state: &AppState) -> &'static str {
-    if state.config.secure_cookies {
-        SECURE_COOKIE
-    } else {
-        COOKIE
-    }
-}
-
-fn session_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.to_string())
-        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-async fn current_session(parts: &Parts, state: &AppState) -> Result<Option<Session>> {
-    let Some(id) = session_cookie(&parts.headers, cookie_name(state)) else {
-        return Ok(None);
-    };
-    let timeouts = state.config.timeouts;
-    // Mostly a read of an in-memory page of the store, done here; a session that must be
-    // written (seen after a while, or ended) goes to the blocking pool.
-    if let access::ReadSession::Answered(answer) =
-        access::session_by_reading(&state.catalogue, &id, timeouts)?
-    {
-        return Ok(answer);
-    }
-    Ok(blocking(state, move |c| access::session(c, &id, timeouts)).await??)
 }
 
 /// The page of `request`: from memory when a recent one still holds (looked up here, which
@@ -279,173 +96,13 @@ pub(super) async fn found_page(state: &AppState, request: SearchRequest) -> Resu
     })
 }
 
-/// The session, if the browser has a live one.
-pub struct MaybeSession(pub Option<Session>);
-
-/// A logged-in member or admin.
-pub struct Member(pub Session);
-
-/// A logged-in admin.
-pub struct Admin(pub Session);
-
-impl FromRequestParts<AppState> for MaybeSession {
-    type Rejection = AppError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        Ok(MaybeSession(current_session(parts, state).await?))
-    }
-}
-
-/// Where to send someone who is not logged in: the login page, then back here.
-pub struct LoginRequired(String);
-
-impl IntoResponse for LoginRequired {
-    fn into_response(self) -> Response {
-        let target = format!(
-            "/login?{}",
-            serde_urlencoded::to_string([("next", self.0.as_str())]).unwrap_or_default()
-        );
-        Redirect::to(&target).into_response()
-    }
-}
-
-pub enum AccessRejection {
-    Login(LoginRequired),
-    Error(AppError),
-}
-
-impl IntoResponse for AccessRejection {
-    fn into_response(self) -> Response {
-        match self {
-            AccessRejection::Login(login) => login.into_response(),
-            AccessRejection::Error(error) => error.into_response(),
-        }
-    }
-}
-
-impl From<AppError> for AccessRejection {
-    fn from(error: AppError) -> Self {
-        AccessRejection::Error(error)
-    }
-}
-
-fn login_required(parts: &Parts) -> AccessRejection {
-    if parts.method == Method::GET || parts.method == Method::HEAD {
-        let next = parts
-            .uri
-            .path_and_query()
-            .map_or("/search".to_string(), |p| p.as_str().to_string());
-        AccessRejection::Login(LoginRequired(next))
-    } else {
-        AccessRejection::Error(AppError::forbidden("Log in first."))
-    }
-}
-
-impl FromRequestParts<AppState> for Member {
-    type Rejection = AccessRejection;
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, AccessRejection> {
-        match current_session(parts, state).await? {
-            Some(session) => Ok(Member(session)),
-            None => Err(login_required(parts)),
-        }
-    }
-}
-
-impl FromRequestParts<AppState> for Admin {
-    type Rejection = AccessRejection;
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, AccessRejection> {
-        match current_session(parts, state).await? {
-            Some(session) if session.account.is_admin() => Ok(Admin(session)),
-            Some(_) => Err(AccessRejection::Error(AppError::forbidden(
-                "This page is for ISU staff only.",
-            ))),
-            None => Err(login_required(parts)),
-        }
-    }
-}
-
-pub(super) fn check_csrf(session: &Session, token: &str) -> Result<()> {
-    if access::constant_time_eq(&session.csrf_token, token) {
-        Ok(())
-    } else {
-        Err(AppError::forbidden(
-            "This form has expired or did not come from this portal. Reload the page and try again.",
-        ))
-    }
-}
-
-/// The address the request came from (unspecified when served without connection info):
-/// the peer's, or, when the peer is a trusted proxy, the last address in `X-Forwarded-For`
-/// that is not itself a trusted proxy (what the proxy saw; a client can put anything before
-/// it).
-pub struct ClientAddress(pub IpAddr);
-
-impl FromRequestParts<AppState> for ClientAddress {
-    type Rejection = AppError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
-        let trusted = &state.config.trusted_proxies;
-        if !trusted.contains(&peer) {
-            return Ok(ClientAddress(peer));
-        }
-        let forwarded = parts
-            .headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|value| value.split(','))
-            .map(str::trim)
-            .collect::<Vec<_>>();
-        let client = forwarded
-            .iter()
-            .rev()
-            .map(|text| text.parse::<IpAddr>().ok())
-            .find(|address| address.is_none_or(|a| !trusted.contains(&a)));
-        // An entry that is not an address ends the trust: the proxy's peer stands for it.
-        Ok(ClientAddress(client.flatten().unwrap_or(peer)))
-    }
-}
-
-/// Only a path on this site, never another site or a header injection. Control characters
-/// and spaces are refused too: a real path has them percent-encoded, and some (NUL, DEL) cannot
-/// be put in a `Location` header at all.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.contains('\\')
-                && !n.chars().any(|c| c.is_control() || c.is_whitespace())
-                && !n.starts_with("/login") =>
-        {
-            n.to_string()
-        }
-        _ => "/search".to_string(),
-    }
-}
-
-fn page(markup: Markup) -> Response {
-    markup.into_response()
-}
-
 pub async fn landing(
     State(state): State<AppState>,
     MaybeSession(session): MaybeSession,
 ) -> Response {
-    page(pages::landing(
-        &state.config.isu_email,
-        &Viewer {
-            session: session.as_ref(),
-        },
-    ))
+    page(session.as_ref(), |viewer| {
+        pages::landing(&state.config.isu_email, viewer)
+    })
 }
 
 pub async fn stylesheet() -> Response {
@@ -485,154 +142,6 @@ pub async fn template() -> Response {
         .into_response()
 }
 
-#[derive(Debug, Deserialize)]
-pub struct NextQuery {
-    next: Option<String>,
-}
-
-pub async fn login_page(
-    MaybeSession(session): MaybeSession,
-    Query(query): Query<NextQuery>,
-) -> Response {
-    let next = safe_next(query.next.as_deref());
-    if session.is_some() {
-        return Redirect::to(&next).into_response();
-    }
-    page(pages::login(None, &next))
-}
-
-#[derive(Debug, Deserialize)]
-pub struct LoginForm {
-    password: String,
-    admin: Option<String>,
-    next: Option<String>,
-}
-
-/// How long a login waits for its turn to have its password checked.
-const LOGIN_QUEUE: Duration = Duration::from_secs(10);
-
-/// A login refused before its password is checked: why, and how long to wait.
-fn too_many_attempts(why: &str, seconds: i64) -> AppError {
-    let mut error = AppError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "Too many attempts",
-        format!("{why} Wait {seconds} seconds and try again."),
-    );
-    error.retry_after = Some(seconds);
-    error
-}
-
-const LOGIN_FAILED: &str = "Those details are not right. Check the password (and, for ISU staff, the admin name) and try again.";
-
-pub async fn login(
-    State(state): State<AppState>,
-    ClientAddress(address): ClientAddress,
-    form: Result<Form<LoginForm>, FormRejection>,
-) -> Result<Response> {
-    let Form(form) = form?;
-    let now = state.catalogue.now();
-    let next = safe_next(form.next.as_deref());
-    let account = match form.admin.as_deref().map(str::trim) {
-        Some(name) if !name.is_empty() => match Account::admin(name) {
-            Ok(account) => account,
-            // A malformed name is just another failed login.
-            Err(_) => Account::Admin(String::new()),
-        },
-        _ => Account::Member,
-    };
-    let is_member = account == Account::Member;
-    if is_member && let Err(seconds) = state.throttle.member_ceiling(now) {
-        return Err(too_many_attempts(
-            "Many logins with the member password have failed in the last minute.",
-            seconds,
-        ));
-    }
-    if let Err(seconds) = state.throttle.attempt(address, now) {
-        return Err(too_many_attempts(
-            "Too many failed attempts from your address.",
-            seconds,
-        ));
-    }
-    // Only a few passwords are checked at once (each takes a core for a moment); the others
-    // wait their turn, and give up rather than wait past the request's time-out.
-    let permit = tokio::time::timeout(LOGIN_QUEUE, state.throttle.checks.acquire()).await;
-    let Ok(Ok(_permit)) = permit else {
-        return Err(too_many_attempts(
-            "The portal is busy checking other logins.",
-            LOGIN_QUEUE.as_secs() as i64,
-        ));
-    };
-    let password = form.password;
-    let address_text = address.to_string();
-    let session = blocking(&state, move |c| {
-        access::login(c, &account, &password, &address_text)
-    })
-    .await??;
-    match session {
-        Some(session) => {
-            state.throttle.succeeded(address);
-            let cookie = format!(
-                "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
-                cookie_name(&state),
-                session.id,
-                state.config.timeouts.absolute.num_seconds(),
-                if state.config.secure_cookies {
-                    "; Secure"
-                } else {
-                    ""
-                }
-            );
-            let mut response = Redirect::to(&next).into_response();
-            if let Ok(value) = HeaderValue::from_str(&cookie) {
-                response.headers_mut().insert(header::SET_COOKIE, value);
-            }
-            Ok(response)
-        }
-        None => {
-            if is_member {
-                state.throttle.member_failed(now);
-            }
-            Ok((
-                StatusCode::UNAUTHORIZED,
-                pages::login(Some(LOGIN_FAILED), &next),
-            )
-                .into_response())
-        }
-    }
-}
-
-#[derive(Debug, Deserialize)]
-pub struct CsrfForm {
-    /// Missing is the same as wrong: refused by the CSRF check (403), like any forged token.
-    #[serde(default)]
-    csrf: String,
-}
-
-pub async fn logout(
-    State(state): State<AppState>,
-    Member(session): Member,
-    form: Result<Form<CsrfForm>, FormRejection>,
-) -> Result<Response> {
-    let Form(form) = form?;
-    check_csrf(&session, &form.csrf)?;
-    let id = session.id.clone();
-    blocking(&state, move |c| access::logout(c, &id)).await??;
-    let cookie = format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-        cookie_name(&state),
-        if state.config.secure_cookies {
-            "; Secure"
-        } else {
-            ""
-        }
-    );
-    let mut response = Redirect::to("/").into_response();
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
-    Ok(response)
-}
-
 pub async fn search(
     State(state): State<AppState>,
     Member(session): Member,
@@ -656,17 +165,12 @@ pub async fn search(
         ));
     }
     let started = Instant::now();
-    let markup = pages::search(
-        &SearchView {
-            params: &params,
-            results,
-        },
-        &Viewer {
-            session: Some(&session),
-        },
-    );
+    let view = SearchView {
+        params: &params,
+        results,
+    };
+    let mut response = page(Some(&session), |viewer| search_pages::search(&view, viewer));
     let timing = found.server_timing(started.elapsed());
-    let mut response = page(markup);
     if let Ok(value) = HeaderValue::from_str(&timing) {
         response
             .headers_mut()
@@ -701,18 +205,11 @@ pub async fn detail(
     })
     .await??;
     let (submission, matches, previous, trail) = found;
-    let viewer = Viewer {
-        session: Some(&session),
-    };
-    let panel =
-        is_admin.then(|| super::review_pages::submission_actions(&submission, &trail, &viewer));
-    Ok(page(pages::detail(
-        &submission,
-        &matches,
-        previous,
-        panel,
-        &viewer,
-    )))
+    Ok(page(Some(&session), |viewer| {
+        let panel =
+            is_admin.then(|| super::review_pages::submission_actions(&submission, &trail, viewer));
+        pages::detail(&submission, &matches, previous, panel, viewer)
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -774,14 +271,9 @@ pub async fn find_offers(
             });
         }
     }
-    Ok(page(pages::find_offers(
-        country,
-        area,
-        &groups,
-        &Viewer {
-            session: Some(&session),
-        },
-    )))
+    Ok(page(Some(&session), |viewer| {
+        pages::find_offers(country, area, &groups, viewer)
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -820,34 +312,19 @@ async fn admin_page(
         message,
         error,
     };
-    Ok((
-        status,
-        pages::admin(
-            &view,
-            &Viewer {
-                session: Some(session),
-            },
-        ),
-    )
-        .into_response())
-}
-
-#[derive(Debug, Deserialize)]
-pub struct RotateForm {
-    #[serde(default)]
-    csrf: String,
-    password: String,
-    confirm: String,
+    Ok(page_with_status(status, Some(session), |viewer| {
+        pages::admin(&view, viewer)
+    }))
 }
 
 pub async fn rotate_member_password(
     State(state): State<AppState>,
     Admin(session): Admin,
-    form: Result<Form<RotateForm>, FormRejection>,
+    FormBody(body): FormBody,
 ) -> Result<Response> {
-    let Form(form) = form?;
-    check_csrf(&session, &form.csrf)?;
-    if form.password != form.confirm {
+    let pairs = checked_form(&session, &body)?;
+    let password = required(&pairs, "password")?.to_string();
+    if password != required(&pairs, "confirm")? {
         return admin_page(
             &state,
             &session,
@@ -857,7 +334,6 @@ pub async fn rotate_member_password(
         )
         .await;
     }
-    let password = form.password;
     let outcome = blocking(&state, move |c| {
         access::set_password(c, &Account::Member, &password)
     })

@@ -11,11 +11,12 @@ use crate::renewal::LinkError;
 use crate::submission::Status;
 
 use super::AppState;
-use super::handlers::{Admin, AppError, blocking};
+use super::error::{AppError, Result};
+use super::extract::Admin;
+use super::forms::{page_number, whole_number};
+use super::frame;
+use super::handlers::blocking;
 use super::lifespan_pages::{self, ExpiringView};
-use super::pages::Viewer;
-
-type Result<T, E = AppError> = std::result::Result<T, E>;
 
 /// How far ahead the "expiring soon" page looks unless told.
 const DEFAULT_EXPIRING_DAYS: u32 = 60;
@@ -31,19 +32,13 @@ pub async fn expiring(
     Admin(session): Admin,
     Query(query): Query<ExpiringQuery>,
 ) -> Result<Response> {
-    let days = match query.days.as_deref().map(str::trim) {
-        None | Some("") => DEFAULT_EXPIRING_DAYS,
-        Some(text) => text
-            .parse::<u32>()
-            .ok()
-            .filter(|d| (1..=3650).contains(d))
-            .ok_or_else(|| {
-                AppError::bad_request(format!(
-                    "\"days\" must be a whole number from 1 to 3650; \"{text}\" is not"
-                ))
-            })?,
-    };
-    let page = super::admin::page_number(query.page.as_deref())?;
+    let days = whole_number(
+        "days",
+        query.days.as_deref(),
+        1..=3650,
+        DEFAULT_EXPIRING_DAYS,
+    )?;
+    let page = page_number(query.page.as_deref())?;
     let offset = (page - 1) * lifespan_pages::LISTED;
     let ((list, total), now) = blocking(&state, move |c| {
         reminders::expiring_soon(c, days, offset, lifespan_pages::LISTED).map(|l| (l, c.now()))
@@ -51,21 +46,20 @@ pub async fn expiring(
     .await?
     .map_err(AppError::internal)?;
     let config = &state.config;
-    Ok(lifespan_pages::expiring(
-        &list,
-        &ExpiringView {
-            days,
-            total,
-            page,
-            now,
-            reminder_days: &config.reminder_days,
-            delivery: &config.reminder_delivery,
-        },
-        &Viewer {
-            session: Some(&session),
-        },
-    )
-    .into_response())
+    Ok(frame::page(Some(&session), |viewer| {
+        lifespan_pages::expiring(
+            &list,
+            &ExpiringView {
+                days,
+                total,
+                page,
+                now,
+                reminder_days: &config.reminder_days,
+                delivery: &config.reminder_delivery,
+            },
+            viewer,
+        )
+    }))
 }
 
 /// Opening a renewal link shows what it renews; it changes nothing.

@@ -7,7 +7,8 @@ use maud::{Markup, html};
 use crate::store::{Delivery, ReminderRecord};
 use crate::submission::{Status, Submission, Vocabulary};
 
-use super::pages::{Viewer, date, date_time, layout, page_links};
+use super::frame::{Viewer, layout};
+use super::pages::{date, date_time, page_links};
 
 /// How many submissions a page of the "expiring soon" list shows.
 pub const LISTED: usize = 100;
@@ -31,7 +32,7 @@ pub fn expiring(
     view: &ExpiringView,
     viewer: &Viewer,
 ) -> Markup {
-    let token = viewer.session.map_or("", |s| s.csrf_token.as_str());
+    let token = viewer.csrf();
     let first = (view.page - 1) * LISTED;
     let stages: Vec<String> = view.reminder_days.iter().map(|d| format!("{d}")).collect();
     layout(
@@ -158,7 +159,7 @@ fn delivery_text(r: &ReminderRecord) -> Markup {
 /// The page a renewal link opens: what it renews, and the button that does it. Opening the
 /// link changes nothing (mail scanners open links too); only the button does.
 pub fn renewal_confirm(s: &Submission, months: u32, valid_until_link: DateTime<Utc>) -> Markup {
-    let viewer = Viewer { session: None };
+    let viewer = Viewer::nobody();
     layout(
         "Renew a submission",
         &viewer,
@@ -187,7 +188,7 @@ pub fn renewal_confirm(s: &Submission, months: u32, valid_until_link: DateTime<U
 
 /// The page after a renewal by link.
 pub fn renewed(s: &Submission) -> Markup {
-    let viewer = Viewer { session: None };
+    let viewer = Viewer::nobody();
     layout(
         "Renewed",
         &viewer,

@@ -5,13 +5,15 @@ use chrono::{DateTime, Utc};
 use maud::{Markup, PreEscaped, html};
 
 use crate::codes;
-use crate::matching::{thousands, usd_text};
+use crate::matching::usd_text;
 use crate::reports::{Compendium, CountryReport, Section, Totals};
 use crate::stats::{self, Stats};
 use crate::submission::{Area, Kind, Submission, Vocabulary};
+use crate::text::thousands;
 
 use super::charts::{self, Chart, Row, bar_chart};
-use super::pages::{Viewer, amount_text, date, layout, period_text, places_links};
+use super::frame::{Viewer, layout};
+use super::pages::{amount_text, date, period_text, places_links};
 
 /// How many countries the "by country" chart shows; the table after it lists every one.
 pub const CHART_COUNTRIES: usize = 15;

@@ -8,8 +8,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use crate::codes;
 
 use super::AppState;
-use super::handlers::{AppError, Member, blocking};
-use super::pages::Viewer;
+use super::error::AppError;
+use super::extract::Member;
+use super::frame::{Viewer, page};
+use super::handlers::blocking;
 use super::params::sentence;
 use super::report_pages;
 use super::streamed::{self, Stop};
@@ -19,10 +21,9 @@ pub async fn statistics(
     Member(session): Member,
 ) -> Result<Response, AppError> {
     let (stats, now) = blocking(&state, |c| c.stats().map(|s| (s, c.now()))).await??;
-    let viewer = Viewer {
-        session: Some(&session),
-    };
-    Ok(report_pages::statistics(&stats, now, &viewer).into_response())
+    Ok(page(Some(&session), |viewer| {
+        report_pages::statistics(&stats, now, viewer)
+    }))
 }
 
 /// The compendium: planned first (so a failure still gets an error page), then written a
@@ -36,10 +37,7 @@ pub async fn compendium(
         .start(&session.id)
         .ok_or_else(AppError::too_many_streams)?;
     let compendium = blocking(&state, |c| c.compendium()).await??;
-    let viewer = Viewer {
-        session: Some(&session),
-    };
-    let (before, after) = report_pages::compendium_frame(&compendium, &viewer);
+    let (before, after) = report_pages::compendium_frame(&compendium, &Viewer::of(&session));
     let catalogue = state.catalogue.clone();
     let body = streamed::body("the compendium", guard, move |chunks| {
         chunks.push(&before)?;
@@ -72,10 +70,9 @@ pub async fn country(
     let code = country.alpha3;
     let listed = report_pages::LISTED;
     let report = blocking(&state, move |c| c.country_report(code, listed)).await??;
-    let viewer = Viewer {
-        session: Some(&session),
-    };
-    Ok(report_pages::country(country, &report, &viewer).into_response())
+    Ok(page(Some(&session), |viewer| {
+        report_pages::country(country, &report, viewer)
+    }))
 }
 
 fn unknown_country(text: &str) -> AppError {

@@ -7,14 +7,11 @@ use crate::review::Queue;
 use crate::store::{MessageOutcome, MessageRecord};
 use crate::submission::{Submission, Vocabulary};
 
-use super::pages::{Viewer, amount_text, date, date_time, layout, page_links, places_text};
+use super::frame::{Viewer, layout};
+use super::pages::{amount_text, date, date_time, page_links, places_text};
 
 /// How many submissions a page of the queue or the archive lists.
 pub const LISTED: usize = 100;
-
-fn csrf<'a>(viewer: &'a Viewer) -> &'a str {
-    viewer.session.map(|s| s.csrf_token.as_str()).unwrap_or("")
-}
 
 fn outcome_text(outcome: &MessageOutcome) -> String {
     match outcome {
@@ -48,7 +45,7 @@ fn bulk_buttons(verb: &str, shown: usize) -> Markup {
 /// submissions, then messages that need attention (a hundred of each a page).
 pub fn queue(queue: &Queue, page: usize, message: Option<&str>, viewer: &Viewer) -> Markup {
     let first = (page - 1) * LISTED;
-    let token = csrf(viewer);
+    let token = viewer.csrf();
     let shown = queue.pending.len();
     // One page number for both lists, as long as the longer needs.
     let pages = queue
@@ -162,7 +159,7 @@ pub fn archive(
     message: Option<&str>,
     viewer: &Viewer,
 ) -> Markup {
-    let token = csrf(viewer);
+    let token = viewer.csrf();
     let first = (page - 1) * LISTED;
     let shown = archived.len();
     layout(
@@ -217,7 +214,7 @@ pub fn submission_actions(
     trail: &[crate::store::AuditEntry],
     viewer: &Viewer,
 ) -> Markup {
-    let token = csrf(viewer);
+    let token = viewer.csrf();
     html! {
         section.card aria-labelledby="review-actions" {
             h2 #review-actions { "Review (ISU)" }
@@ -271,7 +268,7 @@ pub fn message(
     form_text: &str,
     viewer: &Viewer,
 ) -> Markup {
-    let token = csrf(viewer);
+    let token = viewer.csrf();
     let number = record.number;
     layout(
         &format!("Message {number}"),
@@ -363,7 +360,7 @@ fn accept_decline(number: u64, token: &str) -> Markup {
 
 /// The edit form: the submission as a template, read back by the same parser.
 pub fn edit(s: &Submission, text: &str, errors: &[String], viewer: &Viewer) -> Markup {
-    let token = csrf(viewer);
+    let token = viewer.csrf();
     layout(
         &format!("Edit {}", s.id),
         viewer,

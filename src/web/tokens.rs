@@ -9,15 +9,20 @@ use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 use sha2::{Digest, Sha256};
 
-use crate::access::{self, Account, Session};
+use crate::access::{self, Account};
 use crate::search::Sort;
 use crate::store::{StoredToken, TokenPurpose};
 use crate::submission::{Submission, Vocabulary};
+use crate::text;
 
 use super::AppState;
-use super::admin::{FormBody, checked_form as checked, field};
-use super::handlers::{Admin, AppError, Member, blocking};
-use super::pages::{Viewer, account_name, date, layout, page_links};
+use super::csrf::checked_form as checked;
+use super::error::AppError;
+use super::extract::{Admin, Member};
+use super::forms::{FormBody, field};
+use super::frame::{self, Viewer, layout};
+use super::handlers::blocking;
+use super::pages::{account_name, date, page_links};
 use super::params::SearchParams;
 
 type Result<T, E = AppError> = std::result::Result<T, E>;
@@ -58,7 +63,9 @@ pub async fn list(
         .skip((page - 1).saturating_mul(TOKENS_LISTED))
         .take(TOKENS_LISTED)
         .collect();
-    Ok(tokens_page(&shown, page, total, &session).into_response())
+    Ok(frame::page(Some(&session), |viewer| {
+        tokens_page(&shown, page, total, viewer)
+    }))
 }
 
 /// `POST /admin/tokens`: issues an API token and shows it, once.
@@ -80,22 +87,21 @@ pub async fn issue(
     })
     .await??;
     let base = &state.config.public_url;
-    Ok(layout(
-        "API token issued",
-        &Viewer {
-            session: Some(&session),
-        },
-        html! {
-            h1 { "API token issued" }
-            p.warning { "Copy it now: it is shown only this once. Whoever holds it can read everything members can read, until it is revoked." }
-            p { code.token { (token) } }
-            p { "Use it as a bearer token, e.g.:" }
-            pre { "curl -H \"Authorization: Bearer " (token) "\" \\\n  \"" (base) "/api/search?q=victim+assistance&country=LAO\"" }
-            p { "The API is described at " a href="/api/openapi.json" { "/api/openapi.json" } "." }
-            p { a href="/admin/tokens" { "Back to the tokens" } }
-        },
-    )
-    .into_response())
+    Ok(frame::page(Some(&session), |viewer| {
+        layout(
+            "API token issued",
+            viewer,
+            html! {
+                h1 { "API token issued" }
+                p.warning { "Copy it now: it is shown only this once. Whoever holds it can read everything members can read, until it is revoked." }
+                p { code.token { (token) } }
+                p { "Use it as a bearer token, e.g.:" }
+                pre { "curl -H \"Authorization: Bearer " (token) "\" \\\n  \"" (base) "/api/search?q=victim+assistance&country=LAO\"" }
+                p { "The API is described at " a href="/api/openapi.json" { "/api/openapi.json" } "." }
+                p { a href="/admin/tokens" { "Back to the tokens" } }
+            },
+        )
+    }))
 }
 
 /// `POST /admin/tokens/{key}/revoke`
@@ -118,18 +124,16 @@ fn tokens_page(
     tokens: &[(String, StoredToken)],
     page: usize,
     total: usize,
-    session: &Session,
+    viewer: &Viewer,
 ) -> Markup {
     layout(
         "API and feed tokens",
-        &Viewer {
-            session: Some(session),
-        },
+        viewer,
         html! {
             h1 { "API and feed tokens" }
             p { "API tokens let scripts read the JSON API; feed addresses let feed readers follow a search. Both see only what members see. Revoking one stops it at once." }
             form method="post" action="/admin/tokens" {
-                input type="hidden" name="csrf" value=(session.csrf_token);
+                input type="hidden" name="csrf" value=(viewer.csrf());
                 label for="token-label" { "What the new API token is for" }
                 input #token-label type="text" name="label" required maxlength="200";
                 p { button type="submit" { "Issue an API token" } }
@@ -167,7 +171,7 @@ fn tokens_page(
                                         "revoked " (date(at))
                                     } @else {
                                         form method="post" action={ "/admin/tokens/" (key) "/revoke" } {
-                                            input type="hidden" name="csrf" value=(session.csrf_token);
+                                            input type="hidden" name="csrf" value=(viewer.csrf());
                                             button type="submit" aria-label={ "Revoke token " (&key[..12.min(key.len())]) } { "Revoke" }
                                         }
                                     }
@@ -227,20 +231,19 @@ pub async fn follow(
         ));
     };
     let url = format!("{}/feeds/{token}", state.config.public_url);
-    Ok(layout(
-        "Feed address",
-        &Viewer {
-            session: Some(&session),
-        },
-        html! {
-            h1 { "Follow this search in a feed reader" }
-            p { "Add this address to your feed reader (Atom). It lists submissions that match the search as they are published or renewed, and needs no password:" }
-            p { code.token { (url) } }
-            p.warning { "Keep it to yourself: anyone with the address can read the feed. It is shown only now. The ISU can revoke it." }
-            p { a href="/search" { "Back to the search" } }
-        },
-    )
-    .into_response())
+    Ok(frame::page(Some(&session), |viewer| {
+        layout(
+            "Feed address",
+            viewer,
+            html! {
+                h1 { "Follow this search in a feed reader" }
+                p { "Add this address to your feed reader (Atom). It lists submissions that match the search as they are published or renewed, and needs no password:" }
+                p { code.token { (url) } }
+                p.warning { "Keep it to yourself: anyone with the address can read the feed. It is shown only now. The ISU can revoke it." }
+                p { a href="/search" { "Back to the search" } }
+            },
+        )
+    }))
 }
 
 fn describe(query: &str) -> String {
@@ -380,10 +383,6 @@ fn xml_escape(text: &str) -> String {
     out
 }
 
-fn rfc3339(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
 /// What an Atom document is made of.
 struct Feed<'a> {
     /// The portal's address, for links.
@@ -424,7 +423,10 @@ fn atom(feed: &Feed) -> String {
         "  <id>{}</id>\n",
         xml_escape(&format!("{base}/search?{query}#feed"))
     ));
-    xml.push_str(&format!("  <updated>{}</updated>\n", rfc3339(updated)));
+    xml.push_str(&format!(
+        "  <updated>{}</updated>\n",
+        text::iso_moment(updated)
+    ));
     xml.push_str(&format!(
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
         xml_escape(self_url)
@@ -452,11 +454,14 @@ fn atom(feed: &Feed) -> String {
             xml_escape(s.kind.label()),
             xml_escape(&s.title)
         ));
-        xml.push_str(&format!("    <updated>{}</updated>\n", rfc3339(at)));
+        xml.push_str(&format!(
+            "    <updated>{}</updated>\n",
+            text::iso_moment(at)
+        ));
         if let Some(published) = s.timestamps.published_at {
             xml.push_str(&format!(
                 "    <published>{}</published>\n",
-                rfc3339(published)
+                text::iso_moment(published)
             ));
         }
         xml.push_str(&format!(
@@ -482,7 +487,7 @@ fn atom(feed: &Feed) -> String {
         let until = s
             .timestamps
             .expires_at
-            .map(|t| format!(" Valid until {}.", t.format("%-d %B %Y")))
+            .map(|t| format!(" Valid until {}.", text::day_in_words(t)))
             .unwrap_or_default();
         xml.push_str(&format!(
             "    <summary type=\"text\">{}{}</summary>\n",

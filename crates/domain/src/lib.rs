@@ -9,5 +9,7 @@ pub mod clock;
 pub mod codes;
 /// The submission and its vocabularies; validation against the code lists.
 pub mod submission;
+/// How dates, moments and numbers are written: in words, in ISO 8601, with thousands separators.
+pub mod text;
 /// The closed vocabularies of a submission (kind, status, area…) and the bands of funding.
 pub mod vocabulary;

@@ -3,7 +3,7 @@
 //! Plain domain types. This module knows nothing of redb, tantivy or HTTP; it checks its own
 //! invariants (`Submission::validate`) against the code lists in [`crate::codes`].
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::codes;
@@ -504,25 +504,8 @@ pub fn parse_id(id: &str) -> Option<(Kind, i32, u32)> {
     Some((kind, year, number.parse().ok()?))
 }
 
-/// A date as it is written in English prose: "31 March 2027" (as chrono's `%-d %B %Y`).
-pub fn date_in_words(date: NaiveDate) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let month = MONTHS[date.month0() as usize];
-    format!("{} {month} {:04}", date.day(), date.year())
-}
+/// Days in words are written by [`crate::text`]; re-exported here, where callers found it.
+pub use crate::text::date_in_words;
 
 /// Formats an id from its parts.
 pub fn format_id(kind: Kind, year: i32, number: u32) -> String {

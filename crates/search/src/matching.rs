@@ -31,6 +31,7 @@ use crate::index::{self, GLOBAL_PLACE, SearchIndex};
 use crate::search::{self, Place, Result};
 use portal_domain::codes;
 use portal_domain::submission::{Assistance, Kind, Submission, Vocabulary};
+use portal_domain::text::thousands;
 use portal_store::Store;
 
 /// An offer worth at least this share of a need's amount is a meaningful contribution.
@@ -633,33 +634,9 @@ pub fn amount_text(s: &Submission) -> String {
     }
 }
 
-/// `1234567` → `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    // The digits, last first, without a string of their own: a results page writes dozens.
-    let mut digits = [0u8; 20];
-    let mut len = 0;
-    let mut rest = n;
-    loop {
-        digits[len] = b'0' + (rest % 10) as u8;
-        len += 1;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    let mut out = String::with_capacity(len + len / 3);
-    for place in (0..len).rev() {
-        out.push(char::from(digits[place]));
-        if place > 0 && place.is_multiple_of(3) {
-            out.push(',');
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{thousands, usd_text};
+    use super::usd_text;
 
     #[test]
     fn millions_are_written_to_the_nearest_tenth_halves_up() {
@@ -673,20 +650,6 @@ mod tests {
             (12_345_678.0, "USD 12.3 million"),
         ] {
             assert_eq!(usd_text(usd), text);
-        }
-    }
-
-    #[test]
-    fn thousands_are_separated_by_commas() {
-        for (n, text) in [
-            (0, "0"),
-            (999, "999"),
-            (1_000, "1,000"),
-            (123_456, "123,456"),
-            (1_234_567, "1,234,567"),
-            (u64::MAX, "18,446,744,073,709,551,615"),
-        ] {
-            assert_eq!(thousands(n), text);
         }
     }
 }

@@ -1,24 +1,34 @@
 //! The members' portal on the web: routes, access checks, security headers, errors.
 //!
 //! `app(state)` builds the whole router, apart from `main`, so tests drive it without a network.
-//! Handlers live in `handlers`, pages (maud) in `pages`. Calls into the catalogue run on the
-//! blocking pool, but for the search pages' searches, which take about a millisecond and run on
-//! the request's own task; nothing here touches redb or tantivy directly.
+//! Handlers live in `handlers`, `login`, `admin`, `reports`, `lifespan`, `tokens`, `api` and
+//! `exports`; pages (maud) in `pages`, `search_pages` and the other `*_pages`, inside the
+//! frame of `frame`. What handlers share has a module each: `error` (the one error type),
+//! `extract` (who is asking), `csrf`, `forms`. Calls into the catalogue run on the blocking
+//! pool, but for the search pages' searches, which take about a millisecond and run on the
+//! request's own task; nothing here touches redb or tantivy directly.
 
 mod admin;
 mod api;
 mod charts;
+mod csrf;
+mod error;
 mod exports;
+mod extract;
+mod forms;
+pub mod frame;
 mod handlers;
 mod lifespan;
 mod lifespan_pages;
 mod listen;
+mod login;
 mod openapi;
 pub mod pages;
 pub mod params;
 mod report_pages;
 mod reports;
 mod review_pages;
+pub mod search_pages;
 mod streamed;
 mod style;
 mod tokens;
@@ -35,7 +45,7 @@ use chrono::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 
-pub use handlers::AppError;
+pub use error::AppError;
 pub use listen::{HEADER_READ_TIMEOUT, serve};
 pub use tokens::MAX_MEMBER_FEEDS;
 
@@ -117,8 +127,8 @@ pub fn app(state: AppState) -> Router {
     let request_timeout = state.config.request_timeout;
     Router::new()
         .route("/", get(handlers::landing))
-        .route("/login", get(handlers::login_page).post(handlers::login))
-        .route("/logout", post(handlers::logout))
+        .route("/login", get(login::login_page).post(login::login))
+        .route("/logout", post(login::logout))
         .route("/template.txt", get(handlers::template))
         .route("/static/style.css", get(handlers::stylesheet))
         .route("/favicon.svg", get(handlers::favicon))
