@@ -1,9 +1,15 @@
 //! The command line's arguments (clap): the subcommands and their flags.
+//!
+//! A subcommand is also what the control channel carries to the running portal (serde, as
+//! JSON): `Command` and the argument types it holds serialise field by field, with the names of
+//! the command line (`set-status`, `remind-days`), and refuse a field they do not know.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use clap::{Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
+use serde::{Deserialize, Serialize};
 
 use portal::catalogue::Lifespans;
 use portal::reminders::{Mailer, ReminderSettings, Reminders};
@@ -34,6 +40,33 @@ pub struct Args {
 }
 
 impl Args {
+    /// Parses the command line (exiting with clap's message if it cannot), noting which
+    /// reminder flags were given.
+    pub fn read() -> Args {
+        let matches = Args::command().get_matches();
+        Args::from_matches(&matches).unwrap_or_else(|error| error.exit())
+    }
+
+    /// Parses `args` (the program's name first) as [`Args::read`] does.
+    #[cfg(test)]
+    pub fn try_read_from<I, T>(args: I) -> Result<Args, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        Args::from_matches(&Args::command().try_get_matches_from(args)?)
+    }
+
+    fn from_matches(matches: &ArgMatches) -> Result<Args, clap::Error> {
+        let mut args = Args::from_arg_matches(matches)?;
+        if let (Command::Remind(mail), Some(("remind", remind))) =
+            (&mut args.command, matches.subcommand())
+        {
+            mail.given = MailArgs::given_in(remind);
+        }
+        Ok(args)
+    }
+
     /// The subcommand, without the global flags (the running portal has its own folders).
     pub fn into_command(self) -> Command {
         self.command
@@ -41,7 +74,12 @@ impl Args {
 }
 
 /// A subcommand with its arguments.
-#[derive(Debug, PartialEq, Subcommand)]
+#[derive(Debug, PartialEq, Subcommand, Serialize, Deserialize)]
+#[serde(
+    rename_all = "kebab-case",
+    rename_all_fields = "kebab-case",
+    deny_unknown_fields
+)]
 pub enum Command {
     /// Run the web portal; the other commands keep working, passed to it.
     ///
@@ -174,7 +212,8 @@ pub enum Command {
 }
 
 /// Whose password `set-password` sets.
-#[derive(Debug, PartialEq, Subcommand)]
+#[derive(Debug, PartialEq, Subcommand, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum PasswordAccount {
     /// The access password all member delegations share; every member session ends.
     Member,
@@ -186,7 +225,8 @@ pub enum PasswordAccount {
 }
 
 /// The flags of `portal serve`.
-#[derive(Debug, PartialEq, clap::Args)]
+#[derive(Debug, PartialEq, clap::Args, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, env = "PORTAL_ADDR", default_value = "127.0.0.1:8080")]
@@ -226,11 +266,12 @@ pub struct ServeArgs {
 }
 
 /// The ISU's address and how reminders are made and delivered (`serve` and `remind`).
-#[derive(Debug, Clone, PartialEq, clap::Args)]
+#[derive(Debug, Clone, PartialEq, clap::Args, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct MailArgs {
     /// The ISU's e-mail address: shown to the public for access requests and submissions;
     /// reminders come from it. The default is a placeholder: set it for real use.
-    #[arg(long, env = "PORTAL_ISU_EMAIL", default_value = "isu@example.org")]
+    #[arg(long, env = "PORTAL_ISU_EMAIL", default_value = DEFAULT_ISU_EMAIL)]
     pub isu_email: String,
     /// The portal's address as members reach it, e.g. https://portal.example.org; renewal
     /// links in reminders start with it. Default: http:// and the address `serve` listens on.
@@ -241,7 +282,7 @@ pub struct MailArgs {
         long,
         env = "PORTAL_REMIND_DAYS",
         value_delimiter = ',',
-        default_value = "30,7"
+        default_value = DEFAULT_REMIND_DAYS
     )]
     pub remind_days: Vec<u32>,
     /// Send reminders through this SMTP server: smtp://host:25,
@@ -253,9 +294,51 @@ pub struct MailArgs {
     /// Default: the outbox folder in the data folder.
     #[arg(long, env = "PORTAL_OUTBOX")]
     pub outbox: Option<PathBuf>,
+    /// The flags above that were given (`--remind-days`, …), on the command line or in the
+    /// environment, rather than left at their defaults: the running portal refuses those it
+    /// cannot honour, also when they name a default (`--remind-days 30,7`) it does not use.
+    /// Filled in by [`Args::read`].
+    #[arg(skip)]
+    pub given: Vec<String>,
 }
 
+/// The default of `--isu-email`.
+pub const DEFAULT_ISU_EMAIL: &str = "isu@example.org";
+/// The default of `--remind-days`.
+pub const DEFAULT_REMIND_DAYS: &str = "30,7";
+
 impl MailArgs {
+    /// The flags given in `matches` (of `remind`), rather than left at their defaults.
+    fn given_in(matches: &ArgMatches) -> Vec<String> {
+        use clap::Args as _;
+        MailArgs::augment_args(clap::Command::new("remind"))
+            .get_arguments()
+            .filter(|arg| {
+                matches!(
+                    matches.value_source(arg.get_id().as_str()),
+                    Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+                )
+            })
+            .filter_map(|arg| arg.get_long().map(|long| format!("--{long}")))
+            .collect()
+    }
+
+    /// Whether `flag` (`--remind-days`, …) was given, or has a value other than its default.
+    pub fn sets(&self, flag: &str) -> bool {
+        let other_than_default = match flag {
+            "--remind-days" => {
+                let days: Vec<String> = self.remind_days.iter().map(u32::to_string).collect();
+                days.join(",") != DEFAULT_REMIND_DAYS
+            }
+            "--isu-email" => self.isu_email != DEFAULT_ISU_EMAIL,
+            "--public-url" => self.public_url.is_some(),
+            "--smtp-url" => self.smtp_url.is_some(),
+            "--outbox" => self.outbox.is_some(),
+            _ => false,
+        };
+        other_than_default || self.given.iter().any(|given| given == flag)
+    }
+
     /// The reminders these flags describe; links start with `public_url` unless the flags
     /// name one.
     pub fn reminders(&self, data_dir: &Path, default_public_url: &str) -> Result<Reminders> {
@@ -282,7 +365,8 @@ impl MailArgs {
 }
 
 /// How `portal serve` writes its log lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum LogFormat {
     /// One readable line per event.
     Text,
@@ -291,7 +375,8 @@ pub enum LogFormat {
 }
 
 /// The arguments of `portal search`.
-#[derive(Debug, PartialEq, clap::Args)]
+#[derive(Debug, PartialEq, clap::Args, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct SearchArgs {
     /// Keywords: words, "phrases", AND, OR, -word.
     pub query: Vec<String>,
@@ -311,8 +396,10 @@ pub struct SearchArgs {
     #[arg(long)]
     pub submitter_type: Vec<String>,
     #[arg(long)]
+    #[serde(with = "amount_text")]
     pub min_usd: Option<f64>,
     #[arg(long)]
+    #[serde(with = "amount_text")]
     pub max_usd: Option<f64>,
     /// Only what expires within this many days.
     #[arg(long, value_name = "DAYS")]
@@ -330,6 +417,26 @@ pub struct SearchArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+/// An amount on the wire as the text Rust writes it, which reads back as the same number:
+/// JSON has no NaN or infinity (both read here), and a JSON number may read back a unit in the
+/// last place off.
+mod amount_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(amount: &Option<f64>, to: S) -> Result<S::Ok, S::Error> {
+        match amount {
+            Some(amount) => to.serialize_some(&amount.to_string()),
+            None => to.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(from: D) -> Result<Option<f64>, D::Error> {
+        Option::<String>::deserialize(from)?
+            .map(|text| text.parse().map_err(serde::de::Error::custom))
+            .transpose()
+    }
 }
 
 #[cfg(test)]

@@ -11,7 +11,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use clap::Parser;
 
 use portal::catalogue::{Catalogue, CatalogueError, Paths};
 use portal::clock::SystemClock;
@@ -29,7 +28,7 @@ static ALLOCATOR: portal::Allocator = portal::Allocator {};
 fn main() -> ExitCode {
     // Whatever the portal writes (database, index, outbox, backups, exports) is its user's alone.
     portal::permissions::restrict_new_files();
-    let args = Args::parse();
+    let args = Args::read();
     match run(args) {
         Ok(code) => code,
         Err(error) => {
@@ -89,7 +88,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 with_local_streams(|streams| execute(command, &catalogue, &paths.data_dir, streams))
             }
             Err(in_use @ CatalogueError::InUse(_)) => {
-                match send_to_running_portal(&paths, &command)? {
+                match send_to_running_portal(&paths, command)? {
                     Some(code) => Ok(code),
                     None => Err(in_use.into()),
                 }
@@ -101,15 +100,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
 /// Passes the command to the portal running on the data folder, with what it needs of standard
 /// input, and prints its answer. `None` when no portal answers there.
-fn send_to_running_portal(paths: &Paths, command: &Command) -> Result<Option<ExitCode>> {
-    let args = control::command_args(command)?;
+fn send_to_running_portal(paths: &Paths, command: Command) -> Result<Option<ExitCode>> {
+    let command = control::for_running_portal(command)?;
     let Some(connection) = control::connect(&paths.data_dir)? else {
         return Ok(None);
     };
     // Standard input is read only now that a portal has answered, so nobody types a password
     // for nothing. A password is asked for here, where the terminal is; an import's input is
     // passed on as the command reads it.
-    let input: Option<Box<dyn Read + Send>> = match command {
+    let input: Option<Box<dyn Read + Send>> = match &command {
         Command::SetPassword { .. } => Some(Box::new(io::Cursor::new(
             read_password_from_stdin()? + "\n",
         ))),
@@ -119,7 +118,7 @@ fn send_to_running_portal(paths: &Paths, command: &Command) -> Result<Option<Exi
         _ => None,
     };
     let mut out = BufWriter::new(io::stdout().lock());
-    let code = connection.send(args, input, &mut out, &mut io::stderr())?;
+    let code = connection.send(command, input, &mut out, &mut io::stderr())?;
     out.flush().context("cannot write to standard output")?;
     Ok(Some(ExitCode::from(code)))
 }

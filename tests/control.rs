@@ -503,7 +503,9 @@ fn standard_input_streams_to_the_running_portal_and_input_cut_off_is_never_taken
     sent.extend_from_slice(&next.as_bytes()[..next.len() / 2]);
     let mut socket = std::os::unix::net::UnixStream::connect(folder.socket()).unwrap();
     socket
-        .write_all(b"{\"args\":[\"import\",\"--\",\"-\"],\"input\":true}\n")
+        .write_all(
+            b"{\"command\":{\"import\":{\"paths\":[\"-\"],\"publish\":false}},\"input\":true}\n",
+        )
         .unwrap();
     for piece in sent.chunks(50_000) {
         socket.write_all(b"i").unwrap();

@@ -209,7 +209,7 @@ pub fn document() -> Value {
                     query("max_usd", "At most this many USD.", json!({ "type": "number", "minimum": 0 })),
                     query("expiring", "Only what expires within 30 days (any value).", string()),
                     query("renewed", "Only what was renewed within the last 30 days (any value).", string()),
-                    query("sort", "Order of hits.", json!({ "type": "string", "enum": ["relevance", "newest", "expiring", "amount"] })),
+                    query("sort", "Order of hits.", json!({ "type": "string", "enum": crate::search::Sort::ALL.map(crate::search::Sort::slug) })),
                     query("page", "Page, from 1. Results are shown up to the 10,000th hit: (page - 1) × per_page above 10,000 is answered 400.", json!({ "type": "integer", "minimum": 1, "maximum": crate::search::MAX_OFFSET + 1 })),
                     query("per_page", "Hits per page.", json!({ "type": "integer", "minimum": 1, "maximum": 100, "default": 20 })),
                 ],

@@ -3,8 +3,8 @@
 //! writes it back, with one value added or removed, for the links of the filter panel.
 
 use crate::codes;
-use crate::search::{Audience, Coverage, Filters, MAX_OFFSET, Place, SearchRequest, Sort};
-use crate::submission::{Area, Assistance, Kind, SubmitterType, Vocabulary};
+use crate::search::written::{WrittenSearch, WrittenSearchError};
+use crate::search::{Coverage, MAX_OFFSET, SearchRequest};
 
 /// Hits per page on the search page.
 pub const PAGE_SIZE: usize = 20;
@@ -117,60 +117,33 @@ impl SearchParams {
 
     /// The search the parameters describe, for members.
     pub fn to_request(&self) -> Result<SearchRequest, BadParam> {
-        fn all<T: Vocabulary>(values: &[String]) -> Result<Vec<T>, BadParam> {
-            values
-                .iter()
-                .map(|v| T::parse(v).map_err(|e| BadParam(sentence(&e.to_string()))))
-                .collect()
-        }
-        let places = self
-            .country
-            .iter()
-            .map(|v| {
-                Place::parse(v).ok_or_else(|| {
-                    BadParam(unknown_place_sentence(
-                        "country or region",
-                        v,
-                        &codes::suggest_places(v),
-                    ))
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let sort = if self.sort.is_empty() {
-            Sort::Relevance
-        } else {
-            Sort::parse(&self.sort).ok_or_else(|| {
-                BadParam(format!(
-                    "Unknown sort \"{}\"; accepted: relevance, newest, expiring, amount.",
-                    self.sort
-                ))
-            })?
+        let written = WrittenSearch {
+            text: &self.q,
+            kinds: &self.kind,
+            places: &self.country,
+            areas: &self.area,
+            assistance: &self.assistance,
+            submitter_types: &self.submitter,
+            min_usd: self.min_usd,
+            max_usd: self.max_usd,
+            expiring_within_days: self.expiring.then_some(30),
+            renewed_within_days: self.renewed.then_some(30),
+            coverage: self.coverage,
+            sort: Some(self.sort.as_str()).filter(|sort| !sort.is_empty()),
+            page: self.page,
+            per_page: PAGE_SIZE,
+            max_offset: Some(MAX_OFFSET),
         };
-        let offset = (self.page - 1).saturating_mul(PAGE_SIZE);
-        if offset > MAX_OFFSET {
-            return Err(BadParam(format!(
-                "Results are shown up to page {}; narrow the search to see the rest.",
-                MAX_OFFSET / PAGE_SIZE + 1
-            )));
-        }
-        Ok(SearchRequest {
-            text: self.q.clone(),
-            filters: Filters {
-                kinds: all::<Kind>(&self.kind)?,
-                places,
-                areas: all::<Area>(&self.area)?,
-                assistance: all::<Assistance>(&self.assistance)?,
-                submitter_types: all::<SubmitterType>(&self.submitter)?,
-                min_usd: self.min_usd,
-                max_usd: self.max_usd,
-                expiring_within_days: self.expiring.then_some(30),
-                renewed_within_days: self.renewed.then_some(30),
-                coverage: self.coverage,
-            },
-            sort,
-            offset,
-            limit: PAGE_SIZE,
-            audience: Audience::Members,
+        written.read().map_err(|error| {
+            BadParam(match error {
+                WrittenSearchError::UnknownPlace { value, suggestions } => {
+                    unknown_place_sentence("country or region", &value, &suggestions)
+                }
+                WrittenSearchError::PastLastPage { last_page } => format!(
+                    "Results are shown up to page {last_page}; narrow the search to see the rest."
+                ),
+                other => sentence(&other.to_string()),
+            })
         })
     }
 
@@ -365,6 +338,7 @@ pub(crate) fn unknown_place_sentence(what: &str, text: &str, suggestions: &[Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::submission::Kind;
 
     #[test]
     fn a_search_url_round_trips() {

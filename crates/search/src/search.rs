@@ -8,6 +8,7 @@
 pub mod cache;
 pub mod keywords;
 mod page;
+pub mod written;
 
 use std::ops::Bound;
 
@@ -199,6 +200,15 @@ impl Sort {
         Sort::ALL.into_iter().find(|s| {
             s.slug() == text.trim().to_ascii_lowercase()
                 || format!("{s:?}").eq_ignore_ascii_case(text.trim())
+        })
+    }
+
+    /// [`Sort::parse`], or an error naming `text` and the sorts there are.
+    pub fn read(text: &str) -> Result<Sort, portal_domain::vocabulary::UnknownValue> {
+        Sort::parse(text).ok_or_else(|| portal_domain::vocabulary::UnknownValue {
+            what: "sort",
+            value: text.to_string(),
+            accepted: Sort::ALL.map(|s| s.slug().to_string()).to_vec(),
         })
     }
 }
