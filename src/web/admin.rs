@@ -5,13 +5,15 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use axum::body::Bytes;
 use axum::extract::multipart::{MultipartError, MultipartRejection};
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::catalogue::{self, CatalogueError, ImportOptions};
+use crate::access::Session;
+use crate::catalogue::{self, Catalogue, CatalogueError, ImportOptions};
 use crate::review::{self, IntakeReport};
 use crate::store::MessageOutcome;
 use crate::submission::{Status, Submission};
@@ -104,21 +106,54 @@ pub async fn renew_selected(
     Admin(session): Admin,
     FormBody(body): FormBody,
 ) -> Result<Response> {
-    let ids = chosen_ids(checked_form(&session, &body)?);
-    let back = |notice: &[(&str, &str)]| back_with_notice("/admin/archive", notice);
-    if ids.is_empty() {
-        return Ok(back(&[("done", "nothing-selected")]));
+    let chosen = Chosen {
+        page: "/admin/archive",
+        status: Status::Expired,
+        done: "restored",
+    };
+    chosen
+        .act(&state, &session, &body, |c, actor, id| {
+            c.renew_by(actor, id)
+        })
+        .await
+}
+
+/// A bulk action on the submissions ticked on a page: each still in `status` is acted on, the
+/// others (acted on by another admin meanwhile) skipped; then back to `page`, saying `done`,
+/// how many and how many were skipped.
+struct Chosen {
+    page: &'static str,
+    status: Status,
+    done: &'static str,
+}
+
+impl Chosen {
+    async fn act(
+        self,
+        state: &AppState,
+        session: &Session,
+        body: &Bytes,
+        act: fn(&Catalogue, &str, &str) -> Result<Submission, CatalogueError>,
+    ) -> Result<Response> {
+        let ids = chosen_ids(checked_form(session, body)?);
+        if ids.is_empty() {
+            return Ok(back_with_notice(self.page, &[("done", "nothing-selected")]));
+        }
+        let actor = actor(session);
+        let status = self.status;
+        let (acted, skipped) = blocking(state, move |c| {
+            each_with_status(c, &ids, status, |id| act(c, &actor, id))
+        })
+        .await??;
+        Ok(back_with_notice(
+            self.page,
+            &[
+                ("done", self.done),
+                ("count", &acted.to_string()),
+                ("skipped", &skipped.to_string()),
+            ],
+        ))
     }
-    let actor = actor(&session);
-    let (renewed, skipped) = blocking(&state, move |c| {
-        each_with_status(c, &ids, Status::Expired, |id| c.renew_by(&actor, id))
-    })
-    .await??;
-    Ok(back(&[
-        ("done", "restored"),
-        ("count", &renewed.to_string()),
-        ("skipped", &skipped.to_string()),
-    ]))
 }
 
 /// "1 was", "3 were".
@@ -281,20 +316,16 @@ pub async fn publish_selected(
     Admin(session): Admin,
     FormBody(body): FormBody,
 ) -> Result<Response> {
-    let ids = chosen_ids(checked_form(&session, &body)?);
-    if ids.is_empty() {
-        return Ok(back_to_queue(&[("done", "nothing-selected")]));
-    }
-    let actor = actor(&session);
-    let (published, skipped) = blocking(&state, move |c| {
-        each_with_status(c, &ids, Status::Pending, |id| c.publish_by(&actor, id))
-    })
-    .await??;
-    Ok(back_to_queue(&[
-        ("done", "published"),
-        ("count", &published.to_string()),
-        ("skipped", &skipped.to_string()),
-    ]))
+    let chosen = Chosen {
+        page: "/admin/queue",
+        status: Status::Pending,
+        done: "published",
+    };
+    chosen
+        .act(&state, &session, &body, |c, actor, id| {
+            c.publish_by(actor, id)
+        })
+        .await
 }
 
 pub async fn publish_one(

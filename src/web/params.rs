@@ -153,31 +153,7 @@ impl SearchParams {
         if !self.q.is_empty() {
             pairs.push(("q", self.q.clone()));
         }
-        let lists = [
-            ("kind", &self.kind),
-            ("country", &self.country),
-            ("area", &self.area),
-            ("assistance", &self.assistance),
-            ("submitter", &self.submitter),
-        ];
-        for (key, values) in lists {
-            pairs.extend(values.iter().map(|v| (key, v.clone())));
-        }
-        if let Some(min) = self.min_usd {
-            pairs.push(("min_usd", format_amount(min)));
-        }
-        if let Some(max) = self.max_usd {
-            pairs.push(("max_usd", format_amount(max)));
-        }
-        if self.expiring {
-            pairs.push(("expiring", "30".to_string()));
-        }
-        if self.renewed {
-            pairs.push(("renewed", "30".to_string()));
-        }
-        if self.coverage != Coverage::Any {
-            pairs.push(("coverage", self.coverage.slug().to_string()));
-        }
+        pairs.extend(self.active_filters());
         if !self.sort.is_empty() {
             pairs.push(("sort", self.sort.clone()));
         }
