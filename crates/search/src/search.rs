@@ -7,30 +7,27 @@
 
 pub mod cache;
 pub mod keywords;
+mod lists;
 mod page;
+mod query;
 pub mod written;
 
-use std::ops::Bound;
+pub use lists::{expired_ids, expiring_ids, expiring_page, pending_ids};
+pub use query::{PRESENCE, WORDINGS_TIE, any_term, keyword_query, term, wording_query};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery,
-    EnableScoring, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
-};
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::query::{EnableScoring, Query};
+use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, TantivyDocument};
 
-use crate::index::table::{self, Row, SegmentTable, row_time};
 use crate::index::{Fields, GLOBAL_PLACE, SearchIndex, id_of_serial, region_place};
-use keywords::{Keywords, Wording};
+use keywords::Keywords;
 use page::{Page, PageCollector, PageHit, Plan, Ranking};
 use portal_domain::codes::{self, Country, Region};
 pub use portal_domain::submission::FundingBand;
-use portal_domain::submission::{
-    Area, Assistance, Kind, Status, Submission, SubmitterType, Vocabulary,
-};
+use portal_domain::submission::{Area, Assistance, Kind, Submission, SubmitterType};
 use portal_store::{Reader, Store, StoreError};
 
 /// The most hits one page may hold.
@@ -634,268 +631,6 @@ fn make_snippet(generator: Option<&SnippetGenerator>, submission: &Submission) -
         fragment,
         highlighted: Vec::new(),
     }
-}
-
-/// The ids of published submissions whose expiry has passed at `now` (for the clean-up).
-pub fn expired_ids(index: &SearchIndex, now: DateTime<Utc>) -> Result<Vec<String>> {
-    published_expiring_ids(index, Bound::Unbounded, Bound::Included(now))
-}
-
-/// The ids of published submissions that expire after `now` and no later than `until`
-/// (for reminders and the ISU's "expiring soon" page).
-pub fn expiring_ids(
-    index: &SearchIndex,
-    now: DateTime<Utc>,
-    until: DateTime<Utc>,
-) -> Result<Vec<String>> {
-    published_expiring_ids(index, Bound::Excluded(now), Bound::Included(until))
-}
-
-fn published_expiring_ids(
-    index: &SearchIndex,
-    from: Bound<DateTime<Utc>>,
-    until: Bound<DateTime<Utc>>,
-) -> Result<Vec<String>> {
-    let fields = index.fields();
-    let at = |t: DateTime<Utc>| Term::from_field_i64(fields.expires, t.timestamp());
-    let query = BooleanQuery::new(vec![
-        (
-            Occur::Must,
-            term(fields.status, Status::Published.ordinal()),
-        ),
-        (
-            Occur::Must,
-            Box::new(RangeQuery::new(from.map(at), until.map(at))),
-        ),
-    ]);
-    let searcher = index.searcher();
-    let addresses = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
-    let mut ids = Vec::with_capacity(addresses.len());
-    for address in addresses {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        if let Some(id) = doc.get_first(fields.id).and_then(|v| v.as_str()) {
-            ids.push(id.to_string());
-        }
-    }
-    ids.sort();
-    Ok(ids)
-}
-
-/// The ids of published submissions that expire after `now` and no later than `until`, the
-/// soonest first, `limit` of them from `offset` on; and how many there are in all (for the
-/// ISU's "expiring soon" page). Read from the index's value table: no record is read.
-pub fn expiring_page(
-    index: &SearchIndex,
-    now: DateTime<Utc>,
-    until: DateTime<Utc>,
-    offset: usize,
-    limit: usize,
-) -> Result<(Vec<String>, usize)> {
-    let (after, until) = (row_time(now.timestamp()), row_time(until.timestamp()));
-    let published = Status::Published.ordinal() as u8;
-    listed_by(index, offset, limit, |_, _, row| {
-        (row.status == published && row.expires > after && row.expires <= until)
-            .then_some(row.expires)
-    })
-}
-
-/// The ids of pending submissions (waiting for the ISU's review), the longest waiting first,
-/// `limit` of them from `offset` on; and how many there are in all. Read from the index's
-/// value table: no record is read.
-pub fn pending_ids(
-    index: &SearchIndex,
-    offset: usize,
-    limit: usize,
-) -> Result<(Vec<String>, usize)> {
-    let pending = Status::Pending.ordinal() as u8;
-    // A pending submission's publication time is when it was received.
-    listed_by(index, offset, limit, |table, doc, row| {
-        (row.status == pending).then_some(table.published[doc])
-    })
-}
-
-/// The ids of the live documents for which `key` gives a value, in the order of that value
-/// (then of their serials), `limit` of them from `offset` on; and how many there are.
-fn listed_by(
-    index: &SearchIndex,
-    offset: usize,
-    limit: usize,
-    key: impl Fn(&SegmentTable, usize, &Row) -> Option<u32>,
-) -> Result<(Vec<String>, usize)> {
-    let searcher = index.searcher();
-    let tables = index.tables(&searcher)?;
-    let mut found: Vec<(u32, u64, DocAddress)> = table::live_rows(&searcher, &tables)
-        .filter_map(|live| {
-            let key = key(live.table, live.doc(), live.row)?;
-            Some((key, live.serial(), live.address))
-        })
-        .collect();
-    let total = found.len();
-    found.sort_unstable_by_key(|(key, serial, _)| (*key, *serial));
-    let mut ids = Vec::with_capacity(limit.min(total));
-    for (_, serial, address) in found.into_iter().skip(offset).take(limit) {
-        ids.extend(document_id(&searcher, index.fields(), address, serial)?);
-    }
-    Ok((ids, total))
-}
-
-/// What having one thing asked for adds to a hit's score: more than the words can add, so that
-/// a score says how many of the things asked for a hit has (the score divided by this,
-/// rounded down), and hits with more of them rank first.
-pub const PRESENCE: f32 = 10_000.0;
-
-/// How much a word weighs in each text field: the title most, the submitter's name least
-/// (a name is not a topic: "Mine Clearance Trust" offering prosthetics is not about clearance).
-const TITLE_WEIGHT: f32 = 3.0;
-const SUMMARY_WEIGHT: f32 = 2.0;
-const BODY_WEIGHT: f32 = 1.0;
-const ORGANISATION_WEIGHT: f32 = 0.3;
-/// What a submission for a country named in the keywords adds, against the words' score.
-const COUNTRY_WEIGHT: f32 = 2.0;
-/// What the wordings of a concept other than the best-scoring one add, as a share of their
-/// scores.
-pub const WORDINGS_TIE: f32 = 0.1;
-
-/// The query for a search's keywords. Each concept (a word, a phrase, a term of the glossary
-/// with its other names) counts [`PRESENCE`] when the title, summary or description has one
-/// of its wordings (or, for a country, the submission is for it), plus the words' BM25 score
-/// in each field at that field's weight; the submitter's name adds a little, never presence.
-/// A hit needs one concept at least, every concept joined by `AND`, and none excluded.
-pub fn keyword_query(fields: &Fields, keywords: &Keywords) -> Box<dyn Query> {
-    let content = [
-        (fields.title, TITLE_WEIGHT),
-        (fields.summary, SUMMARY_WEIGHT),
-        (fields.body, BODY_WEIGHT),
-    ];
-    // The concepts (one needed, those joined by `AND` all), and apart from them what only
-    // ranks: the words of a term of several on their own, which make no hit by themselves.
-    let mut concepts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let mut ranking_only: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for concept in &keywords.concepts {
-        let mut present: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut wordings: Vec<Box<dyn Query>> = Vec::new();
-        for wording in &concept.wordings {
-            if !wording.counts {
-                for (field, weight) in content {
-                    let query = wording_query(field, wording);
-                    ranking_only.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(query, weight * wording.weight)),
-                    ));
-                }
-                continue;
-            }
-            let mut fields_scored: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for (field, weight) in content {
-                let query = wording_query(field, wording);
-                present.push((Occur::Should, query.box_clone()));
-                fields_scored.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(query, weight * wording.weight)),
-                ));
-            }
-            wordings.push(Box::new(BooleanQuery::new(fields_scored)));
-        }
-        // The best wording counts; the others add a little (a text that says the same thing
-        // five ways is not five times as relevant).
-        let mut scored: Vec<(Occur, Box<dyn Query>)> = vec![(
-            Occur::Should,
-            Box::new(DisjunctionMaxQuery::with_tie_breaker(
-                wordings,
-                WORDINGS_TIE,
-            )),
-        )];
-        let typed = &concept.wordings[0];
-        let query = wording_query(fields.organisation, typed);
-        scored.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(query, ORGANISATION_WEIGHT)),
-        ));
-        if let Some(place) = concept.country.and_then(codes::country_ordinal) {
-            present.push((Occur::Should, term(fields.place, place)));
-            scored.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(
-                    term(fields.place, place),
-                    COUNTRY_WEIGHT,
-                )),
-            ));
-        }
-        let presence = ConstScoreQuery::new(Box::new(BooleanQuery::new(present)), PRESENCE);
-        scored.push((Occur::Should, Box::new(presence)));
-        let occur = if concept.required {
-            Occur::Must
-        } else {
-            Occur::Should
-        };
-        concepts.push((occur, Box::new(BooleanQuery::new(scored))));
-    }
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = if concepts.is_empty() {
-        vec![(Occur::Must, Box::new(AllQuery))]
-    } else {
-        vec![(Occur::Must, Box::new(BooleanQuery::new(concepts)))]
-    };
-    clauses.extend(ranking_only);
-    for wording in &keywords.excluded {
-        for field in [
-            fields.title,
-            fields.summary,
-            fields.body,
-            fields.organisation,
-        ] {
-            clauses.push((Occur::MustNot, wording_query(field, wording)));
-        }
-    }
-    Box::new(BooleanQuery::new(clauses))
-}
-
-/// How many words may stand between the words of a loose wording.
-const LOOSE_SLOP: u32 = 2;
-
-/// One wording in one field: a word, or words that must stand together (or, when `loose`,
-/// nearly together, in their order).
-pub fn wording_query(field: Field, wording: &Wording) -> Box<dyn Query> {
-    match &wording.words[..] {
-        [] => Box::new(EmptyQuery),
-        [word] => Box::new(TermQuery::new(
-            Term::from_field_text(field, word),
-            IndexRecordOption::WithFreqs,
-        )),
-        words => {
-            let mut phrase = PhraseQuery::new(
-                words
-                    .iter()
-                    .map(|word| Term::from_field_text(field, word))
-                    .collect(),
-            );
-            if wording.loose {
-                phrase.set_slop(LOOSE_SLOP);
-            }
-            Box::new(phrase)
-        }
-    }
-}
-
-pub fn term(field: Field, value: u64) -> Box<dyn Query> {
-    Box::new(TermQuery::new(
-        Term::from_field_u64(field, value),
-        IndexRecordOption::Basic,
-    ))
-}
-
-/// Matches any of `values` in `field`.
-pub fn any_term(field: Field, mut values: Vec<u64>) -> Box<dyn Query> {
-    values.sort_unstable();
-    values.dedup();
-    if values.len() == 1 {
-        return term(field, values[0]);
-    }
-    Box::new(BooleanQuery::new(
-        values
-            .into_iter()
-            .map(|v| (Occur::Should, term(field, v)))
-            .collect(),
-    ))
 }
 
 #[cfg(test)]
