@@ -83,10 +83,16 @@ struct Server {
 
 impl Server {
     fn start(folder: &Folder) -> Server {
+        Server::start_with(folder, &[])
+    }
+
+    /// A portal serving `folder` with `flags` besides its address.
+    fn start_with(folder: &Folder, flags: &[&str]) -> Server {
         let port = free_port();
         let mut child = folder
             .command("server")
             .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .args(flags)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -648,6 +654,20 @@ fn remind_flags_the_running_portal_cannot_honour_are_refused() {
         "--remind-days cannot be honoured",
     );
     succeeds(folder.portal(&["remind", "--remind-days", "7,30"]));
+    succeeds(folder.portal(&["remind"]));
+}
+
+/// Regression (hardening): a reminder flag given with its default value (`--remind-days 30,7`)
+/// went unnoticed by a portal serving with other days, and the portal reminded with its own.
+#[test]
+fn a_remind_flag_given_with_its_default_value_is_compared_too() {
+    let folder = Folder::new();
+    let _server = Server::start_with(&folder, &["--remind-days", "14"]);
+    fails_with(
+        folder.portal(&["remind", "--remind-days", "30,7"]),
+        "--remind-days cannot be honoured",
+    );
+    succeeds(folder.portal(&["remind", "--remind-days", "14"]));
     succeeds(folder.portal(&["remind"]));
 }
 
