@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 
 use portal_domain::submission::{Assistance, Beneficiaries, date_in_words};
+pub(crate) use portal_domain::text::push_thousands;
 
 use crate::draft::{Draft, Picks};
 use crate::organisations::{AFFECTED, Org, REGIONS};
@@ -192,26 +193,6 @@ pub(crate) fn push_number(out: &mut String, n: u64) {
     match WORDS.get(n as usize) {
         Some(word) => out.push_str(word),
         None => push_thousands(out, n),
-    }
-}
-
-/// 1234567 → "1,234,567".
-pub(crate) fn push_thousands(out: &mut String, n: u64) {
-    let mut groups = [0u16; 7];
-    let mut count = 0;
-    let mut rest = n;
-    loop {
-        groups[count] = (rest % 1000) as u16;
-        count += 1;
-        rest /= 1000;
-        if rest == 0 {
-            break;
-        }
-    }
-    // Writing to a String cannot fail.
-    let _ = write!(out, "{}", groups[count - 1]);
-    for group in groups[..count - 1].iter().rev() {
-        let _ = write!(out, ",{group:03}");
     }
 }
 
