@@ -231,6 +231,16 @@ pub const PERMISSIONS_POLICY: &str = "accelerometer=(), camera=(), geolocation=(
 /// HTTPS alone for this host, for a year.
 pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
 
+/// The headers on every response, whatever its status: those the portal writes, and those
+/// hyper writes itself for a request it cannot read (`listen::canned`). Names in lower case.
+const SECURITY_HEADERS: [(&str, &str); 5] = [
+    ("content-security-policy", CONTENT_SECURITY_POLICY),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "same-origin"),
+    ("x-frame-options", "DENY"),
+    ("permissions-policy", PERMISSIONS_POLICY),
+];
+
 /// How members reach the portal, as far as it knows: over HTTPS when it was started with
 /// `--secure-cookies` (behind a TLS proxy).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -257,19 +267,12 @@ async fn security_headers(
 ) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    let fixed = [
-        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "same-origin"),
-        (header::X_FRAME_OPTIONS, "DENY"),
-    ];
-    for (name, value) in fixed {
-        headers.insert(name, HeaderValue::from_static(value));
+    for (name, value) in SECURITY_HEADERS {
+        headers.insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
     }
-    headers.insert(
-        HeaderName::from_static("permissions-policy"),
-        HeaderValue::from_static(PERMISSIONS_POLICY),
-    );
     if transport == Transport::Https {
         headers.insert(
             header::STRICT_TRANSPORT_SECURITY,

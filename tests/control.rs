@@ -738,3 +738,50 @@ fn an_import_whose_client_is_interrupted_stops_keeping_what_it_stored() {
     );
     succeeds(folder.portal(&["check"]));
 }
+
+/// Regression (hardening): a command that waited behind a long import ran when its turn came,
+/// although its client had given up meanwhile: a `publish` the ISU had cancelled with Ctrl-C
+/// published later, unseen. Now a queued command whose client has gone is not run.
+#[test]
+fn a_queued_command_whose_client_went_away_is_not_run() {
+    let folder = Folder::new();
+    succeeds(folder.portal(&["demo", "--count", "60000", "--out", "large.jsonl"]));
+    let mut server = Server::start(&folder);
+    let template = folder.path("need.txt");
+    std::fs::write(
+        &template,
+        include_str!("../data/templates/example-need.txt"),
+    )
+    .unwrap();
+    let imported = succeeds(folder.portal(&["import", template.to_str().unwrap()]));
+    let id = imported
+        .split_whitespace()
+        .find(|word| word.starts_with("NEED-"))
+        .unwrap_or_else(|| panic!("{imported}"))
+        .trim_end_matches(',')
+        .to_string();
+
+    // A long import holds the turn; a publish queues behind it, and its client gives up.
+    let mut import = folder.spawn(&["import", "--publish", "large.jsonl"]);
+    thread::sleep(Duration::from_secs(1));
+    let mut publish = folder.spawn(&["publish", &id]);
+    thread::sleep(Duration::from_secs(1));
+    assert!(
+        publish.try_wait().unwrap().is_none(),
+        "the publish did not wait for its turn"
+    );
+    publish.kill().unwrap();
+    let _ = publish.wait();
+    // Then the import's client goes too, and the import stops: the publish's turn comes.
+    import.kill().unwrap();
+    let _ = import.wait();
+
+    let dropped = poll(|| server.stderr().contains("did not run a command"));
+    assert!(dropped, "{}", server.stderr());
+    let queue = succeeds(folder.portal(&["queue"]));
+    assert!(
+        queue.contains(&id),
+        "{id} was published for nobody:\n{queue}"
+    );
+    assert_eq!(server.terminate().code(), Some(0), "{}", server.stderr());
+}

@@ -1284,3 +1284,60 @@ async fn requests_the_portal_does_not_expect_get_a_4xx_and_change_nothing() {
     portal.still_serves().await;
     assert_eq!(portal.snapshot(), before);
 }
+
+/// Regression (hardening): hyper answers a request it cannot read (400, 414, 431) itself,
+/// before the router, and those answers carried none of the security headers.
+#[tokio::test]
+async fn answers_to_requests_the_server_cannot_read_carry_the_security_headers() {
+    let portal = Portal::start().await;
+    let huge_target = format!(
+        "GET /search?q={} HTTP/1.1\r\nHost: x\r\n\r\n",
+        "a".repeat(70_000)
+    );
+    let big_header = format!(
+        "GET / HTTP/1.1\r\nHost: x\r\nX-Filler: {}\r\n\r\n",
+        "b".repeat(1_000_000)
+    );
+    let unreadable: [&[u8]; 4] = [
+        b"GET /\x01 HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
+        huge_target.as_bytes(),
+        big_header.as_bytes(),
+    ];
+    let mut statuses = Vec::new();
+    for bytes in unreadable {
+        let reply = portal.raw(bytes).await.expect("an answer");
+        assert!(matches!(reply.status, 400 | 414 | 431), "{}", reply.status);
+        statuses.push(reply.status);
+        for name in [
+            "content-security-policy",
+            "x-content-type-options",
+            "x-frame-options",
+            "referrer-policy",
+            "permissions-policy",
+        ] {
+            assert!(
+                reply.header(name).is_some(),
+                "{} without {name}: {:?}",
+                reply.status,
+                reply.headers
+            );
+        }
+    }
+    eprintln!("hyper's own answers: {statuses:?}");
+    // A keep-alive connection: the portal's answer first, then hyper's own to a bad request
+    // that follows it, each with the headers once.
+    let pipelined = b"GET /login HTTP/1.1\r\nHost: x\r\n\r\nGET /\x01 HTTP/1.1\r\nHost: x\r\n\r\n";
+    let stream = tokio::net::TcpStream::connect(portal.address)
+        .await
+        .unwrap();
+    let (mut reader, mut writer) = stream.into_split();
+    writer.write_all(pipelined).await.unwrap();
+    let mut received = Vec::new();
+    let _ = tokio::time::timeout(READ_LIMIT, reader.read_to_end(&mut received)).await;
+    let text = String::from_utf8_lossy(&received);
+    assert_eq!(text.matches("HTTP/1.1 ").count(), 2, "{text}");
+    assert!(text.contains("HTTP/1.1 400 "), "{text}");
+    assert_eq!(text.matches("x-content-type-options").count(), 2, "{text}");
+    portal.still_serves().await;
+}

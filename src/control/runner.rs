@@ -82,8 +82,24 @@ impl Runner {
             return commands::FAILURE;
         }
         let name = command_name(&command);
-        let _turn = changes_the_catalogue(&command)
+        let turn = changes_the_catalogue(&command)
             .then(|| self.turn.lock().unwrap_or_else(PoisonError::into_inner));
+        // A command that waited for its turn runs only if someone still waits for it: a
+        // `publish` whose client gave up (Ctrl-C) must not change the catalogue later, unseen.
+        if turn.is_some() && self.catalogue.is_stopping() {
+            tracing::info!(
+                command = name.as_str(),
+                "did not run a command from the control channel: its client went away (or the \
+                 portal is stopping) while it waited for its turn"
+            );
+            // Nobody may be left to read this.
+            let _ = writeln!(
+                err,
+                "portal: the command was not run: it waited for its turn while the client went \
+                 away or the portal began to stop"
+            );
+            return commands::FAILURE;
+        }
         let mut streams = Streams {
             input,
             input_is_terminal: false,

@@ -17,9 +17,16 @@ use std::pin::{Pin, pin};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+mod canned;
+
+use std::convert::Infallible;
+
 use axum::Router;
+use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::extract::Request;
+use axum::response::Response;
+use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -29,6 +36,8 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::time::Sleep;
 use tower::ServiceExt;
+
+use canned::{InFlight, OwnHeaders};
 
 /// How long a client may take to send a request's line and headers (from the moment the
 /// connection waits for them) before the connection is closed.
@@ -71,14 +80,15 @@ pub async fn serve(
         };
         // Pages are written in one piece; there is nothing to gain from Nagle's delay.
         let _ = stream.set_nodelay(true);
-        let service = app
-            .clone()
-            .map_request(move |mut request: Request<Incoming>| {
+        let in_flight = InFlight::default();
+        let service = with_router_tracked(app.clone(), in_flight.clone()).map_request(
+            move |mut request: Request<Incoming>| {
                 request.extensions_mut().insert(ConnectInfo(peer));
                 request
-            });
+            },
+        );
         let connection = Connection {
-            stream,
+            stream: OwnHeaders::new(stream, in_flight),
             peer,
             stopping: stopping.clone(),
             closed: closed.clone(),
@@ -91,9 +101,35 @@ pub async fn serve(
     all_closed.closed().await;
 }
 
+/// `app`, counting in `in_flight` the requests with it until their response is written.
+fn with_router_tracked(
+    app: Router,
+    in_flight: InFlight,
+) -> impl tower::Service<
+    Request<Incoming>,
+    Response = Response,
+    Error = Infallible,
+    Future = impl Future<Output = Result<Response, Infallible>> + Send,
+> + Clone
++ Send {
+    <Router as ServiceExt<Request<Incoming>>>::map_future(app, move |responding| {
+        let entered = in_flight.enter();
+        async move {
+            let response: Response = responding.await?;
+            // The count goes down when hyper drops the body: once written, or given up.
+            Ok::<_, Infallible>(response.map(|body| {
+                Body::new(body.map_err(move |error| {
+                    let _still_in_flight = &entered;
+                    error
+                }))
+            }))
+        }
+    })
+}
+
 /// One accepted connection and what it needs to stop.
 struct Connection {
-    stream: tokio::net::TcpStream,
+    stream: OwnHeaders<tokio::net::TcpStream>,
     peer: SocketAddr,
     stopping: watch::Receiver<bool>,
     /// Dropped when the connection ends.
