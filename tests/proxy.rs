@@ -556,6 +556,32 @@ fn log_in_through_the_proxy(client: &Client, portal: &PortalServer) {
         "https://evil.example",
     );
     assert_eq!(foreign.status, 403, "{foreign:?}");
+    // Following a search in a feed (a CSRF-protected form) gives an address under the public
+    // URL, which works through the proxy.
+    let feed = client.post(
+        "127.0.0.4",
+        "/feeds",
+        Some(&cookie),
+        &[
+            ("csrf", &token),
+            ("query", ""),
+            ("label", "through the proxy"),
+        ],
+    );
+    assert_eq!(feed.status, 200, "{feed:?}");
+    let prefix = format!("{}/feeds/", client.base);
+    let start = feed
+        .body
+        .find(&prefix)
+        .unwrap_or_else(|| panic!("{}", feed.body))
+        + prefix.len();
+    let length = feed.body[start..]
+        .find(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_')
+        .unwrap();
+    let path = format!("/feeds/{}", &feed.body[start..start + length]);
+    let atom = client.get("127.0.0.6", &path, None);
+    assert_eq!(atom.status, 200, "{path}: {atom:?}");
+    assert!(atom.body.contains("<feed"), "{}", atom.body);
     let logout = client.post("127.0.0.4", "/logout", Some(&cookie), &[("csrf", &token)]);
     assert_eq!(logout.status, 303, "{logout:?}");
     let after = client.get("127.0.0.4", "/search", Some(&cookie));

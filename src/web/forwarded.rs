@@ -87,11 +87,12 @@ struct Told {
 
 /// The client and scheme a request from `peer` carries, believing only `trusted` proxies.
 fn forwarded(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> Told {
+    let peer = peer.to_canonical();
     let nothing = Told {
         client: peer,
         https: false,
     };
-    if !trusted.contains(&peer) {
+    if !is_trusted(trusted, peer) {
         return nothing;
     }
     let standard = headers
@@ -159,10 +160,10 @@ fn from_forwarded(peer: IpAddr, list: String, trusted: &[IpAddr]) -> Told {
         };
         let https = is_https(element.protocol);
         match element.forwarded_for.as_ref().and_then(|node| node.ip()) {
-            Some(address) if trusted.contains(address) => reached = *address,
+            Some(address) if is_trusted(trusted, *address) => reached = address.to_canonical(),
             Some(address) => {
                 return Told {
-                    client: *address,
+                    client: address.to_canonical(),
                     https,
                 };
             }
@@ -197,7 +198,7 @@ fn from_x_forwarded(peer: IpAddr, list: &str, protos: &str, trusted: &[IpAddr]) 
     let mut reached = peer;
     for (index, text) in addresses.iter().enumerate().rev() {
         match parse_address(text) {
-            Some(address) if trusted.contains(&address) => reached = address,
+            Some(address) if is_trusted(trusted, address) => reached = address,
             Some(address) => {
                 return Told {
                     client: address,
@@ -218,11 +219,20 @@ fn from_x_forwarded(peer: IpAddr, list: &str, protos: &str, trusted: &[IpAddr]) 
     }
 }
 
-/// An address as proxies write it in `X-Forwarded-For`: bare, or (some do) with a port.
+/// An address as proxies write it in `X-Forwarded-For`: bare, or (some do) with a port; an
+/// IPv4 address written as IPv6 (`::ffff:192.0.2.1`) is the IPv4 address.
 fn parse_address(text: &str) -> Option<IpAddr> {
     text.parse::<IpAddr>()
         .ok()
         .or_else(|| text.parse::<SocketAddr>().ok().map(|s| s.ip()))
+        .map(|address| address.to_canonical())
+}
+
+/// Whether `address` is one of the trusted proxies; a dual-stack listener sees an IPv4 peer
+/// as `::ffff:127.0.0.1`, which is 127.0.0.1.
+fn is_trusted(trusted: &[IpAddr], address: IpAddr) -> bool {
+    let address = address.to_canonical();
+    trusted.iter().any(|t| t.to_canonical() == address)
 }
 
 #[cfg(test)]
@@ -459,6 +469,24 @@ mod tests {
             ],
             PROXY,
             false,
+        );
+    }
+
+    #[test]
+    fn an_ipv4_address_written_as_ipv6_is_the_ipv4_address() {
+        // A portal listening on [::] sees its IPv4 proxy as ::ffff:127.0.0.1.
+        let says = [("x-forwarded-for", "::ffff:198.51.100.7")];
+        assert_eq!(
+            told("::ffff:127.0.0.1", &says),
+            ("198.51.100.7".into(), false)
+        );
+        let says = [(
+            "forwarded",
+            "for=\"[::ffff:198.51.100.7]\", for=\"[::ffff:10.0.0.1]\"",
+        )];
+        assert_eq!(
+            told("::ffff:127.0.0.1", &says),
+            ("198.51.100.7".into(), false)
         );
     }
 
