@@ -46,6 +46,7 @@ use chrono::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 
+pub use admin::MAX_UPLOAD_BYTES;
 pub use csrf::public_origin;
 pub use error::AppError;
 pub use forwarded::Requester;

@@ -22,7 +22,10 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::http::{HOST, MEMBER_PASSWORD, Portal, Reply};
 use common::tools::{self, CADDY, CURL, NGINX, OPENSSL};
-use portal::web::{Config, STRICT_TRANSPORT_SECURITY, public_origin};
+use portal::web::{
+    Config, HEADER_READ_TIMEOUT, MAX_UPLOAD_BYTES, REQUEST_TIMEOUT, STRICT_TRANSPORT_SECURITY,
+    public_origin,
+};
 
 // In process: the router with a trusted proxy at 127.0.0.1.
 
@@ -258,6 +261,38 @@ fn the_public_url_gives_the_origin_browsers_send_or_says_what_is_wrong() {
 
 // The real portal, and real proxies in front of it.
 
+/// The shipped proxies let through what the portal takes, and wait as long as it does.
+#[test]
+fn the_shipped_configurations_match_the_portals_limits() {
+    // The upload form's limit: its files and the rest of the form (web.rs).
+    let largest_kib = (MAX_UPLOAD_BYTES + 64 * 1024) / 1024;
+    let head = HEADER_READ_TIMEOUT.as_secs();
+    let request = REQUEST_TIMEOUT.as_secs();
+    for (file, settings) in [
+        (
+            "deploy/Caddyfile",
+            [
+                format!("max_size {largest_kib}KiB"),
+                format!("read_header {head}s"),
+                format!("read_body {request}s"),
+            ],
+        ),
+        (
+            "deploy/nginx.conf",
+            [
+                format!("client_max_body_size {largest_kib}k;"),
+                format!("client_header_timeout {head}s;"),
+                format!("client_body_timeout {request}s;"),
+            ],
+        ),
+    ] {
+        let text = shipped(file);
+        for setting in settings {
+            assert!(text.contains(&setting), "{file} should say {setting:?}");
+        }
+    }
+}
+
 /// How long a program may take to start before the test gives up.
 const PATIENCE: Duration = Duration::from_secs(30);
 
@@ -447,6 +482,19 @@ impl Client {
         headers: &[(&str, &str)],
         form: &[(&str, &str)],
     ) -> Answer {
+        let body = (!form.is_empty()).then(|| serde_urlencoded::to_string(form).unwrap());
+        let data: Vec<&str> = body.iter().flat_map(|b| ["--data", b.as_str()]).collect();
+        self.send_with(from, method, path, headers, &data)
+    }
+
+    fn send_with(
+        &self,
+        from: &str,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        extra: &[&str],
+    ) -> Answer {
         let mut command = Command::new("curl");
         command
             .args(["--silent", "--show-error", "--include", "--noproxy", "*"])
@@ -457,9 +505,7 @@ impl Client {
         for (name, value) in headers {
             command.args(["--header", &format!("{name}: {value}")]);
         }
-        if !form.is_empty() {
-            command.args(["--data", &serde_urlencoded::to_string(form).unwrap()]);
-        }
+        command.args(extra);
         let output = command
             .arg(format!("{}{path}", self.base))
             .output()
