@@ -240,9 +240,11 @@ pub struct ServeArgs {
     /// takes true or false (or yes/no, on/off, 1/0).
     #[arg(long, env = "PORTAL_SECURE_COOKIES", value_parser = clap::builder::BoolishValueParser::new())]
     pub secure_cookies: bool,
-    /// The address of a reverse proxy in front of the portal (repeat for several): only
-    /// requests from it are believed about the client's address (`X-Forwarded-For`), which
-    /// failed logins are counted by. Off by default: every other peer is the client.
+    /// The address of a reverse proxy in front of the portal (repeat, or separate with
+    /// commas, for several): only requests from it are believed about the client: its address
+    /// (`Forwarded: for=` or `X-Forwarded-For`), which failed logins are counted by, and
+    /// whether it came over HTTPS (`proto=` or `X-Forwarded-Proto`: Secure cookies, HSTS).
+    /// Off by default: every peer is the client, and those headers are ignored.
     #[arg(
         long,
         env = "PORTAL_TRUSTED_PROXY",

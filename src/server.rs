@@ -31,6 +31,9 @@ pub fn serve(paths: &Paths, lifespans: Lifespans, args: ServeArgs) -> Result<Exi
         .mail
         .reminders(&paths.data_dir, &format!("http://{}", args.addr))
         .context("the reminder settings are not usable")?;
+    // Links and the cross-origin check use its origin.
+    portal::web::public_origin(&reminders.settings.public_url)
+        .map_err(|why| anyhow::anyhow!("--public-url: {why}"))?;
     let (mut catalogue, outcome) =
         Catalogue::open(paths, Arc::new(SystemClock)).map_err(|error| match error {
             CatalogueError::InUse(_) => control::data_folder_taken(

@@ -16,6 +16,7 @@ mod error;
 mod exports;
 mod extract;
 mod forms;
+mod forwarded;
 pub mod frame;
 mod handlers;
 mod lifespan;
@@ -45,7 +46,10 @@ use chrono::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 
+pub use admin::MAX_UPLOAD_BYTES;
+pub use csrf::public_origin;
 pub use error::AppError;
+pub use forwarded::Requester;
 pub use listen::{HEADER_READ_TIMEOUT, serve};
 pub use tokens::MAX_MEMBER_FEEDS;
 
@@ -59,7 +63,8 @@ pub struct Config {
     pub isu_email: String,
     /// After how many days the member password should be rotated; older ones are flagged.
     pub rotation_days: u32,
-    /// Mark cookies Secure and `__Host-` prefixed (set when served over TLS).
+    /// Mark cookies Secure and `__Host-` prefixed (set when served over TLS); without it, only
+    /// requests a trusted proxy says came over HTTPS get them (see `forwarded`).
     pub secure_cookies: bool,
     pub timeouts: SessionTimeouts,
     /// Days before expiry at which reminders are due, largest first (for the ISU's pages).
@@ -70,7 +75,8 @@ pub struct Config {
     pub public_url: String,
     /// How long a request (reading its body included) may take before it is answered with 408.
     pub request_timeout: std::time::Duration,
-    /// Reverse proxies whose `X-Forwarded-For` names the client; no other peer's is read.
+    /// Reverse proxies whose `Forwarded` or `X-Forwarded-For` / `X-Forwarded-Proto` name the
+    /// client and its scheme; no other peer's are read.
     pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
@@ -180,7 +186,10 @@ pub fn app(state: AppState) -> Router {
             post(admin::upload).layer(DefaultBodyLimit::max(admin::MAX_UPLOAD_BYTES + 64 * 1024)),
         )
         .fallback(handlers::not_found)
-        .layer(middleware::from_fn(refuse_cross_origin_posts))
+        .layer(middleware::from_fn_with_state(
+            csrf::PublicOrigin::of(&state.config),
+            refuse_cross_origin_posts,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -195,9 +204,10 @@ pub fn app(state: AppState) -> Router {
             )
             .into_response()
         }))
+        .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn_with_state(
-            Transport::of(&state.config),
-            security_headers,
+            state.config.clone(),
+            forwarded::identify,
         ))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
@@ -241,30 +251,12 @@ const SECURITY_HEADERS: [(&str, &str); 5] = [
     ("permissions-policy", PERMISSIONS_POLICY),
 ];
 
-/// How members reach the portal, as far as it knows: over HTTPS when it was started with
-/// `--secure-cookies` (behind a TLS proxy).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Transport {
-    Http,
-    Https,
-}
-
-impl Transport {
-    fn of(config: &Config) -> Transport {
-        if config.secure_cookies {
-            Transport::Https
-        } else {
-            Transport::Http
-        }
-    }
-}
-
 /// Security headers on every response; member pages are never cached.
-async fn security_headers(
-    State(transport): State<Transport>,
-    request: Request,
-    next: Next,
-) -> Response {
+async fn security_headers(request: Request, next: Next) -> Response {
+    let https = request
+        .extensions()
+        .get::<Requester>()
+        .is_some_and(|requester| requester.https);
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     for (name, value) in SECURITY_HEADERS {
@@ -273,7 +265,7 @@ async fn security_headers(
             HeaderValue::from_static(value),
         );
     }
-    if transport == Transport::Https {
+    if https {
         headers.insert(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static(STRICT_TRANSPORT_SECURITY),
@@ -285,26 +277,32 @@ async fn security_headers(
     response
 }
 
-/// Refuses (403) a form posted from another site: the Origin must be this host, and the
-/// browser must not say the request is cross-site.
-async fn refuse_cross_origin_posts(request: Request, next: Next) -> Response {
+/// Refuses (403) a form posted from another site: the Origin must be this host, or the
+/// `--public-url` (a reverse proxy may pass its own Host on), and the browser must not say
+/// the request is cross-site.
+async fn refuse_cross_origin_posts(
+    State(csrf::PublicOrigin(public)): State<csrf::PublicOrigin>,
+    request: Request,
+    next: Next,
+) -> Response {
     if request.method() != Method::GET && request.method() != Method::HEAD {
         let headers = request.headers();
         let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-        let origin_host = headers
-            .get(header::ORIGIN)
-            .and_then(|o| o.to_str().ok())
-            .map(|o| o.split_once("://").map_or(o, |(_, rest)| rest));
+        let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
+        let public_origin =
+            origin.is_some_and(|o| public.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(o)));
+        let origin_host = origin.map(|o| o.split_once("://").map_or(o, |(_, rest)| rest));
         let cross_site = headers
             .get("sec-fetch-site")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v == "cross-site");
-        let foreign_origin = match (origin_host, host) {
-            (Some("null"), _) => true,
-            (Some(origin), Some(host)) => !origin.eq_ignore_ascii_case(host),
-            (Some(_), None) => true,
-            (None, _) => false,
-        };
+        let foreign_origin = !public_origin
+            && match (origin_host, host) {
+                (Some("null"), _) => true,
+                (Some(origin), Some(host)) => !origin.eq_ignore_ascii_case(host),
+                (Some(_), None) => true,
+                (None, _) => false,
+            };
         if cross_site || foreign_origin {
             return AppError::forbidden("Forms can only be sent from the portal's own pages.")
                 .into_response();

@@ -1,10 +1,9 @@
 //! Who is asking: the access extractors (`MaybeSession`, `Member`, `Admin`) read the session
-//! cookie and check the session; `ClientAddress` names the client, trusting only configured
-//! proxies. A page that needs a login sends a browser to the login page and back.
+//! cookie and check the session (its name depends on whether the request came over HTTPS,
+//! which `forwarded` decides). A page that needs a login sends a browser to the login page and
+//! back.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -13,13 +12,16 @@ use crate::access::{self, Session};
 
 use super::AppState;
 use super::error::{AppError, Result};
+use super::forwarded::Requester;
 use super::handlers::blocking;
 
 const COOKIE: &str = "portal_session";
 const SECURE_COOKIE: &str = "__Host-portal_session";
 
-pub(super) fn cookie_name(state: &AppState) -> &'static str {
-    if state.config.secure_cookies {
+/// The session cookie's name: `__Host-` prefixed (which browsers accept only with Secure)
+/// when the request came over HTTPS.
+pub(super) fn cookie_name(requester: Requester) -> &'static str {
+    if requester.https {
         SECURE_COOKIE
     } else {
         COOKIE
@@ -39,7 +41,8 @@ fn session_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 async fn current_session(parts: &Parts, state: &AppState) -> Result<Option<Session>> {
-    let Some(id) = session_cookie(&parts.headers, cookie_name(state)) else {
+    let requester = Requester::of_parts(parts, &state.config);
+    let Some(id) = session_cookie(&parts.headers, cookie_name(requester)) else {
         return Ok(None);
     };
     let timeouts = state.config.timeouts;
@@ -140,40 +143,5 @@ impl FromRequestParts<AppState> for Admin {
             ))),
             None => Err(login_required(parts)),
         }
-    }
-}
-
-/// The address the request came from (unspecified when served without connection info):
-/// the peer's, or, when the peer is a trusted proxy, the last address in `X-Forwarded-For`
-/// that is not itself a trusted proxy (what the proxy saw; a client can put anything before
-/// it).
-pub struct ClientAddress(pub IpAddr);
-
-impl FromRequestParts<AppState> for ClientAddress {
-    type Rejection = AppError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
-        let trusted = &state.config.trusted_proxies;
-        if !trusted.contains(&peer) {
-            return Ok(ClientAddress(peer));
-        }
-        let forwarded = parts
-            .headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|value| value.split(','))
-            .map(str::trim)
-            .collect::<Vec<_>>();
-        let client = forwarded
-            .iter()
-            .rev()
-            .map(|text| text.parse::<IpAddr>().ok())
-            .find(|address| address.is_none_or(|a| !trusted.contains(&a)));
-        // An entry that is not an address ends the trust: the proxy's peer stands for it.
-        Ok(ClientAddress(client.flatten().unwrap_or(peer)))
     }
 }

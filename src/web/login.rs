@@ -15,8 +15,9 @@ use crate::access::{self, Account};
 use super::AppState;
 use super::csrf::checked_form;
 use super::error::{AppError, Result};
-use super::extract::{ClientAddress, MaybeSession, Member, cookie_name};
+use super::extract::{MaybeSession, Member, cookie_name};
 use super::forms::FormBody;
+use super::forwarded::Requester;
 use super::handlers::blocking;
 use super::pages;
 
@@ -78,10 +79,11 @@ const LOGIN_FAILED: &str = "Those details are not right. Check the password (and
 
 pub async fn login(
     State(state): State<AppState>,
-    ClientAddress(address): ClientAddress,
+    requester: Requester,
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Result<Response> {
     let Form(form) = form?;
+    let address = requester.address;
     let now = state.catalogue.now();
     let next = safe_next(form.next.as_deref());
     let account = match form.admin.as_deref().map(str::trim) {
@@ -124,7 +126,12 @@ pub async fn login(
         Some(session) => {
             state.throttle.succeeded(address);
             let max_age = state.config.timeouts.absolute.num_seconds();
-            Ok(redirect_setting_cookie(&next, &state, &session.id, max_age))
+            Ok(redirect_setting_cookie(
+                &next,
+                requester,
+                &session.id,
+                max_age,
+            ))
         }
         None => {
             if is_member {
@@ -141,26 +148,28 @@ pub async fn login(
 
 pub async fn logout(
     State(state): State<AppState>,
+    requester: Requester,
     Member(session): Member,
     FormBody(body): FormBody,
 ) -> Result<Response> {
     checked_form(&session, &body)?;
     let id = session.id.clone();
     blocking(&state, move |c| access::logout(c, &id)).await??;
-    Ok(redirect_setting_cookie("/", &state, "", 0))
+    Ok(redirect_setting_cookie("/", requester, "", 0))
 }
 
 /// A redirect to `target` that sets the session cookie to `value` for `max_age` seconds (an
-/// empty value and 0 end it).
-fn redirect_setting_cookie(target: &str, state: &AppState, value: &str, max_age: i64) -> Response {
+/// empty value and 0 end it); Secure when the request came over HTTPS.
+fn redirect_setting_cookie(
+    target: &str,
+    requester: Requester,
+    value: &str,
+    max_age: i64,
+) -> Response {
     let cookie = format!(
         "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
-        cookie_name(state),
-        if state.config.secure_cookies {
-            "; Secure"
-        } else {
-            ""
-        }
+        cookie_name(requester),
+        if requester.https { "; Secure" } else { "" }
     );
     let mut response = Redirect::to(target).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {

@@ -69,6 +69,31 @@ pub const VNU: Tool = Tool::File {
     install: "npm ci --prefix tests/browser --ignore-scripts",
 };
 
+/// Debian's Caddy, the reverse proxy of `deploy/Caddyfile`.
+pub const CADDY: Tool = Tool::Program {
+    program: "caddy",
+    arg: "version",
+    install: "apt-get install caddy",
+};
+/// Debian's nginx (in /usr/sbin, which a user's PATH may lack), the reverse proxy of
+/// `deploy/nginx.conf`.
+pub const NGINX: Tool = Tool::File {
+    path: "/usr/sbin/nginx",
+    install: "apt-get install nginx",
+};
+/// curl, a client that can bind to a chosen loopback address and trust a given CA.
+pub const CURL: Tool = Tool::Program {
+    program: "curl",
+    arg: "--version",
+    install: "apt-get install curl",
+};
+/// openssl, to make a certificate for a test's nginx.
+pub const OPENSSL: Tool = Tool::Program {
+    program: "openssl",
+    arg: "version",
+    install: "apt-get install openssl",
+};
+
 /// Fails the test, naming every missing tool and its install command, unless all are there.
 pub fn require(tools: &[Tool]) {
     let missing: Vec<String> = tools.iter().filter_map(Tool::missing).collect();
