@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::tools::{self, PROMTOOL};
+use common::tools::{self, CADDY, PROMTOOL};
 use portal::submission::{Status, Vocabulary};
 
 /// How long the portal may take to start before the test gives up.
@@ -99,15 +99,7 @@ impl Portal {
 
     /// `GET path` with `headers`, on a connection of its own.
     fn get(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
-        let mut request = format!(
-            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n",
-            self.port
-        );
-        for (name, value) in headers {
-            request.push_str(&format!("{name}: {value}\r\n"));
-        }
-        request.push_str("\r\n");
-        self.exchange(&request)
+        get(self.port, path, headers)
     }
 
     /// `POST /login` with the form `body`.
@@ -118,16 +110,7 @@ impl Portal {
             self.port,
             body.len()
         );
-        self.exchange(&request)
-    }
-
-    fn exchange(&self, request: &str) -> Reply {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        stream.set_read_timeout(Some(PATIENCE)).unwrap();
-        stream.write_all(request.as_bytes()).unwrap();
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).unwrap();
-        Reply::parse(&raw)
+        exchange(self.port, &request)
     }
 
     /// Logs in as a member and returns the session cookie, `NAME=VALUE`.
@@ -152,6 +135,26 @@ impl Drop for Portal {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `GET path` with `headers` from 127.0.0.1 to `port`, on a connection of its own.
+fn get(port: u16, path: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut request =
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    exchange(port, &request)
+}
+
+fn exchange(port: u16, request: &str) -> Reply {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    Reply::parse(&raw)
 }
 
 fn command(dir: &Path) -> Command {
@@ -409,6 +412,97 @@ fn metrics_are_refused_through_a_proxy_and_with_a_wrong_token() {
     let figures = portal.scrape();
     assert!(figures.value("portal_http_requests_total{class=\"metrics\",status=\"404\"}") >= 7.0);
     assert!(figures.value("portal_http_requests_total{class=\"other\",status=\"404\"}") >= 1.0);
+}
+
+/// A Caddy reverse proxy on 127.0.0.1 in front of `upstream`, stopped when dropped.
+struct Caddy {
+    child: Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Caddy {
+    fn start(upstream: u16) -> Caddy {
+        let dir = tempfile::tempdir().unwrap();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        // No admin endpoint (its fixed port would clash), no certificates; what it keeps goes
+        // to the temporary folder.
+        let config = format!(
+            "{{\n  admin off\n  auto_https off\n}}\n\
+             http://127.0.0.1:{port} {{\n  reverse_proxy 127.0.0.1:{upstream}\n}}\n"
+        );
+        let file = dir.path().join("Caddyfile");
+        std::fs::write(&file, config).unwrap();
+        let child = Command::new("caddy")
+            .args(["run", "--adapter", "caddyfile", "--config"])
+            .arg(&file)
+            .env("HOME", dir.path())
+            .env("XDG_DATA_HOME", dir.path())
+            .env("XDG_CONFIG_HOME", dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let caddy = Caddy {
+            child,
+            port,
+            _dir: dir,
+        };
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() && started.elapsed() < PATIENCE {
+            thread::sleep(Duration::from_millis(50));
+        }
+        caddy
+    }
+}
+
+impl Drop for Caddy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+#[ignore = "needs caddy: scripts/test installs it (Debian package caddy)"]
+fn metrics_through_a_real_reverse_proxy_need_the_token() {
+    tools::require(&[CADDY]);
+    let token_file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(token_file.path(), "proxied-metrics-token-0123456789\n").unwrap();
+    let portal = Portal::start(
+        20,
+        &["--metrics-token-file", token_file.path().to_str().unwrap()],
+    );
+    let caddy = Caddy::start(portal.port);
+    // The same portal, reached through the proxy: a loopback peer that says it forwarded.
+    let proxied = |path: &str, headers: &[(&str, &str)]| get(caddy.port, path, headers);
+    let health = proxied("/healthz", &[]);
+    assert_eq!((health.status, health.body.as_str()), (200, "ok\n"));
+    let refused = proxied("/metrics", &[]);
+    assert_eq!(refused.status, 404);
+    assert_eq!(refused.body, proxied("/no-such-page", &[]).body);
+    let wrong = proxied(
+        "/metrics",
+        &[("Authorization", "Bearer wrong-token-0123456789")],
+    );
+    assert_eq!(wrong.status, 404);
+    let right = proxied(
+        "/metrics",
+        &[("Authorization", "Bearer proxied-metrics-token-0123456789")],
+    );
+    assert_eq!(right.status, 200, "{}", right.body);
+    assert!(
+        right
+            .body
+            .contains("portal_http_requests_total{class=\"metrics\",status=\"404\"} 2")
+    );
+    // Straight to the portal, the same machine needs no token.
+    assert_eq!(portal.get("/metrics", &[]).status, 200);
 }
 
 #[test]
