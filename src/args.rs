@@ -252,6 +252,16 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub trusted_proxy: Vec<std::net::IpAddr>,
+    /// A file holding the token that lets a scraper read /metrics from elsewhere than this
+    /// machine (`Authorization: Bearer TOKEN`); at least 16 visible characters. Without it,
+    /// only a request straight from this machine (a loopback peer, no proxy's forwarding
+    /// headers) may read /metrics.
+    #[arg(long, env = "PORTAL_METRICS_TOKEN_FILE", value_name = "FILE")]
+    pub metrics_token_file: Option<PathBuf>,
+    /// /readyz answers 503 ("reminders") when a reminder whose delivery keeps failing is still
+    /// not delivered this many hours after it was prepared (0: at its first failure).
+    #[arg(long, env = "PORTAL_REMINDER_STUCK_HOURS", value_name = "HOURS", default_value_t = portal::health::REMINDER_STUCK_HOURS)]
+    pub reminder_stuck_hours: u32,
     /// Load N fictitious demo submissions first (seed 1), as `demo --load` does, if the
     /// catalogue is empty.
     #[arg(long, value_name = "N")]

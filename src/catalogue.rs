@@ -30,7 +30,7 @@ mod queries;
 pub use exchange::{Backup, ExportRecord};
 pub use import::{ImportOptions, ImportReport, IncomingRecord, read_json_lines};
 pub use lifespans::Lifespans;
-pub use queries::IndexCheck;
+pub use queries::{IndexCheck, IndexPosition};
 
 const DATABASE_FILE: &str = "portal.redb";
 const LOCK_FILE: &str = "portal.lock";

@@ -20,6 +20,10 @@ pub mod access;
 pub mod catalogue;
 /// What members take away: records with names beside codes, as CSV or JSON Lines.
 pub mod exports;
+/// Whether the portal is ready to serve: store, index, reminder delivery (`/readyz`).
+pub mod health;
+/// The figures for Prometheus: counters the code paths add to, gauges read when scraped.
+pub mod metrics;
 /// Who may read the portal's files: its own user alone (umask, and tightening on start).
 pub mod permissions;
 /// Reminders before expiry: which are due, their messages, their delivery (SMTP or outbox).

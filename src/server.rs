@@ -15,6 +15,7 @@ use portal::access::{self, Account, SessionTimeouts};
 use portal::catalogue::{Catalogue, CatalogueError, Lifespans, Paths};
 use portal::clock::SystemClock;
 use portal::index::OpenOutcome;
+use portal::metrics::{Metrics, MetricsToken};
 use portal::reminders::Reminders;
 use portal::store::Delivery;
 use portal::web::{AppState, Config};
@@ -26,7 +27,13 @@ use crate::control::{self, ControlSocket, Runner};
 /// Runs the portal until Ctrl-C or SIGTERM.
 pub fn serve(paths: &Paths, lifespans: Lifespans, args: ServeArgs) -> Result<ExitCode> {
     start_logging(args.log_format);
+    // Made first, so that the process's start time it gives is the process's.
+    let metrics = Arc::new(Metrics::new());
     // Settings first: a mistyped one stops the start before anything is opened.
+    let metrics_token = match &args.metrics_token_file {
+        Some(file) => Some(MetricsToken::read(file).map_err(anyhow::Error::msg)?),
+        None => None,
+    };
     let reminders = args
         .mail
         .reminders(&paths.data_dir, &format!("http://{}", args.addr))
@@ -79,6 +86,8 @@ pub fn serve(paths: &Paths, lifespans: Lifespans, args: ServeArgs) -> Result<Exi
         web: listener,
         control: socket,
         new_passwords: created,
+        metrics,
+        metrics_token,
     };
     runtime.block_on(run(ready, &paths.data_dir, args))?;
     Ok(ExitCode::SUCCESS)
@@ -95,6 +104,8 @@ struct Ready {
     control: ControlSocket,
     /// The passwords generated on the first start, shown once the portal is ready.
     new_passwords: Vec<(Account, String)>,
+    metrics: Arc<Metrics>,
+    metrics_token: Option<MetricsToken>,
 }
 
 /// Structured log lines on standard error; `RUST_LOG` chooses which (default `info`).
@@ -217,11 +228,12 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
     let clean_up = tokio::spawn(look_after_lifespans(
         catalogue.clone(),
         reminders.clone(),
+        ready.metrics.clone(),
         on_first_round,
     ));
     let stopping = catalogue.clone();
 
-    let state = AppState::new(
+    let mut state = AppState::new(
         catalogue,
         Config {
             isu_email: args.mail.isu_email.clone(),
@@ -231,9 +243,12 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
             reminder_days: reminders.settings.days_before.clone(),
             reminder_delivery: reminders.mailer.describe(),
             public_url: reminders.settings.public_url.clone(),
+            metrics_token: ready.metrics_token,
+            reminder_stuck_after: chrono::Duration::hours(i64::from(args.reminder_stuck_hours)),
             ..Config::default()
         },
     );
+    state.metrics = ready.metrics;
     let app = portal::web::app(state);
     // On the signal, long work (imports, archiving, reminders) is asked to stop at once, so
     // that the requests and commands the portal then waits for end within seconds.
@@ -312,6 +327,7 @@ const CLEAN_UP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60
 async fn look_after_lifespans(
     catalogue: Arc<Catalogue>,
     reminders: Arc<Reminders>,
+    metrics: Arc<Metrics>,
     on_first_round: impl FnOnce() + Send + 'static,
 ) {
     let mut on_first_round = Some(on_first_round);
@@ -332,7 +348,12 @@ async fn look_after_lifespans(
         })
         .await;
         match outcome {
-            Ok((archived, reminded)) => log_round(archived, reminded),
+            Ok((archived, reminded)) => {
+                if let Ok(run) = &reminded {
+                    metrics.reminders(run);
+                }
+                log_round(archived, reminded)
+            }
             Err(error) => tracing::error!(%error, "the expiry and reminder task failed"),
         }
         if let Some(announce) = on_first_round.take() {

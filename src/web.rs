@@ -2,7 +2,8 @@
 //!
 //! `app(state)` builds the whole router, apart from `main`, so tests drive it without a network.
 //! Handlers live in `handlers`, `login`, `admin`, `reports`, `lifespan`, `tokens`, `api` and
-//! `exports`; pages (maud) in `pages`, `search_pages` and the other `*_pages`, inside the
+//! `exports`; `health` answers `/healthz` and `/readyz`, `metrics` serves `/metrics` and counts
+//! every request; pages (maud) in `pages`, `search_pages` and the other `*_pages`, inside the
 //! frame of `frame`. What handlers share has a module each: `error` (the one error type),
 //! `extract` (who is asking), `csrf`, `forms`. Calls into the catalogue run on the blocking
 //! pool, but for the search pages' searches, which take about a millisecond and run on the
@@ -19,10 +20,12 @@ mod forms;
 mod forwarded;
 pub mod frame;
 mod handlers;
+mod health;
 mod lifespan;
 mod lifespan_pages;
 mod listen;
 mod login;
+mod metrics;
 mod openapi;
 pub mod pages;
 pub mod params;
@@ -55,6 +58,7 @@ pub use tokens::MAX_MEMBER_FEEDS;
 
 use crate::access::{SessionTimeouts, Throttle};
 use crate::catalogue::Catalogue;
+use crate::metrics::{Metrics, MetricsToken};
 
 /// How the portal is configured (by flags and environment variables of `portal serve`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +82,11 @@ pub struct Config {
     /// Reverse proxies whose `Forwarded` or `X-Forwarded-For` / `X-Forwarded-Proto` name the
     /// client and its scheme; no other peer's are read.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The token that opens `/metrics` to a scraper elsewhere than this machine, if any.
+    pub metrics_token: Option<MetricsToken>,
+    /// How long after it was prepared a reminder whose delivery keeps failing makes `/readyz`
+    /// answer 503 (see [`crate::health`]).
+    pub reminder_stuck_after: Duration,
 }
 
 impl Default for Config {
@@ -92,6 +101,8 @@ impl Default for Config {
             public_url: "http://127.0.0.1:8080".to_string(),
             request_timeout: REQUEST_TIMEOUT,
             trusted_proxies: Vec::new(),
+            metrics_token: None,
+            reminder_stuck_after: Duration::hours(i64::from(crate::health::REMINDER_STUCK_HOURS)),
         }
     }
 }
@@ -110,6 +121,8 @@ pub struct AppState {
     pub throttle: Arc<Throttle>,
     /// The exports and compendiums under way, by session.
     pub streams: Arc<streamed::Streams>,
+    /// The figures of `/metrics`.
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -119,6 +132,7 @@ impl AppState {
             config: Arc::new(config),
             throttle: Arc::new(Throttle::default()),
             streams: Arc::new(streamed::Streams::default()),
+            metrics: Arc::new(Metrics::new()),
         }
     }
 }
@@ -139,6 +153,9 @@ pub fn app(state: AppState) -> Router {
         .route("/static/style.css", get(handlers::stylesheet))
         .route("/favicon.svg", get(handlers::favicon))
         .route("/favicon.ico", get(handlers::favicon))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::scrape))
         .route("/search", get(handlers::search))
         .route("/api/search", get(api::search))
         .route("/api/submissions/{id}", get(api::submission))
@@ -210,6 +227,10 @@ pub fn app(state: AppState) -> Router {
             forwarded::identify,
         ))
         .layer(middleware::from_fn(log_request))
+        .layer(middleware::from_fn_with_state(
+            state.metrics.clone(),
+            metrics::record,
+        ))
         .with_state(state)
 }
 

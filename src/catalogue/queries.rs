@@ -10,7 +10,7 @@ use crate::reports::{self, Compendium, CountryReport, Section};
 use crate::search::cache;
 use crate::search::{self, SearchRequest, SearchResults};
 use crate::stats::{self, Stats};
-use crate::submission::{Area, Status, Submission, Vocabulary};
+use crate::submission::{Area, Kind, Status, Submission, Vocabulary};
 
 use super::{Catalogue, Result, SearchState};
 
@@ -133,6 +133,11 @@ impl Catalogue {
         Ok(stats::compute(&self.index(), &self.store, self.now())?)
     }
 
+    /// How many submissions there are of each kind in each status (see [`stats::holdings`]).
+    pub fn holdings(&self) -> Result<std::collections::BTreeMap<(Kind, String), u64>> {
+        Ok(stats::holdings(&self.index(), &self.store, self.now())?)
+    }
+
     /// Every current need, by country: which need goes where, and the totals (no record read).
     pub fn compendium(&self) -> Result<Compendium> {
         Ok(reports::compendium(&self.index(), self.now())?)
@@ -174,6 +179,55 @@ impl Catalogue {
         drop(current);
         self.index().catch_up(&self.store)?;
         Ok(())
+    }
+}
+
+/// Where the index stands against the store, read in a moment (not the id-by-id comparison
+/// of [`Catalogue::check_index`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexPosition {
+    /// The store's change sequence, and the one the index's last commit records.
+    pub store_seq: u64,
+    pub indexed_seq: u64,
+    /// The documents the index holds.
+    pub documents: u64,
+    /// Whether a write was under way, so that the index may be behind only until its catch-up.
+    pub writing: bool,
+}
+
+impl IndexPosition {
+    /// How many changes of the store the index has not seen yet.
+    pub fn lag(&self) -> u64 {
+        self.store_seq.saturating_sub(self.indexed_seq)
+    }
+
+    /// Whether the index has seen every change of the store, or is seeing it now: behind while
+    /// no write is under way means a catch-up failed.
+    pub fn caught_up(&self) -> bool {
+        self.writing || self.lag() == 0
+    }
+}
+
+impl Catalogue {
+    /// Where the index stands: read between two writes when none is under way (so a
+    /// difference is real), else at once, without waiting for the write.
+    pub fn index_position(&self) -> Result<IndexPosition> {
+        let gate = match self.write_gate.try_lock() {
+            Ok(gate) => Some(gate),
+            // The gate guards no data, so a poisoned one is as good as a clean one.
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        };
+        let index = self.index();
+        let store_seq = self.store.read()?.seq()?;
+        let position = IndexPosition {
+            store_seq,
+            indexed_seq: index.indexed_seq(),
+            documents: index.searcher().num_docs(),
+            writing: gate.is_none(),
+        };
+        drop(gate);
+        Ok(position)
     }
 }
 

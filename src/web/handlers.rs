@@ -81,18 +81,22 @@ impl FoundPage {
 pub(super) async fn found_page(state: &AppState, request: SearchRequest) -> Result<FoundPage> {
     let started = Instant::now();
     if let Some(results) = state.catalogue.kept_page(&request)? {
+        let took = started.elapsed();
+        state.metrics.search(true, took);
         return Ok(FoundPage {
             results,
             kept: true,
-            took: started.elapsed(),
+            took,
         });
     }
     let started = Instant::now();
     let results = state.catalogue.search_cached(&request)?;
+    let took = started.elapsed();
+    state.metrics.search(false, took);
     Ok(FoundPage {
         results,
         kept: false,
-        took: started.elapsed(),
+        took,
     })
 }
 

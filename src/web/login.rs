@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::access::{self, Account};
+use crate::metrics::Throttled;
 
 use super::AppState;
 use super::csrf::checked_form;
@@ -96,12 +97,14 @@ pub async fn login(
     };
     let is_member = account == Account::Member;
     if is_member && let Err(seconds) = state.throttle.member_ceiling(now) {
+        state.metrics.login_throttled(Throttled::MemberPassword);
         return Err(too_many_attempts(
             "Many logins with the member password have failed in the last minute.",
             seconds,
         ));
     }
     if let Err(seconds) = state.throttle.attempt(address, now) {
+        state.metrics.login_throttled(Throttled::Address);
         return Err(too_many_attempts(
             "Too many failed attempts from your address.",
             seconds,
@@ -111,6 +114,7 @@ pub async fn login(
     // wait their turn, and give up rather than wait past the request's time-out.
     let permit = tokio::time::timeout(LOGIN_QUEUE, state.throttle.checks.acquire()).await;
     let Ok(Ok(_permit)) = permit else {
+        state.metrics.login_throttled(Throttled::Busy);
         return Err(too_many_attempts(
             "The portal is busy checking other logins.",
             LOGIN_QUEUE.as_secs() as i64,
@@ -134,6 +138,7 @@ pub async fn login(
             ))
         }
         None => {
+            state.metrics.login_failed(!is_member);
             if is_member {
                 state.throttle.member_failed(now);
             }

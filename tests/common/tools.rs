@@ -56,6 +56,18 @@ pub const JAVA: Tool = Tool::Program {
     arg: "-version",
     install: "apt-get install default-jre-headless",
 };
+/// Prometheus's own checker of its text format (Debian's package prometheus).
+pub const PROMTOOL: Tool = Tool::Program {
+    program: "promtool",
+    arg: "--version",
+    install: "apt-get install prometheus",
+};
+/// A reverse proxy (Debian's package caddy).
+pub const CADDY: Tool = Tool::Program {
+    program: "caddy",
+    arg: "version",
+    install: "apt-get install caddy",
+};
 pub const PLAYWRIGHT: Tool = Tool::File {
     path: "tests/browser/node_modules/playwright-core",
     install: "npm ci --prefix tests/browser --ignore-scripts",

@@ -123,6 +123,57 @@ pub fn compute(index: &SearchIndex, store: &Store, now: DateTime<Utc>) -> index:
     Ok(stats)
 }
 
+/// How many submissions the catalogue holds of each kind in each status, the statuses named as
+/// in [`Stats::by_status`] (`published-but-expired` apart from `published`). Cheap beside
+/// [`compute`]: one pass over the index's table of values, and one over the keys of the store's
+/// archive for the archived submissions the index leaves out, whose ids tell their kind.
+pub fn holdings(
+    index: &SearchIndex,
+    store: &Store,
+    now: DateTime<Utc>,
+) -> index::Result<BTreeMap<(Kind, String), u64>> {
+    let searcher = index.searcher();
+    let tables = index.tables(&searcher)?;
+    let now = row_time(now.timestamp());
+    let published = Status::Published.ordinal() as u8;
+    // By kind, then status ordinal; the last column counts the published but expired.
+    let expired_column = Status::ALL.len();
+    let mut counts = vec![vec![0u64; expired_column + 1]; Kind::ALL.len()];
+    for live in table::live_rows(&searcher, &tables) {
+        let row = live.row;
+        let Some(kind) = Kind::from_ordinal(u64::from(row.kind)) else {
+            continue;
+        };
+        let column = if row.status == published && row.expires <= now {
+            expired_column
+        } else {
+            usize::from(row.status)
+        };
+        if let Some(count) = counts[kind.ordinal() as usize].get_mut(column) {
+            *count += 1;
+        }
+    }
+    let archived = Status::Expired.ordinal() as usize;
+    store.read()?.for_each_archived_id(|id| {
+        if let Some((kind, _, _)) = portal_domain::submission::parse_id(id) {
+            counts[kind.ordinal() as usize][archived] += 1;
+        }
+    })?;
+    let mut named = BTreeMap::new();
+    for (kind, by_status) in Kind::ALL.iter().zip(counts) {
+        for (column, count) in by_status.into_iter().enumerate() {
+            let status = match Status::ALL.get(column) {
+                Some(status) => status.slug(),
+                None => "published-but-expired",
+            };
+            if count > 0 {
+                named.insert((*kind, status.to_string()), count);
+            }
+        }
+    }
+    Ok(named)
+}
+
 /// What [`compute`] counts as it goes, by ordinal, before it names anything.
 struct Counts {
     /// [`row_time`] of `now`.

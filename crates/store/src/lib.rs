@@ -306,6 +306,17 @@ impl Reader {
         Ok((page, table.len()?))
     }
 
+    /// Calls `visit` with the id of every archived submission: the archive table's keys, no
+    /// record read.
+    pub fn for_each_archived_id(&self, mut visit: impl FnMut(&str)) -> Result<()> {
+        let table = self.txn.open_table(ARCHIVE)?;
+        for entry in table.iter()? {
+            let (key, _) = entry?;
+            visit(key.value().1);
+        }
+        Ok(())
+    }
+
     /// How many submissions the store holds.
     pub fn count(&self) -> Result<u64> {
         let table = self.txn.open_table(SUBMISSIONS)?;
