@@ -62,12 +62,6 @@ pub const PROMTOOL: Tool = Tool::Program {
     arg: "--version",
     install: "apt-get install prometheus",
 };
-/// A reverse proxy (Debian's package caddy).
-pub const CADDY: Tool = Tool::Program {
-    program: "caddy",
-    arg: "version",
-    install: "apt-get install caddy",
-};
 pub const PLAYWRIGHT: Tool = Tool::File {
     path: "tests/browser/node_modules/playwright-core",
     install: "npm ci --prefix tests/browser --ignore-scripts",
