@@ -772,7 +772,8 @@ fn caddy_from_deploy_fronts_the_portal_over_https_and_the_portal_sees_each_clien
     let portal = PortalServer::start(&["--trusted-proxy", "127.0.0.1", "--public-url", &base]);
 
     // The shipped Caddyfile, for this machine: its own ports, a certificate from Caddy's
-    // internal CA, no admin endpoint, everything Caddy stores in a temporary folder.
+    // internal CA, listening on 127.0.0.1 only, no admin endpoint, everything Caddy stores in a
+    // temporary folder.
     let home = tempfile::tempdir().unwrap();
     let file = "deploy/Caddyfile";
     let mut config = shipped(file);
@@ -793,7 +794,7 @@ fn caddy_from_deploy_fronts_the_portal_over_https_and_the_portal_sees_each_clien
         file,
         "\n{\n",
         &format!(
-            "\n{{\n\tadmin off\n\tskip_install_trust\n\thttp_port {}\n",
+            "\n{{\n\tadmin off\n\tdefault_bind 127.0.0.1\n\tskip_install_trust\n\thttp_port {}\n",
             free_port()
         ),
     );
