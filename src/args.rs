@@ -14,6 +14,9 @@ use serde::{Deserialize, Serialize};
 use portal::catalogue::Lifespans;
 use portal::reminders::{Mailer, ReminderSettings, Reminders};
 
+mod tls;
+pub use tls::{Prepared, TlsArgs};
+
 /// The Cooperation Portal of the Convention on Cluster Munitions.
 #[derive(Debug, Parser)]
 #[command(name = "portal", version, about)]
@@ -250,6 +253,9 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub trusted_proxy: Vec<std::net::IpAddr>,
+    /// HTTPS: certificate files or ACME, and the redirecting plain-HTTP listener.
+    #[command(flatten)]
+    pub tls: TlsArgs,
     /// Load N fictitious demo submissions first (seed 1), as `demo --load` does, if the
     /// catalogue is empty.
     #[arg(long, value_name = "N")]

@@ -25,6 +25,7 @@ mod login;
 mod openapi;
 pub mod pages;
 pub mod params;
+mod redirect;
 mod report_pages;
 mod reports;
 mod review_pages;
@@ -46,7 +47,8 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 
 pub use error::AppError;
-pub use listen::{HEADER_READ_TIMEOUT, serve};
+pub use listen::{HEADER_READ_TIMEOUT, serve, serve_tls};
+pub use redirect::redirect_to_https;
 pub use tokens::MAX_MEMBER_FEEDS;
 
 use crate::access::{SessionTimeouts, Throttle};

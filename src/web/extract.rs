@@ -18,12 +18,28 @@ use super::handlers::blocking;
 const COOKIE: &str = "portal_session";
 const SECURE_COOKIE: &str = "__Host-portal_session";
 
+/// The session cookie's name: `__Host-` prefixed when cookies are Secure (served over HTTPS),
+/// which browsers accept only with `Secure`, `Path=/` and no `Domain`.
 pub(super) fn cookie_name(state: &AppState) -> &'static str {
     if state.config.secure_cookies {
         SECURE_COOKIE
     } else {
         COOKIE
     }
+}
+
+/// The `Set-Cookie` value that sets the session cookie to `value` for `max_age` seconds: named
+/// and marked by [`cookie_name`]'s rule, the one place that decides both.
+pub(super) fn session_cookie_header(state: &AppState, value: &str, max_age: i64) -> String {
+    format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        cookie_name(state),
+        if state.config.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        }
+    )
 }
 
 fn session_cookie(headers: &HeaderMap, name: &str) -> Option<String> {

@@ -15,7 +15,7 @@ use crate::access::{self, Account};
 use super::AppState;
 use super::csrf::checked_form;
 use super::error::{AppError, Result};
-use super::extract::{ClientAddress, MaybeSession, Member, cookie_name};
+use super::extract::{ClientAddress, MaybeSession, Member, session_cookie_header};
 use super::forms::FormBody;
 use super::handlers::blocking;
 use super::pages;
@@ -153,15 +153,7 @@ pub async fn logout(
 /// A redirect to `target` that sets the session cookie to `value` for `max_age` seconds (an
 /// empty value and 0 end it).
 fn redirect_setting_cookie(target: &str, state: &AppState, value: &str, max_age: i64) -> Response {
-    let cookie = format!(
-        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
-        cookie_name(state),
-        if state.config.secure_cookies {
-            "; Secure"
-        } else {
-            ""
-        }
-    );
+    let cookie = session_cookie_header(state, value, max_age);
     let mut response = Redirect::to(target).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
