@@ -182,9 +182,14 @@ fn holdings(catalogue: &Catalogue) -> String {
 /// Serves the web and the control channel until a signal, then stops both.
 async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
     let shutdown = shutdown_signal()?;
-    // SIGHUP reloads the certificate files; caught in any case, so it never ends the portal.
-    let hangups = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
-        .context("cannot listen for SIGHUP")?;
+    // SIGHUP reloads certificate files; without them it keeps its usual meaning.
+    let hangups = match ready.tls {
+        Prepared::Files(_) => Some(
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+                .context("cannot listen for SIGHUP")?,
+        ),
+        _ => None,
+    };
     let secure = !matches!(ready.tls, Prepared::Off);
     let web = ready.web;
     let listener = web

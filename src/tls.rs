@@ -226,17 +226,26 @@ impl ResolvesServerCert for FileCertificate {
 /// How often [`watch`] looks at the files' modification times.
 pub const WATCH_INTERVAL: Duration = Duration::from_secs(60);
 
-/// Reloads `certificate` on every SIGHUP and whenever its files change, for as long as it runs;
-/// logs each swap, and each failure naming the file.
+/// Reloads `certificate` on every SIGHUP (when `hangups` is given) and whenever its files
+/// change, for as long as it runs; logs each swap, and each failure naming the file.
 pub async fn watch(
     certificate: Arc<FileCertificate>,
-    mut hangups: tokio::signal::unix::Signal,
+    mut hangups: Option<tokio::signal::unix::Signal>,
 ) -> ! {
     let mut ticks = tokio::time::interval(WATCH_INTERVAL);
     ticks.tick().await;
     loop {
+        let hangup = async {
+            // A signal stream that has ended (no more signals can come) waits forever too.
+            if let Some(signal) = &mut hangups
+                && signal.recv().await.is_some()
+            {
+                return;
+            }
+            std::future::pending::<()>().await
+        };
         let outcome = tokio::select! {
-            _ = hangups.recv() => {
+            _ = hangup => {
                 tracing::info!("SIGHUP: reading the certificate files again");
                 certificate.reload()
             }

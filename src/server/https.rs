@@ -58,7 +58,7 @@ pub async fn serve_web(
     listener: TcpListener,
     app: Router,
     data_dir: &Path,
-    hangups: tokio::signal::unix::Signal,
+    hangups: Option<tokio::signal::unix::Signal>,
     shutdown: impl Future<Output = ()>,
 ) {
     let timeout = portal::web::HEADER_READ_TIMEOUT;
