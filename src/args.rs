@@ -14,6 +14,9 @@ use serde::{Deserialize, Serialize};
 use portal::catalogue::Lifespans;
 use portal::reminders::{Mailer, ReminderSettings, Reminders};
 
+mod tls;
+pub use tls::{Prepared, TlsArgs};
+
 /// The Cooperation Portal of the Convention on Cluster Munitions.
 #[derive(Debug, Parser)]
 #[command(name = "portal", version, about)]
@@ -262,6 +265,9 @@ pub struct ServeArgs {
     /// not delivered this many hours after it was prepared (0: at its first failure).
     #[arg(long, env = "PORTAL_REMINDER_STUCK_HOURS", value_name = "HOURS", default_value_t = portal::health::REMINDER_STUCK_HOURS)]
     pub reminder_stuck_hours: u32,
+    /// HTTPS: certificate files or ACME, and the redirecting plain-HTTP listener.
+    #[command(flatten)]
+    pub tls: TlsArgs,
     /// Load N fictitious demo submissions first (seed 1), as `demo --load` does, if the
     /// catalogue is empty.
     #[arg(long, value_name = "N")]

@@ -32,6 +32,8 @@ pub mod reminders;
 pub mod renewal;
 /// The intake pipeline (raw messages first) and the ISU's review queue.
 pub mod review;
+/// HTTPS: certificates from PEM files (reloaded) or from an ACME CA, and the TLS settings.
+pub mod tls;
 /// The members' portal on the web (axum + maud).
 pub mod web;
 

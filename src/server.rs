@@ -20,9 +20,11 @@ use portal::reminders::Reminders;
 use portal::store::Delivery;
 use portal::web::{AppState, Config};
 
-use crate::args::{LogFormat, ServeArgs};
+use crate::args::{LogFormat, Prepared, ServeArgs};
 use crate::commands;
 use crate::control::{self, ControlSocket, Runner};
+
+mod https;
 
 /// Runs the portal until Ctrl-C or SIGTERM.
 pub fn serve(paths: &Paths, lifespans: Lifespans, args: ServeArgs) -> Result<ExitCode> {
@@ -34,9 +36,11 @@ pub fn serve(paths: &Paths, lifespans: Lifespans, args: ServeArgs) -> Result<Exi
         Some(file) => Some(MetricsToken::read(file).map_err(anyhow::Error::msg)?),
         None => None,
     };
+    let wanted = args.tls.https()?;
+    let tls = wanted.prepare()?;
     let reminders = args
         .mail
-        .reminders(&paths.data_dir, &format!("http://{}", args.addr))
+        .reminders(&paths.data_dir, &wanted.default_public_url(&args.addr))
         .context("the reminder settings are not usable")?;
     // Links and the cross-origin check use its origin.
     portal::web::public_origin(&reminders.settings.public_url)
@@ -62,6 +66,7 @@ pub fn serve(paths: &Paths, lifespans: Lifespans, args: ServeArgs) -> Result<Exi
     // password is made. Connections that come meanwhile wait until the portal is ready.
     let listener = std::net::TcpListener::bind(&args.addr)
         .with_context(|| format!("cannot listen on {}", args.addr))?;
+    let redirect = https::bind_redirect(args.tls.http_addr.as_deref())?;
     let socket = ControlSocket::bind(&paths.data_dir)?;
     if let Some(count) = args.demo
         && catalogue.store().read()?.count()? == 0
@@ -84,6 +89,8 @@ pub fn serve(paths: &Paths, lifespans: Lifespans, args: ServeArgs) -> Result<Exi
         catalogue: Arc::new(catalogue),
         reminders: Arc::new(reminders),
         web: listener,
+        tls,
+        redirect,
         control: socket,
         new_passwords: created,
         metrics,
@@ -101,6 +108,10 @@ struct Ready {
     catalogue: Arc<Catalogue>,
     reminders: Arc<Reminders>,
     web: std::net::TcpListener,
+    /// HTTPS, its certificate read and checked.
+    tls: Prepared,
+    /// The plain-HTTP listener that redirects to HTTPS (`--http-addr`).
+    redirect: Option<std::net::TcpListener>,
     control: ControlSocket,
     /// The passwords generated on the first start, shown once the portal is ready.
     new_passwords: Vec<(Account, String)>,
@@ -185,6 +196,15 @@ fn holdings(catalogue: &Catalogue) -> String {
 /// Serves the web and the control channel until a signal, then stops both.
 async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
     let shutdown = shutdown_signal()?;
+    // SIGHUP reloads certificate files; without them it keeps its usual meaning.
+    let hangups = match ready.tls {
+        Prepared::Files(_) => Some(
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+                .context("cannot listen for SIGHUP")?,
+        ),
+        _ => None,
+    };
+    let secure = !matches!(ready.tls, Prepared::Off);
     let web = ready.web;
     let listener = web
         .set_nonblocking(true)
@@ -192,7 +212,7 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     let address = listener.local_addr()?;
     let catalogue = ready.catalogue;
-    let url = format!("http://{address}/");
+    let url = format!("{}://{address}/", if secure { "https" } else { "http" });
     let address_file = AddressFile::write(data_dir, &url);
     let reminders = ready.reminders;
     tracing::info!(
@@ -238,7 +258,7 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
         Config {
             isu_email: args.mail.isu_email.clone(),
             rotation_days: args.rotation_days,
-            secure_cookies: args.secure_cookies,
+            secure_cookies: args.secure_cookies || secure,
             trusted_proxies: args.trusted_proxy.clone(),
             reminder_days: reminders.settings.days_before.clone(),
             reminder_delivery: reminders.mailer.describe(),
@@ -253,11 +273,21 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
     // On the signal, long work (imports, archiving, reminders) is asked to stop at once, so
     // that the requests and commands the portal then waits for end within seconds.
     let signalled = stopping.clone();
+    let (redirect_stop, redirect_stopping) = watch::channel(false);
+    let redirecting = https::spawn_redirect(
+        ready.redirect,
+        &reminders.settings.public_url,
+        redirect_stopping,
+    )?;
     let shutdown = async move {
         shutdown.await;
         signalled.stop_background_work();
+        let _ = redirect_stop.send(true);
     };
-    portal::web::serve(listener, app, portal::web::HEADER_READ_TIMEOUT, shutdown).await;
+    https::serve_web(ready.tls, listener, app, data_dir, hangups, shutdown).await;
+    if let Some(redirecting) = redirecting {
+        let _ = redirecting.await;
+    }
 
     // The web has stopped (normally on a signal); close the control channel too, after the
     // commands already running. Archiving and reminders stop after their current batch or

@@ -29,6 +29,7 @@ mod metrics;
 mod openapi;
 pub mod pages;
 pub mod params;
+mod redirect;
 mod report_pages;
 mod reports;
 mod review_pages;
@@ -53,7 +54,8 @@ pub use admin::MAX_UPLOAD_BYTES;
 pub use csrf::public_origin;
 pub use error::AppError;
 pub use forwarded::Requester;
-pub use listen::{HEADER_READ_TIMEOUT, serve};
+pub use listen::{HEADER_READ_TIMEOUT, serve, serve_tls};
+pub use redirect::redirect_to_https;
 pub use tokens::MAX_MEMBER_FEEDS;
 
 use crate::access::{SessionTimeouts, Throttle};

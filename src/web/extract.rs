@@ -28,6 +28,16 @@ pub(super) fn cookie_name(requester: Requester) -> &'static str {
     }
 }
 
+/// The `Set-Cookie` value that sets the session cookie to `value` for `max_age` seconds: named
+/// and marked by [`cookie_name`]'s rule, the one place that decides both.
+pub(super) fn session_cookie_header(requester: Requester, value: &str, max_age: i64) -> String {
+    format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        cookie_name(requester),
+        if requester.https { "; Secure" } else { "" }
+    )
+}
+
 fn session_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)

@@ -9,11 +9,17 @@
 //!
 //! A client that stops reading a response (a large export, say) would likewise hold its
 //! connection forever: a write that makes no progress for [`WRITE_STALL`] ends the connection.
+//!
+//! With TLS (`serve_tls`), each connection's task does the handshake first, within
+//! [`TLS_HANDSHAKE_TIMEOUT`], over the same write guard; the header-read time-out and the
+//! graceful stop then work as for plain HTTP. A handshake that negotiates `acme-tls/1` is an
+//! ACME CA validating a TLS-ALPN-01 challenge: it ends there.
 
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::{Pin, pin};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -31,10 +37,11 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::TcpListener;
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::time::Sleep;
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 use canned::{InFlight, OwnHeaders};
@@ -47,6 +54,12 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// connection is closed.
 pub const WRITE_STALL: Duration = Duration::from_secs(30);
 
+/// How long a client may take over the TLS handshake before the connection is closed.
+pub const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The ALPN name of TLS-ALPN-01 validation (RFC 8737).
+const ACME_TLS_ALPN: &[u8] = b"acme-tls/1";
+
 /// How long to wait before accepting again after the listener failed (out of file
 /// descriptors, say), so a full table does not turn into a busy loop.
 const ACCEPT_RETRY: Duration = Duration::from_millis(250);
@@ -57,6 +70,28 @@ const ACCEPT_RETRY: Duration = Duration::from_millis(250);
 pub async fn serve(
     listener: TcpListener,
     app: Router,
+    header_read_timeout: Duration,
+    shutdown: impl Future<Output = ()>,
+) {
+    serve_with(listener, app, None, header_read_timeout, shutdown).await
+}
+
+/// As [`serve`], over TLS with `tls`'s certificate (HTTPS).
+pub async fn serve_tls(
+    listener: TcpListener,
+    app: Router,
+    tls: Arc<rustls::ServerConfig>,
+    header_read_timeout: Duration,
+    shutdown: impl Future<Output = ()>,
+) {
+    let acceptor = TlsAcceptor::from(tls);
+    serve_with(listener, app, Some(acceptor), header_read_timeout, shutdown).await
+}
+
+async fn serve_with(
+    listener: TcpListener,
+    app: Router,
+    tls: Option<TlsAcceptor>,
     header_read_timeout: Duration,
     shutdown: impl Future<Output = ()>,
 ) {
@@ -88,12 +123,13 @@ pub async fn serve(
             },
         );
         let connection = Connection {
-            stream: OwnHeaders::new(stream, in_flight),
+            in_flight,
             peer,
             stopping: stopping.clone(),
             closed: closed.clone(),
         };
-        tokio::spawn(connection.run(TowerToHyperService::new(service), header_read_timeout));
+        let service = TowerToHyperService::new(service);
+        tokio::spawn(connection.run(stream, tls.clone(), service, header_read_timeout));
     }
     drop(listener);
     let _ = stop.send(true);
@@ -129,7 +165,8 @@ fn with_router_tracked(
 
 /// One accepted connection and what it needs to stop.
 struct Connection {
-    stream: OwnHeaders<tokio::net::TcpStream>,
+    /// The connection's requests with the router (`canned`).
+    in_flight: InFlight,
     peer: SocketAddr,
     stopping: watch::Receiver<bool>,
     /// Dropped when the connection ends.
@@ -137,17 +174,60 @@ struct Connection {
 }
 
 impl Connection {
-    async fn run<S>(mut self, service: S, header_read_timeout: Duration)
+    /// Serves the connection, after the TLS handshake if there is `tls`.
+    async fn run<S>(
+        mut self,
+        stream: TcpStream,
+        tls: Option<TlsAcceptor>,
+        service: S,
+        header_read_timeout: Duration,
+    ) where
+        S: hyper::service::Service<Request<Incoming>, Response = axum::response::Response> + Send,
+        S::Future: Send + 'static,
+        S::Error: std::error::Error + Send + Sync + 'static,
+    {
+        let stream = WriteDeadline::new(stream, WRITE_STALL);
+        let Some(acceptor) = tls else {
+            return self.serve_http(stream, service, header_read_timeout).await;
+        };
+        let handshake = tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(stream));
+        let mut stream = tokio::select! {
+            done = handshake => match done {
+                Ok(Ok(stream)) => stream,
+                Ok(Err(error)) => {
+                    tracing::debug!(peer = %self.peer, %error, "TLS handshake failed");
+                    return;
+                }
+                Err(_) => {
+                    tracing::debug!(peer = %self.peer, "TLS handshake took too long");
+                    return;
+                }
+            },
+            // Stopping: a connection still shaking hands has sent no request to finish.
+            _ = self.stopping.changed() => return,
+        };
+        if stream.get_ref().1.alpn_protocol() == Some(ACME_TLS_ALPN) {
+            // The CA has seen the challenge certificate; there is nothing more to say.
+            let _ = tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, stream.shutdown()).await;
+            return;
+        }
+        self.serve_http(stream, service, header_read_timeout).await
+    }
+
+    /// HTTP/1.1 on `stream` until the client or the server ends it.
+    async fn serve_http<S, T>(mut self, stream: T, service: S, header_read_timeout: Duration)
     where
         S: hyper::service::Service<Request<Incoming>, Response = axum::response::Response> + Send,
         S::Future: Send + 'static,
         S::Error: std::error::Error + Send + Sync + 'static,
+        T: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
         let mut builder = http1::Builder::new();
         builder
             .timer(TokioTimer::new())
             .header_read_timeout(header_read_timeout);
-        let stream = WriteDeadline::new(self.stream, WRITE_STALL);
+        // Under TLS too: hyper's own answers get the headers in the plain text.
+        let stream = OwnHeaders::new(stream, self.in_flight.clone());
         let mut served = pin!(builder.serve_connection(TokioIo::new(stream), service));
         let mut asked_to_stop = false;
         loop {
@@ -259,7 +339,6 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for WriteDeadline<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tokio::io::AsyncWriteExt;
 
     #[tokio::test]
     async fn a_write_the_client_takes_nothing_of_ends_after_the_limit() {

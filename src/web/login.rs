@@ -16,7 +16,7 @@ use crate::metrics::Throttled;
 use super::AppState;
 use super::csrf::checked_form;
 use super::error::{AppError, Result};
-use super::extract::{MaybeSession, Member, cookie_name};
+use super::extract::{MaybeSession, Member, session_cookie_header};
 use super::forms::FormBody;
 use super::forwarded::Requester;
 use super::handlers::blocking;
@@ -171,11 +171,7 @@ fn redirect_setting_cookie(
     value: &str,
     max_age: i64,
 ) -> Response {
-    let cookie = format!(
-        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
-        cookie_name(requester),
-        if requester.https { "; Secure" } else { "" }
-    );
+    let cookie = session_cookie_header(requester, value, max_age);
     let mut response = Redirect::to(target).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
