@@ -27,6 +27,10 @@ use crate::control::{self, ControlSocket, Runner};
 pub fn serve(paths: &Paths, lifespans: Lifespans, args: ServeArgs) -> Result<ExitCode> {
     start_logging(args.log_format);
     // Settings first: a mistyped one stops the start before anything is opened.
+    let backups = args
+        .backups
+        .schedule()
+        .context("the backup settings are not usable")?;
     let reminders = args
         .mail
         .reminders(&paths.data_dir, &format!("http://{}", args.addr))
@@ -76,6 +80,7 @@ pub fn serve(paths: &Paths, lifespans: Lifespans, args: ServeArgs) -> Result<Exi
         web: listener,
         control: socket,
         new_passwords: created,
+        backups,
     };
     runtime.block_on(run(ready, &paths.data_dir, args))?;
     Ok(ExitCode::SUCCESS)
@@ -92,6 +97,8 @@ struct Ready {
     control: ControlSocket,
     /// The passwords generated on the first start, shown once the portal is ready.
     new_passwords: Vec<(Account, String)>,
+    /// When and where to make backups (`--backup-every`), if at all.
+    backups: Option<portal::backups::Schedule>,
 }
 
 /// Structured log lines on standard error; `RUST_LOG` chooses which (default `info`).
@@ -217,6 +224,11 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
         on_first_round,
     ));
     let stopping = catalogue.clone();
+    let backing_up = ready.backups.map(|schedule| {
+        tracing::info!(every = ?schedule.every, keep = schedule.keep, dir = %schedule.dir.display(),
+            to = schedule.remote.as_ref().map(|r| r.url()), "backups scheduled");
+        tokio::spawn(portal::backups::run_schedule(catalogue.clone(), schedule))
+    });
 
     let state = AppState::new(
         catalogue,
@@ -246,6 +258,9 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
     // reminder (the rest waits for the next start; members never see what expired).
     stopping.stop_background_work();
     clean_up.abort();
+    if let Some(backing_up) = backing_up {
+        backing_up.abort();
+    }
     let _ = stop.send(true);
     match control.await {
         Ok(Ok(())) => {}
