@@ -168,12 +168,23 @@ pub enum Command {
     Backup {
         /// A new or empty folder.
         dir: PathBuf,
+        /// Also upload it to S3-compatible object storage, s3://BUCKET/PREFIX, and verify it
+        /// (settings from the AWS environment variables, as for `serve --backup-to`).
+        #[arg(long, value_name = "s3://BUCKET/PREFIX")]
+        #[serde(default)]
+        to: Option<String>,
     },
-    /// Bring back a backup made by `portal backup` (stop the portal first).
+    /// Bring back a backup made by `portal backup` or `serve --backup-every` (stop the portal
+    /// first): a backup folder, a folder of scheduled backups (the newest), or
+    /// s3://BUCKET/PREFIX[/backup-TIME] (the newest there unless named).
     ///
-    /// The current database is kept beside it as `portal.redb.before-restore-TIME`, and the
-    /// index is set aside and rebuilt from the restored database.
-    Restore { dir: PathBuf },
+    /// Every file is checked against the backup's manifest (SHA-256) before anything is
+    /// replaced. The current database is kept beside it as `portal.redb.before-restore-TIME`,
+    /// and the index is set aside and rebuilt from the restored database.
+    Restore {
+        #[arg(value_name = "DIR|s3://BUCKET/PREFIX[/NAME]")]
+        dir: PathBuf,
+    },
     /// Check that the search index agrees with the database: the same ids, each once, with
     /// the status and expiry that decide what members see. Exits non-zero on any difference
     /// (`portal reindex` repairs it).
@@ -281,6 +292,62 @@ pub struct ServeArgs {
     /// `info`.
     #[arg(long, env = "PORTAL_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    #[command(flatten)]
+    pub backups: BackupArgs,
+}
+
+/// Backups on a schedule (`serve`).
+#[derive(Debug, Clone, PartialEq, clap::Args, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct BackupArgs {
+    /// Make a consistent backup this often, e.g. 24h, 30m or 2s, into a new folder
+    /// `backup-TIME` in --backup-dir (the first at once, unless the newest there is younger).
+    #[arg(long, env = "PORTAL_BACKUP_EVERY", value_name = "DURATION", value_parser = portal::backups::parse_every, requires = "backup_dir")]
+    pub backup_every: Option<std::time::Duration>,
+    /// How many scheduled backups to keep (in the folder, and uploaded); older ones are removed.
+    #[arg(long, env = "PORTAL_BACKUP_KEEP", default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..))]
+    pub backup_keep: u32,
+    /// The folder of the scheduled backups. Only folders the portal made there (named
+    /// `backup-TIME`, with a manifest) are ever removed.
+    #[arg(
+        long,
+        env = "PORTAL_BACKUP_DIR",
+        value_name = "DIR",
+        requires = "backup_every"
+    )]
+    pub backup_dir: Option<PathBuf>,
+    /// Also upload each backup to S3-compatible object storage, s3://BUCKET/PREFIX, and verify
+    /// it. Endpoint, region and credentials come from the AWS environment variables
+    /// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT_URL; an http://
+    /// endpoint only with AWS_ALLOW_HTTP=true).
+    #[arg(
+        long,
+        env = "PORTAL_BACKUP_TO",
+        value_name = "s3://BUCKET/PREFIX",
+        requires = "backup_every"
+    )]
+    pub backup_to: Option<String>,
+}
+
+impl BackupArgs {
+    /// The schedule these flags describe, if any; a bad S3 URL or setting is refused here.
+    pub fn schedule(&self) -> Result<Option<portal::backups::Schedule>> {
+        let (Some(every), Some(dir)) = (self.backup_every, &self.backup_dir) else {
+            return Ok(None);
+        };
+        let remote = match &self.backup_to {
+            Some(url) => Some(std::sync::Arc::new(portal::backups::s3::Remote::from_url(
+                url,
+            )?)),
+            None => None,
+        };
+        Ok(Some(portal::backups::Schedule {
+            every,
+            keep: self.backup_keep as usize,
+            dir: std::path::absolute(dir)?,
+            remote,
+        }))
+    }
 }
 
 /// The ISU's address and how reminders are made and delivered (`serve` and `remind`).

@@ -32,7 +32,8 @@ pub use import::{ImportOptions, ImportReport, IncomingRecord, read_json_lines};
 pub use lifespans::Lifespans;
 pub use queries::{IndexCheck, IndexPosition};
 
-const DATABASE_FILE: &str = "portal.redb";
+/// The database's file name, in the data folder and in a backup.
+pub const DATABASE_FILE: &str = "portal.redb";
 const LOCK_FILE: &str = "portal.lock";
 /// Records per write transaction in a bulk import.
 const IMPORT_BATCH: usize = 2_000;

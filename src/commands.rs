@@ -19,6 +19,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use portal::backups::{self, LocalBackup, Manifest, s3::Remote};
 use portal::catalogue::Catalogue;
 use portal::reminders::Reminders;
 use portal::store::Delivery;
@@ -74,8 +75,12 @@ pub fn execute(
             set_status(catalogue, streams, Status::parse(&status)?, &ids)
         }
         Command::Reindex => reindex(catalogue, streams),
-        Command::Backup { dir } => {
+        Command::Backup { dir, to } => {
+            // The S3 settings are checked before anything is copied.
+            let remote = to.as_deref().map(Remote::from_url).transpose()?;
+            let now = chrono::Utc::now();
             let backup = catalogue.backup(&dir)?;
+            let manifest = Manifest::write_for(&dir, &backup, now)?;
             writeln!(
                 streams.out,
                 "backed up {} submissions ({} rows in {} tables, change {}) to {}",
@@ -85,6 +90,20 @@ pub fn execute(
                 backup.seq,
                 backup.file.display()
             )?;
+            if let Some(remote) = remote {
+                let made = LocalBackup {
+                    name: backups::backup_name(now),
+                    dir: dir.clone(),
+                    manifest,
+                };
+                backups::block_on(remote.upload(&made))??;
+                writeln!(
+                    streams.out,
+                    "uploaded to {}/{} and verified",
+                    remote.url(),
+                    made.name
+                )?;
+            }
             Ok(SUCCESS)
         }
         Command::Restore { .. } => {

@@ -253,7 +253,8 @@ mod tests {
         assert_eq!(
             command,
             Command::Backup {
-                dir: here.join("copy")
+                dir: here.join("copy"),
+                to: None
             }
         );
         let command = for_running_portal(parse(&["remind", "--outbox", "out"])).unwrap();

@@ -16,6 +16,8 @@ pub use portal_store as store;
 
 /// Passwords, sessions, login throttling.
 pub mod access;
+/// Backups on a schedule, in a folder and in S3-compatible object storage, with manifests.
+pub mod backups;
 /// The service front ends call: import, edit, publish, search, match, export, reindex.
 pub mod catalogue;
 /// What members take away: records with names beside codes, as CSV or JSON Lines.

@@ -7,10 +7,12 @@ mod control;
 mod server;
 
 use std::io::{self, BufWriter, Read, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
+use tempfile::TempDir;
 
 use portal::catalogue::{Catalogue, CatalogueError, Paths};
 use portal::clock::SystemClock;
@@ -49,8 +51,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
     match args.command {
         Command::Serve(serve_args) => server::serve(&paths, args.lifespans, serve_args),
         Command::Restore { dir } => {
+            // A backup in object storage is downloaded and checked first, a local one checked
+            // against its manifest: nothing is replaced before every file matches.
+            let (source, _download) = backup_source(&paths, &dir)?;
             let restored =
-                Catalogue::restore(&paths, &dir, chrono::Utc::now()).map_err(|e| match e {
+                Catalogue::restore(&paths, &source, chrono::Utc::now()).map_err(|e| match e {
                     CatalogueError::InUse(_) => data_folder_taken(
                         &paths,
                         e,
@@ -96,6 +101,31 @@ pub fn run(args: Args) -> Result<ExitCode> {
             Err(other) => Err(other.into()),
         },
     }
+}
+
+/// The backup folder `portal restore FROM` restores from: a local one (see
+/// `backups::local_source`), or one downloaded from `s3://…` into a temporary folder beside the
+/// data folder (removed when the restore is done) and checked against its manifest.
+fn backup_source(paths: &Paths, from: &std::path::Path) -> Result<(PathBuf, Option<TempDir>)> {
+    let Some(url) = from.to_str().filter(|f| f.starts_with("s3://")) else {
+        return Ok((portal::backups::local_source(from)?, None));
+    };
+    let remote = portal::backups::s3::Remote::from_url(url)?;
+    let beside = std::path::absolute(&paths.data_dir)?;
+    let parent = beside.parent().unwrap_or(std::path::Path::new("/"));
+    std::fs::create_dir_all(parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
+    let download = tempfile::Builder::new()
+        .prefix(".portal-restore-")
+        .tempdir_in(parent)
+        .with_context(|| format!("cannot make a temporary folder in {}", parent.display()))?;
+    let (name, manifest) = portal::backups::block_on(remote.download(download.path()))??;
+    eprintln!(
+        "downloaded {name} ({} bytes, {} submissions) from {url}; every file matches its manifest",
+        manifest.bytes(),
+        manifest.submissions
+    );
+    Ok((download.path().to_path_buf(), Some(download)))
 }
 
 /// Passes the command to the portal running on the data folder, with what it needs of standard

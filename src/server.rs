@@ -38,6 +38,10 @@ pub fn serve(paths: &Paths, lifespans: Lifespans, args: ServeArgs) -> Result<Exi
     };
     let wanted = args.tls.https()?;
     let tls = wanted.prepare()?;
+    let backups = args
+        .backups
+        .schedule()
+        .context("the backup settings are not usable")?;
     let reminders = args
         .mail
         .reminders(&paths.data_dir, &wanted.default_public_url(&args.addr))
@@ -95,6 +99,7 @@ pub fn serve(paths: &Paths, lifespans: Lifespans, args: ServeArgs) -> Result<Exi
         new_passwords: created,
         metrics,
         metrics_token,
+        backups,
     };
     runtime.block_on(run(ready, &paths.data_dir, args))?;
     Ok(ExitCode::SUCCESS)
@@ -117,6 +122,8 @@ struct Ready {
     new_passwords: Vec<(Account, String)>,
     metrics: Arc<Metrics>,
     metrics_token: Option<MetricsToken>,
+    /// When and where to make backups (`--backup-every`), if at all.
+    backups: Option<portal::backups::Schedule>,
 }
 
 /// Structured log lines on standard error; `RUST_LOG` chooses which (default `info`).
@@ -252,6 +259,11 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
         on_first_round,
     ));
     let stopping = catalogue.clone();
+    let backing_up = ready.backups.map(|schedule| {
+        tracing::info!(every = ?schedule.every, keep = schedule.keep, dir = %schedule.dir.display(),
+            to = schedule.remote.as_ref().map(|r| r.url()), "backups scheduled");
+        tokio::spawn(portal::backups::run_schedule(catalogue.clone(), schedule))
+    });
 
     let mut state = AppState::new(
         catalogue,
@@ -294,6 +306,9 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
     // reminder (the rest waits for the next start; members never see what expired).
     stopping.stop_background_work();
     clean_up.abort();
+    if let Some(backing_up) = backing_up {
+        backing_up.abort();
+    }
     let _ = stop.send(true);
     match control.await {
         Ok(Ok(())) => {}

@@ -35,8 +35,9 @@ pub fn for_running_portal(command: Command) -> Result<Command> {
         Command::Export { out } => Command::Export {
             out: out.as_deref().map(absolute).transpose()?,
         },
-        Command::Backup { dir } => Command::Backup {
+        Command::Backup { dir, to } => Command::Backup {
             dir: absolute(&dir)?,
+            to,
         },
         Command::Remind(mut mail) => {
             mail.outbox = mail.outbox.as_deref().map(absolute).transpose()?;

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod http;
+pub mod process;
 pub mod tools;
 
 use std::sync::Arc;

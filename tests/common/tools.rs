@@ -14,6 +14,11 @@ pub enum Tool {
         path: &'static str,
         install: &'static str,
     },
+    /// A Python module that `python3 -c 'import MODULE'` finds.
+    PythonModule {
+        module: &'static str,
+        install: &'static str,
+    },
     /// A program on the PATH that answers `program arg`.
     Program {
         program: &'static str,
@@ -28,6 +33,13 @@ impl Tool {
             Tool::File { path, install } => {
                 let full = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
                 (!full.exists()).then(|| format!("{path} (install: {install})"))
+            }
+            Tool::PythonModule { module, install } => {
+                let found = Command::new("python3")
+                    .args(["-c", &format!("import {module}")])
+                    .output()
+                    .is_ok_and(|output| output.status.success());
+                (!found).then(|| format!("python3 module {module} (install: {install})"))
             }
             Tool::Program {
                 program,
@@ -98,6 +110,11 @@ pub const OPENSSL: Tool = Tool::Program {
     program: "openssl",
     arg: "version",
     install: "apt-get install openssl",
+};
+/// moto's S3 server (`python3 -m moto.server`), with boto3.
+pub const MOTO: Tool = Tool::PythonModule {
+    module: "moto.server, boto3",
+    install: "pip install 'moto[server]'",
 };
 
 /// Fails the test, naming every missing tool and its install command, unless all are there.
