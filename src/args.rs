@@ -90,7 +90,7 @@ pub enum Command {
     /// (`portal.sock`) that only the user running it can open. On the first start it makes a
     /// member password and an admin account `admin`, and prints their passwords once. Stop it
     /// with Ctrl-C or SIGTERM.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Import files: e-mails (.eml, mbox files, maildir folders), filled templates (.txt),
     /// IATI activity XML, or JSON Lines (the exchange format of `export`); folders too.
     ///

@@ -49,7 +49,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         index_dir: args.index_dir,
     };
     match args.command {
-        Command::Serve(serve_args) => server::serve(&paths, args.lifespans, serve_args),
+        Command::Serve(serve_args) => server::serve(&paths, args.lifespans, *serve_args),
         Command::Restore { dir } => {
             // A backup in object storage is downloaded and checked first, a local one checked
             // against its manifest: nothing is replaced before every file matches.

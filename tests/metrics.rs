@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use common::process::collect;
 use common::tools::{self, CADDY, PROMTOOL};
 use portal::submission::{Status, Vocabulary};
 
@@ -165,24 +166,6 @@ fn command(dir: &Path) -> Command {
         .env("PORTAL_INDEX_DIR", dir.join("index"))
         .env_remove("RUST_LOG");
     command
-}
-
-fn collect(mut pipe: impl Read + Send + 'static) -> Arc<Mutex<String>> {
-    let text = Arc::new(Mutex::new(String::new()));
-    let writer = text.clone();
-    thread::spawn(move || {
-        let mut buffer = [0u8; 4096];
-        while let Ok(n) = pipe.read(&mut buffer) {
-            if n == 0 {
-                break;
-            }
-            writer
-                .lock()
-                .unwrap()
-                .push_str(&String::from_utf8_lossy(&buffer[..n]));
-        }
-    });
-    text
 }
 
 /// An HTTP answer: status, headers (names in lower case) and body.

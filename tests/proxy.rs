@@ -11,7 +11,7 @@
 mod common;
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::http::{HOST, MEMBER_PASSWORD, Portal, Reply};
+use common::process::{collect, free_port};
 use common::tools::{self, CADDY, CURL, NGINX, OPENSSL};
 use portal::web::{
     Config, HEADER_READ_TIMEOUT, MAX_UPLOAD_BYTES, REQUEST_TIMEOUT, STRICT_TRANSPORT_SECURITY,
@@ -310,34 +311,6 @@ fn poll(mut ready: impl FnMut() -> bool) -> bool {
         thread::sleep(Duration::from_millis(100));
     }
     ready()
-}
-
-/// A port nothing listens on right now.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Reads a pipe all along (so the child never blocks on it) into a string.
-fn collect(mut pipe: impl Read + Send + 'static) -> Arc<Mutex<String>> {
-    let text = Arc::new(Mutex::new(String::new()));
-    let writer = text.clone();
-    thread::spawn(move || {
-        let mut buffer = [0u8; 4096];
-        while let Ok(n) = pipe.read(&mut buffer) {
-            if n == 0 {
-                break;
-            }
-            writer
-                .lock()
-                .unwrap()
-                .push_str(&String::from_utf8_lossy(&buffer[..n]));
-        }
-    });
-    text
 }
 
 /// A child process killed when dropped (also when the test fails), its output kept.

@@ -4,18 +4,21 @@
 //! portal itself. The client is rustls, checking the server's certificate against the root the
 //! test made (or Pebble's).
 
+mod common;
+
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
-use std::thread;
 use std::time::{Duration, Instant};
 
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
+
+use common::process::{collect, free_port, poll};
 
 /// How long the portal may take to start, or to show a new certificate, before the test gives
 /// up.
@@ -274,45 +277,6 @@ impl Drop for Running {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn collect(mut pipe: impl Read + Send + 'static) -> Arc<Mutex<String>> {
-    let text = Arc::new(Mutex::new(String::new()));
-    let writer = text.clone();
-    thread::spawn(move || {
-        let mut buffer = [0u8; 4096];
-        while let Ok(n) = pipe.read(&mut buffer) {
-            if n == 0 {
-                break;
-            }
-            writer
-                .lock()
-                .unwrap()
-                .push_str(&String::from_utf8_lossy(&buffer[..n]));
-        }
-    });
-    text
-}
-
-/// A port nothing listens on right now.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Tries `ready` every 100 ms until it holds or `patience` runs out.
-fn poll(patience: Duration, mut ready: impl FnMut() -> bool) -> bool {
-    let started = Instant::now();
-    while started.elapsed() < patience {
-        if ready() {
-            return true;
-        }
-        thread::sleep(Duration::from_millis(100));
-    }
-    ready()
 }
 
 fn member_password(stdout: &str) -> String {

@@ -155,7 +155,7 @@ impl FromRequestParts<AppState> for ApiCaller {
 
 /// The token of an `Authorization: Bearer TOKEN` header. The scheme's name is read in any case
 /// (`bearer`, `BEARER`), as RFC 7235 says it must be.
-fn bearer_token(value: &str) -> Option<&str> {
+pub(super) fn bearer_token(value: &str) -> Option<&str> {
     let (scheme, token) = value.trim().split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }

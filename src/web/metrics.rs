@@ -135,11 +135,10 @@ fn may_read(peer: Option<SocketAddr>, headers: &HeaderMap, token: Option<&Metric
     loopback && !forwarded(headers)
 }
 
-/// The token of `Bearer TOKEN` (the scheme in any case), if that is what `authorization` says.
+/// The token of `Bearer TOKEN` (the scheme in any case, as for the API), if that is what
+/// `authorization` says.
 fn bearer_token(authorization: &HeaderValue) -> Option<&str> {
-    let value = authorization.to_str().ok()?.trim();
-    let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+    super::api::bearer_token(authorization.to_str().ok()?)
 }
 
 /// Whether a proxy says it passed the request on.

@@ -156,7 +156,9 @@ impl Drop for Server {
     }
 }
 
-fn collect(mut pipe: impl Read + Send + 'static) -> Arc<Mutex<String>> {
+/// Reads `pipe` to its end on a thread of its own, so the child never blocks on a full pipe;
+/// what it has read so far is in the returned text.
+pub fn collect(mut pipe: impl Read + Send + 'static) -> Arc<Mutex<String>> {
     let text = Arc::new(Mutex::new(String::new()));
     let writer = text.clone();
     thread::spawn(move || {
