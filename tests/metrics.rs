@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::process::collect;
+use common::process::{collect, poll};
 use common::tools::{self, CADDY, PROMTOOL};
 use portal::submission::{Status, Vocabulary};
 
@@ -313,13 +313,13 @@ fn readiness_names_the_check_that_fails() {
     for name in SECURITY_HEADERS {
         assert!(reply.header(name).is_some(), "{name}");
     }
-    assert!(
+    // The log is read from the portal's standard error on a thread of its own: give it time.
+    let logged = poll(Duration::from_secs(10), || {
         strict
             .stderr()
-            .contains("reminders not delivered 0 hours or more"),
-        "the reason goes to the log: {}",
-        strict.stderr()
-    );
+            .contains("reminders not delivered 0 hours or more")
+    });
+    assert!(logged, "the reason goes to the log: {}", strict.stderr());
     assert_eq!(strict.get("/healthz", &[]).status, 200);
 
     // An index that has gone (its folder removed under the running portal) has seen nothing of

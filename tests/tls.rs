@@ -703,13 +703,13 @@ fn with_acme_the_portal_serves_a_certificate_from_pebble_and_keeps_it_for_restar
             .is_ok_and(|fetched| fetched.certificate == served.certificate)
     });
     assert!(again, "not the kept certificate\n{}", portal.stderr());
-    assert!(
+    // The log is read on a thread of its own: give it time to arrive.
+    let logged = poll(Duration::from_secs(10), || {
         portal
             .stderr()
-            .contains("serving the certificate kept from the last order"),
-        "{}",
-        portal.stderr()
-    );
+            .contains("serving the certificate kept from the last order")
+    });
+    assert!(logged, "{}", portal.stderr());
 
     // Before it expires, the portal orders a new one and serves it, without a restart.
     let renewing = Instant::now();
@@ -722,13 +722,13 @@ fn with_acme_the_portal_serves_a_certificate_from_pebble_and_keeps_it_for_restar
         "renewed while serving after {:.1} s more",
         renewing.elapsed().as_secs_f64()
     );
-    assert!(
+    // The log is read on a thread of its own: give it time to arrive.
+    let logged = poll(Duration::from_secs(10), || {
         portal
             .stderr()
-            .contains("serving a new certificate from the ACME CA"),
-        "{}",
-        portal.stderr()
-    );
+            .contains("serving a new certificate from the ACME CA")
+    });
+    assert!(logged, "{}", portal.stderr());
 }
 
 fn mode(path: &Path) -> u32 {
