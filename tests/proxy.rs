@@ -722,6 +722,39 @@ fn log_in_through_the_proxy(client: &Client, portal: &PortalServer) {
             assert_eq!(answer.cut_off, None);
         }
     }
+
+    // Without a session the portal refuses an upload before reading it; its answer must still
+    // reach the client through the proxy (once nginx's 502: the portal closed the connection
+    // with the body unread, and the reset lost the answer).
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), "x".repeat(MAX_UPLOAD_BYTES)).unwrap();
+    let origin = format!("Origin: {}", client.base);
+    let upload = format!("file=@{};filename=big.txt", file.path().display());
+    let answer = client.send_with(
+        "127.0.0.5",
+        "POST",
+        "/admin/upload",
+        &[],
+        &[
+            "--header",
+            &origin,
+            "--header",
+            "Expect:",
+            "--form",
+            "csrf=none",
+            "--form",
+            &upload,
+        ],
+    );
+    eprintln!(
+        "an upload without a session through the proxy: {} {}",
+        answer.status,
+        answer.body.chars().take(200).collect::<String>()
+    );
+    assert!(
+        matches!(answer.status, 303 | 403),
+        "the portal's refusal did not reach the client: {answer:?}"
+    );
 }
 
 /// Whether `client` gets the login page through the proxy yet.

@@ -24,6 +24,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 mod canned;
+mod linger;
 
 use std::convert::Infallible;
 
@@ -45,6 +46,7 @@ use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 use canned::{InFlight, OwnHeaders};
+use linger::Lingering;
 
 /// How long a client may take to send a request's line and headers (from the moment the
 /// connection waits for them) before the connection is closed.
@@ -186,7 +188,7 @@ impl Connection {
         S::Future: Send + 'static,
         S::Error: std::error::Error + Send + Sync + 'static,
     {
-        let stream = WriteDeadline::new(stream, WRITE_STALL);
+        let stream = WriteDeadline::new(Lingering::new(stream), WRITE_STALL);
         let Some(acceptor) = tls else {
             return self.serve_http(stream, service, header_read_timeout).await;
         };
