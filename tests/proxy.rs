@@ -13,15 +13,14 @@ mod common;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::http::{HOST, MEMBER_PASSWORD, Portal, Reply};
-use common::process::{collect, free_port};
+use common::process::{Running, free_port};
 use common::tools::{self, CADDY, CURL, NGINX, OPENSSL};
 use portal::web::{
     Config, HEADER_READ_TIMEOUT, MAX_UPLOAD_BYTES, REQUEST_TIMEOUT, STRICT_TRANSPORT_SECURITY,
@@ -311,58 +310,6 @@ fn poll(mut ready: impl FnMut() -> bool) -> bool {
         thread::sleep(Duration::from_millis(100));
     }
     ready()
-}
-
-/// A child process killed when dropped (also when the test fails), its output kept.
-struct Running {
-    child: Child,
-    stdout: Arc<Mutex<String>>,
-    stderr: Arc<Mutex<String>>,
-}
-
-impl Running {
-    fn start(mut command: Command) -> Running {
-        let mut child = command
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
-        let stdout = collect(child.stdout.take().unwrap());
-        let stderr = collect(child.stderr.take().unwrap());
-        Running {
-            child,
-            stdout,
-            stderr,
-        }
-    }
-
-    fn stdout(&self) -> String {
-        self.stdout.lock().unwrap().clone()
-    }
-
-    fn stderr(&self) -> String {
-        self.stderr.lock().unwrap().clone()
-    }
-
-    /// Whether it is still running, or what it said when it stopped.
-    fn still_running(&mut self) -> Result<(), String> {
-        match self.child.try_wait().unwrap() {
-            None => Ok(()),
-            Some(status) => Err(format!(
-                "it stopped ({status})\nstdout: {}\nstderr: {}",
-                self.stdout(),
-                self.stderr()
-            )),
-        }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// `portal serve` on a free port of 127.0.0.1, in a data folder of its own, with `flags`.

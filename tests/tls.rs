@@ -9,8 +9,8 @@ mod common;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::{Command, Output};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
@@ -18,7 +18,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
 
-use common::process::{collect, free_port, poll};
+use common::process::{Running, free_port, poll};
 
 /// How long the portal may take to start, or to show a new certificate, before the test gives
 /// up.
@@ -206,77 +206,17 @@ impl Folder {
     }
 }
 
-/// A running program, its output collected, killed when dropped (also when the test fails).
-struct Running {
-    child: Child,
-    stdout: Arc<Mutex<String>>,
-    stderr: Arc<Mutex<String>>,
-}
-
-impl Running {
-    fn start(mut command: Command) -> Running {
-        let mut child = command
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
-        let stdout = collect(child.stdout.take().unwrap());
-        let stderr = collect(child.stderr.take().unwrap());
-        Running {
-            child,
-            stdout,
-            stderr,
-        }
-    }
-
-    fn stdout(&self) -> String {
-        self.stdout.lock().unwrap().clone()
-    }
-
-    fn stderr(&self) -> String {
-        self.stderr.lock().unwrap().clone()
-    }
-
-    fn signal(&self, name: &str) {
-        let sent = Command::new("kill")
-            .args([&format!("-{name}"), &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(sent.success());
-    }
-
-    /// Waits until the portal says it is ready on `port`.
-    fn wait_for_portal(&self, port: u16) {
-        let ready = poll(PATIENCE, || {
-            TcpStream::connect(("127.0.0.1", port)).is_ok()
-                && self.stdout().contains("listening on")
-        });
-        assert!(
-            ready,
-            "the portal did not start\nstdout: {}\nstderr: {}",
-            self.stdout(),
-            self.stderr()
-        );
-    }
-
-    /// Stops it with SIGTERM and waits for it to end.
-    fn terminate(&mut self) -> std::process::ExitStatus {
-        self.signal("TERM");
-        let mut status = None;
-        poll(PATIENCE, || {
-            status = self.child.try_wait().unwrap();
-            status.is_some()
-        });
-        status.unwrap_or_else(|| panic!("it did not stop\nstderr: {}", self.stderr()))
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Waits until `portal` says it is ready on `port`.
+fn wait_for_portal(portal: &Running, port: u16) {
+    let ready = poll(PATIENCE, || {
+        TcpStream::connect(("127.0.0.1", port)).is_ok() && portal.stdout().contains("listening on")
+    });
+    assert!(
+        ready,
+        "the portal did not start\nstdout: {}\nstderr: {}",
+        portal.stdout(),
+        portal.stderr()
+    );
 }
 
 fn member_password(stdout: &str) -> String {
@@ -315,7 +255,7 @@ fn with_certificate_files_members_log_in_over_https_and_a_new_certificate_is_ser
         &public,
     ]);
     let portal = Running::start(command);
-    portal.wait_for_portal(port);
+    wait_for_portal(&portal, port);
     assert!(
         portal
             .stdout()
@@ -474,7 +414,7 @@ fn a_client_silent_in_the_handshake_or_before_its_request_is_let_go() {
     command.args(["serve", "--addr", &format!("127.0.0.1:{port}")]);
     command.args(["--tls-cert", &cert, "--tls-key", &key]);
     let portal = Running::start(command);
-    portal.wait_for_portal(port);
+    wait_for_portal(&portal, port);
 
     // One connection sends nothing at all; the other completes the handshake and then sends
     // nothing.
@@ -649,7 +589,7 @@ fn with_acme_the_portal_serves_a_certificate_from_pebble_and_keeps_it_for_restar
     };
     let started = Instant::now();
     let mut portal = Running::start(serve());
-    portal.wait_for_portal(port);
+    wait_for_portal(&portal, port);
     let roots = pebble.issuing_root();
     let host = domain.to_string();
     let mut last_error = String::new();
@@ -695,9 +635,9 @@ fn with_acme_the_portal_serves_a_certificate_from_pebble_and_keeps_it_for_restar
     }
 
     // A restart serves the kept certificate without a new order.
-    assert!(portal.terminate().success(), "{}", portal.stderr());
+    assert!(portal.terminate(PATIENCE).success(), "{}", portal.stderr());
     let portal = Running::start(serve());
-    portal.wait_for_portal(port);
+    wait_for_portal(&portal, port);
     let again = poll(PATIENCE, || {
         https(port, domain, &roots, &get("/", &host, None))
             .is_ok_and(|fetched| fetched.certificate == served.certificate)

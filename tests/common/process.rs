@@ -210,3 +210,76 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Any program the tests start (the portal, a proxy, a CA): its output collected, killed when
+/// dropped (also when the test fails).
+pub struct Running {
+    child: Child,
+    stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Running {
+    pub fn start(mut command: Command) -> Running {
+        let mut child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
+        let stdout = collect(child.stdout.take().unwrap());
+        let stderr = collect(child.stderr.take().unwrap());
+        Running {
+            child,
+            stdout,
+            stderr,
+        }
+    }
+
+    pub fn stdout(&self) -> String {
+        self.stdout.lock().unwrap().clone()
+    }
+
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// Sends it the signal `name` (`TERM`, `HUP`).
+    pub fn signal(&self, name: &str) {
+        let sent = Command::new("kill")
+            .args([&format!("-{name}"), &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+    }
+
+    /// Whether it is still running, or what it said when it stopped.
+    pub fn still_running(&mut self) -> Result<(), String> {
+        match self.child.try_wait().unwrap() {
+            None => Ok(()),
+            Some(status) => Err(format!(
+                "it stopped ({status})\nstdout: {}\nstderr: {}",
+                self.stdout(),
+                self.stderr()
+            )),
+        }
+    }
+
+    /// Stops it with SIGTERM and waits (up to `patience`) for it to end.
+    pub fn terminate(&mut self, patience: Duration) -> std::process::ExitStatus {
+        self.signal("TERM");
+        let mut status = None;
+        poll(patience, || {
+            status = self.child.try_wait().unwrap();
+            status.is_some()
+        });
+        status.unwrap_or_else(|| panic!("it did not stop\nstderr: {}", self.stderr()))
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
