@@ -24,13 +24,16 @@ pub mod catalogue;
 pub mod exports;
 /// Whether the portal is ready to serve: store, index, reminder delivery (`/readyz`).
 pub mod health;
+/// Mail the portal writes: SMTP or the outbox folder, and letters (answers, links, passwords)
+/// stored whole before delivery.
+pub mod mail;
 /// The figures for Prometheus: counters the code paths add to, gauges read when scraped.
 pub mod metrics;
 /// Who may read the portal's files: its own user alone (umask, and tightening on start).
 pub mod permissions;
 /// Reminders before expiry: which are due, their messages, their delivery (SMTP or outbox).
 pub mod reminders;
-/// Signed, expiring, single-use links that renew one submission.
+/// Signed, expiring, single-use links: renewing one submission, and the other confirmations.
 pub mod renewal;
 /// The intake pipeline (raw messages first) and the ISU's review queue.
 pub mod review;

@@ -12,18 +12,14 @@
 //! outbox folder, for the ISU to send from its own mail client. A failed delivery is tried
 //! again on the next run.
 
-use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::time::Duration;
-
 use chrono::{DateTime, TimeDelta, Utc};
-use lettre::address::Envelope;
+use lettre::Address;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue, MIME_VERSION_1_0};
 use lettre::message::{Mailbox, Message};
-use lettre::{Address, SmtpTransport, Transport};
 
 use crate::catalogue::{Catalogue, CatalogueError};
+pub use crate::mail::Mailer;
+use crate::mail::{one_line, wrap};
 use crate::search;
 use crate::store::{AuditEntry, AuditEvent, Delivery, ReminderRecord, StoreError};
 use crate::submission::{Status, Submission, Vocabulary, control_character, looks_like_email};
@@ -31,8 +27,6 @@ use crate::text;
 
 /// Who reminders are recorded as made by, in the audit trail.
 const ACTOR: &str = "portal (reminders)";
-/// How long an SMTP exchange may take before the attempt counts as failed.
-const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What can go wrong with reminders.
 #[derive(Debug, thiserror::Error)]
@@ -43,13 +37,8 @@ pub enum ReminderError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Search(#[from] search::SearchError),
-    #[error(
-        "the SMTP address is not understood ({0}); write e.g. smtp://host:25, \
-         smtp://user:password@host:587?tls=required or smtps://user:password@host"
-    )]
-    SmtpUrl(String),
-    #[error("the ISU's e-mail address \"{0}\" is not a valid address to send reminders from")]
-    From(String),
+    #[error(transparent)]
+    Mail(#[from] crate::mail::MailError),
     #[error("the reminder for {id} cannot be written: {reason}")]
     Message { id: String, reason: String },
     #[error("reminder days must be between 1 and 365; {0} is not")]
@@ -111,79 +100,6 @@ impl ReminderSettings {
 
     fn furthest(&self) -> Option<u32> {
         self.days_before.iter().copied().max()
-    }
-}
-
-/// How reminders leave the portal.
-pub enum Mailer {
-    /// `.eml` files in a folder, for the ISU to send.
-    Outbox(PathBuf),
-    /// An SMTP server.
-    Smtp {
-        transport: Box<SmtpTransport>,
-        /// The server, for people (never its password).
-        server: String,
-    },
-}
-
-impl std::fmt::Debug for Mailer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.describe())
-    }
-}
-
-impl Mailer {
-    /// An SMTP mailer from a URL such as `smtp://host:25`,
-    /// `smtp://user:password@host:587?tls=required` or `smtps://user:password@host`.
-    pub fn smtp(url: &str) -> Result<Mailer> {
-        let transport = SmtpTransport::from_url(url)
-            .map_err(|e| ReminderError::SmtpUrl(e.to_string()))?
-            .timeout(Some(SMTP_TIMEOUT))
-            .build();
-        Ok(Mailer::Smtp {
-            transport: Box::new(transport),
-            server: server_of(url),
-        })
-    }
-
-    /// How reminders are delivered, in a sentence's end: "sent over SMTP via …".
-    pub fn describe(&self) -> String {
-        match self {
-            Mailer::Outbox(dir) => format!("written to the outbox folder {}", dir.display()),
-            Mailer::Smtp { server, .. } => format!("sent over SMTP via {server}"),
-        }
-    }
-
-    fn deliver(&self, reminder: &ReminderRecord, now: DateTime<Utc>) -> Delivery {
-        let attempts = match reminder.delivery {
-            Delivery::Failed { attempts, .. } => attempts + 1,
-            _ => 1,
-        };
-        let failed = |error: String| Delivery::Failed {
-            at: now,
-            error,
-            attempts,
-        };
-        match self {
-            Mailer::Outbox(dir) => match write_to_outbox(dir, reminder) {
-                Ok(file) => Delivery::Written { at: now, file },
-                Err(error) => failed(format!("cannot write to {}: {error}", dir.display())),
-            },
-            Mailer::Smtp { transport, server } => {
-                let Some(envelope) = envelope(reminder) else {
-                    return Delivery::Undeliverable {
-                        reason: "no valid address to send it to".into(),
-                    };
-                };
-                match transport.send_raw(&envelope, reminder.message.as_bytes()) {
-                    Ok(_) => Delivery::Sent {
-                        at: now,
-                        server: server.clone(),
-                    },
-                    Err(error) => failed(error.to_string()),
-                }
-            }
-        }
     }
 }
 
@@ -314,7 +230,13 @@ pub fn deliver_outstanding(catalogue: &Catalogue, mailer: &Mailer) -> Result<Vec
             None => Delivery::Undeliverable {
                 reason: "the submission has no e-mail address".into(),
             },
-            Some(_) => mailer.deliver(&reminder, now),
+            Some(to) => mailer.send(
+                to,
+                &reminder.message,
+                &outbox_name(&reminder),
+                &reminder.delivery,
+                now,
+            ),
         };
         catalogue.store().write(|writer| -> Result<()> {
             writer.put_reminder(&reminder)?;
@@ -585,78 +507,17 @@ fn message_bytes(
 
 /// The ISU's address, which reminders come from.
 fn isu_address(settings: &ReminderSettings) -> Result<Address> {
-    let text = settings.isu_email.trim();
-    match text.parse::<Address>() {
-        Ok(address) if looks_like_email(text) => Ok(address),
-        _ => Err(ReminderError::From(settings.isu_email.clone())),
-    }
+    Ok(crate::mail::isu_address(&settings.isu_email)?)
 }
 
-fn envelope(reminder: &ReminderRecord) -> Option<Envelope> {
-    let to: Address = reminder.to.as_deref()?.parse().ok()?;
-    let message = mail_parser::MessageParser::default().parse(reminder.message.as_bytes())?;
-    let from: Address = message.from()?.first()?.address()?.parse().ok()?;
-    Envelope::new(Some(from), vec![to]).ok()
-}
-
-/// Writes the reminder as `ID-YYYY-MM-DD-Nd.eml` (the expiry date and stage), whole or not at
-/// all. Returns the file's name.
-fn write_to_outbox(dir: &Path, reminder: &ReminderRecord) -> std::io::Result<String> {
-    std::os::unix::fs::DirBuilderExt::mode(fs::DirBuilder::new().recursive(true), 0o700)
-        .create(dir)?;
-    let name = format!(
+/// The outbox file of a reminder: `ID-YYYY-MM-DD-Nd.eml` (the expiry date and stage).
+fn outbox_name(reminder: &ReminderRecord) -> String {
+    format!(
         "{}-{}-{}d.eml",
         reminder.id,
         text::iso_day(reminder.expires_at),
         reminder.stage_days
-    );
-    let partial = dir.join(format!(".{name}.partial"));
-    let mut file = fs::File::create(&partial)?;
-    file.write_all(reminder.message.as_bytes())?;
-    file.sync_all()?;
-    fs::rename(&partial, dir.join(&name))?;
-    Ok(name)
-}
-
-/// The part of an SMTP URL that names the server, without credentials.
-fn server_of(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
-    host.split(['/', '?']).next().unwrap_or(host).to_string()
-}
-
-/// `text` on one line, cut to at most `max` characters after a whole word, with "…" (a
-/// single word longer than `max` is cut inside).
-fn one_line(text: &str, max: usize) -> String {
-    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if line.chars().count() <= max {
-        return line;
-    }
-    let room: String = line.chars().take(max.saturating_sub(1)).collect();
-    let whole_words = match line.chars().nth(room.chars().count()) {
-        Some(' ') => room.as_str(),
-        _ => room
-            .rsplit_once(' ')
-            .map_or(room.as_str(), |(words, _)| words),
-    };
-    let cut = whole_words.trim_end_matches([' ', ',', ';', ':', '-']);
-    format!("{cut}…")
-}
-
-/// `text` wrapped at spaces into lines of at most `width` characters where the words allow
-/// (a longer word, a link say, has a line of its own); words are never split.
-fn wrap(text: &str, width: usize) -> String {
-    let mut lines: Vec<String> = Vec::new();
-    for word in text.split_whitespace() {
-        match lines.last_mut() {
-            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
-                line.push(' ');
-                line.push_str(word);
-            }
-            _ => lines.push(word.to_string()),
-        }
-    }
-    lines.join("\n")
+    )
 }
 
 /// A submission about to expire, with the reminders of its current expiry.
@@ -734,34 +595,5 @@ mod tests {
             ..ReminderSettings::default()
         };
         assert!(matches!(bad.normalised(), Err(ReminderError::Days(0))));
-    }
-
-    #[test]
-    fn the_server_is_named_without_its_password() {
-        assert_eq!(
-            server_of("smtps://isu:secret@mail.example.org:465"),
-            "mail.example.org:465"
-        );
-        assert_eq!(server_of("smtp://relay:25?tls=required"), "relay:25");
-    }
-
-    #[test]
-    fn long_titles_become_one_short_line() {
-        assert_eq!(one_line("a\n  b\tc", 10), "a b c");
-        assert_eq!(one_line("abcdefghijkl", 5), "abcd…");
-        assert_eq!(
-            one_line("Clearance of cluster munition remnants", 20),
-            "Clearance of…"
-        );
-        assert_eq!(one_line("Mine action, in Laos", 14), "Mine action…");
-    }
-
-    #[test]
-    fn paragraphs_are_wrapped_at_spaces() {
-        assert_eq!(wrap("aa bb cc", 5), "aa bb\ncc");
-        assert_eq!(
-            wrap("see https://example.org/a-long-link ok", 10),
-            "see\nhttps://example.org/a-long-link\nok"
-        );
     }
 }

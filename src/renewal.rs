@@ -6,6 +6,11 @@
 //! portal keeps in its store. Nothing about it can be changed without the key, so it names
 //! one submission and one purpose. Using it records its nonce in the store in the same
 //! transaction as the renewal: a second use finds it there. This module never writes.
+//!
+//! The same key signs the portal's other single-use links (a contact's confirmation, an
+//! access request's confirmation): [`LinkKey::issue_for`] and [`LinkKey::verify_for`] put a
+//! purpose other than `renew` under the signature, so a link made for one purpose never
+//! works for another; their nonces are recorded as used in the same table.
 
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
@@ -13,6 +18,8 @@ use sha2::Sha256;
 
 use crate::store::{Store, StoreError};
 
+/// The purpose under the signature of a renewal link.
+const RENEW: &str = "renew";
 /// The name of the signing key in the store's secrets.
 const KEY_NAME: &str = "renewal-link-key";
 
@@ -83,25 +90,57 @@ impl LinkKey {
 
     /// A new link token for renewing `id`, working until `valid_until`.
     pub fn issue(&self, id: &str, valid_until: DateTime<Utc>) -> Result<String, StoreError> {
+        self.issue_for(RENEW, id, valid_until)
+    }
+
+    /// A new link token for `purpose` (a word without `|`, such as `confirm-contact`) about
+    /// `subject` (an id or a number, without `|`), working until `valid_until`.
+    pub fn issue_for(
+        &self,
+        purpose: &str,
+        subject: &str,
+        valid_until: DateTime<Utc>,
+    ) -> Result<String, StoreError> {
         let mut nonce = [0u8; 16];
         getrandom::fill(&mut nonce).map_err(|e| StoreError::Random(e.to_string()))?;
-        Ok(self.sign(id, valid_until.timestamp(), &hex::encode(nonce)))
+        Ok(self.sign(
+            purpose,
+            subject,
+            valid_until.timestamp(),
+            &hex::encode(nonce),
+        ))
     }
 
-    fn sign(&self, id: &str, until: i64, nonce: &str) -> String {
-        let mac = self.mac(id, until, nonce).finalize().into_bytes();
-        format!("{id}.{until}.{nonce}.{}", hex::encode(mac))
+    fn sign(&self, purpose: &str, subject: &str, until: i64, nonce: &str) -> String {
+        let mac = self
+            .mac(purpose, subject, until, nonce)
+            .finalize()
+            .into_bytes();
+        format!("{subject}.{until}.{nonce}.{}", hex::encode(mac))
     }
 
-    fn mac(&self, id: &str, until: i64, nonce: &str) -> HmacSha256 {
+    fn mac(&self, purpose: &str, subject: &str, until: i64, nonce: &str) -> HmacSha256 {
         // HMAC takes keys of any length.
         let mut mac = HmacSha256::new_from_slice(&self.key).expect("HMAC accepts any key length");
-        mac.update(format!("renew|{id}|{until}|{nonce}").as_bytes());
+        mac.update(format!("{purpose}|{subject}|{until}|{nonce}").as_bytes());
         mac
     }
 
-    /// Checks a token's signature and date (not whether it was used: that is in the store).
+    /// Checks a renewal token's signature and date (not whether it was used: that is in the
+    /// store).
     pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Claim, LinkError> {
+        self.verify_for(RENEW, token, now)
+    }
+
+    /// Checks a token made by [`LinkKey::issue_for`] for `purpose`: its signature and date.
+    /// The claim's `id` is the subject. The errors speak of a renewal link; a caller for
+    /// another purpose says the same in its own words.
+    pub fn verify_for(
+        &self,
+        purpose: &str,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Claim, LinkError> {
         let mut parts = token.trim().rsplitn(4, '.');
         let (Some(mac), Some(nonce), Some(until), Some(id)) =
             (parts.next(), parts.next(), parts.next(), parts.next())
@@ -113,7 +152,7 @@ impl LinkKey {
         if nonce.len() != 32 || hex::decode(nonce).is_err() || id.is_empty() {
             return Err(LinkError::Malformed);
         }
-        self.mac(id, until, nonce)
+        self.mac(purpose, id, until, nonce)
             .verify_slice(&mac)
             .map_err(|_| LinkError::Forged)?;
         let valid_until = DateTime::from_timestamp(until, 0).ok_or(LinkError::Malformed)?;
@@ -177,6 +216,23 @@ mod tests {
         assert_eq!(key().verify(&later, at(1)), Err(LinkError::Forged));
         let other_key = LinkKey::new(b"another key".to_vec());
         assert_eq!(other_key.verify(&token, at(1)), Err(LinkError::Forged));
+    }
+
+    #[test]
+    fn a_token_works_only_for_its_purpose() {
+        let token = key().issue_for("confirm-contact", "17", at(20)).unwrap();
+        assert_eq!(
+            key()
+                .verify_for("confirm-contact", &token, at(1))
+                .unwrap()
+                .id,
+            "17"
+        );
+        assert_eq!(
+            key().verify_for("confirm-access", &token, at(1)),
+            Err(LinkError::Forged)
+        );
+        assert_eq!(key().verify(&token, at(1)), Err(LinkError::Forged));
     }
 
     #[test]

@@ -258,6 +258,7 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
         ready.metrics.clone(),
         on_first_round,
     ));
+    let letters = tokio::spawn(deliver_letters(catalogue.clone(), reminders.clone()));
     let stopping = catalogue.clone();
     let backing_up = ready.backups.map(|schedule| {
         tracing::info!(every = ?schedule.every, keep = schedule.keep, dir = %schedule.dir.display(),
@@ -306,6 +307,7 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
     // reminder (the rest waits for the next start; members never see what expired).
     stopping.stop_background_work();
     clean_up.abort();
+    letters.abort();
     if let Some(backing_up) = backing_up {
         backing_up.abort();
     }
@@ -361,6 +363,29 @@ fn shutdown_signal() -> Result<impl Future<Output = ()>> {
         }
         tracing::info!("shutting down");
     })
+}
+
+/// How often the portal looks for letters to deliver (answers, confirmation links): soon
+/// enough that a person waiting for a link gets it at once.
+const LETTER_INTERVAL: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Every two seconds, for as long as the portal runs: delivers the outstanding letters with
+/// the reminders' mailer.
+async fn deliver_letters(catalogue: Arc<Catalogue>, reminders: Arc<Reminders>) {
+    let mut ticks = tokio::time::interval(LETTER_INTERVAL);
+    loop {
+        ticks.tick().await;
+        let (catalogue, reminders) = (catalogue.clone(), reminders.clone());
+        let outcome = tokio::task::spawn_blocking(move || {
+            portal::mail::deliver_letters(&catalogue, &reminders.mailer)
+        })
+        .await;
+        match outcome {
+            Ok(Ok(_)) => {}
+            Ok(Err(error)) => tracing::error!(%error, "delivering letters failed"),
+            Err(error) => tracing::error!(%error, "the letter task failed"),
+        }
+    }
 }
 
 /// How often the portal archives expired submissions and sends the reminders due. Members

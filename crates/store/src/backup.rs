@@ -10,8 +10,9 @@ use redb::{
 
 use super::{
     ACCESS_TOKENS, ARCHIVE, AUDIT, CHANGED_AT, CHANGES, COUNTERS, CREDENTIALS, EXTERNAL_KEYS,
-    LOGINS, MESSAGE_KEYS, MESSAGES, MESSAGES_RAW, OUTSTANDING_REMINDERS, REMINDERS, Result,
-    SECRETS, SESSIONS, SUBMISSIONS, Store, StoreError, USED_RENEWAL_LINKS, VERSIONS,
+    LAST_LETTER_TO, LETTERS, LOGINS, MESSAGE_KEYS, MESSAGES, MESSAGES_RAW, OUTSTANDING_LETTERS,
+    OUTSTANDING_REMINDERS, REMINDERS, Result, SECRETS, SESSIONS, SUBMISSIONS, Store, StoreError,
+    USED_RENEWAL_LINKS, VERSIONS,
 };
 
 /// What a backup copied.
@@ -69,6 +70,9 @@ impl Store {
         copy(&from, &to, USED_RENEWAL_LINKS, &mut count)?;
         copy(&from, &to, SECRETS, &mut count)?;
         copy(&from, &to, ACCESS_TOKENS, &mut count)?;
+        copy(&from, &to, LETTERS, &mut count)?;
+        copy(&from, &to, OUTSTANDING_LETTERS, &mut count)?;
+        copy(&from, &to, LAST_LETTER_TO, &mut count)?;
         // A table added to the store but not to this list would be lost silently: refuse.
         for table in from.list_tables()? {
             if !count.names.iter().any(|n| n == table.name()) {

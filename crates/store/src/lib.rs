@@ -60,6 +60,13 @@ const USED_RENEWAL_LINKS: TableDefinition<&str, &[u8]> = TableDefinition::new("u
 /// API tokens and feed tokens, by the SHA-256 of the token (the token itself is only ever
 /// shown once, to whoever made it).
 const ACCESS_TOKENS: TableDefinition<&str, &[u8]> = TableDefinition::new("access_tokens");
+/// Every letter the portal wrote (answers, confirmation links, passwords), as JSON, by number.
+const LETTERS: TableDefinition<u64, &[u8]> = TableDefinition::new("letters");
+/// The numbers of letters whose delivery is still to be done.
+const OUTSTANDING_LETTERS: TableDefinition<u64, ()> = TableDefinition::new("outstanding_letters");
+/// When a letter was last written to an address (lower case), as Unix time: the portal
+/// answers an address at most so often, so two programs never write to each other for ever.
+const LAST_LETTER_TO: TableDefinition<&str, i64> = TableDefinition::new("last_letter_to");
 /// Secrets the portal makes for itself (the key that signs renewal links), by name.
 const SECRETS: TableDefinition<&str, &[u8]> = TableDefinition::new("secrets");
 
@@ -150,6 +157,9 @@ impl Store {
             txn.open_table(USED_RENEWAL_LINKS)?;
             txn.open_table(SECRETS)?;
             txn.open_table(ACCESS_TOKENS)?;
+            txn.open_table(LETTERS)?;
+            txn.open_table(OUTSTANDING_LETTERS)?;
+            txn.open_table(LAST_LETTER_TO)?;
             let has_archive = txn
                 .list_tables()?
                 .any(|t| redb::TableHandle::name(&t) == redb::TableHandle::name(&ARCHIVE));
@@ -626,10 +636,12 @@ fn decode(id: &str, bytes: &[u8]) -> Result<Submission> {
 mod access;
 mod audit;
 mod backup;
+mod letters;
 mod messages;
 mod reminders;
 pub use access::{LoginRecord, StoredCredential, StoredSession, StoredToken, TokenPurpose};
 pub use audit::{AuditEntry, AuditEvent};
 pub use backup::BackupCount;
+pub use letters::LetterRecord;
 pub use messages::{MessageOutcome, MessageRecord};
 pub use reminders::{Delivery, ReminderRecord, UsedRenewalLink};
