@@ -106,6 +106,12 @@ pub enum Command {
         /// renewals; otherwise new submissions wait for review.
         #[arg(long)]
         publish: bool,
+        /// Write no answers to the senders of these e-mails (an old archive, say). Otherwise
+        /// each sender gets a receipt or what needs correcting, as `PORTAL_ANSWERS` (or the
+        /// running portal's `--answers`) says; the letters go out when the portal serves.
+        #[arg(long)]
+        #[serde(default)]
+        no_answers: bool,
     },
     /// Move every submission past its expiry to the archive now (the running portal does
     /// this every minute). Nothing is deleted: archived submissions can be restored.
@@ -294,6 +300,15 @@ pub struct ServeArgs {
     pub log_format: LogFormat,
     #[command(flatten)]
     pub backups: BackupArgs,
+    /// Which answers go to people who send submissions by e-mail, comma-separated: receipt,
+    /// attention (what needs correcting), published, rejected; or all, or none.
+    #[arg(long, env = "PORTAL_ANSWERS", default_value = "all", value_parser = answers_value)]
+    pub answers: String,
+}
+
+/// Checks a value of `--answers` (and `PORTAL_ANSWERS`): unknown names are refused by name.
+pub fn answers_value(text: &str) -> Result<String, String> {
+    portal::answers::Which::parse(text).map(|_| text.to_string())
 }
 
 /// Backups on a schedule (`serve`).

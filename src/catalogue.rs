@@ -21,12 +21,14 @@ use crate::search::cache::{self, ResultCache};
 use crate::store::{Store, StoreError};
 use crate::submission::{Invalid, Status, Submission};
 
+mod correspondent;
 mod exchange;
 mod import;
 mod lifecycle;
 mod lifespans;
 mod queries;
 
+pub use correspondent::{Correspondent, without_letters};
 pub use exchange::{Backup, ExportRecord};
 pub use import::{ImportOptions, ImportReport, IncomingRecord, read_json_lines};
 pub use lifespans::Lifespans;
@@ -99,6 +101,8 @@ pub struct Catalogue {
     results: ResultCache,
     /// Set when the portal stops: long background work ends at its next batch.
     stopping: AtomicBool,
+    /// Who writes letters about what is filed and changed (answers to senders), if anyone.
+    correspondent: Option<Arc<dyn Correspondent>>,
     _lock: File,
 }
 
@@ -169,6 +173,7 @@ impl Catalogue {
                 link_key: OnceLock::new(),
                 results: ResultCache::new(SEARCH_CACHE_BYTES),
                 stopping: AtomicBool::new(false),
+                correspondent: None,
                 _lock: lock,
             },
             outcome,
@@ -193,6 +198,20 @@ impl Catalogue {
 
     pub fn lifespans(&self) -> Lifespans {
         self.lifespans
+    }
+
+    /// Sets who writes letters about what is filed and changed (answers to senders).
+    pub fn set_correspondent(&mut self, correspondent: Arc<dyn Correspondent>) {
+        self.correspondent = Some(correspondent);
+    }
+
+    /// Who writes letters, unless there is no one or letters are off on this thread
+    /// ([`without_letters`]).
+    pub fn correspondent(&self) -> Option<&dyn Correspondent> {
+        if correspondent::letters_off() {
+            return None;
+        }
+        self.correspondent.as_deref()
     }
 
     /// How many bytes of recent result pages [`Catalogue::search_cached`] may keep; 0 keeps

@@ -66,7 +66,13 @@ pub fn execute(
         Command::Import {
             paths: files,
             publish,
+            no_answers: false,
         } => import(catalogue, streams, &files, publish),
+        Command::Import {
+            paths: files,
+            publish,
+            no_answers: true,
+        } => portal::catalogue::without_letters(|| import(catalogue, streams, &files, publish)),
         Command::Export { out } => export(catalogue, streams, out.as_deref()),
         Command::Search(search_args) => search(catalogue, streams, &search_args),
         Command::Matches { id, limit, json } => matches(catalogue, streams, &id, limit, json),

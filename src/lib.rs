@@ -16,6 +16,9 @@ pub use portal_store as store;
 
 /// Passwords, sessions, login throttling.
 pub mod access;
+/// Answers to senders (receipt, needs attention, published, rejected), queued as letters in
+/// the transaction of what they report; never to a program or a list.
+pub mod answers;
 /// Backups on a schedule, in a folder and in S3-compatible object storage, with manifests.
 pub mod backups;
 /// The service front ends call: import, edit, publish, search, match, export, reindex.

@@ -85,6 +85,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         command => match Catalogue::open(&paths, Arc::new(SystemClock)) {
             Ok((mut catalogue, outcome)) => {
                 catalogue.set_lifespans(args.lifespans);
+                // Answers written here (an import's receipts, a publication) go out when the
+                // portal next serves.
+                local_answers()?.install(&mut catalogue);
                 if let OpenOutcome::Rebuilt { reason } = outcome
                     && catalogue.store().read()?.count()? > 0
                 {
@@ -101,6 +104,19 @@ pub fn run(args: Args) -> Result<ExitCode> {
             Err(other) => Err(other.into()),
         },
     }
+}
+
+/// The answers a command run here writes (`PORTAL_ANSWERS`, default all), from the ISU's
+/// address (`PORTAL_ISU_EMAIL`).
+fn local_answers() -> Result<portal::answers::Answers> {
+    let which = match std::env::var("PORTAL_ANSWERS") {
+        Ok(text) => portal::answers::Which::parse(&text)
+            .map_err(|why| anyhow::anyhow!("PORTAL_ANSWERS: {why}"))?,
+        Err(_) => portal::answers::Which::ALL,
+    };
+    let isu_email = std::env::var("PORTAL_ISU_EMAIL")
+        .unwrap_or_else(|_| crate::args::DEFAULT_ISU_EMAIL.to_string());
+    Ok(portal::answers::Answers { which, isu_email })
 }
 
 /// The backup folder `portal restore FROM` restores from: a local one (see

@@ -60,6 +60,12 @@ pub fn serve(paths: &Paths, lifespans: Lifespans, args: ServeArgs) -> Result<Exi
             other => other.into(),
         })?;
     catalogue.set_lifespans(lifespans);
+    portal::answers::Answers {
+        which: portal::answers::Which::parse(&args.answers)
+            .map_err(|why| anyhow::anyhow!("--answers: {why}"))?,
+        isu_email: args.mail.isu_email.clone(),
+    }
+    .install(&mut catalogue);
     catalogue.set_search_cache_bytes(args.search_cache_mib.saturating_mul(1024 * 1024));
     if let OpenOutcome::Rebuilt { reason } = outcome
         && catalogue.store().read()?.count()? > 0
@@ -226,6 +232,7 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
         %address,
         isu_email = %args.mail.isu_email,
         reminders = %reminders.mailer.describe(),
+        answers = %args.answers,
         "listening"
     );
 

@@ -28,6 +28,8 @@ impl Catalogue {
             let mut submission = writer
                 .get(id)?
                 .ok_or_else(|| CatalogueError::NotFound(id.to_string()))?;
+            let correspondent = self.correspondent();
+            let before = correspondent.map(|_| submission.clone());
             change(&mut submission);
             submission.id = id.to_string();
             submission
@@ -38,6 +40,10 @@ impl Catalogue {
                 })?;
             submission.timestamps.updated_at = now;
             writer.put(&mut submission)?;
+            // A letter about the change (a publication, a rejection) is stored with it.
+            if let (Some(correspondent), Some(before)) = (correspondent, before) {
+                correspondent.submission_changed(writer, &before, &submission, now)?;
+            }
             Ok(submission)
         })?;
         self.index().catch_up(&self.store)?;

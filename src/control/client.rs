@@ -19,7 +19,11 @@ pub fn for_running_portal(command: Command) -> Result<Command> {
     // Every field that holds a path is named (no `..`), so a new one cannot be forgotten here
     // silently.
     Ok(match command {
-        Command::Import { paths, publish } => Command::Import {
+        Command::Import {
+            paths,
+            publish,
+            no_answers,
+        } => Command::Import {
             paths: paths
                 .into_iter()
                 .map(|path| {
@@ -31,6 +35,7 @@ pub fn for_running_portal(command: Command) -> Result<Command> {
                 })
                 .collect::<Result<_>>()?,
             publish,
+            no_answers,
         },
         Command::Export { out } => Command::Export {
             out: out.as_deref().map(absolute).transpose()?,

@@ -80,7 +80,18 @@ pub fn receive_message(
         Ok(message) => file_message(catalogue, &message, &record, None, options)?,
     };
     record.updated_at = catalogue.now();
-    save_record(catalogue, &record)?;
+    // The answer to the sender (a receipt, or what needs correcting) is stored with the
+    // outcome: a crash before this commit leaves neither, after it both. A duplicate came
+    // back above, before this, and is never answered again.
+    catalogue.store().write(|writer| -> Result<()> {
+        if arrival == Arrival::Email
+            && let Some(correspondent) = catalogue.correspondent()
+        {
+            let now = record.updated_at;
+            correspondent.message_filed(writer, &mut record, raw, now)?;
+        }
+        Ok(writer.put_message(&record)?)
+    })?;
     Ok(Received::Filed(Box::new(record)))
 }
 

@@ -404,7 +404,7 @@ pub async fn message(
     Admin(session): Admin,
     Path(number): Path<u64>,
 ) -> Result<Response> {
-    let (record, raw, texts) = blocking(
+    let (record, raw, texts, letters) = blocking(
         &state,
         move |c| -> Result<_, crate::catalogue::CatalogueError> {
             let record = c
@@ -414,7 +414,8 @@ pub async fn message(
                 .ok_or_else(|| crate::catalogue::CatalogueError::MessageNotFound(number))?;
             let raw = review::raw_message(c, number)?;
             let texts = review::message_texts(c, number)?;
-            Ok((record, raw, texts))
+            let letters = crate::answers::letters_about_message(c, &record)?;
+            Ok((record, raw, texts, letters))
         },
     )
     .await??;
@@ -427,7 +428,7 @@ pub async fn message(
             .unwrap_or_default()
     });
     Ok(frame::page(Some(&session), |viewer| {
-        review_pages::message(&record, &raw, &texts, &form_text, viewer)
+        review_pages::message(&record, &raw, &texts, &form_text, &letters, viewer)
     }))
 }
 

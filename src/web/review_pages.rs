@@ -4,7 +4,7 @@
 use maud::{Markup, html};
 
 use crate::review::Queue;
-use crate::store::{MessageOutcome, MessageRecord};
+use crate::store::{LetterRecord, MessageOutcome, MessageRecord};
 use crate::submission::{Submission, Vocabulary};
 
 use super::frame::{Viewer, layout};
@@ -266,6 +266,7 @@ pub fn message(
     raw: &str,
     texts: &[String],
     form_text: &str,
+    letters: &[LetterRecord],
     viewer: &Viewer,
 ) -> Markup {
     let token = viewer.csrf();
@@ -283,6 +284,26 @@ pub fn message(
             }
             @if !record.notes.is_empty() {
                 ul { @for note in &record.notes { li { (note) } } }
+            }
+            section aria-labelledby="answers" {
+                h2 #answers { "Answers to the sender" }
+                @if letters.is_empty() {
+                    p { "None written." }
+                } @else {
+                    table {
+                        thead { tr { th { "Written" } th { "To" } th { "Subject" } th { "Delivery" } } }
+                        tbody {
+                            @for letter in letters {
+                                tr {
+                                    td { (date_time(letter.prepared_at)) }
+                                    td { (letter.to) }
+                                    td { (letter.subject) }
+                                    td { (crate::answers::delivery_text(&letter.delivery)) }
+                                }
+                            }
+                        }
+                    }
+                }
             }
             @if let MessageOutcome::NeedsAttention { errors } = &record.outcome {
                 div.error-box role="alert" {

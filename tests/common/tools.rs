@@ -117,6 +117,12 @@ pub const MOTO: Tool = Tool::PythonModule {
     install: "pip install 'moto[server]'",
 };
 
+/// aiosmtpd's SMTP server (`tests/smtp-sink.py`), for the answers to senders.
+pub const AIOSMTPD: Tool = Tool::PythonModule {
+    module: "aiosmtpd.controller",
+    install: "pip install aiosmtpd",
+};
+
 /// Fails the test, naming every missing tool and its install command, unless all are there.
 pub fn require(tools: &[Tool]) {
     let missing: Vec<String> = tools.iter().filter_map(Tool::missing).collect();

@@ -33,7 +33,7 @@ mod vocabulary;
 /// The inverse of the reader: a submission written out as a filled template.
 mod writer;
 
-pub use writer::to_template_text;
+pub use writer::{refill_template, to_template_text};
 
 use std::fmt;
 

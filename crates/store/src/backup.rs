@@ -10,7 +10,7 @@ use redb::{
 
 use super::{
     ACCESS_TOKENS, ARCHIVE, AUDIT, CHANGED_AT, CHANGES, COUNTERS, CREDENTIALS, EXTERNAL_KEYS,
-    LAST_LETTER_TO, LETTERS, LOGINS, MESSAGE_KEYS, MESSAGES, MESSAGES_RAW, OUTSTANDING_LETTERS,
+    LAST_LETTER_TO, LETTERS, MESSAGE_OF_SUBMISSION, LOGINS, MESSAGE_KEYS, MESSAGES, MESSAGES_RAW, OUTSTANDING_LETTERS,
     OUTSTANDING_REMINDERS, REMINDERS, Result, SECRETS, SESSIONS, SUBMISSIONS, Store, StoreError,
     USED_RENEWAL_LINKS, VERSIONS,
 };
@@ -73,6 +73,7 @@ impl Store {
         copy(&from, &to, LETTERS, &mut count)?;
         copy(&from, &to, OUTSTANDING_LETTERS, &mut count)?;
         copy(&from, &to, LAST_LETTER_TO, &mut count)?;
+        copy(&from, &to, MESSAGE_OF_SUBMISSION, &mut count)?;
         // A table added to the store but not to this list would be lost silently: refuse.
         for table in from.list_tables()? {
             if !count.names.iter().any(|n| n == table.name()) {

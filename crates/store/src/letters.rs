@@ -69,6 +69,21 @@ impl Reader {
         Ok((records, total))
     }
 
+    /// The letters about any of `abouts` (a message's, a submission's), oldest first. Reads
+    /// every letter: for one page about one message.
+    pub fn letters_about(&self, abouts: &[String]) -> Result<Vec<LetterRecord>> {
+        let table = self.txn.open_table(LETTERS)?;
+        let mut records = Vec::new();
+        for entry in table.iter()? {
+            let (_, value) = entry?;
+            let record: LetterRecord = decode_json("letter", value.value())?;
+            if record.about.as_ref().is_some_and(|a| abouts.contains(a)) {
+                records.push(record);
+            }
+        }
+        Ok(records)
+    }
+
     /// When a letter was last written to `address` (any case), if ever.
     pub fn last_letter_to(&self, address: &str) -> Result<Option<DateTime<Utc>>> {
         let table = self.txn.open_table(LAST_LETTER_TO)?;

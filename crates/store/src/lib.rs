@@ -67,6 +67,10 @@ const OUTSTANDING_LETTERS: TableDefinition<u64, ()> = TableDefinition::new("outs
 /// When a letter was last written to an address (lower case), as Unix time: the portal
 /// answers an address at most so often, so two programs never write to each other for ever.
 const LAST_LETTER_TO: TableDefinition<&str, i64> = TableDefinition::new("last_letter_to");
+/// The message a submission was filed from (by submission id): its answers go to that message's
+/// sender and thread with it.
+const MESSAGE_OF_SUBMISSION: TableDefinition<&str, u64> =
+    TableDefinition::new("message_of_submission");
 /// Secrets the portal makes for itself (the key that signs renewal links), by name.
 const SECRETS: TableDefinition<&str, &[u8]> = TableDefinition::new("secrets");
 
@@ -160,6 +164,7 @@ impl Store {
             txn.open_table(LETTERS)?;
             txn.open_table(OUTSTANDING_LETTERS)?;
             txn.open_table(LAST_LETTER_TO)?;
+            txn.open_table(MESSAGE_OF_SUBMISSION)?;
             let has_archive = txn
                 .list_tables()?
                 .any(|t| redb::TableHandle::name(&t) == redb::TableHandle::name(&ARCHIVE));

@@ -6,7 +6,7 @@ use redb::{ReadableTable, ReadableTableMetadata};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    MESSAGE_KEYS, MESSAGES, MESSAGES_RAW, Reader, Result, Writer, decode_json, encode_json,
+    MESSAGE_KEYS, MESSAGE_OF_SUBMISSION, MESSAGES, MESSAGES_RAW, Reader, Result, Writer, decode_json, encode_json,
 };
 use portal_domain::submission::Submission;
 
@@ -96,6 +96,12 @@ impl Reader {
         Ok(records)
     }
 
+    /// The message a submission was filed from, if it came in a message.
+    pub fn message_of_submission(&self, id: &str) -> Result<Option<u64>> {
+        let table = self.txn.open_table(MESSAGE_OF_SUBMISSION)?;
+        Ok(table.get(id)?.map(|v| v.value()))
+    }
+
     pub fn message_count(&self) -> Result<u64> {
         Ok(self.txn.open_table(MESSAGES)?.len()?)
     }
@@ -129,12 +135,29 @@ impl Writer<'_> {
         value.map(|v| decode_json("message", v.value())).transpose()
     }
 
-    /// Replaces a message's record (never its raw bytes).
+    pub fn raw_message(&self, number: u64) -> Result<Option<Vec<u8>>> {
+        let table = self.txn.open_table(MESSAGES_RAW)?;
+        Ok(table.get(number)?.map(|v| v.value().to_vec()))
+    }
+
+    /// The message a submission was filed from (see [`Reader::message_of_submission`]).
+    pub fn message_of_submission(&self, id: &str) -> Result<Option<u64>> {
+        let table = self.txn.open_table(MESSAGE_OF_SUBMISSION)?;
+        Ok(table.get(id)?.map(|v| v.value()))
+    }
+
+    /// Replaces a message's record (never its raw bytes); a message that became a submission
+    /// is noted as the one it was filed from.
     pub fn put_message(&mut self, record: &MessageRecord) -> Result<()> {
         let bytes = encode_json("message", record)?;
         self.txn
             .open_table(MESSAGES)?
             .insert(record.number, bytes.as_slice())?;
+        if let MessageOutcome::Imported { id } = &record.outcome {
+            self.txn
+                .open_table(MESSAGE_OF_SUBMISSION)?
+                .insert(id.as_str(), record.number)?;
+        }
         Ok(())
     }
 }

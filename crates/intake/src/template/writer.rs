@@ -5,6 +5,9 @@
 use chrono::NaiveDate;
 
 use portal_domain::codes;
+
+use super::form::{Form, form_bounds, read_entries, split_lines};
+use super::labels::FIELDS;
 use portal_domain::submission::{Submission, Vocabulary};
 
 /// A submission written out as a filled template, for an admin to correct and send back
@@ -66,6 +69,45 @@ pub fn to_template_text(s: &Submission) -> String {
     lines.join("\n") + "\n"
 }
 
+/// The form in `text` (a sender's message) written out again for the sender to correct and
+/// send back: every label once, in template order, with what the sender wrote under it (its
+/// lines kept, hints removed), and the blank template's hint where they wrote nothing. The
+/// lines of a field given twice are those of its first entry with a value.
+pub fn refill_template(text: &str) -> String {
+    let lines = split_lines(text);
+    let entries = form_bounds(&lines)
+        .map(|(start, end)| read_entries(&lines, start, end))
+        .unwrap_or_default();
+    let form = Form::new(entries);
+    let mut out = String::new();
+    for field in FIELDS {
+        let written: Vec<&str> = form
+            .value(field)
+            .map(|entry| entry.lines().map(|(_, text)| text).collect())
+            .unwrap_or_default();
+        out.push_str(field.label());
+        out.push(':');
+        match written.split_first() {
+            Some((first, rest)) => {
+                out.push(' ');
+                out.push_str(first);
+                for line in rest {
+                    out.push('\n');
+                    out.push_str(line);
+                }
+            }
+            None if !field.hint().is_empty() => {
+                out.push_str(" (");
+                out.push_str(field.hint());
+                out.push(')');
+            }
+            None => {}
+        }
+        out.push('\n');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +122,20 @@ mod tests {
             "{written}"
         );
         assert_eq!(parse_ok(&written), parsed, "{written}");
+    }
+
+    #[test]
+    fn a_form_with_errors_is_written_back_with_the_senders_values() {
+        let sent = "Dear ISU,\n\nKind: need\nTitle: Survey in Xieng Khouang\nCountries concerned: Laos\n  Cambodja\nAmount: lots\n\nBest, Ana\n";
+        let refilled = refill_template(sent);
+        assert!(refilled.starts_with("Kind: need\nTitle: Survey in Xieng Khouang\n"), "{refilled}");
+        assert!(refilled.contains("\nCountries concerned: Laos\nCambodja\n"), "{refilled}");
+        assert!(refilled.contains("\nAmount: lots\n"), "{refilled}");
+        assert!(refilled.contains("\nCurrency: (e.g. USD, EUR, NOK)\n"), "{refilled}");
+        assert!(refilled.contains("\nContact name:\n"), "{refilled}");
+        assert!(!refilled.contains("Dear ISU") && !refilled.contains("Best, Ana"));
+        // Read again, it finds the same problems on the new lines, and nothing lost.
+        let errors = crate::template::parse_template(&refilled).unwrap_err();
+        assert!(errors.iter().any(|e| e.field == "Amount"), "{errors:?}");
     }
 }
