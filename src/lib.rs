@@ -16,6 +16,9 @@ pub use portal_store as store;
 
 /// Passwords, sessions, login throttling.
 pub mod access;
+/// Access on request: the public form's requests, their confirmation and review, the
+/// focal-point list, and the member password sent to it on approval and each rotation.
+pub mod access_requests;
 /// Backups on a schedule, in a folder and in S3-compatible object storage, with manifests.
 pub mod backups;
 /// The service front ends call: import, edit, publish, search, match, export, reindex.
