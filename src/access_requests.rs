@@ -390,6 +390,7 @@ pub fn approve(
         let password = writer
             .secret(MEMBER_PASSWORD_SECRET)?
             .and_then(|bytes| String::from_utf8(bytes).ok())
+            .filter(|password| !password.is_empty())
             .ok_or(AccessRequestError::NoMemberPassword)?;
         record.state = RequestState::Approved {
             by: actor.clone(),
@@ -844,6 +845,21 @@ pub enum Limited {
 const MAX_TRACKED: usize = 100_000;
 
 impl RequestLimits {
+    /// Limits other than the defaults (5 per client address and 100 in all per hour, 3 per
+    /// e-mail address per day).
+    pub fn new(
+        per_address_per_hour: usize,
+        overall_per_hour: usize,
+        per_email_per_day: usize,
+    ) -> RequestLimits {
+        RequestLimits {
+            per_address_per_hour,
+            overall_per_hour,
+            per_email_per_day,
+            ..RequestLimits::default()
+        }
+    }
+
     /// Counts a post of the form from `client`; `Err` when it is over a limit (and then it is
     /// not counted).
     pub fn admit(&self, client: IpAddr, now: DateTime<Utc>) -> Result<(), Limited> {
