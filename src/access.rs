@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::catalogue::Catalogue;
 use crate::store::{
-    LoginRecord, StoreError, StoredCredential, StoredSession, StoredToken, TokenPurpose,
+    LoginRecord, StoreError, StoredCredential, StoredSession, StoredToken, TokenPurpose, Writer,
 };
 
 /// The shortest password accepted.
@@ -163,26 +163,52 @@ pub fn session_key(id: &str) -> String {
     hex::encode(Sha256::digest(id.as_bytes()))
 }
 
+/// The name under which the store's secrets keep the member password in plain text: it is a
+/// shared secret meant to be handed out (to each approved focal point). Admin passwords are
+/// never kept but as hashes.
+pub const MEMBER_PASSWORD_SECRET: &str = "member-password";
+
 /// Sets or rotates a password. Rotating the member password ends every member session at
 /// once; rotating an admin's ends that admin's sessions.
 pub fn set_password(catalogue: &Catalogue, account: &Account, password: &str) -> Result<()> {
+    set_password_and(catalogue, account, password, |_, _| {
+        Ok::<(), AccessError>(())
+    })
+}
+
+/// [`set_password`], doing `also` (say, writing the new member password to the focal points)
+/// in the same write transaction, at the same moment: all of it happens, or none.
+pub fn set_password_and<T, E>(
+    catalogue: &Catalogue,
+    account: &Account,
+    password: &str,
+    also: impl FnOnce(&mut Writer, DateTime<Utc>) -> std::result::Result<T, E>,
+) -> std::result::Result<T, E>
+where
+    E: From<AccessError> + From<StoreError>,
+{
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(AccessError::TooShort);
+        return Err(AccessError::TooShort.into());
     }
     let hash = hash_password(password)?;
     let now = catalogue.now();
     let key = account.key();
-    catalogue.store().write(|writer| -> Result<()> {
-        writer.put_credential(
-            &key,
-            &StoredCredential {
-                hash,
-                changed_at: now,
-            },
-        )?;
-        writer.remove_sessions_where(|session| session.account == key)?;
-        Ok(())
-    })
+    catalogue
+        .store()
+        .write(|writer| -> std::result::Result<T, E> {
+            writer.put_credential(
+                &key,
+                &StoredCredential {
+                    hash,
+                    changed_at: now,
+                },
+            )?;
+            writer.remove_sessions_where(|session| session.account == key)?;
+            if *account == Account::Member {
+                writer.put_secret(MEMBER_PASSWORD_SECRET, password.as_bytes())?;
+            }
+            also(writer, now)
+        })
 }
 
 /// On first start: if no member password or no admin account exists, makes random ones, stores

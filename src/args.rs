@@ -256,6 +256,12 @@ pub struct ServeArgs {
     /// After how many days the member password is due for rotation.
     #[arg(long, env = "PORTAL_ROTATION_DAYS", default_value_t = 90)]
     pub rotation_days: u32,
+    /// Rotate the member password on its own when it is older than --rotation-days: a new
+    /// random one, sent at once to every focal point (checked every minute). The variable
+    /// takes true or false.
+    #[arg(long, env = "PORTAL_ROTATE_MEMBER_PASSWORD", value_parser = clap::builder::BoolishValueParser::new())]
+    #[serde(default)]
+    pub rotate_member_password: bool,
     /// Mark cookies Secure (set this when the portal is served over HTTPS); the variable
     /// takes true or false (or yes/no, on/off, 1/0).
     #[arg(long, env = "PORTAL_SECURE_COOKIES", value_parser = clap::builder::BoolishValueParser::new())]

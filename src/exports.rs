@@ -236,7 +236,7 @@ fn number(x: f64) -> String {
 
 /// One CSV line of `cells`, written by the `csv` crate: RFC 4180, each cell quoted only when
 /// it must be (a comma, a quote or a line break in it), the line ending in CRLF.
-fn csv_row<'a>(cells: impl IntoIterator<Item = Cow<'a, str>>) -> String {
+pub(crate) fn csv_row<'a>(cells: impl IntoIterator<Item = Cow<'a, str>>) -> String {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .quote_style(csv::QuoteStyle::Necessary)
@@ -253,7 +253,7 @@ fn csv_row<'a>(cells: impl IntoIterator<Item = Cow<'a, str>>) -> String {
 
 /// A cell that a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, a tab
 /// or a carriage return) gets a leading apostrophe, which spreadsheets show as text.
-fn neutralised(value: &str) -> Cow<'_, str> {
+pub(crate) fn neutralised(value: &str) -> Cow<'_, str> {
     if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         Cow::Owned(format!("'{value}"))
     } else {

@@ -16,6 +16,9 @@ pub use portal_store as store;
 
 /// Passwords, sessions, login throttling.
 pub mod access;
+/// Access on request: the public form's requests, their confirmation and review, the
+/// focal-point list, and the member password sent to it on approval and each rotation.
+pub mod access_requests;
 /// Answers to senders (receipt, needs attention, published, rejected), queued as letters in
 /// the transaction of what they report; never to a program or a list.
 pub mod answers;

@@ -266,6 +266,11 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
         on_first_round,
     ));
     let letters = tokio::spawn(deliver_letters(catalogue.clone(), reminders.clone()));
+    let rotating = tokio::spawn(portal::access_requests::look_after_rotation(
+        catalogue.clone(),
+        args.rotate_member_password.then_some(args.rotation_days),
+        args.mail.isu_email.clone(),
+    ));
     let stopping = catalogue.clone();
     let backing_up = ready.backups.map(|schedule| {
         tracing::info!(every = ?schedule.every, keep = schedule.keep, dir = %schedule.dir.display(),
@@ -315,6 +320,7 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
     stopping.stop_background_work();
     clean_up.abort();
     letters.abort();
+    rotating.abort();
     if let Some(backing_up) = backing_up {
         backing_up.abort();
     }

@@ -9,6 +9,8 @@
 //! pool, but for the search pages' searches, which take about a millisecond and run on the
 //! request's own task; nothing here touches redb or tantivy directly.
 
+mod access_pages;
+mod access_requests;
 mod admin;
 mod api;
 mod charts;
@@ -125,6 +127,8 @@ pub struct AppState {
     pub streams: Arc<streamed::Streams>,
     /// The figures of `/metrics`.
     pub metrics: Arc<Metrics>,
+    /// How many access requests the public form takes (per client, overall, per e-mail).
+    pub request_limits: Arc<crate::access_requests::RequestLimits>,
 }
 
 impl AppState {
@@ -135,6 +139,7 @@ impl AppState {
             throttle: Arc::new(Throttle::default()),
             streams: Arc::new(streamed::Streams::default()),
             metrics: Arc::new(Metrics::new()),
+            request_limits: Arc::default(),
         }
     }
 }
@@ -175,6 +180,37 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/admin/member-password",
             post(handlers::rotate_member_password),
+        )
+        .route(
+            "/request-access",
+            get(access_requests::form).post(access_requests::send),
+        )
+        .route(
+            "/request-access/confirm/{token}",
+            get(access_requests::confirmation).post(access_requests::confirm),
+        )
+        .route("/admin/access", get(access_requests::requests))
+        .route("/admin/access/{number}", get(access_requests::request))
+        .route(
+            "/admin/access/{number}/approve",
+            post(access_requests::approve),
+        )
+        .route(
+            "/admin/access/{number}/decline",
+            post(access_requests::decline),
+        )
+        .route("/admin/focal-points", get(access_requests::focal_points))
+        .route(
+            "/admin/focal-points.csv",
+            get(access_requests::focal_points_csv),
+        )
+        .route(
+            "/admin/focal-points/{number}",
+            get(access_requests::focal_point).post(access_requests::edit_focal_point),
+        )
+        .route(
+            "/admin/focal-points/{number}/remove",
+            post(access_requests::remove_focal_point),
         )
         .route("/admin/queue", get(admin::queue))
         .route("/admin/queue/publish", post(admin::publish_selected))

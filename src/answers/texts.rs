@@ -247,9 +247,11 @@ pub fn fields(s: &Submission) -> String {
         lines.push(("Submitter country", place(country)));
     }
     let mut places: Vec<String> = s.beneficiaries.countries.iter().map(|c| place(c)).collect();
-    places.extend(s.beneficiaries.regions.iter().map(|r| {
-        codes::region(r).map_or(r.clone(), |region| format!("{} ({})", region.name, r))
-    }));
+    places.extend(
+        s.beneficiaries.regions.iter().map(|r| {
+            codes::region(r).map_or(r.clone(), |region| format!("{} ({})", region.name, r))
+        }),
+    );
     if s.beneficiaries.global {
         places.push("global".into());
     }
@@ -288,7 +290,9 @@ pub fn fields(s: &Submission) -> String {
     }
     let mut contact = s.contact.name.clone();
     if !s.contact.email.is_empty() {
-        contact = format!("{contact} <{}>", s.contact.email).trim().to_string();
+        contact = format!("{contact} <{}>", s.contact.email)
+            .trim()
+            .to_string();
     }
     if let Some(phone) = &s.contact.phone {
         contact = format!("{contact}, {phone}");
@@ -296,9 +300,7 @@ pub fn fields(s: &Submission) -> String {
     lines.push(("Contact", contact));
     lines
         .into_iter()
-        .map(|(label, value)| {
-            format!("  {label}: {}", crate::mail::one_line(&value, 300))
-        })
+        .map(|(label, value)| format!("  {label}: {}", crate::mail::one_line(&value, 300)))
         .collect::<Vec<_>>()
         .join("\n")
 }

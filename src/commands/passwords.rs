@@ -5,6 +5,7 @@ use std::io::{self, IsTerminal};
 use anyhow::{Context, Result, bail};
 
 use portal::access::{self, Account};
+use portal::access_requests;
 use portal::catalogue::Catalogue;
 
 use crate::args::PasswordAccount;
@@ -33,11 +34,24 @@ pub(super) fn set_password(
         PasswordAccount::Admin { name } => Account::admin(name)?,
     };
     let password = read_password(streams)?;
-    access::set_password(catalogue, &account, &password)?;
+    let mut focal_points = 0;
+    if account == Account::Member {
+        // The letters come from the address the portal last served with.
+        let isu_email = access_requests::remembered_isu_email(catalogue)?
+            .unwrap_or_else(|| crate::args::DEFAULT_ISU_EMAIL.to_string());
+        focal_points = access_requests::rotate_member_password(
+            catalogue,
+            &password,
+            "command line",
+            &isu_email,
+        )?;
+    } else {
+        access::set_password(catalogue, &account, &password)?;
+    }
     match &account {
         Account::Member => writeln!(
             streams.out,
-            "The member password is set; every member session has ended."
+            "The member password is set; every member session has ended; it goes to {focal_points} focal point(s)."
         )?,
         Account::Admin(name) => writeln!(
             streams.out,

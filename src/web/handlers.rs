@@ -10,7 +10,7 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::access::{self, Account, Session};
+use crate::access::{self, Session};
 use crate::catalogue::{Catalogue, CatalogueError};
 use crate::codes;
 use crate::search::{Audience, Coverage, Filters, Place, SearchRequest, SearchResults, Sort};
@@ -338,13 +338,17 @@ pub async fn rotate_member_password(
         )
         .await;
     }
+    let actor = session.account.to_string();
+    let isu_email = state.config.isu_email.clone();
     let outcome = blocking(&state, move |c| {
-        access::set_password(c, &Account::Member, &password)
+        crate::access_requests::rotate_member_password(c, &password, &actor, &isu_email)
     })
     .await?;
     match outcome {
-        Ok(()) => Ok(Redirect::to("/admin?changed=1").into_response()),
-        Err(error @ access::AccessError::TooShort) => {
+        Ok(_) => Ok(Redirect::to("/admin?changed=1").into_response()),
+        Err(crate::access_requests::AccessRequestError::Access(
+            error @ access::AccessError::TooShort,
+        )) => {
             admin_page(
                 &state,
                 &session,

@@ -50,9 +50,10 @@ pub fn landing(isu_email: &str, viewer: &Viewer) -> Markup {
             }
             h2 { "How to get access" }
             p {
-                "Write to the ISU at " a href={ "mailto:" (isu_email) } { (isu_email) }
-                " from your delegation's or organisation's address, and the ISU will send you the "
-                "current access password."
+                a href="/request-access" { "Request access" } " with your official e-mail address: "
+                "once you confirm it and the ISU approves, the ISU sends you the access password, "
+                "and each new one when it changes. Questions: write to the ISU at "
+                a href={ "mailto:" (isu_email) } { (isu_email) } "."
             }
             h2 { "How to submit" }
             p {

@@ -24,6 +24,18 @@ pub enum AuditEvent {
     Rejected,
     /// Sent back to the review queue.
     ReturnedToReview,
+    /// An access request: made on the public form.
+    Requested,
+    /// An access request: confirmed by the link sent to its address.
+    Confirmed,
+    /// An access request: approved by an admin (its requester became a focal point).
+    Approved,
+    /// An access request: declined by an admin.
+    Declined,
+    /// A focal point: removed from the list (receives no further passwords).
+    Removed,
+    /// A focal point: sent the member password.
+    PasswordSent,
 }
 
 impl AuditEvent {
@@ -40,6 +52,12 @@ impl AuditEvent {
             AuditEvent::Withdrawn => "withdrawn",
             AuditEvent::Rejected => "rejected",
             AuditEvent::ReturnedToReview => "returned to review",
+            AuditEvent::Requested => "requested",
+            AuditEvent::Confirmed => "confirmed",
+            AuditEvent::Approved => "approved",
+            AuditEvent::Declined => "declined",
+            AuditEvent::Removed => "removed",
+            AuditEvent::PasswordSent => "password sent",
         }
     }
 }

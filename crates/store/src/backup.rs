@@ -9,10 +9,11 @@ use redb::{
 };
 
 use super::{
-    ACCESS_TOKENS, ARCHIVE, AUDIT, CHANGED_AT, CHANGES, COUNTERS, CREDENTIALS, EXTERNAL_KEYS,
-    LAST_LETTER_TO, LETTERS, MESSAGE_OF_SUBMISSION, LOGINS, MESSAGE_KEYS, MESSAGES, MESSAGES_RAW, OUTSTANDING_LETTERS,
-    OUTSTANDING_REMINDERS, REMINDERS, Result, SECRETS, SESSIONS, SUBMISSIONS, Store, StoreError,
-    USED_RENEWAL_LINKS, VERSIONS,
+    ACCESS_REQUESTS, ACCESS_TOKENS, ARCHIVE, AUDIT, CHANGED_AT, CHANGES, COUNTERS, CREDENTIALS,
+    EXTERNAL_KEYS, FOCAL_POINTS, LAST_LETTER_TO, LETTERS, LOGINS, MESSAGE_KEYS,
+    MESSAGE_OF_SUBMISSION, MESSAGES, MESSAGES_RAW, OUTSTANDING_LETTERS, OUTSTANDING_REMINDERS,
+    REMINDERS, Result, SECRETS, SESSIONS, SUBMISSIONS, Store, StoreError, USED_RENEWAL_LINKS,
+    VERSIONS,
 };
 
 /// What a backup copied.
@@ -74,6 +75,8 @@ impl Store {
         copy(&from, &to, OUTSTANDING_LETTERS, &mut count)?;
         copy(&from, &to, LAST_LETTER_TO, &mut count)?;
         copy(&from, &to, MESSAGE_OF_SUBMISSION, &mut count)?;
+        copy(&from, &to, ACCESS_REQUESTS, &mut count)?;
+        copy(&from, &to, FOCAL_POINTS, &mut count)?;
         // A table added to the store but not to this list would be lost silently: refuse.
         for table in from.list_tables()? {
             if !count.names.iter().any(|n| n == table.name()) {

@@ -73,6 +73,10 @@ const MESSAGE_OF_SUBMISSION: TableDefinition<&str, u64> =
     TableDefinition::new("message_of_submission");
 /// Secrets the portal makes for itself (the key that signs renewal links), by name.
 const SECRETS: TableDefinition<&str, &[u8]> = TableDefinition::new("secrets");
+/// Requests for access made on the public form, as JSON, by number.
+const ACCESS_REQUESTS: TableDefinition<u64, &[u8]> = TableDefinition::new("access_requests");
+/// The focal-point list (approved requesters, removed ones kept), as JSON, by request number.
+const FOCAL_POINTS: TableDefinition<u64, &[u8]> = TableDefinition::new("focal_points");
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -165,6 +169,8 @@ impl Store {
             txn.open_table(OUTSTANDING_LETTERS)?;
             txn.open_table(LAST_LETTER_TO)?;
             txn.open_table(MESSAGE_OF_SUBMISSION)?;
+            txn.open_table(ACCESS_REQUESTS)?;
+            txn.open_table(FOCAL_POINTS)?;
             let has_archive = txn
                 .list_tables()?
                 .any(|t| redb::TableHandle::name(&t) == redb::TableHandle::name(&ARCHIVE));
@@ -639,12 +645,16 @@ fn decode(id: &str, bytes: &[u8]) -> Result<Submission> {
 }
 
 mod access;
+mod access_requests;
 mod audit;
 mod backup;
 mod letters;
 mod messages;
 mod reminders;
 pub use access::{LoginRecord, StoredCredential, StoredSession, StoredToken, TokenPurpose};
+pub use access_requests::{
+    AccessRequestRecord, FocalPoint, Removal, RequestState, Requester as AccessRequester,
+};
 pub use audit::{AuditEntry, AuditEvent};
 pub use backup::BackupCount;
 pub use letters::LetterRecord;
