@@ -50,6 +50,20 @@ pub fn retry_message(catalogue: &Catalogue, number: u64, corrected: &str) -> Res
     Ok(record)
 }
 
+/// Files a message its contact has just confirmed (see `form_intake`), exactly as an e-mail is
+/// filed; a message no longer "received" is left as it is.
+pub fn file_confirmed(catalogue: &Catalogue, number: u64) -> Result<MessageRecord> {
+    let mut record = message_record(catalogue, number)?;
+    if record.outcome != MessageOutcome::Received {
+        return Ok(record);
+    }
+    let message = message_of(catalogue, &record)?;
+    record.outcome = file_message(catalogue, &message, &record, None, ImportOptions::default())?;
+    record.updated_at = catalogue.now();
+    save_record(catalogue, &record)?;
+    Ok(record)
+}
+
 fn message_record(catalogue: &Catalogue, number: u64) -> Result<MessageRecord> {
     catalogue
         .store()

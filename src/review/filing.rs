@@ -160,7 +160,12 @@ pub(super) fn file_message(
             });
         }
     };
-    submission.provenance.source = if message.message_id.is_some() || message.sender.is_some() {
+    submission.provenance.source = if record
+        .origin
+        .starts_with(crate::form_intake::WEB_FORM_ORIGIN)
+    {
+        Source::Form
+    } else if message.message_id.is_some() || message.sender.is_some() {
         Source::Email
     } else {
         Source::File
