@@ -24,8 +24,7 @@ use crate::submission::{Submission, Vocabulary};
 
 /// The purpose under a confirmation link's signature.
 pub const CONFIRM_CONTACT: &str = "confirm-contact";
-/// The origin of every message sent by the web form starts with this.
-pub const WEB_FORM_ORIGIN: &str = "web form";
+pub use crate::review::WEB_FORM_ORIGIN;
 /// How long a confirmation link works.
 pub const LINK_DAYS: i64 = 7;
 
