@@ -28,6 +28,9 @@ pub mod backups;
 pub mod catalogue;
 /// What members take away: records with names beside codes, as CSV or JSON Lines.
 pub mod exports;
+/// Submissions sent by the web form: stored like an e-mail, filed only once their contact
+/// confirms by a signed link.
+pub mod form_intake;
 /// Whether the portal is ready to serve: store, index, reminder delivery (`/readyz`).
 pub mod health;
 /// Mail the portal writes: SMTP or the outbox folder, and letters (answers, links, passwords)

@@ -19,7 +19,7 @@ use crate::submission::{Status, Submission};
 mod filing;
 mod import;
 
-pub use filing::{Arrival, Received, receive_message};
+pub use filing::{Arrival, Received, WEB_FORM_ORIGIN, receive_message};
 use filing::{apply_update, file_message, save_record, template_as_message};
 pub use import::{
     IntakeReport, MAX_FILE_BYTES, MAX_FILED_LINES, import_bytes, import_input, import_path,
@@ -45,6 +45,20 @@ pub fn retry_message(catalogue: &Catalogue, number: u64, corrected: &str) -> Res
         Some(corrected),
         ImportOptions::default(),
     )?;
+    record.updated_at = catalogue.now();
+    save_record(catalogue, &record)?;
+    Ok(record)
+}
+
+/// Files a message its contact has just confirmed (see `form_intake`), exactly as an e-mail is
+/// filed; a message no longer "received" is left as it is.
+pub fn file_confirmed(catalogue: &Catalogue, number: u64) -> Result<MessageRecord> {
+    let mut record = message_record(catalogue, number)?;
+    if record.outcome != MessageOutcome::Received {
+        return Ok(record);
+    }
+    let message = message_of(catalogue, &record)?;
+    record.outcome = file_message(catalogue, &message, &record, None, ImportOptions::default())?;
     record.updated_at = catalogue.now();
     save_record(catalogue, &record)?;
     Ok(record)

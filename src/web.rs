@@ -38,6 +38,8 @@ mod review_pages;
 pub mod search_pages;
 mod streamed;
 mod style;
+mod submit;
+mod submit_pages;
 mod tokens;
 
 use std::sync::Arc;
@@ -91,6 +93,8 @@ pub struct Config {
     /// How long after it was prepared a reminder whose delivery keeps failing makes `/readyz`
     /// answer 503 (see [`crate::health`]).
     pub reminder_stuck_after: Duration,
+    /// How many unconfirmed web-form submissions may be sent in an hour.
+    pub form_limits: crate::form_intake::FormLimits,
 }
 
 impl Default for Config {
@@ -107,6 +111,7 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             metrics_token: None,
             reminder_stuck_after: Duration::hours(i64::from(crate::health::REMINDER_STUCK_HOURS)),
+            form_limits: crate::form_intake::FormLimits::default(),
         }
     }
 }
@@ -239,6 +244,20 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/admin/upload",
             post(admin::upload).layer(DefaultBodyLimit::max(admin::MAX_UPLOAD_BYTES + 64 * 1024)),
+        )
+        .route("/submit", get(submit::new_form).post(submit::send_new))
+        .route(
+            "/submit/{kind}",
+            get(submit::new_form_of_kind).post(submit::send_new_of_kind),
+        )
+        .route(
+            "/submissions/{id}/update",
+            get(submit::update_form).post(submit::send_update),
+        )
+        .route("/submissions/{id}/renew", post(submit::send_renewal))
+        .route(
+            "/confirm/{token}",
+            get(submit::confirm_page).post(submit::confirm),
         )
         .fallback(handlers::not_found)
         .layer(middleware::from_fn_with_state(

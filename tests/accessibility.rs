@@ -45,6 +45,7 @@ struct Content {
     pending_id: String,
     message_number: u64,
     renewal_token: String,
+    confirm_token: String,
 }
 
 /// Demo content, a need with an offer that fits it, an archived need, a pending need, and a
@@ -118,12 +119,39 @@ fn catalogue_with_content(fixture: &Fixture) -> Content {
         &portal::access::Account::Member,
     )
     .unwrap();
+    // A form submission waiting for its contact's confirmation, and the link's token.
+    let sent = fixture.catalogue.get(&need_id).unwrap();
+    let pending_form = portal::form_intake::receive(
+        &fixture.catalogue,
+        "isu@example.org",
+        "http://127.0.0.1",
+        portal::form_intake::FormLimits::default(),
+        portal::form_intake::FormArrival {
+            request: portal::form_intake::Request::Renew(need_id.clone()),
+            text: String::new(),
+            submission: sent,
+            session_id: "accessibility".into(),
+            client: "127.0.0.1".into(),
+        },
+    )
+    .unwrap();
+    let confirm_token = fixture
+        .catalogue
+        .link_key()
+        .unwrap()
+        .issue_for(
+            portal::form_intake::CONFIRM_CONTACT,
+            &pending_form.number.to_string(),
+            pending_form.until,
+        )
+        .unwrap();
     Content {
         need_id,
         offer_id,
         pending_id: pending.ids[0].clone(),
         message_number: record.number,
         renewal_token,
+        confirm_token,
     }
 }
 
@@ -135,6 +163,7 @@ fn pages(content: &Content) -> Vec<Value> {
         pending_id,
         message_number,
         renewal_token,
+        confirm_token,
     } = content;
     let page = |name: &str, account: &str, path: &str, status: u16| json!({ "name": name, "account": account, "path": path, "status": status });
     vec![
@@ -208,6 +237,31 @@ fn pages(content: &Content) -> Vec<Value> {
             &format!("/admin/messages/{message_number}"),
             200,
         ),
+        page("submit-form", "member", "/submit", 200),
+        page("submit-form-need", "member", "/submit/need", 200),
+        page(
+            "submit-update-form",
+            "member",
+            &format!("/submissions/{need_id}/update"),
+            200,
+        ),
+        json!({
+            "name": "submit-form-errors",
+            "account": "member",
+            "path": "/submit/need",
+            "status": 422,
+            "submit": {
+                "button": "Send for confirmation",
+                "fill": { "Title": "Clearance", "Countries concerned": "Cambodja" },
+            },
+        }),
+        page(
+            "confirm-link",
+            "anonymous",
+            &format!("/confirm/{confirm_token}"),
+            200,
+        ),
+        page("confirm-link-invalid", "anonymous", "/confirm/1.2.3.4", 404),
     ]
 }
 

@@ -8,6 +8,10 @@ use crate::submission::{Source, Submission};
 
 use super::Result;
 
+/// The origin of every message sent by the web form starts with this (`form_intake` writes
+/// it); its submissions are marked as coming from a form.
+pub const WEB_FORM_ORIGIN: &str = "web form";
+
 /// How a message arrived: a whole e-mail, or a template text on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Arrival {
@@ -171,7 +175,9 @@ pub(super) fn file_message(
             });
         }
     };
-    submission.provenance.source = if message.message_id.is_some() || message.sender.is_some() {
+    submission.provenance.source = if record.origin.starts_with(WEB_FORM_ORIGIN) {
+        Source::Form
+    } else if message.message_id.is_some() || message.sender.is_some() {
         Source::Email
     } else {
         Source::File

@@ -458,6 +458,7 @@ fn message_notice(number: u64, outcome: &MessageOutcome) -> Response {
         MessageOutcome::Accepted { id } => ("accepted", id.as_str()),
         MessageOutcome::Declined { id, .. } => ("declined", id.as_str()),
         MessageOutcome::Dismissed { .. } => ("set-aside", ""),
+        MessageOutcome::AwaitingConfirmation { .. } => ("unconfirmed", ""),
         MessageOutcome::NeedsAttention { .. } | MessageOutcome::Received => ("attention", ""),
     };
     back_to_queue(&[

@@ -63,6 +63,11 @@ pub fn landing(isu_email: &str, viewer: &Viewer) -> Markup {
                 "submission before it is published; published submissions stay on the portal for a "
                 "set time unless renewed."
             }
+            p {
+                "Members can instead fill in the same fields on the "
+                a href="/submit" { "submission form" } " after logging in; the contact address "
+                "given receives a link to confirm before the ISU reviews the submission."
+            }
             @if viewer.session.is_some() {
                 p { a.button href="/search" { "Search the portal" } }
             } @else {
@@ -357,6 +362,7 @@ pub fn detail(
                 dt { "Source" } dd { (source_text(s)) }
                 dt { "Version" } dd { (s.version) @if previous_versions > 0 { " (" (previous_versions) " earlier kept)" } }
             }
+            (super::submit_pages::change_requests(s, viewer))
         },
     )
 }

@@ -23,6 +23,10 @@ fn outcome_text(outcome: &MessageOutcome) -> String {
         MessageOutcome::Declined { id, reason } => format!("Declined for {id}: {reason}"),
         MessageOutcome::NeedsAttention { .. } => "Needs attention".into(),
         MessageOutcome::Dismissed { reason } => format!("Set aside: {reason}"),
+        MessageOutcome::AwaitingConfirmation { until, .. } => format!(
+            "Sent by the web form; its contact has not confirmed it (the link works until {})",
+            crate::text::moment_in_a_sentence(*until)
+        ),
     }
 }
 

@@ -5,6 +5,8 @@
 //   { "accounts": { "member": { "password": … }, "admin": { "name": …, "password": … } },
 //     "pages": [ { "name": "search-filtered", "account": "member", "path": "/search?…",
 //                  "status": 200 }, … ] }
+// (a page may add "submit": { "button": …, "fill": { label: text } } to be checked after
+// sending its form so filled in: a form's error state)
 // ("account" is "anonymous", "member" or "admin"). For each page the script logs in through the
 // login form as that account, opens the page, saves the HTML exactly as the server sent it to
 // OUTPUT_DIR/NAME.html (for the Nu HTML checker, which the Rust test runs), runs every axe rule
@@ -273,8 +275,19 @@ async function checkLayout(page, name) {
 }
 
 /** Opens one page, keeps its HTML, and returns axe's violations on it. */
-async function check(page, { name, path: pagePath, status }) {
-  const response = await page.goto(url(pagePath));
+async function check(page, { name, path: pagePath, status, submit }) {
+  let response = await page.goto(url(pagePath));
+  // A form's error state: the page is filled in as given (label → text) and sent with the
+  // named button, and the answer is the page checked.
+  if (submit && response) {
+    for (const [label, text] of Object.entries(submit.fill || {})) {
+      await page.getByLabel(label, { exact: false }).first().fill(text);
+    }
+    [response] = await Promise.all([
+      page.waitForNavigation(),
+      page.getByRole('button', { name: submit.button }).click(),
+    ]);
+  }
   if (!response) throw new Error(`${pagePath} gave no response`);
   if (response.status() !== status) {
     throw new Error(`${pagePath} answered ${response.status()}, expected ${status}`);

@@ -8,7 +8,10 @@
 //!   or line-specific [`TemplateError`](template::TemplateError)s),
 //!   [`looks_like_template`](template::looks_like_template),
 //!   [`extract_form`](template::extract_form), and its inverse
-//!   [`to_template_text`](template::to_template_text).
+//!   [`to_template_text`](template::to_template_text) / [`to_form_values`](template::to_form_values);
+//!   [`template::fields`], the fields described for a form on a page (one list for the
+//!   template and the form) and [`form_text`](template::fields::form_text), posted values as
+//!   template text.
 //! - [`email`]: [`parse_message`](email::parse_message) (raw bytes →
 //!   [`Message`](email::Message) with its texts and `Update:`/`Renew:`
 //!   [`Reference`](email::Reference)), [`find_reference`](email::find_reference),

@@ -18,6 +18,8 @@ mod assembly;
 mod contact;
 /// Start date and End date.
 mod dates;
+/// The fields described for a form on a page, and posted values written back as template text.
+pub mod fields;
 /// Where the form starts and ends in a text, and which lines belong to which label.
 mod form;
 /// The fields, their labels and hints, and how a line's label is recognised.
@@ -33,7 +35,7 @@ mod vocabulary;
 /// The inverse of the reader: a submission written out as a filled template.
 mod writer;
 
-pub use writer::{refill_template, to_template_text};
+pub use writer::{refill_template, to_form_values, to_template_text};
 
 use std::fmt;
 

@@ -34,6 +34,13 @@ pub enum MessageOutcome {
     NeedsAttention { errors: Vec<String> },
     /// An admin set it aside: not a submission (e.g. an unrelated e-mail).
     Dismissed { reason: String },
+    /// Sent by the web form; waits for its contact to confirm by the link mailed to
+    /// `contact`, until `until`. Not filed, not in the review queue; after `until` it stays
+    /// as it is, kept and never filed.
+    AwaitingConfirmation {
+        contact: String,
+        until: DateTime<Utc>,
+    },
 }
 
 impl MessageOutcome {
@@ -134,6 +141,22 @@ impl Writer<'_> {
         let table = self.txn.open_table(MESSAGES)?;
         let value = table.get(number)?;
         value.map(|v| decode_json("message", v.value())).transpose()
+    }
+
+    /// The records of messages received at or after `since`, newest first (read from the
+    /// newest back, stopping at the first older one).
+    pub fn messages_since(&self, since: DateTime<Utc>) -> Result<Vec<MessageRecord>> {
+        let table = self.txn.open_table(MESSAGES)?;
+        let mut records = Vec::new();
+        for entry in table.range::<u64>(..)?.rev() {
+            let (_, value) = entry?;
+            let record: MessageRecord = decode_json("message", value.value())?;
+            if record.received_at < since {
+                break;
+            }
+            records.push(record);
+        }
+        Ok(records)
     }
 
     pub fn raw_message(&self, number: u64) -> Result<Option<Vec<u8>>> {

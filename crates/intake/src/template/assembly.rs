@@ -20,6 +20,20 @@ use super::vocabulary::{
 /// read. A field that could not be read is left empty (kind and submitter type get a stand-in),
 /// so that validation can still look at the rest.
 pub(super) fn build(form: &Form, errors: &mut Vec<TemplateError>) -> Submission {
+    for entry in &form.entries {
+        let chars = entry.joined().chars().count();
+        if chars > entry.field.max_chars() {
+            errors.push(TemplateError::new(
+                entry.line,
+                entry.field,
+                "",
+                format!(
+                    "is {chars} characters long; it may be at most {}: shorten it",
+                    entry.field.max_chars()
+                ),
+            ));
+        }
+    }
     let kind = required(form, Field::Kind, errors)
         .and_then(|e| record(parse_kind(&e.joined()).map_err(|p| e.error(p)), errors))
         .unwrap_or(Kind::Need);

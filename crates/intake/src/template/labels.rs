@@ -114,6 +114,41 @@ impl Field {
         }
     }
 
+    /// The field's name on a page (an input's name and id): its label in lower case, words
+    /// joined by hyphens.
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Field::Kind => "kind",
+            Field::Title => "title",
+            Field::SubmittedBy => "submitted-by",
+            Field::SubmitterType => "submitter-type",
+            Field::SubmitterCountry => "submitter-country",
+            Field::CountriesConcerned => "countries-concerned",
+            Field::AreasOfWork => "areas-of-work",
+            Field::KindsOfAssistance => "kinds-of-assistance",
+            Field::Amount => "amount",
+            Field::Currency => "currency",
+            Field::StartDate => "start-date",
+            Field::EndDate => "end-date",
+            Field::ContactName => "contact-name",
+            Field::ContactEmail => "contact-e-mail",
+            Field::ContactPhone => "contact-phone",
+            Field::Summary => "summary",
+            Field::Description => "description",
+            Field::HowToApply => "how-to-apply",
+            Field::Links => "links",
+        }
+    }
+
+    /// The longest value the template accepts, in characters.
+    pub(super) fn max_chars(self) -> usize {
+        if self.is_long() || self == Field::Links {
+            super::fields::MAX_TEXT_CHARS
+        } else {
+            super::fields::MAX_LINE_CHARS
+        }
+    }
+
     /// Whether the field is free text that may run over several paragraphs.
     pub(super) fn is_long(self) -> bool {
         matches!(

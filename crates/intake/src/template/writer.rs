@@ -10,9 +10,19 @@ use super::form::{Form, form_bounds, read_entries, split_lines};
 use super::labels::FIELDS;
 use portal_domain::submission::{Submission, Vocabulary};
 
+use super::fields::form_text;
+use super::labels::{FIELDS, Field};
+
 /// A submission written out as a filled template, for an admin to correct and send back
 /// through the same parser.
 pub fn to_template_text(s: &Submission) -> String {
+    let values = to_form_values(s);
+    form_text(&values)
+}
+
+/// A submission's values by field name (see [`fields`](super::fields::fields)), as a form
+/// shows them: what [`to_template_text`] writes after each label.
+pub fn to_form_values(s: &Submission) -> Vec<(&'static str, String)> {
     let b = &s.beneficiaries;
     let mut places: Vec<String> = b.countries.clone();
     places.extend(
@@ -24,49 +34,35 @@ pub fn to_template_text(s: &Submission) -> String {
         places.push("global".to_string());
     }
     let join = |items: Vec<&str>| items.join(", ");
-    let mut lines = vec![
-        format!("Kind: {}", s.kind.label()),
-        format!("Title: {}", s.title),
-        format!("Submitted by: {}", s.submitter.organisation),
-        format!("Submitter type: {}", s.submitter.kind.label()),
-        format!(
-            "Submitter country: {}",
-            s.submitter.country.clone().unwrap_or_default()
-        ),
-        format!("Countries concerned: {}", places.join(", ")),
-        format!(
-            "Areas of work: {}",
-            join(s.areas.iter().map(|a| a.label()).collect())
-        ),
-        format!(
-            "Kinds of assistance: {}",
-            join(s.assistance.iter().map(|a| a.label()).collect())
-        ),
-    ];
-    match &s.funding {
-        Some(f) => {
-            lines.push(format!("Amount: {}", f.amount));
-            lines.push(format!("Currency: {}", f.currency));
-        }
-        None => {
-            lines.push("Amount:".to_string());
-            lines.push("Currency:".to_string());
-        }
-    }
+    let (amount, currency) = match &s.funding {
+        Some(f) => (f.amount.to_string(), f.currency.clone()),
+        None => (String::new(), String::new()),
+    };
     let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    lines.push(format!("Start date: {}", date(s.period.start)));
-    lines.push(format!("End date: {}", date(s.period.end)));
-    lines.push(format!("Contact name: {}", s.contact.name));
-    lines.push(format!("Contact e-mail: {}", s.contact.email));
-    lines.push(format!(
-        "Contact phone: {}",
-        s.contact.phone.clone().unwrap_or_default()
-    ));
-    lines.push(format!("Summary: {}", s.summary));
-    lines.push(format!("Description: {}", s.description));
-    lines.push(format!("How to apply: {}", s.how_to_apply));
-    lines.push(format!("Links: {}", s.links.join(" ")));
-    lines.join("\n") + "\n"
+    let value = |field: Field| -> String {
+        match field {
+            Field::Kind => s.kind.label().to_string(),
+            Field::Title => s.title.clone(),
+            Field::SubmittedBy => s.submitter.organisation.clone(),
+            Field::SubmitterType => s.submitter.kind.label().to_string(),
+            Field::SubmitterCountry => s.submitter.country.clone().unwrap_or_default(),
+            Field::CountriesConcerned => places.join(", "),
+            Field::AreasOfWork => join(s.areas.iter().map(|a| a.label()).collect()),
+            Field::KindsOfAssistance => join(s.assistance.iter().map(|a| a.label()).collect()),
+            Field::Amount => amount.clone(),
+            Field::Currency => currency.clone(),
+            Field::StartDate => date(s.period.start),
+            Field::EndDate => date(s.period.end),
+            Field::ContactName => s.contact.name.clone(),
+            Field::ContactEmail => s.contact.email.clone(),
+            Field::ContactPhone => s.contact.phone.clone().unwrap_or_default(),
+            Field::Summary => s.summary.clone(),
+            Field::Description => s.description.clone(),
+            Field::HowToApply => s.how_to_apply.clone(),
+            Field::Links => s.links.join("\n"),
+        }
+    };
+    FIELDS.iter().map(|f| (f.name(), value(*f))).collect()
 }
 
 /// The form in `text` (a sender's message) written out again for the sender to correct and
