@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 use portal::catalogue::Lifespans;
 use portal::reminders::{Mailer, ReminderSettings, Reminders};
 
+mod mailbox;
 mod tls;
+pub use mailbox::MailboxArgs;
 pub use tls::{Prepared, TlsArgs};
 
 /// The Cooperation Portal of the Convention on Cluster Munitions.
@@ -294,6 +296,9 @@ pub struct ServeArgs {
     pub log_format: LogFormat,
     #[command(flatten)]
     pub backups: BackupArgs,
+    /// The ISU's mailbox, read over IMAP.
+    #[command(flatten)]
+    pub mailbox: MailboxArgs,
 }
 
 /// Backups on a schedule (`serve`).
