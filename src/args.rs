@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 use portal::catalogue::Lifespans;
 use portal::reminders::{Mailer, ReminderSettings, Reminders};
 
+mod mailbox;
 mod tls;
+pub use mailbox::MailboxArgs;
 pub use tls::{Prepared, TlsArgs};
 
 /// The Cooperation Portal of the Convention on Cluster Munitions.
@@ -310,6 +312,9 @@ pub struct ServeArgs {
     /// attention (what needs correcting), published, rejected; or all, or none.
     #[arg(long, env = "PORTAL_ANSWERS", default_value = "all", value_parser = answers_value)]
     pub answers: String,
+    /// The ISU's mailbox, read over IMAP.
+    #[command(flatten)]
+    pub mailbox: MailboxArgs,
 }
 
 /// Checks a value of `--answers` (and `PORTAL_ANSWERS`): unknown names are refused by name.

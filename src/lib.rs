@@ -36,6 +36,9 @@ pub mod health;
 /// Mail the portal writes: SMTP or the outbox folder, and letters (answers, links, passwords)
 /// stored whole before delivery.
 pub mod mail;
+/// The ISU's mailbox over IMAP: new messages imported as `portal import` would, then moved
+/// to a folder or flagged; never deleted.
+pub mod mailbox;
 /// The figures for Prometheus: counters the code paths add to, gauges read when scraped.
 pub mod metrics;
 /// Who may read the portal's files: its own user alone (umask, and tightening on start).

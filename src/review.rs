@@ -19,10 +19,11 @@ use crate::submission::{Status, Submission};
 mod filing;
 mod import;
 
-pub use filing::{Arrival, Received, WEB_FORM_ORIGIN, receive_message};
+pub use filing::{Arrival, Received, WEB_FORM_ORIGIN, message_key, receive_message};
 use filing::{apply_update, file_message, save_record, template_as_message};
 pub use import::{
-    IntakeReport, MAX_FILE_BYTES, MAX_FILED_LINES, import_bytes, import_input, import_path,
+    IntakeReport, MAX_FILE_BYTES, MAX_FILED_LINES, import_bytes, import_email, import_input,
+    import_path,
 };
 
 pub type Result<T, E = CatalogueError> = std::result::Result<T, E>;

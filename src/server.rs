@@ -42,6 +42,7 @@ pub fn serve(paths: &Paths, lifespans: Lifespans, args: ServeArgs) -> Result<Exi
         .backups
         .schedule()
         .context("the backup settings are not usable")?;
+    let mailbox = args.mailbox.settings()?;
     let reminders = args
         .mail
         .reminders(&paths.data_dir, &wanted.default_public_url(&args.addr))
@@ -106,6 +107,7 @@ pub fn serve(paths: &Paths, lifespans: Lifespans, args: ServeArgs) -> Result<Exi
         metrics,
         metrics_token,
         backups,
+        mailbox,
     };
     runtime.block_on(run(ready, &paths.data_dir, args))?;
     Ok(ExitCode::SUCCESS)
@@ -130,6 +132,8 @@ struct Ready {
     metrics_token: Option<MetricsToken>,
     /// When and where to make backups (`--backup-every`), if at all.
     backups: Option<portal::backups::Schedule>,
+    /// The ISU's mailbox (`--imap-url`), if any.
+    mailbox: Option<portal::mailbox::Settings>,
 }
 
 /// Structured log lines on standard error; `RUST_LOG` chooses which (default `info`).
@@ -277,6 +281,10 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
             to = schedule.remote.as_ref().map(|r| r.url()), "backups scheduled");
         tokio::spawn(portal::backups::run_schedule(catalogue.clone(), schedule))
     });
+    let reading_mail = ready.mailbox.map(|settings| {
+        tracing::info!(mailbox = %settings.describe(), "reading the ISU's mailbox");
+        tokio::spawn(portal::mailbox::run(catalogue.clone(), Arc::new(settings)))
+    });
 
     let mut state = AppState::new(
         catalogue,
@@ -323,6 +331,9 @@ async fn run(ready: Ready, data_dir: &Path, args: ServeArgs) -> Result<()> {
     rotating.abort();
     if let Some(backing_up) = backing_up {
         backing_up.abort();
+    }
+    if let Some(reading_mail) = reading_mail {
+        reading_mail.abort();
     }
     let _ = stop.send(true);
     match control.await {

@@ -41,14 +41,7 @@ pub fn receive_message(
         Arrival::Email => email::parse_message(raw),
         Arrival::Template => Ok(template_as_message(raw)),
     };
-    let key = match &parsed {
-        Ok(message) => message
-            .message_id
-            .as_ref()
-            .map(|id| format!("message-id:{id}"))
-            .unwrap_or_else(|| email::content_key(raw)),
-        Err(_) => email::content_key(raw),
-    };
+    let key = key_of(&parsed, raw);
     let now = catalogue.now();
     let mut record = MessageRecord {
         number: 0,
@@ -97,6 +90,23 @@ pub fn receive_message(
         Ok(writer.put_message(&record)?)
     })?;
     Ok(Received::Filed(Box::new(record)))
+}
+
+/// The key an e-mail is known by in the store, which makes a second import of it a duplicate:
+/// its Message-ID, or (without one, or when it cannot be read) a hash of its bytes.
+pub fn message_key(raw: &[u8]) -> String {
+    key_of(&email::parse_message(raw), raw)
+}
+
+fn key_of(parsed: &std::result::Result<email::Message, String>, raw: &[u8]) -> String {
+    match parsed {
+        Ok(message) => message
+            .message_id
+            .as_ref()
+            .map(|id| format!("message-id:{id}"))
+            .unwrap_or_else(|| email::content_key(raw)),
+        Err(_) => email::content_key(raw),
+    }
 }
 
 pub(super) fn template_as_message(raw: &[u8]) -> email::Message {

@@ -325,7 +325,9 @@ pub fn import_bytes(
         FileKind::Template => {
             receive(catalogue, bytes, origin, Arrival::Template, options, report)?;
         }
-        FileKind::Email => receive(catalogue, bytes, origin, Arrival::Email, options, report)?,
+        FileKind::Email => {
+            receive(catalogue, bytes, origin, Arrival::Email, options, report)?;
+        }
     }
     Ok(())
 }
@@ -422,6 +424,18 @@ fn is_older_than_stored(
     ) && stored.provenance.source_updated.is_some())
 }
 
+/// Imports one e-mail as `portal import` does an .eml file, counting it in `report`, and says
+/// what became of it (the ISU's mailbox moves or flags the message by that).
+pub fn import_email(
+    catalogue: &Catalogue,
+    raw: &[u8],
+    origin: &str,
+    options: ImportOptions,
+    report: &mut IntakeReport,
+) -> Result<Received> {
+    receive(catalogue, raw, origin, Arrival::Email, options, report)
+}
+
 /// Hands one message to filing and counts what became of it in `report`.
 fn receive(
     catalogue: &Catalogue,
@@ -430,8 +444,9 @@ fn receive(
     arrival: Arrival,
     options: ImportOptions,
     report: &mut IntakeReport,
-) -> Result<()> {
-    match receive_message(catalogue, raw, origin, arrival, options)? {
+) -> Result<Received> {
+    let received = receive_message(catalogue, raw, origin, arrival, options)?;
+    match &received {
         Received::Duplicate => report.duplicates += 1,
         Received::Filed(record) => match &record.outcome {
             MessageOutcome::Imported { id } => {
@@ -469,5 +484,5 @@ fn receive(
             _ => {}
         },
     }
-    Ok(())
+    Ok(received)
 }

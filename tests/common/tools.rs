@@ -111,6 +111,11 @@ pub const OPENSSL: Tool = Tool::Program {
     arg: "version",
     install: "apt-get install openssl",
 };
+/// Debian's Dovecot IMAP server (in /usr/sbin), the ISU's mailbox in tests/mailbox.rs.
+pub const DOVECOT: Tool = Tool::File {
+    path: "/usr/sbin/dovecot",
+    install: "apt-get install dovecot-imapd",
+};
 /// moto's S3 server (`python3 -m moto.server`), with boto3.
 pub const MOTO: Tool = Tool::PythonModule {
     module: "moto.server, boto3",

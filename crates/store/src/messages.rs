@@ -113,6 +113,15 @@ impl Reader {
     pub fn message_count(&self) -> Result<u64> {
         Ok(self.txn.open_table(MESSAGES)?.len()?)
     }
+
+    /// The record of the message stored under `key` (see `Writer::message_for_key`), if any.
+    pub fn message_by_key(&self, key: &str) -> Result<Option<MessageRecord>> {
+        let table = self.txn.open_table(MESSAGE_KEYS)?;
+        let Some(number) = table.get(key)?.map(|v| v.value()) else {
+            return Ok(None);
+        };
+        self.message(number)
+    }
 }
 
 impl Writer<'_> {
