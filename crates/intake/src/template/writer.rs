@@ -7,7 +7,6 @@ use chrono::NaiveDate;
 use portal_domain::codes;
 
 use super::form::{Form, form_bounds, read_entries, split_lines};
-use super::labels::FIELDS;
 use portal_domain::submission::{Submission, Vocabulary};
 
 use super::fields::form_text;
