@@ -30,7 +30,11 @@ pub fn refusal(message: &Message<'_>) -> Option<String> {
         }
     }
     if let Some(value) = text(message, "Return-Path") {
-        let path = value.trim().trim_start_matches('<').trim_end_matches('>').trim();
+        let path = value
+            .trim()
+            .trim_start_matches('<')
+            .trim_end_matches('>')
+            .trim();
         if path.is_empty() {
             return Some("its Return-Path is empty (a bounce or other automatic message)".into());
         }
@@ -88,20 +92,32 @@ mod tests {
     fn people_are_answered() {
         check("From: Ana <ana@example.org>\r\n", false);
         check("From: ana@example.org\r\nAuto-Submitted: no\r\n", false);
-        check("From: ana@example.org\r\nReturn-Path: <ana@example.org>\r\n", false);
-        check("From: ana@example.org\r\nPrecedence: first-class\r\n", false);
+        check(
+            "From: ana@example.org\r\nReturn-Path: <ana@example.org>\r\n",
+            false,
+        );
+        check(
+            "From: ana@example.org\r\nPrecedence: first-class\r\n",
+            false,
+        );
     }
 
     #[test]
     fn programs_lists_and_bounces_are_not() {
         let from = "From: ana@example.org\r\n";
         check(&format!("{from}Auto-Submitted: auto-replied\r\n"), true);
-        check(&format!("{from}Auto-Submitted: auto-generated; owner-email=x@y.org\r\n"), true);
+        check(
+            &format!("{from}Auto-Submitted: auto-generated; owner-email=x@y.org\r\n"),
+            true,
+        );
         check(&format!("{from}Precedence: bulk\r\n"), true);
         check(&format!("{from}Precedence: List\r\n"), true);
         check(&format!("{from}Precedence: junk\r\n"), true);
         check(&format!("{from}List-Id: <cmr.lists.example.org>\r\n"), true);
-        check(&format!("{from}List-Unsubscribe: <mailto:leave@example.org>\r\n"), true);
+        check(
+            &format!("{from}List-Unsubscribe: <mailto:leave@example.org>\r\n"),
+            true,
+        );
         check(&format!("{from}Return-Path: <>\r\n"), true);
         check("From: MAILER-DAEMON@mail.example.org\r\n", true);
         check("From: Postmaster <postmaster@example.org>\r\n", true);

@@ -22,6 +22,8 @@ pub enum Filed<'a> {
     New(&'a Submission),
     /// A proposed update of an existing submission.
     Update(&'a Submission),
+    /// An update applied at once (a trusted import with `--publish`).
+    Updated(&'a Submission),
     /// A request to renew an existing submission.
     Renewal(&'a str),
 }
@@ -83,6 +85,13 @@ pub fn receipt(filed: &Filed<'_>, isu_email: &str) -> Text {
             ));
             format!("Update of {} received, waiting for review", s.id)
         }
+        Filed::Updated(s) => {
+            parts.push(wrap(
+                &format!("It was received and applied as an update of {}.", s.id),
+                WIDTH,
+            ));
+            format!("Update of {} applied", s.id)
+        }
         Filed::Renewal(id) => {
             parts.push(wrap(
                 &format!(
@@ -94,7 +103,7 @@ pub fn receipt(filed: &Filed<'_>, isu_email: &str) -> Text {
             format!("Renewal of {id} received, waiting for review")
         }
     };
-    if let Filed::New(s) | Filed::Update(s) = filed {
+    if let Filed::New(s) | Filed::Update(s) | Filed::Updated(s) = filed {
         parts.push(wrap(
             "Please check the fields below as the portal read them (an amount or a \
              country read wrongly, say):",
@@ -247,9 +256,11 @@ pub fn fields(s: &Submission) -> String {
         lines.push(("Submitter country", place(country)));
     }
     let mut places: Vec<String> = s.beneficiaries.countries.iter().map(|c| place(c)).collect();
-    places.extend(s.beneficiaries.regions.iter().map(|r| {
-        codes::region(r).map_or(r.clone(), |region| format!("{} ({})", region.name, r))
-    }));
+    places.extend(
+        s.beneficiaries.regions.iter().map(|r| {
+            codes::region(r).map_or(r.clone(), |region| format!("{} ({})", region.name, r))
+        }),
+    );
     if s.beneficiaries.global {
         places.push("global".into());
     }
@@ -288,7 +299,9 @@ pub fn fields(s: &Submission) -> String {
     }
     let mut contact = s.contact.name.clone();
     if !s.contact.email.is_empty() {
-        contact = format!("{contact} <{}>", s.contact.email).trim().to_string();
+        contact = format!("{contact} <{}>", s.contact.email)
+            .trim()
+            .to_string();
     }
     if let Some(phone) = &s.contact.phone {
         contact = format!("{contact}, {phone}");
@@ -296,9 +309,7 @@ pub fn fields(s: &Submission) -> String {
     lines.push(("Contact", contact));
     lines
         .into_iter()
-        .map(|(label, value)| {
-            format!("  {label}: {}", crate::mail::one_line(&value, 300))
-        })
+        .map(|(label, value)| format!("  {label}: {}", crate::mail::one_line(&value, 300)))
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -6,7 +6,8 @@ use redb::{ReadableTable, ReadableTableMetadata};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    MESSAGE_KEYS, MESSAGE_OF_SUBMISSION, MESSAGES, MESSAGES_RAW, Reader, Result, Writer, decode_json, encode_json,
+    MESSAGE_KEYS, MESSAGE_OF_SUBMISSION, MESSAGES, MESSAGES_RAW, Reader, Result, Writer,
+    decode_json, encode_json,
 };
 use portal_domain::submission::Submission;
 
