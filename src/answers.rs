@@ -267,7 +267,7 @@ impl Correspondent for Answers {
                 };
                 stored = submission;
                 let filed = if matches!(record.outcome, MessageOutcome::Accepted { .. }) {
-                    texts::Filed::Update(&stored)
+                    texts::Filed::Updated(&stored)
                 } else {
                     texts::Filed::New(&stored)
                 };

@@ -22,6 +22,8 @@ pub enum Filed<'a> {
     New(&'a Submission),
     /// A proposed update of an existing submission.
     Update(&'a Submission),
+    /// An update applied at once (a trusted import with `--publish`).
+    Updated(&'a Submission),
     /// A request to renew an existing submission.
     Renewal(&'a str),
 }
@@ -83,6 +85,13 @@ pub fn receipt(filed: &Filed<'_>, isu_email: &str) -> Text {
             ));
             format!("Update of {} received, waiting for review", s.id)
         }
+        Filed::Updated(s) => {
+            parts.push(wrap(
+                &format!("It was received and applied as an update of {}.", s.id),
+                WIDTH,
+            ));
+            format!("Update of {} applied", s.id)
+        }
         Filed::Renewal(id) => {
             parts.push(wrap(
                 &format!(
@@ -94,7 +103,7 @@ pub fn receipt(filed: &Filed<'_>, isu_email: &str) -> Text {
             format!("Renewal of {id} received, waiting for review")
         }
     };
-    if let Filed::New(s) | Filed::Update(s) = filed {
+    if let Filed::New(s) | Filed::Update(s) | Filed::Updated(s) = filed {
         parts.push(wrap(
             "Please check the fields below as the portal read them (an amount or a \
              country read wrongly, say):",

@@ -123,10 +123,19 @@ mod tests {
     fn a_form_with_errors_is_written_back_with_the_senders_values() {
         let sent = "Dear ISU,\n\nKind: need\nTitle: Survey in Xieng Khouang\nCountries concerned: Laos\n  Cambodja\nAmount: lots\n\nBest, Ana\n";
         let refilled = refill_template(sent);
-        assert!(refilled.starts_with("Kind: need\nTitle: Survey in Xieng Khouang\n"), "{refilled}");
-        assert!(refilled.contains("\nCountries concerned: Laos\nCambodja\n"), "{refilled}");
+        assert!(
+            refilled.starts_with("Kind: need\nTitle: Survey in Xieng Khouang\n"),
+            "{refilled}"
+        );
+        assert!(
+            refilled.contains("\nCountries concerned: Laos\nCambodja\n"),
+            "{refilled}"
+        );
         assert!(refilled.contains("\nAmount: lots\n"), "{refilled}");
-        assert!(refilled.contains("\nCurrency: (e.g. USD, EUR, NOK)\n"), "{refilled}");
+        assert!(
+            refilled.contains("\nCurrency: (e.g. USD, EUR, NOK)\n"),
+            "{refilled}"
+        );
         assert!(refilled.contains("\nContact name:\n"), "{refilled}");
         assert!(!refilled.contains("Dear ISU") && !refilled.contains("Best, Ana"));
         // Read again, it finds the same problems on the new lines, and nothing lost.
