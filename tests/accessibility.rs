@@ -265,6 +265,85 @@ fn pages(content: &Content) -> Vec<Value> {
     ]
 }
 
+/// Three access requests: 1 unconfirmed (the token of its confirmation link is returned), 2
+/// approved (a focal point), 3 confirmed and waiting for the ISU.
+fn access_requests_to_review(fixture: &Fixture) -> String {
+    use portal::access_requests::{self as requests, Addresses, RequestForm};
+    let catalogue = &fixture.catalogue;
+    let addresses = Addresses {
+        public_url: "http://portal.test",
+        isu_email: "isu@example.org",
+    };
+    let until = start_time() + chrono::Duration::days(1);
+    let key = catalogue.link_key().unwrap();
+    for (name, email) in [
+        ("Ana Silva", "ana@mofa.gov.la"),
+        ("Bo Chen", "bo@ngo.example"),
+        ("Cy Diallo", "cy@mission.example"),
+    ] {
+        let requester = RequestForm {
+            name: name.into(),
+            organisation: "Ministry of Foreign Affairs".into(),
+            submitter_type: "state-party".into(),
+            country: "LAO".into(),
+            email: email.into(),
+            role: "Desk officer".into(),
+        }
+        .check()
+        .unwrap();
+        requests::request(catalogue, requester, "192.0.2.1", &addresses).unwrap();
+    }
+    for number in [2, 3] {
+        let token = key
+            .issue_for(requests::CONFIRMATION_PURPOSE, &number.to_string(), until)
+            .unwrap();
+        requests::confirm(catalogue, &token).unwrap();
+    }
+    let admin = Account::Admin(ADMIN_NAME.into());
+    requests::approve(catalogue, 2, &admin, "known to the ISU", "isu@example.org").unwrap();
+    key.issue_for(requests::CONFIRMATION_PURPOSE, "1", until)
+        .unwrap()
+}
+
+/// The pages of access on request: the public form, its errors, a confirmation link, and
+/// the ISU's pages.
+fn access_pages(token: &str) -> Vec<Value> {
+    let page = |name: &str, account: &str, path: &str, status: u16| json!({ "name": name, "account": account, "path": path, "status": status });
+    let mut errors = page("request-access-errors", "anonymous", "/request-access", 422);
+    errors["send"] = json!("/request-access");
+    vec![
+        page("request-access", "anonymous", "/request-access", 200),
+        errors,
+        page(
+            "request-access-confirm",
+            "anonymous",
+            &format!("/request-access/confirm/{token}"),
+            200,
+        ),
+        page(
+            "request-access-confirm-invalid",
+            "anonymous",
+            "/request-access/confirm/1.2.3.4",
+            404,
+        ),
+        page("admin-access-requests", "admin", "/admin/access", 200),
+        page(
+            "admin-access-request-waiting",
+            "admin",
+            "/admin/access/3",
+            200,
+        ),
+        page(
+            "admin-access-request-approved",
+            "admin",
+            "/admin/access/2",
+            200,
+        ),
+        page("admin-focal-points", "admin", "/admin/focal-points", 200),
+        page("admin-focal-point", "admin", "/admin/focal-points/2", 200),
+    ]
+}
+
 fn browser_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
 }
@@ -416,6 +495,7 @@ async fn every_page_type_passes_axe_and_the_nu_html_checker() {
     access::set_password(&fixture.catalogue, &Account::Member, MEMBER_PASSWORD).unwrap();
     let admin = Account::Admin(ADMIN_NAME.into());
     access::set_password(&fixture.catalogue, &admin, ADMIN_PASSWORD).unwrap();
+    let access_token = access_requests_to_review(&fixture);
     let address = common::serve(AppState::new(fixture.catalogue.clone(), Config::default())).await;
 
     let output_dir = match std::env::var_os("PORTAL_A11Y_KEEP") {
@@ -423,7 +503,8 @@ async fn every_page_type_passes_axe_and_the_nu_html_checker() {
         None => fixture.dir.path().join("pages"),
     };
     std::fs::create_dir_all(&output_dir).unwrap();
-    let pages = pages(&content);
+    let mut pages = pages(&content);
+    pages.extend(access_pages(&access_token));
     let pages_file = fixture.dir.path().join("pages.json");
     let plan = json!({
         "accounts": {

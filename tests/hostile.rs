@@ -993,6 +993,11 @@ async fn every_post_route_refuses_a_missing_or_forged_csrf_token() {
             "/admin/messages/1/decline".into(),
             vec![("reason", "forged")],
         ),
+        // Access on request: the token is checked before the request is looked up.
+        ("/admin/access/1/approve".into(), vec![]),
+        ("/admin/access/1/decline".into(), vec![("reason", "forged")]),
+        ("/admin/focal-points/1".into(), vec![("name", "forged")]),
+        ("/admin/focal-points/1/remove".into(), vec![]),
     ];
     for (route, fields) in &routes {
         for token in [

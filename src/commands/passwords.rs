@@ -51,7 +51,8 @@ pub(super) fn set_password(
     match &account {
         Account::Member => writeln!(
             streams.out,
-            "The member password is set; every member session has ended; it goes to {focal_points} focal point(s)."
+            "The member password is set; every member session has ended.\n\
+             A letter with it is queued for each of the {focal_points} focal point(s)."
         )?,
         Account::Admin(name) => writeln!(
             streams.out,

@@ -49,7 +49,6 @@ pub(super) fn framed(title: &str, viewer: &Viewer, skips: &[(&str, &str)], body:
                                     li { a href="/admin/expiring" { "Expiring soon" } }
                                     li { a href="/admin/archive" { "Archive" } }
                                     li { a href="/admin/tokens" { "API and feeds" } }
-                                    li { a href="/admin/access" { "Access requests" } }
                                     li { a href="/admin" { "Administration" } }
                                 }
                             }

@@ -544,7 +544,7 @@ pub fn admin(view: &AdminView, viewer: &Viewer) -> Markup {
                 @if overdue {
                     div.warning role="alert" {
                         "The member password is older than the rotation period of " (view.rotation_days)
-                        " days. Change it, and send the new one to the delegations."
+                        " days. Change it: the new one goes to every focal point."
                     }
                 }
             } @else {
@@ -562,6 +562,11 @@ pub fn admin(view: &AdminView, viewer: &Viewer) -> Markup {
                     "should end on the " a href="/admin/tokens" { "tokens page" } "."
                 }
                 p { button type="submit" { "Change the member password" } }
+            }
+            p {
+                "The new password goes at once to every focal point. "
+                a href="/admin/access" { "Access requests" } " · "
+                a href="/admin/focal-points" { "Focal points" }
             }
             h2 { "Admin accounts" }
             ul {
