@@ -126,6 +126,27 @@ async fn a_need_sent_by_form_enters_review_only_after_its_contact_confirms() {
         "{raw}"
     );
     assert!(portal.fixture.stored().is_empty(), "nothing filed yet");
+    // Not in the ISU's queue, and an admin's retry does not file it either.
+    let admin = portal.login_admin().await;
+    let admin_csrf = portal.csrf(&admin).await;
+    let queue = portal.get("/admin/queue", Some(&admin)).await;
+    assert!(
+        !queue.body.contains("Submission by web form"),
+        "{}",
+        queue.body
+    );
+    let number = stored[0].number.to_string();
+    portal
+        .post(
+            &format!("/admin/messages/{number}/retry"),
+            Some(&admin),
+            &[("csrf", &admin_csrf), ("text", &raw)],
+        )
+        .await;
+    assert!(
+        portal.fixture.stored().is_empty(),
+        "a retry files nothing unconfirmed"
+    );
 
     let letters = letters(&portal);
     assert_eq!(letters.len(), 1);
@@ -172,8 +193,6 @@ async fn a_need_sent_by_form_enters_review_only_after_its_contact_confirms() {
     ));
 
     // The ISU publishes it from the queue like any other.
-    let admin = portal.login_admin().await;
-    let admin_csrf = portal.csrf(&admin).await;
     let queue = portal.get("/admin/queue", Some(&admin)).await;
     assert!(queue.body.contains(&filed[0].id), "{}", queue.body);
     let published = portal
