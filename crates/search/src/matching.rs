@@ -8,10 +8,12 @@
 //! place itself rather than its region or every country, the kind of assistance asked for,
 //! the amount. Only what members may see is ever matched.
 
+mod activity;
 mod counting;
 mod fit;
 mod topic;
 
+pub use activity::{Activities, same_work};
 pub use counting::{Counterpart, NeedFit, Offered};
 pub use fit::{PlaceWeights, amount_fit, assistance_bits, assistance_fit};
 pub use topic::{Topic, topic_words};
@@ -54,6 +56,9 @@ pub const TEXT_FLOOR: f32 = 0.1;
 /// texts' score that the fit's texts reach (at least [`TEXT_FLOOR`]), times how closely it
 /// fits: below this it is more often not a fit than a fit.
 pub const LEAST_SHOWN_SCORE: f32 = 0.08;
+/// What a fit counts for when it shares the area but none of the activities the need is about
+/// (`activity`): a partial fit at best, below a fit of the same text that does the same work.
+pub const ACTIVITY_ELSEWHERE: f32 = 0.5;
 /// How many fits beyond those asked for are ranked, to make up for those left out (the
 /// subject itself, the subject's own organisation's).
 const SPARE: usize = 16;
@@ -165,6 +170,9 @@ pub fn ranked_fits(
         return Ok(None);
     };
     let topic = Topic::of(subject, searcher, fields)?;
+    let elsewhere = activity::elsewhere(searcher, fields, subject, || {
+        filters.iter().map(|f| f.box_clone()).collect()
+    })?;
     let query = topic::ranked_within(filters, &topic, fields);
     let tables = index.tables(searcher)?;
     let fit = RowFit::of(subject, now);
@@ -187,7 +195,12 @@ pub fn ranked_fits(
             } else {
                 0.0
             };
-            let score = (TEXT_FLOOR + (1.0 - TEXT_FLOOR) * text) * fit.closeness(table, doc);
+            let work = if elsewhere.contains(&address) {
+                ACTIVITY_ELSEWHERE
+            } else {
+                1.0
+            };
+            let score = (TEXT_FLOOR + (1.0 - TEXT_FLOOR) * text) * fit.closeness(table, doc) * work;
             (score, address, table.serials[doc])
         })
         .collect();
