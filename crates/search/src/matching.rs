@@ -58,7 +58,8 @@ pub const TEXT_FLOOR: f32 = 0.1;
 pub const LEAST_SHOWN_SCORE: f32 = 0.08;
 /// What a fit counts for when it shares the area but none of the activities the need is about
 /// (`activity`): a partial fit at best, below a fit of the same text that does the same work.
-pub const ACTIVITY_ELSEWHERE: f32 = 0.5;
+/// One sharing some of them counts between this and 1, by the rarity of those it shares.
+pub const ACTIVITY_ELSEWHERE: f32 = 0.35;
 /// How many fits beyond those asked for are ranked, to make up for those left out (the
 /// subject itself, the subject's own organisation's).
 const SPARE: usize = 16;
@@ -170,7 +171,7 @@ pub fn ranked_fits(
         return Ok(None);
     };
     let topic = Topic::of(subject, searcher, fields)?;
-    let elsewhere = activity::elsewhere(searcher, fields, subject, || {
+    let work = activity::WorkFit::of(searcher, fields, subject, ACTIVITY_ELSEWHERE, || {
         filters.iter().map(|f| f.box_clone()).collect()
     })?;
     let query = topic::ranked_within(filters, &topic, fields);
@@ -195,11 +196,7 @@ pub fn ranked_fits(
             } else {
                 0.0
             };
-            let work = if elsewhere.contains(&address) {
-                ACTIVITY_ELSEWHERE
-            } else {
-                1.0
-            };
+            let work = work.factor(&address);
             let score = (TEXT_FLOOR + (1.0 - TEXT_FLOOR) * text) * fit.closeness(table, doc) * work;
             (score, address, table.serials[doc])
         })
@@ -475,6 +472,9 @@ fn reasons(subject: &Submission, candidate: &Submission, topic: &Topic) -> Vec<S
     } else {
         (candidate, subject)
     };
+    if let Some(reason) = activity_reason(need, offer) {
+        reasons.push(reason);
+    }
     reasons.push(coverage_reason(need, offer));
     reasons.push(assistance_reason(need, offer));
     reasons.push(amount_reason(need, offer));
@@ -483,6 +483,27 @@ fn reasons(subject: &Submission, candidate: &Submission, topic: &Topic) -> Vec<S
         reasons.push(format!("Shared terms: {}", shared.join(", ")));
     }
     reasons
+}
+
+/// Whether the offer names the activities the need is about; `None` when either names none
+/// (nothing to tell). The same test as the ranking's (`activity`).
+fn activity_reason(need: &Submission, offer: &Submission) -> Option<String> {
+    let asked = Activities::asked(need);
+    let given = Activities::given(offer);
+    if asked.is_empty() || given.is_empty() {
+        return None;
+    }
+    let offer_kind = offer.kind.label().to_lowercase();
+    let shared = asked.common(given);
+    Some(if shared.is_empty() {
+        format!(
+            "Activity: the need is about {}; the {offer_kind} names none of it ({}): a partial fit at best",
+            asked.names().join(", "),
+            given.names().join(", ")
+        )
+    } else {
+        format!("Activity: both about {}", shared.names().join(", "))
+    })
 }
 
 /// What each side says of the kind of assistance, and whether what is given is what is asked.

@@ -8,10 +8,10 @@
 //! ranked as a partial fit at best. This module reads texts and builds index queries; it
 //! knows nothing of scores.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use tantivy::collector::DocSetCollector;
+use tantivy::collector::{Count, DocSetCollector};
 use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::schema::Field;
 use tantivy::{DocAddress, Searcher};
@@ -144,6 +144,18 @@ impl Activities {
         self.0 == 0
     }
 
+    /// Each activity on its own.
+    fn each(self) -> impl Iterator<Item = Activities> {
+        (0..LOADED.len())
+            .filter(move |i| self.0 & (1 << i) != 0)
+            .map(|i| Activities(1 << i))
+    }
+
+    /// The activities of both.
+    pub fn common(self, other: Activities) -> Activities {
+        Activities(self.0 & other.0)
+    }
+
     pub fn meets(self, other: Activities) -> bool {
         self.0 & other.0 != 0
     }
@@ -206,53 +218,89 @@ pub fn same_work(asked: Activities, given: Activities) -> bool {
     asked.is_empty() || given.is_empty() || asked.meets(given)
 }
 
-/// Which counterparts of `subject` (among those `filters` find) do not share its work: the
-/// documents to rank as partial fits at best. Empty when the subject names no activity.
-pub fn elsewhere(
-    searcher: &Searcher,
-    fields: &Fields,
-    subject: &Submission,
-    filters: impl Fn() -> Vec<Box<dyn Query>>,
-) -> Result<HashSet<DocAddress>> {
-    let headline = [fields.title, fields.summary];
-    let everywhere = [fields.title, fields.summary, fields.body];
-    let found = |activities: Activities,
-                 in_fields: &[Field],
-                 area_fields: &[Field]|
-     -> Result<HashSet<DocAddress>> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            filters().into_iter().map(|f| (Occur::Must, f)).collect();
-        clauses.push((Occur::Must, activities.query(in_fields, area_fields)));
-        Ok(searcher.search(&BooleanQuery::new(clauses), &DocSetCollector)?)
-    };
-    if subject.kind == Kind::Need {
-        let asked = Activities::asked(subject);
-        if asked.is_empty() {
-            return Ok(HashSet::new());
+/// How much each counterpart of `subject` (among those `filters` find) shares its work, as a
+/// factor from `apart` (none of it) to 1 (all of it, or nothing to tell).
+#[derive(Debug, Default)]
+pub struct WorkFit {
+    shares: HashMap<DocAddress, f32>,
+}
+
+impl WorkFit {
+    /// The factor of the counterpart at `address`: 1 unless it names activities.
+    pub fn factor(&self, address: &DocAddress) -> f32 {
+        self.shares.get(address).copied().unwrap_or(1.0)
+    }
+
+    /// For a need, each offer's share of the need's activities, each activity weighing by its
+    /// rarity in the catalogue (clearance, which most texts of the area name, weighs less than
+    /// the information management a database request is about). For an offer, `apart` for
+    /// each need whose activities it names none of.
+    pub fn of(
+        searcher: &Searcher,
+        fields: &Fields,
+        subject: &Submission,
+        apart: f32,
+        filters: impl Fn() -> Vec<Box<dyn Query>>,
+    ) -> Result<WorkFit> {
+        let headline = [fields.title, fields.summary];
+        let everywhere = [fields.title, fields.summary, fields.body];
+        let found = |activities: Activities,
+                     in_fields: &[Field],
+                     area_fields: &[Field]|
+         -> Result<HashSet<DocAddress>> {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+                filters().into_iter().map(|f| (Occur::Must, f)).collect();
+            clauses.push((Occur::Must, activities.query(in_fields, area_fields)));
+            Ok(searcher.search(&BooleanQuery::new(clauses), &DocSetCollector)?)
+        };
+        let mut shares = HashMap::new();
+        if subject.kind == Kind::Need {
+            let asked = Activities::asked(subject);
+            if asked.is_empty() {
+                return Ok(WorkFit::default());
+            }
+            let documents = searcher.num_docs() as f32;
+            let mut weighed = Vec::new();
+            for one in asked.each() {
+                let named = searcher.search(&one.query(&everywhere, &[]), &Count)? as f32;
+                let rarity = (1.0 + documents / (named + 1.0)).ln();
+                weighed.push((found(one, &everywhere, &headline)?, rarity));
+            }
+            let whole: f32 = weighed.iter().map(|(_, w)| w).sum();
+            // Offers naming an activity: their share of the need's; those naming none, 1.
+            let mut naming = found(all(), &everywhere, &[])?;
+            naming.extend(weighed.iter().flat_map(|(docs, _)| docs.iter().copied()));
+            for address in naming {
+                let share: f32 = weighed
+                    .iter()
+                    .filter(|(docs, _)| docs.contains(&address))
+                    .map(|(_, w)| w)
+                    .sum();
+                let share = if whole > 0.0 { share / whole } else { 1.0 };
+                shares.insert(address, apart + (1.0 - apart) * share);
+            }
+            return Ok(WorkFit { shares });
         }
-        // Offers naming none of the need's activities, or none at all, anywhere.
-        let sharing = found(asked, &everywhere, &headline)?;
-        let naming = found(all(), &everywhere, &[])?;
-        return Ok(naming.difference(&sharing).copied().collect());
+        let given = Activities::given(subject);
+        if given.is_empty() {
+            return Ok(WorkFit::default());
+        }
+        // Needs whose headline names activities, none of them the offer's; and needs whose
+        // headline names none, whose description names activities, none of them the offer's.
+        let headline_any = found(all(), &headline, &[])?;
+        let headline_shared = found(given, &headline, &[])?;
+        let body_any = found(all(), &[fields.body], &[])?;
+        let body_shared = found(given, &[fields.body], &[])?;
+        let elsewhere = headline_any.difference(&headline_shared).chain(
+            body_any
+                .difference(&body_shared)
+                .filter(|d| !headline_any.contains(d)),
+        );
+        for address in elsewhere {
+            shares.insert(*address, apart);
+        }
+        Ok(WorkFit { shares })
     }
-    let given = Activities::given(subject);
-    if given.is_empty() {
-        return Ok(HashSet::new());
-    }
-    // Needs whose headline names activities, none of them the offer's; and needs whose
-    // headline names none, whose description names activities, none of them the offer's.
-    let headline_any = found(all(), &headline, &[])?;
-    let headline_shared = found(given, &headline, &[])?;
-    let body_any = found(all(), &[fields.body], &[])?;
-    let body_shared = found(given, &[fields.body], &[])?;
-    let mut apart: HashSet<DocAddress> =
-        headline_any.difference(&headline_shared).copied().collect();
-    apart.extend(
-        body_any
-            .difference(&body_shared)
-            .filter(|d| !headline_any.contains(d)),
-    );
-    Ok(apart)
 }
 
 #[cfg(test)]
