@@ -13,7 +13,7 @@ mod counting;
 mod fit;
 mod topic;
 
-pub use activity::{Activities, same_work};
+pub use activity::{Activities, rarity, same_work};
 pub use counting::{Counterpart, NeedFit, Offered};
 pub use fit::{PlaceWeights, amount_fit, assistance_bits, assistance_fit};
 pub use topic::{Topic, topic_words};

@@ -92,7 +92,7 @@ fn load(text: &'static str) -> Vec<Activity> {
 }
 
 /// A set of activities, as bits of their place in the file.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Activities(u64);
 
 impl Activities {
@@ -119,11 +119,11 @@ impl Activities {
     }
 
     /// What a need is about: the activities of its title and summary, or of its description
-    /// when they name none.
+    /// when they name none. Each field is read on its own, as the index holds it.
     pub fn asked(need: &Submission) -> Activities {
-        let headline = Activities::of_text(&format!("{}\n{}", need.title, need.summary));
+        let headline = Activities::of_text(&need.title).with(Activities::of_text(&need.summary));
         if headline.is_empty() {
-            Activities::of_text(&need.description)
+            Activities::of_body(need)
         } else {
             headline
         }
@@ -132,20 +132,35 @@ impl Activities {
     /// What an offer or a funding source does: every activity it names, and every activity
     /// of a whole area its title or summary names.
     pub fn given(offer: &Submission) -> Activities {
-        let named = Activities::of_text(&format!(
-            "{}\n{}\n{}",
-            offer.title, offer.summary, offer.description
-        ));
-        let areas = Activities::of_areas_in(&format!("{}\n{}", offer.title, offer.summary));
-        Activities(named.0 | areas.0)
+        let areas =
+            Activities::of_areas_in(&offer.title).with(Activities::of_areas_in(&offer.summary));
+        Activities::named_by(offer).with(areas)
+    }
+
+    /// Every activity a submission names, in its title, summary, description or how to apply.
+    pub fn named_by(submission: &Submission) -> Activities {
+        Activities::of_text(&submission.title)
+            .with(Activities::of_text(&submission.summary))
+            .with(Activities::of_body(submission))
+    }
+
+    /// The activities of what the index holds as a submission's body: its description and how
+    /// to apply.
+    fn of_body(submission: &Submission) -> Activities {
+        Activities::of_text(&submission.description)
+            .with(Activities::of_text(&submission.how_to_apply))
+    }
+
+    fn with(self, other: Activities) -> Activities {
+        Activities(self.0 | other.0)
     }
 
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
 
-    /// Each activity on its own.
-    fn each(self) -> impl Iterator<Item = Activities> {
+    /// Each activity on its own, in the file's order.
+    pub fn each(self) -> impl Iterator<Item = Activities> {
         (0..LOADED.len())
             .filter(move |i| self.0 & (1 << i) != 0)
             .map(|i| Activities(1 << i))
@@ -218,6 +233,12 @@ pub fn same_work(asked: Activities, given: Activities) -> bool {
     asked.is_empty() || given.is_empty() || asked.meets(given)
 }
 
+/// How much an activity weighs in a catalogue of `documents` of which `naming` name it: the
+/// rarer, the more.
+pub fn rarity(documents: u64, naming: u64) -> f32 {
+    (1.0 + documents as f32 / (naming as f32 + 1.0)).ln()
+}
+
 /// How much each counterpart of `subject` (among those `filters` find) shares its work, as a
 /// factor from `apart` (none of it) to 1 (all of it, or nothing to tell).
 #[derive(Debug, Default)]
@@ -259,12 +280,14 @@ impl WorkFit {
             if asked.is_empty() {
                 return Ok(WorkFit::default());
             }
-            let documents = searcher.num_docs() as f32;
+            let documents = searcher.num_docs();
             let mut weighed = Vec::new();
             for one in asked.each() {
-                let named = searcher.search(&one.query(&everywhere, &[]), &Count)? as f32;
-                let rarity = (1.0 + documents / (named + 1.0)).ln();
-                weighed.push((found(one, &everywhere, &headline)?, rarity));
+                let named = searcher.search(&one.query(&everywhere, &[]), &Count)? as u64;
+                weighed.push((
+                    found(one, &everywhere, &headline)?,
+                    rarity(documents, named),
+                ));
             }
             let whole: f32 = weighed.iter().map(|(_, w)| w).sum();
             // Offers naming an activity: their share of the need's; those naming none, 1.
