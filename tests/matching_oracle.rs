@@ -6,13 +6,16 @@
 
 mod common;
 
+use std::collections::HashMap;
 use std::ops::Bound;
+use std::sync::Mutex;
 
 use common::{Fixture, need, offer};
 use portal::index::{self, names};
 use portal::matching::{
-    LEAST_SHOWN_SCORE, PlaceWeights, SMALLEST_USEFUL_SHARE, TEXT_FLOOR, Topic, WEIGHED, amount_fit,
-    assistance_bits, assistance_fit, counterpart_places,
+    ACTIVITY_ELSEWHERE, Activities, LEAST_SHOWN_SCORE, PlaceWeights, SMALLEST_USEFUL_SHARE,
+    TEXT_FLOOR, Topic, WEIGHED, amount_fit, assistance_bits, assistance_fit, counterpart_places,
+    rarity,
 };
 use portal::search;
 use portal::submission::{Kind, Status, Submission, Vocabulary};
@@ -117,6 +120,7 @@ fn reference(fixture: &Fixture, subject: &Submission) -> (Vec<Scored>, f32) {
         found.first().map_or(0.0, |(score, _)| *score)
     };
     let weights = PlaceWeights::of(subject);
+    let work = work_reference(fixture, &searcher, subject);
     let scored = found
         .into_iter()
         .filter_map(|(text, address)| {
@@ -149,12 +153,100 @@ fn reference(fixture: &Fixture, subject: &Submission) -> (Vec<Scored>, f32) {
             Some(Scored {
                 id: id.to_string(),
                 text,
-                score: (TEXT_FLOOR + (1.0 - TEXT_FLOOR) * share) * closeness,
+                score: (TEXT_FLOOR + (1.0 - TEXT_FLOOR) * share) * closeness * work(&candidate),
                 organisation: candidate.submitter.organisation.clone(),
             })
         })
         .collect();
     (scored, best_text)
+}
+
+/// What each record of the index is about, does and names (`asked`, `given`, `named_by`), by
+/// id, and how many records name each activity: worked out once for a catalogue of a given
+/// size (the catalogue does not change while the subjects are checked).
+#[derive(Default)]
+struct WorkCache {
+    documents: u64,
+    by_id: HashMap<String, (Activities, Activities)>,
+    naming: HashMap<Activities, u64>,
+}
+
+static WORK: Mutex<Option<WorkCache>> = Mutex::new(None);
+
+fn work_cache(fixture: &Fixture, searcher: &tantivy::Searcher) {
+    let mut cache = WORK.lock().unwrap();
+    if cache
+        .as_ref()
+        .is_some_and(|c| c.documents == searcher.num_docs())
+    {
+        return;
+    }
+    let index = fixture.catalogue.index();
+    let fields = index.fields();
+    let every = searcher
+        .search(&AllQuery, &TopDocs::with_limit(100_000).order_by_score())
+        .unwrap();
+    let mut fresh = WorkCache {
+        documents: every.len() as u64,
+        ..WorkCache::default()
+    };
+    for (_, address) in every {
+        let doc: tantivy::TantivyDocument = searcher.doc(address).unwrap();
+        let id = doc.get_first(fields.id).and_then(|v| v.as_str()).unwrap();
+        let record = fixture.catalogue.get(id).unwrap();
+        for one in Activities::named_by(&record).each() {
+            *fresh.naming.entry(one).or_default() += 1;
+        }
+        fresh.by_id.insert(
+            id.to_string(),
+            (Activities::asked(&record), Activities::given(&record)),
+        );
+    }
+    *cache = Some(fresh);
+}
+
+/// How much of the subject's work each counterpart does, from the stored records: for a need,
+/// the share of its activities (title and summary, else description) an offer names, each
+/// weighing by how many records of the whole index name it; for an offer, whether a need's
+/// activities include one it names.
+fn work_reference(
+    fixture: &Fixture,
+    searcher: &tantivy::Searcher,
+    subject: &Submission,
+) -> impl Fn(&Submission) -> f32 {
+    work_cache(fixture, searcher);
+    let guard = WORK.lock().unwrap();
+    let cache = guard.as_ref().unwrap();
+    let asked = Activities::asked(subject);
+    let given = Activities::given(subject);
+    let weighed: Vec<(Activities, f32)> = asked
+        .each()
+        .map(|one| {
+            let naming = cache.naming.get(&one).copied().unwrap_or(0);
+            (one, rarity(cache.documents, naming))
+        })
+        .collect();
+    let by_id: HashMap<String, (Activities, Activities)> = cache.by_id.clone();
+    let kind = subject.kind;
+    move |candidate: &Submission| {
+        let (their_asked, their_given) = by_id[&candidate.id];
+        if kind == Kind::Need {
+            if asked.is_empty() || their_given.is_empty() {
+                return 1.0;
+            }
+            let whole: f32 = weighed.iter().map(|(_, w)| w).sum();
+            let share: f32 = weighed
+                .iter()
+                .filter(|(one, _)| their_given.meets(*one))
+                .map(|(_, w)| w)
+                .sum();
+            ACTIVITY_ELSEWHERE + (1.0 - ACTIVITY_ELSEWHERE) * share / whole
+        } else if given.is_empty() || their_asked.is_empty() || their_asked.meets(given) {
+            1.0
+        } else {
+            ACTIVITY_ELSEWHERE
+        }
+    }
 }
 
 /// The submissions that name no amount: every document without a value in the amount column.

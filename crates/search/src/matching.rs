@@ -8,10 +8,12 @@
 //! place itself rather than its region or every country, the kind of assistance asked for,
 //! the amount. Only what members may see is ever matched.
 
+mod activity;
 mod counting;
 mod fit;
 mod topic;
 
+pub use activity::{Activities, rarity, same_work};
 pub use counting::{Counterpart, NeedFit, Offered};
 pub use fit::{PlaceWeights, amount_fit, assistance_bits, assistance_fit};
 pub use topic::{Topic, topic_words};
@@ -54,6 +56,10 @@ pub const TEXT_FLOOR: f32 = 0.1;
 /// texts' score that the fit's texts reach (at least [`TEXT_FLOOR`]), times how closely it
 /// fits: below this it is more often not a fit than a fit.
 pub const LEAST_SHOWN_SCORE: f32 = 0.08;
+/// What a fit counts for when it shares the area but none of the activities the need is about
+/// (`activity`): a partial fit at best, below a fit of the same text that does the same work.
+/// One sharing some of them counts between this and 1, by the rarity of those it shares.
+pub const ACTIVITY_ELSEWHERE: f32 = 0.35;
 /// How many fits beyond those asked for are ranked, to make up for those left out (the
 /// subject itself, the subject's own organisation's).
 const SPARE: usize = 16;
@@ -165,6 +171,9 @@ pub fn ranked_fits(
         return Ok(None);
     };
     let topic = Topic::of(subject, searcher, fields)?;
+    let work = activity::WorkFit::of(searcher, fields, subject, ACTIVITY_ELSEWHERE, || {
+        filters.iter().map(|f| f.box_clone()).collect()
+    })?;
     let query = topic::ranked_within(filters, &topic, fields);
     let tables = index.tables(searcher)?;
     let fit = RowFit::of(subject, now);
@@ -187,7 +196,8 @@ pub fn ranked_fits(
             } else {
                 0.0
             };
-            let score = (TEXT_FLOOR + (1.0 - TEXT_FLOOR) * text) * fit.closeness(table, doc);
+            let work = work.factor(&address);
+            let score = (TEXT_FLOOR + (1.0 - TEXT_FLOOR) * text) * fit.closeness(table, doc) * work;
             (score, address, table.serials[doc])
         })
         .collect();
@@ -462,6 +472,9 @@ fn reasons(subject: &Submission, candidate: &Submission, topic: &Topic) -> Vec<S
     } else {
         (candidate, subject)
     };
+    if let Some(reason) = activity_reason(need, offer) {
+        reasons.push(reason);
+    }
     reasons.push(coverage_reason(need, offer));
     reasons.push(assistance_reason(need, offer));
     reasons.push(amount_reason(need, offer));
@@ -470,6 +483,27 @@ fn reasons(subject: &Submission, candidate: &Submission, topic: &Topic) -> Vec<S
         reasons.push(format!("Shared terms: {}", shared.join(", ")));
     }
     reasons
+}
+
+/// Whether the offer names the activities the need is about; `None` when either names none
+/// (nothing to tell). The same test as the ranking's (`activity`).
+fn activity_reason(need: &Submission, offer: &Submission) -> Option<String> {
+    let asked = Activities::asked(need);
+    let given = Activities::given(offer);
+    if asked.is_empty() || given.is_empty() {
+        return None;
+    }
+    let offer_kind = offer.kind.label().to_lowercase();
+    let shared = asked.common(given);
+    Some(if shared.is_empty() {
+        format!(
+            "Activity: the need is about {}; the {offer_kind} names none of it ({}): a partial fit at best",
+            asked.names().join(", "),
+            given.names().join(", ")
+        )
+    } else {
+        format!("Activity: both about {}", shared.names().join(", "))
+    })
 }
 
 /// What each side says of the kind of assistance, and whether what is given is what is asked.
