@@ -828,7 +828,11 @@ async fn markup_in_every_submitted_field_is_shown_escaped_under_a_script_free_po
         .await;
     assert_eq!(refused.status, 422, "{}", refused.body);
     assert_escaped("refused edit", &refused);
-    let edited = text.replace("Title: Clearance", &format!("Title: Edited {hostile}"));
+    // The template writes one link a line, and the parser refuses the stored non-link (which
+    // only this fixture could store), so the admin's edit leaves that line out.
+    let edited = text
+        .replace("Title: Clearance", &format!("Title: Edited {hostile}"))
+        .replace("\njavascript:alert(3)", "");
     let saved = portal
         .post(
             &format!("/admin/submissions/{id}/edit"),
