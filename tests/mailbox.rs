@@ -61,6 +61,10 @@ impl Dovecot {
             format!("{USER}:{{PLAIN}}{PASSWORD}::::::\n"),
         )
         .unwrap();
+        // The portal started by another test of this binary sets the process's umask to 077,
+        // so the files are opened up here, whatever it was when they were written: Dovecot's
+        // own user reads the password file.
+        chmod(&root.join("passwd"), "644");
         let (imap, imaps) = (free_port(), free_port());
         let d = root.display();
         let config = format!(
@@ -119,6 +123,10 @@ service anvil {{
                 && TcpStream::connect(("127.0.0.1", imaps)).is_ok()
         });
         assert!(up, "dovecot did not start: {}", dovecot.log());
+        // Its ports open before its authentication process answers ("NO [UNAVAILABLE]
+        // Temporary authentication failure" meanwhile): ready once a login succeeds.
+        let ready = poll(PATIENCE, || Client::logs_in(dovecot.imap));
+        assert!(ready, "dovecot refused every login: {}", dovecot.log());
         dovecot
     }
 
@@ -197,6 +205,32 @@ impl Client {
         };
         client.command(&format!("LOGIN {USER} \"{PASSWORD}\""));
         client
+    }
+
+    /// Whether a login on `port` succeeds now.
+    fn logs_in(port: u16) -> bool {
+        let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+            return false;
+        };
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut line = String::new();
+        // The greeting, then the login's answer.
+        if reader.read_line(&mut line).is_err() {
+            return false;
+        }
+        let login = format!("a LOGIN {USER} \"{PASSWORD}\"\r\n");
+        if stream.write_all(login.as_bytes()).is_err() {
+            return false;
+        }
+        loop {
+            line.clear();
+            match reader.read_line(&mut line) {
+                Ok(0) | Err(_) => return false,
+                Ok(_) if line.starts_with("a ") => return line.starts_with("a OK"),
+                Ok(_) => {}
+            }
+        }
     }
 
     /// Sends a command; returns the untagged lines, once the server says OK.
