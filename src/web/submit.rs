@@ -13,7 +13,7 @@ use crate::catalogue::CatalogueError;
 use crate::form_intake::{self, FormArrival, FormError, Request};
 use crate::intake::template::{self, fields};
 use crate::store::MessageOutcome;
-use crate::submission::{Kind, Vocabulary};
+use crate::submission::{Kind, Submission, Vocabulary};
 
 use super::AppState;
 use super::csrf::checked_form;
@@ -90,6 +90,21 @@ fn posted_values(pairs: &[(String, String)]) -> Vec<(&'static str, String)> {
 
 /// The parser's errors placed on their fields, in its words (without line numbers: a form
 /// has none).
+/// The posted values, the filled template they make, and what the template's parser reads
+/// from it: the submission, or its errors by field.
+type Posted = (
+    Vec<(&'static str, String)>,
+    String,
+    std::result::Result<Submission, Vec<FieldError>>,
+);
+
+fn read_posted(pairs: &[(String, String)]) -> Posted {
+    let values = posted_values(pairs);
+    let text = fields::form_text(&values);
+    let read = template::parse_template(&text).map_err(field_errors);
+    (values, text, read)
+}
+
 fn field_errors(errors: Vec<template::TemplateError>) -> Vec<FieldError> {
     let first = fields::fields().into_iter().next();
     errors
@@ -186,12 +201,10 @@ async fn send_new_of(
     body: axum::body::Bytes,
 ) -> Result<Response> {
     let pairs = checked_form(&session, &body)?;
-    let values = posted_values(&pairs);
-    let text = fields::form_text(&values);
-    let submission = match template::parse_template(&text) {
+    let (values, text, read) = read_posted(&pairs);
+    let submission = match read {
         Ok(submission) => submission,
         Err(errors) => {
-            let errors = field_errors(errors);
             return Ok(render_new(
                 &session,
                 kind,
@@ -235,7 +248,7 @@ async fn visible_submission(
     state: &AppState,
     session: &crate::access::Session,
     id: String,
-) -> Result<crate::submission::Submission> {
+) -> Result<Submission> {
     if id.len() > 40 {
         return Err(AppError::not_found());
     }
@@ -309,12 +322,10 @@ pub async fn send_update(
 ) -> Result<Response> {
     let pairs = checked_form(&session, &body)?;
     let current = visible_submission(&state, &session, id).await?;
-    let values = posted_values(&pairs);
-    let text = fields::form_text(&values);
-    let submission = match template::parse_template(&text) {
+    let (values, text, read) = read_posted(&pairs);
+    let submission = match read {
         Ok(submission) => submission,
         Err(errors) => {
-            let errors = field_errors(errors);
             return Ok(render_update(
                 &session,
                 &current.id,

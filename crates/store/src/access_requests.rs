@@ -7,9 +7,7 @@ use chrono::{DateTime, Utc};
 use redb::ReadableTable;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    ACCESS_REQUESTS, COUNTERS, FOCAL_POINTS, Reader, Result, Writer, decode_json, encode_json,
-};
+use super::{ACCESS_REQUESTS, FOCAL_POINTS, Reader, Result, Writer, decode_json, encode_json};
 
 /// The counter that numbers access requests.
 const REQUEST_COUNTER: &str = "access-requests";
@@ -155,12 +153,7 @@ impl Writer<'_> {
 
     /// Stores a new request under the next number (its `number` is set). Returns the number.
     pub fn put_new_access_request(&mut self, record: &mut AccessRequestRecord) -> Result<u64> {
-        let number = {
-            let mut counters = self.txn.open_table(COUNTERS)?;
-            let next = counters.get(REQUEST_COUNTER)?.map_or(0, |v| v.value()) + 1;
-            counters.insert(REQUEST_COUNTER, next)?;
-            next
-        };
+        let number = self.next_number(REQUEST_COUNTER)?;
         record.number = number;
         self.put_access_request(record)?;
         Ok(number)

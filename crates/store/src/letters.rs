@@ -8,8 +8,7 @@ use redb::{ReadableTable, ReadableTableMetadata};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    COUNTERS, LAST_LETTER_TO, LETTERS, OUTSTANDING_LETTERS, Reader, Result, Writer, decode_json,
-    encode_json,
+    LAST_LETTER_TO, LETTERS, OUTSTANDING_LETTERS, Reader, Result, Writer, decode_json, encode_json,
 };
 use crate::Delivery;
 
@@ -103,12 +102,7 @@ impl Writer<'_> {
     /// Stores a new letter under the next number (its `number` is set), outstanding, and
     /// notes the time it was written to its address. Returns the number.
     pub fn put_new_letter(&mut self, record: &mut LetterRecord) -> Result<u64> {
-        let number = {
-            let mut counters = self.txn.open_table(COUNTERS)?;
-            let next = counters.get(LETTER_COUNTER)?.map_or(0, |v| v.value()) + 1;
-            counters.insert(LETTER_COUNTER, next)?;
-            next
-        };
+        let number = self.next_number(LETTER_COUNTER)?;
         record.number = number;
         record.to = record.to.to_lowercase();
         self.txn

@@ -485,6 +485,13 @@ impl<'txn> Writer<'txn> {
         Ok(value)
     }
 
+    /// The next number of the sequence `key` (1 first), kept in this transaction's counters.
+    fn next_number(&mut self, key: &str) -> Result<u64> {
+        let next = self.counter(key)? + 1;
+        self.set_counter(key, next);
+        Ok(next)
+    }
+
     /// Sets a counter read before with [`Writer::counter`]; it is written at the commit.
     fn set_counter(&mut self, key: &str, value: u64) {
         let counter = Counter {
