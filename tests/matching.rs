@@ -3,7 +3,7 @@
 mod common;
 
 use common::{Fixture, need, offer};
-use portal::submission::{Area, Kind, Status};
+use portal::submission::{Area, Assistance, Kind, Status, SubmitterType};
 
 /// The titles of every fit of a submission, however low it scores.
 fn match_titles(fixture: &Fixture, id: &str) -> Vec<String> {
@@ -174,4 +174,96 @@ fn the_amount_reason_says_what_each_side_states() {
         .find(|r| r.starts_with("Amount:"))
         .unwrap();
     assert!(amount.contains("names no amount"), "{amount}");
+}
+
+#[test]
+fn an_offers_own_conditions_and_general_funding_lines_are_read() {
+    let fixture = Fixture::new();
+    let mut subject = need("Non-technical survey teams for Xieng Khouang villages");
+    subject.submitter.kind = SubmitterType::Ngo;
+    subject.submitter.organisation = "Village Survey Association".into();
+    subject.summary = "Two non-technical survey teams to visit villages of Xieng Khouang.".into();
+    subject.funding.as_mut().unwrap().amount = 60_000.0;
+    let need_id = fixture.add(subject);
+
+    let open = |title: &str, how: &str| {
+        let mut o = offer(title);
+        o.summary = "Non-technical survey teams for villages of Xieng Khouang.".into();
+        o.description = format!("Funding for non-technical survey of villages. {how}");
+        o
+    };
+    let anyone = open(
+        "Survey grants for every applicant",
+        "Organisations may apply.",
+    );
+    let governments = open(
+        "Survey grants for governments",
+        "Only governments may apply.",
+    );
+    let large = open(
+        "Survey grants for large projects",
+        "Projects below USD 500,000 are not considered.",
+    );
+    // Shares hardly a word with the need, but says in its summary that it funds survey.
+    let mut general = offer("Voluntary trust fund for mine action");
+    general.summary = "A pooled fund for survey, clearance and victim assistance.".into();
+    general.description = "Contributions from many donors, allocated each year.".into();
+    // The same, but gives equipment where money is asked for.
+    let mut kit = general.clone();
+    kit.title = "Equipment pool for mine action".into();
+    kit.assistance = vec![Assistance::Equipment];
+    fixture.import(vec![anyone, governments, large, general, kit]);
+
+    let found = fixture.catalogue.matches(&need_id, 10).unwrap();
+    let titles: Vec<&str> = found.iter().map(|m| m.submission.title.as_str()).collect();
+    let rank = |title: &str| titles.iter().position(|t| *t == title);
+    let first = rank("Survey grants for every applicant").expect("the open offer fits");
+    for barred in [
+        "Survey grants for governments",
+        "Survey grants for large projects",
+    ] {
+        assert!(rank(barred).is_none_or(|r| r > first), "{titles:?}");
+    }
+    let general = rank("Voluntary trust fund for mine action").expect("a general line is shown");
+    assert!(general > first, "{titles:?}");
+    assert!(
+        rank("Equipment pool for mine action").is_none(),
+        "{titles:?}"
+    );
+
+    let reasons = |title: &str| -> String {
+        fixture
+            .catalogue
+            .fits(&need_id, 10)
+            .unwrap()
+            .into_iter()
+            .find(|m| m.submission.title == title)
+            .map(|m| m.reasons.join("\n"))
+            .unwrap_or_default()
+    };
+    assert!(
+        reasons("Survey grants for governments")
+            .contains("only governments; the need's submitter may not"),
+        "{}",
+        reasons("Survey grants for governments")
+    );
+    assert!(
+        reasons("Survey grants for large projects").contains("Smallest grant: USD 500,000"),
+        "{}",
+        reasons("Survey grants for large projects")
+    );
+}
+
+#[test]
+fn money_could_pay_for_equipment_but_equipment_is_no_money() {
+    let fixture = Fixture::new();
+    let mut subject = need("Detectors for survey teams");
+    subject.assistance = vec![Assistance::Equipment];
+    let need_id = fixture.add(subject);
+    let money = offer("Grants for survey teams");
+    fixture.import(vec![money]);
+    let reasons = fixture.catalogue.fits(&need_id, 10).unwrap()[0]
+        .reasons
+        .join("\n");
+    assert!(reasons.contains("money that could pay for it"), "{reasons}");
 }

@@ -135,8 +135,8 @@ pub fn longest_term() -> usize {
 }
 
 /// What else to look for when `words` (a term, as the index reads it) is asked for: its
-/// synonyms, and the narrower terms of an entry it heads. Each term once, synonyms first; the
-/// term itself is not among them.
+/// synonyms, and the narrower terms of an entry it or one of them heads, with their synonyms.
+/// Each term once, synonyms first; the term itself is not among them.
 pub fn expansions(words: &[String]) -> Vec<Expansion> {
     let glossary = &*LOADED;
     let key = words.join(" ");
@@ -144,7 +144,7 @@ pub fn expansions(words: &[String]) -> Vec<Expansion> {
         return Vec::new();
     };
     let mut found: Vec<Expansion> = Vec::new();
-    let mut add = |term: &Term, relation: Relation| {
+    let add = |found: &mut Vec<Expansion>, term: &Term, relation: Relation| {
         if term.words != words && !found.iter().any(|e| e.term.words == term.words) {
             found.push(Expansion {
                 term: term.clone(),
@@ -156,16 +156,41 @@ pub fn expansions(words: &[String]) -> Vec<Expansion> {
     for &i in entries {
         let entry = &glossary.entries[i];
         if entry.broader.is_none() {
-            entry.terms.iter().for_each(|t| add(t, Relation::Synonym));
+            for term in &entry.terms {
+                add(&mut found, term, Relation::Synonym);
+            }
         }
     }
-    for &i in entries {
-        let entry = &glossary.entries[i];
-        if entry.broader.as_ref().is_some_and(|b| b.words == words) {
-            entry.terms.iter().for_each(|t| add(t, Relation::Narrower));
+    // The narrower terms of the term and of each of its other names ("mine clearance" finds
+    // what "demining" does), each with its own other names ("survivors" brings "victims").
+    let mut same: Vec<Vec<String>> = vec![words.to_vec()];
+    same.extend(found.iter().map(|e| e.term.words.clone()));
+    for entry in &glossary.entries {
+        if entry
+            .broader
+            .as_ref()
+            .is_some_and(|b| same.contains(&b.words))
+        {
+            for term in &entry.terms {
+                add(&mut found, term, Relation::Narrower);
+                for synonym in synonyms_of(glossary, &term.words) {
+                    add(&mut found, synonym, Relation::Narrower);
+                }
+            }
         }
     }
     found
+}
+
+/// The other names of `words` in the glossary's lines of synonyms.
+fn synonyms_of<'g>(glossary: &'g Glossary, words: &[String]) -> impl Iterator<Item = &'g Term> {
+    let entries = glossary.by_words.get(&words.join(" "));
+    entries
+        .into_iter()
+        .flatten()
+        .map(|&i| &glossary.entries[i])
+        .filter(|entry| entry.broader.is_none())
+        .flat_map(|entry| entry.terms.iter())
 }
 
 #[cfg(test)]
@@ -220,6 +245,10 @@ mod tests {
         let rehabilitation = expanded("physical rehabilitation");
         assert!(rehabilitation.contains(&"P&O"), "{rehabilitation:?}");
         assert!(!expanded("P&O").contains(&"physical rehabilitation"));
+        // Through another name of the broader term, and to the narrower term's other names.
+        assert!(expanded("mine clearance").contains(&"MDD"));
+        assert!(expanded("victim assistance").contains(&"casualties"));
+        assert!(!expanded("victims").contains(&"victim assistance"));
     }
 
     #[test]

@@ -9,11 +9,13 @@
 //! the amount. Only what members may see is ever matched.
 
 mod activity;
+mod conditions;
 mod counting;
 mod fit;
 mod topic;
 
 pub use activity::{Activities, rarity, same_work};
+pub use conditions::{Applicants, Conditions};
 pub use counting::{Counterpart, NeedFit, Offered};
 pub use fit::{PlaceWeights, amount_fit, assistance_bits, assistance_fit};
 pub use topic::{Topic, topic_words};
@@ -60,6 +62,17 @@ pub const LEAST_SHOWN_SCORE: f32 = 0.08;
 /// (`activity`): a partial fit at best, below a fit of the same text that does the same work.
 /// One sharing some of them counts between this and 1, by the rarity of those it shares.
 pub const ACTIVITY_ELSEWHERE: f32 = 0.35;
+/// What a fit below [`LEAST_SHOWN_SCORE`] keeps of its score when it is shown all the same, as
+/// a general line of funding or help: it names the need's work in its title or summary and
+/// gives the kind of assistance asked for, but its texts share little with the need's (a
+/// global trust fund "for clearance, risk education and victim assistance"). Shown after
+/// every fit above the floor, in their own order.
+pub const GENERAL_LINE_SHARE: f32 = 0.01;
+/// What a fit counts for when the offer's own conditions leave the need out (only
+/// governments may apply and the need is an NGO's; the smallest grant is above what the need
+/// asks): shown only when the texts agree closely, and said so.
+pub const CONDITIONS_UNMET: f32 = 0.35;
+
 /// How many fits beyond those asked for are ranked, to make up for those left out (the
 /// subject itself, the subject's own organisation's).
 const SPARE: usize = 16;
@@ -100,7 +113,7 @@ pub fn matches(
     let snapshot = store.read()?;
     let mut found = Vec::new();
     for (score, address) in ranked {
-        if found.len() == limit || score < least {
+        if score < least {
             break;
         }
         let serial = tables[address.segment_ord as usize].serials[address.doc_id as usize];
@@ -125,6 +138,10 @@ pub fn matches(
             ) {
                 continue;
             }
+            let score = score * conditions_factor(subject, &candidate);
+            if score < least {
+                continue;
+            }
             let reasons = reasons(subject, &candidate, &topic);
             found.push(Match {
                 submission: candidate,
@@ -133,7 +150,33 @@ pub fn matches(
             });
         }
     }
+    // The offers' conditions lowered some: best first again.
+    found.sort_by(|a, b| b.score.total_cmp(&a.score));
+    found.truncate(limit);
     Ok(found)
+}
+
+/// How far the offer's own conditions let the need apply, from [`CONDITIONS_UNMET`] to 1.
+fn conditions_factor(subject: &Submission, candidate: &Submission) -> f32 {
+    let (need, offer) = if subject.kind == Kind::Need {
+        (subject, candidate)
+    } else {
+        (candidate, subject)
+    };
+    let conditions = Conditions::of(offer);
+    let mut factor = 1.0;
+    if !conditions.admits(need.submitter.kind) {
+        factor *= CONDITIONS_UNMET;
+    }
+    if let Some(asked) = need.usd().filter(|usd| *usd > 0.0) {
+        if conditions.least_usd.is_some_and(|least| asked < least) {
+            factor *= CONDITIONS_UNMET;
+        }
+        if let Some(most) = conditions.most_usd {
+            factor *= amount_fit(Some(asked), Some(most));
+        }
+    }
+    factor
 }
 
 /// Whether two submitters are one organisation, or one is part of the other ("Cambodian Mine
@@ -196,8 +239,15 @@ pub fn ranked_fits(
             } else {
                 0.0
             };
-            let work = work.factor(&address);
-            let score = (TEXT_FLOOR + (1.0 - TEXT_FLOOR) * text) * fit.closeness(table, doc) * work;
+            let factor = work.factor(&address);
+            let mut score =
+                (TEXT_FLOOR + (1.0 - TEXT_FLOOR) * text) * fit.closeness(table, doc) * factor;
+            if score < LEAST_SHOWN_SCORE
+                && work.says_so_in_a_line(&address)
+                && fit.gives_what_is_asked(table, doc)
+            {
+                score = LEAST_SHOWN_SCORE + score * GENERAL_LINE_SHARE;
+            }
             (score, address, table.serials[doc])
         })
         .collect();
@@ -301,6 +351,18 @@ impl RowFit {
         };
         let usd = table.usd[doc];
         self.visible.sees(row) && (usd.is_nan() || (usd >= self.usd.0 && usd <= self.usd.1))
+    }
+
+    /// Whether document `doc` of `table` gives the kind of assistance asked for, in an amount
+    /// that is no small share of the need's (or names none).
+    fn gives_what_is_asked(&self, table: &SegmentTable, doc: usize) -> bool {
+        let Some(row) = table.rows.get(doc) else {
+            return false;
+        };
+        let usd = Some(table.usd[doc]).filter(|u| !u.is_nan());
+        self.subject_kind == Kind::Need
+            && assistance_fit(self.subject_assistance, row.assistance) >= 1.0
+            && amount_fit(self.subject_usd, usd) >= fit::AMOUNT_UNKNOWN
     }
 
     /// How closely document `doc` of `table` fits, from 0 to 1: the closeness of the places,
@@ -478,6 +540,7 @@ fn reasons(subject: &Submission, candidate: &Submission, topic: &Topic) -> Vec<S
     reasons.push(coverage_reason(need, offer));
     reasons.push(assistance_reason(need, offer));
     reasons.push(amount_reason(need, offer));
+    reasons.extend(conditions_reasons(need, offer));
     let shared = topic.shared_with(candidate, 6);
     if !shared.is_empty() {
         reasons.push(format!("Shared terms: {}", shared.join(", ")));
@@ -536,6 +599,8 @@ fn assistance_reason(need: &Submission, offer: &Submission) -> String {
     );
     let verdict = if fit >= fit::ASSISTANCE_NEAR {
         "related, not the same"
+    } else if fit >= fit::ASSISTANCE_PAID_FOR {
+        "money that could pay for it, not what the need asks for"
     } else {
         "not what the need asks for"
     };
@@ -544,6 +609,49 @@ fn assistance_reason(need: &Submission, offer: &Submission) -> String {
         list(&need.assistance),
         list(&offer.assistance)
     )
+}
+
+/// What the offer's own conditions say of applying, as written there, and whether the need
+/// meets them.
+fn conditions_reasons(need: &Submission, offer: &Submission) -> Vec<String> {
+    let conditions = Conditions::of(offer);
+    let offer_kind = offer.kind.label().to_lowercase();
+    let mut reasons = Vec::new();
+    let who = match conditions.applicants {
+        Applicants::Anyone => None,
+        Applicants::Governments => Some("only governments"),
+        Applicants::Organisations => Some("organisations, not governments"),
+    };
+    if let Some(who) = who {
+        let verdict = if conditions.admits(need.submitter.kind) {
+            "the need's submitter may"
+        } else {
+            "the need's submitter may not: not a fit unless another body applies"
+        };
+        reasons.push(format!(
+            "Who may apply: the {offer_kind} says {who}; {verdict}"
+        ));
+    }
+    if conditions.closed {
+        reasons.push(format!(
+            "Applying: the {offer_kind} works with partners it has chosen; ask them"
+        ));
+    }
+    if let Some(least) = conditions.least_usd {
+        reasons.push(format!(
+            "Smallest grant: {}{}",
+            usd_text(least),
+            match need.usd() {
+                Some(asked) if asked < least =>
+                    format!(", more than the need asks ({})", usd_text(asked)),
+                _ => String::new(),
+            }
+        ));
+    }
+    if let Some(most) = conditions.most_usd {
+        reasons.push(format!("Largest grant: {}", usd_text(most)));
+    }
+    reasons
 }
 
 /// What the two amounts say, as true of both sides: each side's amount, or that it names none.

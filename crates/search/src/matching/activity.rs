@@ -132,9 +132,15 @@ impl Activities {
     /// What an offer or a funding source does: every activity it names, and every activity
     /// of a whole area its title or summary names.
     pub fn given(offer: &Submission) -> Activities {
-        let areas =
-            Activities::of_areas_in(&offer.title).with(Activities::of_areas_in(&offer.summary));
-        Activities::named_by(offer).with(areas)
+        Activities::named_by(offer).with(Activities::headline(offer))
+    }
+
+    /// What a title and summary name: activities, and every activity of a whole area named.
+    pub fn headline(submission: &Submission) -> Activities {
+        Activities::of_text(&submission.title)
+            .with(Activities::of_text(&submission.summary))
+            .with(Activities::of_areas_in(&submission.title))
+            .with(Activities::of_areas_in(&submission.summary))
     }
 
     /// Every activity a submission names, in its title, summary, description or how to apply.
@@ -244,9 +250,18 @@ pub fn rarity(documents: u64, naming: u64) -> f32 {
 #[derive(Debug, Default)]
 pub struct WorkFit {
     shares: HashMap<DocAddress, f32>,
+    /// The offers whose title or summary names one of the need's activities, or a whole area
+    /// holding one: they say in a line that they do this work (a fund "for clearance, risk
+    /// education and victim assistance"), however little else their texts share.
+    headline: HashSet<DocAddress>,
 }
 
 impl WorkFit {
+    /// Whether the counterpart's title or summary names the work the need is about.
+    pub fn says_so_in_a_line(&self, address: &DocAddress) -> bool {
+        self.headline.contains(address)
+    }
+
     /// The factor of the counterpart at `address`: 1 unless it names activities.
     pub fn factor(&self, address: &DocAddress) -> f32 {
         self.shares.get(address).copied().unwrap_or(1.0)
@@ -302,7 +317,8 @@ impl WorkFit {
                 let share = if whole > 0.0 { share / whole } else { 1.0 };
                 shares.insert(address, apart + (1.0 - apart) * share);
             }
-            return Ok(WorkFit { shares });
+            let headline = found(asked, &headline, &headline)?;
+            return Ok(WorkFit { shares, headline });
         }
         let given = Activities::given(subject);
         if given.is_empty() {
@@ -322,7 +338,10 @@ impl WorkFit {
         for address in elsewhere {
             shares.insert(*address, apart);
         }
-        Ok(WorkFit { shares })
+        Ok(WorkFit {
+            shares,
+            headline: HashSet::new(),
+        })
     }
 }
 

@@ -25,6 +25,10 @@ pub const EVERYWHERE: f32 = 0.55;
 pub const ASSISTANCE_MISMATCH: f32 = 0.35;
 /// Kinds that go together without being the same (training with expertise, say).
 pub const ASSISTANCE_NEAR: f32 = 0.75;
+/// Money for a need that asks for equipment, expertise or training: it could pay for them,
+/// but is not what was asked (the other way round, equipment for a need asking for money, is
+/// a mismatch).
+pub const ASSISTANCE_PAID_FOR: f32 = 0.6;
 
 /// An amount of a quarter of the need or less (but at least the tenth that fits at all).
 pub const SMALL_SHARE: f32 = 0.7;
@@ -159,7 +163,8 @@ fn country_of(place: u64) -> Option<&'static codes::Country> {
 
 /// How well what one side gives meets what the other asks for, as bits of
 /// `Assistance::ordinal`: 1 when they share a kind or either says none, less when the kinds
-/// only go together, [`ASSISTANCE_MISMATCH`] when nothing asked for is given.
+/// only go together or money is given for something else, [`ASSISTANCE_MISMATCH`] when
+/// nothing asked for is given.
 pub fn assistance_fit(asked: u8, given: u8) -> f32 {
     if asked == 0 || given == 0 || asked & given != 0 {
         return 1.0;
@@ -179,8 +184,11 @@ pub fn assistance_fit(asked: u8, given: u8) -> f32 {
         .iter()
         .filter(|a| asked & (1 << a.ordinal()) != 0)
         .any(|a| near(*a) & given != 0);
+    let money = 1u8 << Assistance::Financial.ordinal();
     if close {
         ASSISTANCE_NEAR
+    } else if given & money != 0 {
+        ASSISTANCE_PAID_FOR
     } else {
         ASSISTANCE_MISMATCH
     }
@@ -264,6 +272,7 @@ mod tests {
         assert_eq!(assistance_fit(money, money | kit), 1.0);
         assert_eq!(assistance_fit(money, kit), ASSISTANCE_MISMATCH);
         assert_eq!(assistance_fit(kit, training), ASSISTANCE_MISMATCH);
+        assert_eq!(assistance_fit(kit, money), ASSISTANCE_PAID_FOR);
         assert_eq!(assistance_fit(experts, training), ASSISTANCE_NEAR);
         assert_eq!(assistance_fit(0, kit), 1.0);
         assert_eq!(amount_fit(Some(100.0), Some(150.0)), 1.0);

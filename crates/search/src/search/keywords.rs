@@ -386,7 +386,15 @@ fn concepts_of_run(run: &Run) -> Vec<Concept> {
                 .collect::<Vec<_>>()
                 .join(" ");
             if glossary::is_term(&stems) {
-                taken = Some((len, concept_of(&typed, stems)));
+                let mut concept = concept_of(&typed, stems);
+                // A word of one country's own ("bombies") asks about that country: a search
+                // for it ranks first what is about both the thing and the country.
+                if let Some(country) = concept.country.filter(|_| run.codes) {
+                    concept.country = None;
+                    concepts.push(concept);
+                    concept = country_concept(country);
+                }
+                taken = Some((len, concept));
                 break;
             }
             if let Some(country) = country_named(&typed, run.codes) {
@@ -442,6 +450,14 @@ fn country_named(typed: &str, codes_too: bool) -> Option<&'static str> {
         return None;
     }
     Some(country.alpha3)
+}
+
+/// The concept of a country, by its name (`alpha3` is a known code).
+fn country_concept(alpha3: &'static str) -> Concept {
+    let name = codes::country(alpha3).map_or(alpha3, |country| country.name);
+    let mut concept = concept_of(name, glossary::words(name));
+    concept.country = Some(alpha3);
+    concept
 }
 
 /// A concept for `words` (read from `typed`), with what the glossary adds to it.
@@ -511,6 +527,11 @@ mod tests {
         let quoted = parse("\"battle area clearance\" Iraq");
         assert_eq!(typed(&quoted), ["battle area clearance", "Iraq"]);
         assert_eq!(quoted.concepts[1].country, Some("IRQ"));
+        // A word of one country's own: the thing, and the country.
+        let bombies = parse("bombies");
+        assert_eq!(bombies.concepts.len(), 2);
+        assert_eq!(bombies.concepts[0].country, None);
+        assert_eq!(bombies.concepts[1].country, Some("LAO"));
     }
 
     #[test]

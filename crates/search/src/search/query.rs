@@ -8,8 +8,9 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
+use super::Place;
 use super::keywords::{Keywords, Wording};
-use crate::index::Fields;
+use crate::index::{Fields, GLOBAL_PLACE};
 use portal_domain::codes;
 
 /// What having one thing asked for adds to a hit's score: more than the words can add, so that
@@ -84,15 +85,28 @@ pub fn keyword_query(fields: &Fields, keywords: &Keywords) -> Box<dyn Query> {
             Occur::Should,
             Box::new(BoostQuery::new(query, ORGANISATION_WEIGHT)),
         ));
-        if let Some(place) = concept.country.and_then(codes::country_ordinal) {
-            present.push((Occur::Should, term(fields.place, place)));
-            scored.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(
-                    term(fields.place, place),
-                    COUNTRY_WEIGHT,
-                )),
-            ));
+        if let Some(country) = concept.country.and_then(codes::country) {
+            // The country itself, or a region that holds it (at half the weight); not what
+            // is open to every country, which is about no country in particular.
+            let itself = codes::country_ordinal(country.alpha3);
+            let regions: Vec<u64> = Place::Country(country)
+                .covering_values()
+                .into_iter()
+                .filter(|&value| value != GLOBAL_PLACE && Some(value) != itself)
+                .collect();
+            for (places, weight) in [
+                (itself.into_iter().collect::<Vec<_>>(), COUNTRY_WEIGHT),
+                (regions, COUNTRY_WEIGHT / 2.0),
+            ] {
+                if places.is_empty() {
+                    continue;
+                }
+                present.push((Occur::Should, any_term(fields.place, places.clone())));
+                scored.push((
+                    Occur::Should,
+                    Box::new(ConstScoreQuery::new(any_term(fields.place, places), weight)),
+                ));
+            }
         }
         let presence = ConstScoreQuery::new(Box::new(BooleanQuery::new(present)), PRESENCE);
         scored.push((Occur::Should, Box::new(presence)));
