@@ -224,7 +224,8 @@ mod tests {
         assert!(expanded("EORE").contains(&"mine risk education"));
         assert!(expanded("survivor").contains(&"victims"));
         assert!(expanded("P&O").contains(&"prosthetics"));
-        assert!(expanded("bombies").contains(&"submunitions"));
+        assert!(expanded("bombies").contains(&"unexploded submunitions"));
+        assert!(!expanded("UXO").contains(&"submunitions"));
         assert!(expanded("demilitarization").contains(&"stockpile destruction"));
         assert!(expanded("IMSMA").contains(&"information management"));
         assert!(expanded("Article 7 reports").contains(&"transparency report"));

@@ -39,7 +39,7 @@ use portal_store::{Store, StoreError};
 
 /// Bump when the schema or the meaning of an indexed value changes: an index built with another
 /// version is rebuilt on open.
-const SCHEMA_VERSION: u32 = 6;
+const SCHEMA_VERSION: u32 = 7;
 const TOKENIZER: &str = "portal_en";
 const CURRENT: &str = "CURRENT";
 /// Heap for the long-lived writer of a running portal.

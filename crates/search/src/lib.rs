@@ -10,6 +10,8 @@ pub mod glossary;
 pub mod index;
 /// Needs to offers and back, with reasons.
 pub mod matching;
+/// What a text says it does not do, left out of what it is taken to be about.
+pub mod negation;
 /// Reports over current needs: the compendium, a country's needs and what fits them.
 pub mod reports;
 /// Keyword search, filters, facets, sorting, visibility at query time.

@@ -1,6 +1,7 @@
 //! What the index holds of a submission: the schema and its fields, the analyzer, and the
 //! document of each submission (its texts, and its values as numbers: places, serials, dates).
 
+use crate::negation::affirmed;
 use chrono::{Datelike, NaiveDate};
 use tantivy::TantivyDocument;
 use tantivy::schema::{
@@ -123,10 +124,11 @@ pub fn document(fields: &Fields, submission: &Submission) -> TantivyDocument {
     let mut doc = TantivyDocument::new();
     doc.add_text(fields.id, &submission.id);
     doc.add_text(fields.title, &submission.title);
-    doc.add_text(fields.summary, &submission.summary);
-    doc.add_text(fields.body, &submission.description);
+    // What a text says it does not do ("does not fund victim assistance") is no topic of it.
+    doc.add_text(fields.summary, affirmed(&submission.summary));
+    doc.add_text(fields.body, affirmed(&submission.description));
     if !submission.how_to_apply.is_empty() {
-        doc.add_text(fields.body, &submission.how_to_apply);
+        doc.add_text(fields.body, affirmed(&submission.how_to_apply));
     }
     doc.add_text(fields.organisation, &submission.submitter.organisation);
     doc.add_u64(fields.kind, submission.kind.ordinal());

@@ -18,6 +18,7 @@ use tantivy::{DocAddress, Searcher};
 
 use crate::glossary;
 use crate::index::Fields;
+use crate::negation::affirmed;
 use crate::search::keywords::Wording;
 use crate::search::{self, Result};
 use portal_domain::submission::{Kind, Submission};
@@ -98,7 +99,7 @@ pub struct Activities(u64);
 impl Activities {
     /// The activities `text` names.
     pub fn of_text(text: &str) -> Activities {
-        let words = glossary::words(text);
+        let words = glossary::words(&affirmed(text));
         let mut bits = 0;
         for (i, activity) in LOADED.iter().enumerate() {
             if names_any(&words, &activity.terms) {
@@ -110,7 +111,7 @@ impl Activities {
 
     /// The activities of the whole areas `text` names.
     fn of_areas_in(text: &str) -> Activities {
-        let words = glossary::words(text);
+        let words = glossary::words(&affirmed(text));
         let bits = AREAS
             .iter()
             .filter(|area| names_any(&words, &area.terms))

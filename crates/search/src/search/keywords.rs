@@ -328,6 +328,8 @@ pub fn concepts_of_text(text: &str) -> Vec<Concept> {
         codes: false,
     };
     let mut concepts = Vec::new();
+    // What the text says it does not do is not what it is about.
+    let text = crate::negation::affirmed(text);
     // Sentences and clauses end a run, so that no term spans two.
     for clause in text.split(['.', ';', ':', ',', '(', ')', '\n', '!', '?']) {
         for typed in clause.split_whitespace() {
