@@ -329,7 +329,9 @@ pub fn detail(
                     "under a tenth of what a need asks. The best come first, those with too little "
                     "in common are left out: what is written about the same things, for the same "
                     "place rather than for every country, with a compatible kind of assistance, "
-                    "ranks higher. Each one says why."
+                    "ranks higher; an offer whose own conditions leave the need out (who may "
+                    "apply, the smallest grant) ranks lower. General funding lines that name this "
+                    "work come after the closer fits. Each one says why."
                 }
                 @if matches.is_empty() {
                     p { "No published submission fits it at the moment." }

@@ -1,7 +1,7 @@
 //! The field's own vocabulary (`data/glossary.txt`): which terms a search for one term also
 //! looks for ("demining" also finds "land release" and "BAC"; "P&O" finds "prosthetics").
 //!
-//! Terms are kept as the index reads them (the words of [`crate::index::analyzer`]), so a
+//! Terms are kept as the index reads them (the words of [`crate::analysis::analyzer`]), so a
 //! query's words are compared with them word for word. This module knows nothing of tantivy
 //! queries: it says which terms, and how far from the one asked for.
 
@@ -57,7 +57,7 @@ static LOADED: LazyLock<Glossary> = LazyLock::new(|| load(GLOSSARY));
 
 /// The words of `text` as the index reads them.
 pub fn words(text: &str) -> Vec<String> {
-    let mut analyzer = crate::index::analyzer();
+    let mut analyzer = crate::analysis::analyzer();
     let mut stream = analyzer.token_stream(text);
     let mut words = Vec::new();
     while let Some(token) = stream.next() {

@@ -6,6 +6,7 @@
 //! A rebuild writes a new generation folder and then swaps the `CURRENT` pointer, so no reader
 //! ever opens half an index. This module decides nothing about who may see what; see `search`.
 
+pub use crate::analysis::analyzer;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -25,12 +26,11 @@ use tantivy::{
 
 mod document;
 use document::schema;
-mod stems;
 pub mod table;
 
 pub use document::{
-    Fields, GLOBAL_PLACE, REGION_BASE, analyzer, document, id_of_serial, is_indexed, names,
-    period_end, places, region_place, serial,
+    Fields, GLOBAL_PLACE, REGION_BASE, document, id_of_serial, is_indexed, names, period_end,
+    places, region_place, serial,
 };
 
 use portal_domain::codes;

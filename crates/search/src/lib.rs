@@ -4,6 +4,10 @@
 //!
 //! Modules in dependency order: each uses only those above it.
 
+/// The activities inside the areas of work, and what a text names of them.
+pub mod activities;
+/// How the index reads words.
+pub mod analysis;
 /// The field's own vocabulary: what a search for one term also looks for.
 pub mod glossary;
 /// tantivy: the disposable index, kept in step with the store.

@@ -14,7 +14,7 @@ mod counting;
 mod fit;
 mod topic;
 
-pub use activity::{Activities, rarity, same_work};
+pub use crate::activities::{Activities, Work, rarity, same_work};
 pub use conditions::{Applicants, Conditions};
 pub use counting::{Counterpart, NeedFit, Offered};
 pub use fit::{PlaceWeights, amount_fit, assistance_bits, assistance_fit};
@@ -139,21 +139,28 @@ pub fn matches(
                 continue;
             }
             let score = score * conditions_factor(subject, &candidate);
-            if score < least {
-                continue;
+            if score >= least {
+                found.push((score, candidate, address));
             }
-            let reasons = reasons(subject, &candidate, &topic);
-            found.push(Match {
+        }
+    }
+    // The offers' conditions lowered some: best first again (a stable sort keeps the ranking's
+    // order among equals). Reasons only for those shown.
+    found.sort_by(|a, b| b.0.total_cmp(&a.0));
+    found.truncate(limit);
+    let subject_work = Work::of(subject);
+    Ok(found
+        .into_iter()
+        .map(|(score, candidate, address)| {
+            let work = tables[address.segment_ord as usize].work(address.doc_id);
+            let reasons = reasons(subject, &candidate, &topic, subject_work, work);
+            Match {
                 submission: candidate,
                 score,
                 reasons,
-            });
-        }
-    }
-    // The offers' conditions lowered some: best first again.
-    found.sort_by(|a, b| b.score.total_cmp(&a.score));
-    found.truncate(limit);
-    Ok(found)
+            }
+        })
+        .collect())
 }
 
 /// How far the offer's own conditions let the need apply, from [`CONDITIONS_UNMET`] to 1.
@@ -214,13 +221,12 @@ pub fn ranked_fits(
         return Ok(None);
     };
     let topic = Topic::of(subject, searcher, fields)?;
-    let work = activity::WorkFit::of(searcher, fields, subject, ACTIVITY_ELSEWHERE, || {
-        filters.iter().map(|f| f.box_clone()).collect()
-    })?;
     let query = topic::ranked_within(filters, &topic, fields);
     let tables = index.tables(searcher)?;
     let fit = RowFit::of(subject, now);
     let by_text = best_fits(searcher, &tables, &query, &fit, want.max(WEIGHED))?;
+    let candidates: Vec<DocAddress> = by_text.iter().map(|(_, address)| *address).collect();
+    let work = activity::WorkFit::of(searcher, &tables, subject, ACTIVITY_ELSEWHERE, &candidates);
     // The text's score as a share of what the subject's own texts score: a fit saying all the
     // subject says scores 1, whatever the subject's length.
     let own = own_score(index, searcher, subject, &topic)?;
@@ -518,7 +524,13 @@ static COVERING: LazyLock<HashMap<u64, Vec<u64>>> = LazyLock::new(|| {
 });
 
 /// Why `candidate` fits `subject`, in words a user understands; each reason true of both.
-fn reasons(subject: &Submission, candidate: &Submission, topic: &Topic) -> Vec<String> {
+fn reasons(
+    subject: &Submission,
+    candidate: &Submission,
+    topic: &Topic,
+    subject_work: Work,
+    candidate_work: Work,
+) -> Vec<String> {
     let mut reasons = Vec::new();
     let shared_areas: Vec<&str> = subject
         .areas
@@ -534,7 +546,12 @@ fn reasons(subject: &Submission, candidate: &Submission, topic: &Topic) -> Vec<S
     } else {
         (candidate, subject)
     };
-    if let Some(reason) = activity_reason(need, offer) {
+    let (need_work, offer_work) = if subject.kind == Kind::Need {
+        (subject_work, candidate_work)
+    } else {
+        (candidate_work, subject_work)
+    };
+    if let Some(reason) = activity_reason(need_work, offer_work, offer) {
         reasons.push(reason);
     }
     reasons.push(coverage_reason(need, offer));
@@ -550,9 +567,9 @@ fn reasons(subject: &Submission, candidate: &Submission, topic: &Topic) -> Vec<S
 
 /// Whether the offer names the activities the need is about; `None` when either names none
 /// (nothing to tell). The same test as the ranking's (`activity`).
-fn activity_reason(need: &Submission, offer: &Submission) -> Option<String> {
-    let asked = Activities::asked(need);
-    let given = Activities::given(offer);
+fn activity_reason(need: Work, offer_work: Work, offer: &Submission) -> Option<String> {
+    let asked = need.asked();
+    let given = offer_work.given();
     if asked.is_empty() || given.is_empty() {
         return None;
     }

@@ -1,18 +1,18 @@
-//! What the index holds of a submission: the schema and its fields, the analyzer, and the
+//! What the index holds of a submission: the schema and its fields, and the
 //! document of each submission (its texts, and its values as numbers: places, serials, dates).
 
+use crate::activities::Work;
 use crate::negation::affirmed;
 use chrono::{Datelike, NaiveDate};
 use tantivy::TantivyDocument;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::tokenizer::{RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 
 use portal_domain::codes;
 use portal_domain::submission::{Kind, Status, Submission, Vocabulary, format_id, parse_id};
 
-use super::{TOKENIZER, stems};
+use super::TOKENIZER;
 
 /// The `place` value that stands for "every country".
 pub const GLOBAL_PLACE: u64 = 9_999;
@@ -52,6 +52,12 @@ pub struct Fields {
     /// A project's last day (days from the Common Era, [`period_end`]); `i64::MAX` when
     /// open-ended: tells an ongoing project without reading it. Absent for other kinds.
     pub ends: Field,
+    /// What the texts name of the activities inside the areas ([`Work`]), as bits: the
+    /// title and summary's, the description and how to apply's, the whole areas the title
+    /// and summary name.
+    pub work_headline: Field,
+    pub work_body: Field,
+    pub work_areas: Field,
 }
 
 /// Field names, as used with fast-field collectors.
@@ -67,6 +73,9 @@ pub mod names {
     pub const PUBLISHED: &str = "published";
     pub const EXPIRES: &str = "expires";
     pub const SERIAL: &str = "serial";
+    pub const WORK_HEADLINE: &str = "work_headline";
+    pub const WORK_BODY: &str = "work_body";
+    pub const WORK_AREAS: &str = "work_areas";
     pub const ENDS: &str = "ends";
 }
 
@@ -100,17 +109,12 @@ pub(super) fn schema() -> (Schema, Fields) {
         expires: builder.add_i64_field(names::EXPIRES, FAST),
         renewed: builder.add_i64_field(names::RENEWED, FAST),
         serial: builder.add_u64_field(names::SERIAL, FAST),
+        work_headline: builder.add_u64_field(names::WORK_HEADLINE, FAST),
+        work_body: builder.add_u64_field(names::WORK_BODY, FAST),
+        work_areas: builder.add_u64_field(names::WORK_AREAS, FAST),
         ends: builder.add_i64_field(names::ENDS, FAST),
     };
     (builder.build(), fields)
-}
-
-/// The analyzer for every text field: words, lower case, accents folded, English stems.
-pub fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(stems::CachedTerms)
-        .build()
 }
 
 /// Whether a submission belongs in the index: archived ones (expired and moved out by the
@@ -157,6 +161,10 @@ pub fn document(fields: &Fields, submission: &Submission) -> TantivyDocument {
         doc.add_i64(fields.renewed, renewed.timestamp());
     }
     doc.add_u64(fields.serial, serial(&submission.id));
+    let work = Work::of(submission);
+    doc.add_u64(fields.work_headline, work.headline.bits());
+    doc.add_u64(fields.work_body, work.body.bits());
+    doc.add_u64(fields.work_areas, work.areas.bits());
     // Only the country page asks, and only of projects.
     if submission.kind == Kind::Project {
         doc.add_i64(fields.ends, period_end(submission.period.end));

@@ -17,6 +17,7 @@ use tantivy::index::SegmentId;
 use tantivy::{DocAddress, DocId, Searcher, SegmentReader};
 
 use super::names;
+use crate::activities::{Activities, Work};
 use portal_domain::submission::FundingBand;
 use portal_domain::submission::{Area, Status, Vocabulary};
 
@@ -168,6 +169,8 @@ pub struct SegmentTable {
     pub published: Vec<u32>,
     /// [`row_time`] of the last renewal, or [`NEVER`]: for the "renewed within" filter.
     pub renewed: Vec<u32>,
+    /// What the texts name of the activities ([`Work`]): for matching.
+    work: Vec<Work>,
     /// The place values of rows with more than fit inline, each row's count and then its
     /// values, one row's after the other.
     spilled: Vec<u16>,
@@ -188,6 +191,9 @@ impl SegmentTable {
         let expires = fast.i64(names::EXPIRES)?;
         let renewed = fast.i64(names::RENEWED)?;
         let serial = fast.u64(names::SERIAL)?;
+        let work_headline = fast.u64(names::WORK_HEADLINE)?;
+        let work_body = fast.u64(names::WORK_BODY)?;
+        let work_areas = fast.u64(names::WORK_AREAS)?;
 
         let docs = segment.max_doc() as usize;
         let mut rows = Vec::with_capacity(docs);
@@ -195,6 +201,7 @@ impl SegmentTable {
         let mut usds = Vec::with_capacity(docs);
         let mut publications = Vec::with_capacity(docs);
         let mut renewals = Vec::with_capacity(docs);
+        let mut works = Vec::with_capacity(docs);
         let mut spilled = Vec::new();
         let mut places: Vec<u16> = Vec::new();
         for doc in 0..segment.max_doc() {
@@ -236,6 +243,13 @@ impl SegmentTable {
             usds.push(amount.unwrap_or(NO_AMOUNT));
             publications.push(row_time(published.first(doc).unwrap_or(0)));
             renewals.push(renewed.first(doc).map_or(NEVER, row_time));
+            let activities =
+                |column: &Column<u64>| Activities::from_bits(column.first(doc).unwrap_or(0));
+            works.push(Work {
+                headline: activities(&work_headline),
+                body: activities(&work_body),
+                areas: activities(&work_areas),
+            });
         }
         Ok(SegmentTable {
             rows,
@@ -243,8 +257,14 @@ impl SegmentTable {
             usd: usds,
             published: publications,
             renewed: renewals,
+            work: works,
             spilled,
         })
+    }
+
+    /// What document `doc`'s texts name of the activities.
+    pub fn work(&self, doc: DocId) -> Work {
+        self.work.get(doc as usize).copied().unwrap_or_default()
     }
 
     /// The place values of a row.
