@@ -179,22 +179,10 @@ fn reference(fixture: &Fixture, subject: &Submission) -> (Vec<Scored>, f32) {
 }
 
 /// What the offer's own conditions (who may apply, the smallest and largest grant) leave of
-/// a fit's score.
+/// a fit's score (read by the same code as the portal's: the conditions' reading has tests of
+/// its own).
 fn conditions(need: &Submission, offer: &Submission) -> f32 {
-    let conditions = Conditions::of(offer);
-    let mut factor = 1.0;
-    if !conditions.admits(need.submitter.kind) {
-        factor *= CONDITIONS_UNMET;
-    }
-    if let Some(asked) = need.usd().filter(|usd| *usd > 0.0) {
-        if conditions.least_usd.is_some_and(|least| asked < least) {
-            factor *= CONDITIONS_UNMET;
-        }
-        if let Some(most) = conditions.most_usd {
-            factor *= amount_fit(Some(asked), Some(most));
-        }
-    }
-    factor
+    Conditions::of(offer).fit(need, CONDITIONS_UNMET)
 }
 
 /// What each record of the index is about, does and names (`asked`, `given`, `named_by`), by

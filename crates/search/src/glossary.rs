@@ -226,6 +226,7 @@ mod tests {
         assert!(expanded("P&O").contains(&"prosthetics"));
         assert!(expanded("bombies").contains(&"unexploded submunitions"));
         assert!(!expanded("UXO").contains(&"submunitions"));
+        assert!(expanded("submunitions").contains(&"cluster munition remnants"));
         assert!(expanded("demilitarization").contains(&"stockpile destruction"));
         assert!(expanded("IMSMA").contains(&"information management"));
         assert!(expanded("Article 7 reports").contains(&"transparency report"));

@@ -170,20 +170,7 @@ fn conditions_factor(subject: &Submission, candidate: &Submission) -> f32 {
     } else {
         (candidate, subject)
     };
-    let conditions = Conditions::of(offer);
-    let mut factor = 1.0;
-    if !conditions.admits(need.submitter.kind) {
-        factor *= CONDITIONS_UNMET;
-    }
-    if let Some(asked) = need.usd().filter(|usd| *usd > 0.0) {
-        if conditions.least_usd.is_some_and(|least| asked < least) {
-            factor *= CONDITIONS_UNMET;
-        }
-        if let Some(most) = conditions.most_usd {
-            factor *= amount_fit(Some(asked), Some(most));
-        }
-    }
-    factor
+    Conditions::of(offer).fit(need, CONDITIONS_UNMET)
 }
 
 /// Whether two submitters are one organisation, or one is part of the other ("Cambodian Mine

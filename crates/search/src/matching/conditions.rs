@@ -6,6 +6,7 @@
 //! not shown as a fit because the texts agree. Read from sentences, in the ways donors write
 //! them; a condition written otherwise is not seen (and the match stays as the texts rank it).
 
+use super::fit::amount_fit;
 use portal_domain::codes;
 use portal_domain::submission::{Submission, SubmitterType};
 
@@ -114,6 +115,24 @@ impl Conditions {
         } else if has("up to") || has("maximum") || has("at most") {
             self.most_usd = Some(amounts[0]);
         }
+    }
+
+    /// How far these conditions let `need` apply: 1, times `unmet` when it may not apply or
+    /// asks less than the smallest grant, times the amount's fit with the largest grant.
+    pub fn fit(&self, need: &Submission, unmet: f32) -> f32 {
+        let mut factor = 1.0;
+        if !self.admits(need.submitter.kind) {
+            factor *= unmet;
+        }
+        if let Some(asked) = need.usd().filter(|usd| *usd > 0.0) {
+            if self.least_usd.is_some_and(|least| asked < least) {
+                factor *= unmet;
+            }
+            if let Some(most) = self.most_usd {
+                factor *= amount_fit(Some(asked), Some(most));
+            }
+        }
+        factor
     }
 
     /// Whether a need from `submitter` may apply.

@@ -28,7 +28,7 @@ pub const ASSISTANCE_NEAR: f32 = 0.75;
 /// Money for a need that asks for equipment, expertise or training: it could pay for them,
 /// but is not what was asked (the other way round, equipment for a need asking for money, is
 /// a mismatch).
-pub const ASSISTANCE_PAID_FOR: f32 = 0.6;
+pub const ASSISTANCE_PAID_FOR: f32 = 0.55;
 
 /// An amount of a quarter of the need or less (but at least the tenth that fits at all).
 pub const SMALL_SHARE: f32 = 0.7;
