@@ -110,7 +110,8 @@ impl Conditions {
                 return;
             }
         }
-        if (has("below") || has("under") || has("less than")) && has("not") || has("minimum") {
+        let below_is_refused = (has("below") || has("under") || has("less than")) && has("not");
+        if below_is_refused || has("minimum") {
             self.least_usd = Some(amounts[0]);
         } else if has("up to") || has("maximum") || has("at most") {
             self.most_usd = Some(amounts[0]);
