@@ -222,15 +222,19 @@ async fn send_new_of(
         session_id: session.id.clone(),
         client: requester.address.to_string(),
     };
-    let pending = receive(&state, arrival).await?;
-    Ok(page(Some(&session), |viewer| {
-        submit_pages::sent(&what, &pending.contact, pending.until, viewer)
-    }))
+    receive(&state, &session, arrival, what).await
 }
 
-async fn receive(state: &AppState, arrival: FormArrival) -> Result<form_intake::Pending> {
+/// Stores a valid form as a message awaiting its contact's confirmation, and says where the
+/// link went; `what` names what was sent ("your need", "the update of NEED-…").
+async fn receive(
+    state: &AppState,
+    session: &crate::access::Session,
+    arrival: FormArrival,
+    what: String,
+) -> Result<Response> {
     let config = state.config.clone();
-    Ok(blocking(state, move |c| {
+    let pending = blocking(state, move |c| {
         form_intake::receive(
             c,
             &config.isu_email,
@@ -239,7 +243,10 @@ async fn receive(state: &AppState, arrival: FormArrival) -> Result<form_intake::
             arrival,
         )
     })
-    .await??)
+    .await??;
+    Ok(page(Some(session), |viewer| {
+        submit_pages::sent(&what, &pending.contact, pending.until, viewer)
+    }))
 }
 
 /// The submission a member may propose an update of or ask to renew: one they can see (an
@@ -343,10 +350,7 @@ pub async fn send_update(
         session_id: session.id.clone(),
         client: requester.address.to_string(),
     };
-    let pending = receive(&state, arrival).await?;
-    Ok(page(Some(&session), |viewer| {
-        submit_pages::sent(&what, &pending.contact, pending.until, viewer)
-    }))
+    receive(&state, &session, arrival, what).await
 }
 
 pub async fn send_renewal(
@@ -366,10 +370,7 @@ pub async fn send_renewal(
         session_id: session.id.clone(),
         client: requester.address.to_string(),
     };
-    let pending = receive(&state, arrival).await?;
-    Ok(page(Some(&session), |viewer| {
-        submit_pages::sent(&what, &pending.contact, pending.until, viewer)
-    }))
+    receive(&state, &session, arrival, what).await
 }
 
 /// Tokens are short; anything much longer is not one of ours.
